@@ -1,0 +1,146 @@
+/**
+ * The ingestion path, defined once. The Pulumi stack renders these into the topic rule and the Firehose delivery
+ * stream; the local twin evaluates the very same objects. Nothing here imports Pulumi, so both runtimes can use it.
+ */
+
+/** Topic a device publishes its telemetry to. */
+export function telemetryTopic(deviceId: string): string {
+  return `sensors/${deviceId}/telemetry`;
+}
+
+/** MQTT filter the topic rule subscribes to. */
+export const TELEMETRY_TOPIC_FILTER = 'sensors/+/telemetry';
+
+/** Extracts the device id from a telemetry topic, or undefined when the topic is not a telemetry topic. */
+export function deviceIdFromTopic(topic: string): string | undefined {
+  const parts = topic.split('/');
+  return parts.length === 3 && parts[0] === 'sensors' && parts[2] === 'telemetry' && parts[1] !== ''
+    ? parts[1]
+    : undefined;
+}
+
+/** What the rule engine knows about one incoming message. */
+export interface RuleContext {
+  readonly topic: string;
+  readonly payload: Buffer;
+  /** Broker receive time, epoch milliseconds (IoT SQL `timestamp()`). */
+  readonly receivedAtMs: number;
+}
+
+/** One column of the topic rule's SELECT: the IoT SQL expression and its local evaluation. */
+export interface RuleColumn {
+  readonly sql: string;
+  readonly as: string;
+  readonly evaluate: (ctx: RuleContext) => string | number;
+}
+
+/**
+ * The rule keeps the device payload byte for byte (base64, so a malformed payload still reaches the processor
+ * and is quarantined with a reason instead of failing inside the rule engine), and adds the device id from the
+ * topic and the ingest timestamp.
+ */
+export const TOPIC_RULE_COLUMNS: readonly RuleColumn[] = [
+  { sql: "encode(*, 'base64')", as: 'payload', evaluate: (ctx) => ctx.payload.toString('base64') },
+  { sql: 'topic(2)', as: 'device_id', evaluate: (ctx) => ctx.topic.split('/')[1] ?? '' },
+  { sql: 'timestamp()', as: 'ingest_ts', evaluate: (ctx) => ctx.receivedAtMs },
+  { sql: 'topic()', as: 'topic', evaluate: (ctx) => ctx.topic },
+];
+
+/** IoT SQL version the rule is written for. */
+export const TOPIC_RULE_SQL_VERSION = '2016-03-23';
+
+/** The topic rule's SQL statement. */
+export const TOPIC_RULE_SQL = `SELECT ${TOPIC_RULE_COLUMNS.map((c) => `${c.sql} AS ${c.as}`).join(', ')} FROM '${TELEMETRY_TOPIC_FILTER}'`;
+
+/** The record the rule forwards to Firehose (one JSON object per message). */
+export interface RuleEnvelope {
+  readonly payload: string;
+  readonly device_id: string;
+  readonly ingest_ts: number;
+  readonly topic: string;
+}
+
+/** Evaluates the topic rule locally: the same columns, in the same order, as the SQL above. */
+export function applyTopicRule(ctx: RuleContext): RuleEnvelope {
+  return Object.fromEntries(TOPIC_RULE_COLUMNS.map((c) => [c.as, c.evaluate(ctx)])) as unknown as RuleEnvelope;
+}
+
+/** Firehose appends a newline after each record so the objects are NDJSON. */
+export const RECORD_DELIMITER = '\n';
+
+/** Raw zone layout and Firehose naming, shared by the stack and the local delivery stream. */
+export const RAW_ZONE = {
+  /** Where accepted telemetry lands; `dt` is the event date computed by the processor. */
+  prefix: 'telemetry/dt=!{partitionKeyFromLambda:dt}/',
+  /** Where Firehose writes records it could not process or deliver, by failure type. */
+  errorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+  /** Where the topic rule's error action writes messages it could not hand to Firehose. */
+  ruleErrorPrefix: 'rule-errors/',
+  /** Suffix of every delivered object: gzip-compressed NDJSON. */
+  fileExtension: '.ndjson.gz',
+  compression: 'GZIP',
+} as const;
+
+/** S3 key template of the rule's error action (IoT substitution templates). */
+export const RULE_ERROR_KEY = `${RAW_ZONE.ruleErrorPrefix}\${topic(2)}/\${timestamp()}-\${newuuid()}.json`;
+
+/** Values a Firehose prefix template can refer to. */
+export interface PrefixValues {
+  /** Approximate arrival time (epoch ms) used by `!{timestamp:...}`. */
+  readonly arrivalMs: number;
+  /** Partition keys returned by the processor, used by `!{partitionKeyFromLambda:...}`. */
+  readonly partitionKeys?: Readonly<Record<string, string>>;
+  /** Used by `!{firehose:error-output-type}`. */
+  readonly errorOutputType?: string;
+}
+
+function formatTimestamp(pattern: string, ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const parts: Record<string, string> = {
+    yyyy: String(d.getUTCFullYear()),
+    MM: pad(d.getUTCMonth() + 1),
+    dd: pad(d.getUTCDate()),
+    HH: pad(d.getUTCHours()),
+    mm: pad(d.getUTCMinutes()),
+    ss: pad(d.getUTCSeconds()),
+  };
+  return pattern.replace(/yyyy|MM|dd|HH|mm|ss/g, (token) => parts[token] ?? token);
+}
+
+/**
+ * Expands a Firehose custom prefix the way Firehose does (the namespaces sensorlake uses: `timestamp`,
+ * `partitionKeyFromLambda`, `firehose:error-output-type`). A namespace without a value is an error, as in Firehose.
+ */
+export function expandPrefix(template: string, values: PrefixValues): string {
+  return template.replace(/!\{([^}:]+):([^}]+)\}/g, (_match, namespace: string, arg: string) => {
+    if (namespace === 'timestamp') return formatTimestamp(arg, values.arrivalMs);
+    if (namespace === 'partitionKeyFromLambda') {
+      const value = values.partitionKeys?.[arg];
+      if (value === undefined) throw new Error(`prefix ${template} needs partition key ${arg}, which is missing`);
+      return value;
+    }
+    if (namespace === 'firehose' && arg === 'error-output-type') {
+      if (values.errorOutputType === undefined) throw new Error(`prefix ${template} needs an error output type`);
+      return values.errorOutputType;
+    }
+    throw new Error(`prefix ${template} uses unsupported namespace ${namespace}:${arg}`);
+  });
+}
+
+/**
+ * Firehose's object name after the prefix: `<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`.
+ */
+export function deliveryObjectName(streamName: string, arrivalMs: number, uuid: string): string {
+  return `${streamName}-1-${formatTimestamp('yyyy-MM-dd-HH-mm-ss', arrivalMs)}-${uuid}${RAW_ZONE.fileExtension}`;
+}
+
+/** Firehose failure types that land under the error prefix. */
+export const ERROR_OUTPUT_TYPES = ['processing-failed', 'partitioning-failed', 'delivery-failed'] as const;
+export type ErrorOutputType = (typeof ERROR_OUTPUT_TYPES)[number];
+
+/** Largest telemetry payload accepted; larger ones are quarantined as `oversize` (IoT Core itself allows 128 KiB). */
+export const MAX_TELEMETRY_PAYLOAD_BYTES = 16 * 1024;
+
+/** The Firehose processor's own buffering (Lambda invocation batches), as set on the delivery stream. */
+export const PROCESSOR_BUFFER = { sizeMiB: 1, intervalSeconds: 60 } as const;
