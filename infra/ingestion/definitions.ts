@@ -68,11 +68,23 @@ export function applyTopicRule(ctx: RuleContext): RuleEnvelope {
 /** Firehose appends a newline after each record so the objects are NDJSON. */
 export const RECORD_DELIMITER = '\n';
 
+/** Top-level folders of the raw bucket that the processor routes records to (partition key `zone`). */
+export const ZONES = {
+  /** Accepted telemetry, partitioned by event date. */
+  telemetry: 'telemetry',
+  /** Messages the processor refused, each stored with its reason, partitioned by ingest date. */
+  quarantine: 'quarantine',
+} as const;
+export type Zone = (typeof ZONES)[keyof typeof ZONES];
+
 /** Raw zone layout and Firehose naming, shared by the stack and the local delivery stream. */
 export const RAW_ZONE = {
-  /** Where accepted telemetry lands; `dt` is the event date computed by the processor. */
-  prefix: 'telemetry/dt=!{partitionKeyFromLambda:dt}/',
-  /** Where Firehose writes records it could not process or deliver, by failure type. */
+  /**
+   * Where processed records land: `telemetry/dt=<event date>/` or `quarantine/dt=<ingest date>/`. Quarantined
+   * records are routed by the processor (not marked ProcessingFailed) so that each keeps its reason in AWS too.
+   */
+  prefix: '!{partitionKeyFromLambda:zone}/dt=!{partitionKeyFromLambda:dt}/',
+  /** Where Firehose writes records it could not process, partition or deliver, by failure type. */
   errorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
   /** Where the topic rule's error action writes messages it could not hand to Firehose. */
   ruleErrorPrefix: 'rule-errors/',
