@@ -1,0 +1,279 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_TELEMETRY_PAYLOAD_BYTES, applyTopicRule, telemetryTopic } from '../../infra/ingestion/definitions.js';
+import type { RuleEnvelope } from '../../infra/ingestion/definitions.js';
+import {
+  EnvelopeError,
+  createDedupeWindow,
+  deviceRegistry,
+  outcomeLine,
+  parseEnvelope,
+  processBatch,
+  processEnvelope,
+} from './core.js';
+import type { ProcessorContext } from './core.js';
+import { QUARANTINE_REASONS } from './profiles.js';
+import type { ProfileName, QuarantineReason } from './profiles.js';
+
+const INGEST_MS = Date.parse('2026-11-22T10:00:05.000Z');
+const DEVICE = 'sensor-0001';
+const settings = { maxClockSkewSeconds: 300, maxLatenessHours: 72 };
+
+function envelope(payload: unknown, device = DEVICE, ingestMs = INGEST_MS): RuleEnvelope {
+  const bytes = Buffer.isBuffer(payload)
+    ? payload
+    : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload), 'utf8');
+  return applyTopicRule({ topic: telemetryTopic(device), payload: bytes, receivedAtMs: ingestMs });
+}
+
+const sensorlake = {
+  device_id: DEVICE,
+  room_id: 'room-1',
+  ts: '2026-11-22T10:00:00.000Z',
+  seq: 7,
+  temperature: 21.5,
+  humidity: 40,
+  pressure: 1013,
+};
+const roomReading = { timestamp: '2026-11-22 10:00:00', room_id: 3, temperature: 21.5 };
+const senseHat = { time: Date.parse('2026-11-22T10:00:00Z') / 1000, temperature: 30.1, humidity: 35, pressure: 1001, room: 'lab' };
+
+const fullCtx = (): ProcessorContext => ({
+  settings,
+  dedupe: createDedupeWindow({ perDevice: 16 }),
+  knownDevices: deviceRegistry([DEVICE, 'sensor-0002']),
+});
+
+describe('processEnvelope accepts every profile', () => {
+  it.each<[ProfileName, unknown, object]>([
+    [
+      'sensorlake',
+      sensorlake,
+      { device_id: DEVICE, room_id: 'room-1', ts: '2026-11-22T10:00:00.000Z', seq: 7, temperature: 21.5, humidity: 40, pressure: 1013 },
+    ],
+    [
+      'room-reading',
+      roomReading,
+      { device_id: DEVICE, room_id: '3', ts: '2026-11-22T10:00:00.000Z', seq: null, temperature: 21.5, humidity: null, pressure: null },
+    ],
+    [
+      'sense-hat',
+      senseHat,
+      { device_id: DEVICE, room_id: 'lab', ts: '2026-11-22T10:00:00.000Z', seq: null, temperature: 30.1, humidity: 35, pressure: 1001 },
+    ],
+  ])('GIVEN a valid %s payload THEN it becomes a TelemetryRecord partitioned by event date', (profile, payload, fields) => {
+    const outcome = processEnvelope(envelope(payload), fullCtx());
+    expect(outcome).toStrictEqual({
+      kind: 'accepted',
+      record: { ...fields, profile, ingest_ts: '2026-11-22T10:00:05.000Z' },
+      partitionKeys: { zone: 'telemetry', dt: '2026-11-22' },
+    });
+    expect(outcomeLine(outcome)).toBe(`${JSON.stringify(outcome.record)}\n`);
+  });
+
+  it('partitions by event date, not ingest date, for a reading stamped before midnight', () => {
+    const outcome = processEnvelope(
+      envelope({ ...sensorlake, ts: '2026-11-21T23:59:59.500Z' }, DEVICE, Date.parse('2026-11-22T00:00:01Z')),
+      fullCtx(),
+    );
+    expect(outcome.kind).toBe('accepted');
+    expect(outcome.partitionKeys).toStrictEqual({ zone: 'telemetry', dt: '2026-11-21' });
+  });
+});
+
+interface ReasonCase {
+  reason: QuarantineReason;
+  payload: unknown;
+  device?: string;
+  /** Text the detail must contain: the field or value that broke the rule. */
+  detail: string;
+  /** Envelopes processed first, in the same context. */
+  before?: unknown[];
+}
+
+const reasonCases: ReasonCase[] = [
+  { reason: 'oversize', payload: { ...sensorlake, pad: 'x'.repeat(MAX_TELEMETRY_PAYLOAD_BYTES) }, detail: `limit of ${MAX_TELEMETRY_PAYLOAD_BYTES} bytes` },
+  { reason: 'malformed-json', payload: '{"device_id": "sensor-0001", "ts": ', detail: 'is not JSON' },
+  { reason: 'malformed-json', payload: Buffer.from([0xff, 0xfe, 0x00]), detail: 'is not JSON' },
+  { reason: 'unknown-shape', payload: { hello: 'world' }, detail: 'hello' },
+  { reason: 'unknown-shape', payload: [1, 2, 3], detail: 'not a JSON object' },
+  { reason: 'unknown-shape', payload: 'null', detail: 'not a JSON object' },
+  { reason: 'missing-field', payload: { ...sensorlake, temperature: undefined }, detail: 'field temperature is missing' },
+  { reason: 'missing-field', payload: { timestamp: '2026-11-22 10:00:00', room_id: 3 }, detail: 'room-reading field temperature is missing' },
+  { reason: 'missing-field', payload: { time: senseHat.time, temperature: 20, humidity: 30 }, detail: 'sense-hat field pressure is missing' },
+  { reason: 'wrong-type', payload: { ...sensorlake, temperature: '21.5' }, detail: 'field temperature has value "21.5"' },
+  { reason: 'wrong-type', payload: { ...sensorlake, seq: 1.5 }, detail: 'field seq has value 1.5' },
+  { reason: 'wrong-type', payload: { ...roomReading, room_id: [1] }, detail: 'field room_id has value [1]' },
+  { reason: 'out-of-range', payload: { ...sensorlake, temperature: 120 }, detail: 'field temperature has value 120' },
+  { reason: 'out-of-range', payload: { ...sensorlake, humidity: -1 }, detail: 'field humidity has value -1' },
+  { reason: 'out-of-range', payload: { ...senseHat, pressure: 5 }, detail: 'field pressure has value 5' },
+  { reason: 'bad-timestamp', payload: { ...sensorlake, ts: '2026-02-30T00:00:00Z' }, detail: 'field ts has value "2026-02-30T00:00:00Z"' },
+  { reason: 'bad-timestamp', payload: { ...sensorlake, ts: '2026-11-22T10:00:00+01:00' }, detail: 'field ts' },
+  { reason: 'bad-timestamp', payload: { ...roomReading, timestamp: '22/11/2026 10:00' }, detail: 'field timestamp has value "22/11/2026 10:00"' },
+  { reason: 'bad-timestamp', payload: { ...roomReading, timestamp: '2026-02-30 10:00:00' }, detail: '"2026-02-30 10:00:00" is not a valid instant' },
+  { reason: 'bad-timestamp', payload: { ...senseHat, time: -5 }, detail: 'field time has value -5' },
+  { reason: 'bad-timestamp', payload: { ...senseHat, time: 1e300 }, detail: 'is not a valid instant' },
+  { reason: 'device-mismatch', payload: { ...sensorlake, device_id: 'sensor-0002' }, detail: 'payload device_id "sensor-0002" differs from topic device "sensor-0001"' },
+  { reason: 'unknown-device', payload: { ...sensorlake, device_id: 'sensor-9999' }, device: 'sensor-9999', detail: 'device "sensor-9999" is not in the device registry' },
+  { reason: 'clock-skew', payload: { ...sensorlake, ts: '2026-11-22T10:05:06.000Z' }, detail: 'is 301 s after ingest time' },
+  { reason: 'late', payload: { ...sensorlake, ts: '2026-11-19T10:00:04.000Z' }, detail: 'h before ingest time' },
+  { reason: 'late', payload: { ...roomReading, timestamp: '2025-01-01 00:00:00' }, detail: '(limit 72 h)' },
+  { reason: 'duplicate', payload: sensorlake, before: [sensorlake], detail: 'already sent seq 7' },
+  { reason: 'duplicate', payload: { ...senseHat, seq: 3 }, before: [{ ...senseHat, seq: 3 }], detail: 'already sent seq 3' },
+];
+
+describe('every quarantine reason has a breaking fixture', () => {
+  it('covers all reasons', () => {
+    expect(new Set(reasonCases.map((c) => c.reason))).toStrictEqual(new Set(QUARANTINE_REASONS));
+  });
+
+  describe.each(reasonCases)('$reason: $detail', ({ reason, payload, device, detail, before }) => {
+    it('GIVEN the breaking payload THEN it is quarantined with that reason, its detail and the original bytes', () => {
+      const ctx = fullCtx();
+      for (const p of before ?? []) expect(processEnvelope(envelope(p, device), ctx).kind).toBe('accepted');
+      const env = envelope(payload, device);
+      const outcome = processEnvelope(env, ctx);
+      expect(outcome.kind).toBe('quarantined');
+      if (outcome.kind !== 'quarantined') return;
+      expect(outcome.reason).toBe(reason);
+      expect(outcome.record.detail).toContain(detail);
+      expect(outcome.record).toMatchObject({
+        reason,
+        device_id: device ?? DEVICE,
+        ingest_ts: '2026-11-22T10:00:05.000Z',
+        topic: telemetryTopic(device ?? DEVICE),
+        payload: env.payload,
+      });
+      expect(outcome.partitionKeys).toStrictEqual({ zone: 'quarantine', dt: '2026-11-22' });
+    });
+  });
+});
+
+describe('passing fixtures at the edge of each rule', () => {
+  it.each<[string, unknown, number?]>([
+    ['payload exactly at the size limit', { ...sensorlake, pad: 'x'.repeat(MAX_TELEMETRY_PAYLOAD_BYTES - JSON.stringify({ ...sensorlake, pad: '' }).length) }],
+    ['temperature at the range maximum', { ...sensorlake, temperature: 85 }],
+    ['humidity at the range minimum', { ...sensorlake, humidity: 0 }],
+    ['event exactly at the clock-skew limit', { ...sensorlake, ts: '2026-11-22T10:05:05.000Z' }],
+    ['event exactly at the lateness limit', { ...sensorlake, ts: '2026-11-19T10:00:05.000Z' }],
+    ['a leap day', { ...sensorlake, ts: '2028-02-29T10:00:00Z' }, Date.parse('2028-02-29T10:00:01Z')],
+  ])('%s is accepted', (_name, payload, ingestMs) => {
+    const outcome = processEnvelope(envelope(payload, DEVICE, ingestMs), fullCtx());
+    expect(outcome.kind === 'quarantined' ? outcome.record.detail : 'accepted').toBe('accepted');
+  });
+
+  it('the same seq from another device is not a duplicate', () => {
+    const ctx = fullCtx();
+    expect(processEnvelope(envelope(sensorlake), ctx).kind).toBe('accepted');
+    const other = envelope({ ...sensorlake, device_id: 'sensor-0002' }, 'sensor-0002');
+    expect(processEnvelope(other, ctx).kind).toBe('accepted');
+  });
+
+  it('without a registry or a dedupe window, unknown devices and repeats are accepted', () => {
+    const ctx: ProcessorContext = { settings };
+    const env = envelope({ ...sensorlake, device_id: 'sensor-9999' }, 'sensor-9999');
+    expect(processEnvelope(env, ctx).kind).toBe('accepted');
+    expect(processEnvelope(env, ctx).kind).toBe('accepted');
+  });
+
+  it('a quarantined message does not occupy its seq in the dedupe window', () => {
+    const ctx = fullCtx();
+    expect(processEnvelope(envelope({ ...sensorlake, temperature: 999 }), ctx).kind).toBe('quarantined');
+    expect(processEnvelope(envelope(sensorlake), ctx).kind).toBe('accepted');
+  });
+});
+
+describe('createDedupeWindow', () => {
+  it('forgets the oldest seq of a device beyond its bound', () => {
+    const window = createDedupeWindow({ perDevice: 2 });
+    expect([1, 2, 3].map((s) => window.checkAndRecord('d', s))).toStrictEqual([false, false, false]);
+    expect(window.checkAndRecord('d', 3)).toBe(true);
+    expect(window.checkAndRecord('d', 2)).toBe(true);
+    expect(window.checkAndRecord('d', 1)).toBe(false);
+  });
+
+  it('forgets the oldest device beyond maxDevices', () => {
+    const window = createDedupeWindow({ perDevice: 4, maxDevices: 1 });
+    window.checkAndRecord('a', 1);
+    window.checkAndRecord('b', 1);
+    expect(window.checkAndRecord('a', 1)).toBe(false);
+  });
+
+  it('rejects a non-positive bound naming the value', () => {
+    expect(() => createDedupeWindow({ perDevice: 0 })).toThrow(/perDevice must be >= 1, got 0/);
+  });
+});
+
+describe('processBatch', () => {
+  it('keeps input order and counts outcomes by reason', () => {
+    const result = processBatch(
+      [envelope(sensorlake), envelope(sensorlake), envelope('nope'), envelope(roomReading)],
+      fullCtx(),
+    );
+    expect(result.outcomes.map((o) => (o.kind === 'accepted' ? o.record.profile : o.reason))).toStrictEqual([
+      'sensorlake',
+      'duplicate',
+      'malformed-json',
+      'room-reading',
+    ]);
+    expect(result.counts.accepted).toBe(2);
+    expect(result.counts.quarantined).toBe(2);
+    expect(result.counts.byReason.duplicate).toBe(1);
+    expect(result.counts.byReason['malformed-json']).toBe(1);
+    expect(result.counts.byReason.late).toBe(0);
+  });
+
+  it('property: every envelope yields exactly one outcome, of a known reason, with a parseable line', () => {
+    const payloadArb = fc.oneof(
+      fc.string(),
+      fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+      fc.json(),
+      fc.record(
+        {
+          device_id: fc.constantFrom(DEVICE, 'sensor-0002', ''),
+          room_id: fc.oneof(fc.string(), fc.integer()),
+          ts: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string()),
+          timestamp: fc.string(),
+          time: fc.oneof(fc.double(), fc.integer()),
+          seq: fc.oneof(fc.nat(5), fc.double()),
+          temperature: fc.oneof(fc.double(), fc.string()),
+          humidity: fc.double(),
+          pressure: fc.double({ min: 200, max: 1300 }),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(payloadArb, { maxLength: 20 }), fc.integer({ min: 0, max: 4_102_444_800_000 }), (payloads, ingestMs) => {
+        const envelopes = payloads.map((p) => envelope(p, DEVICE, ingestMs));
+        const { outcomes, counts } = processBatch(envelopes, fullCtx());
+        expect(outcomes).toHaveLength(envelopes.length);
+        expect(counts.accepted + counts.quarantined).toBe(envelopes.length);
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'quarantined') expect(QUARANTINE_REASONS).toContain(outcome.reason);
+          expect(outcome.partitionKeys.dt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+          expect(JSON.parse(outcomeLine(outcome))).toStrictEqual(outcome.record);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('parseEnvelope', () => {
+  const good = envelope(sensorlake);
+
+  it('returns the four rule columns of a valid envelope', () => {
+    expect(parseEnvelope(JSON.stringify({ ...good, extra: 1 }))).toStrictEqual(good);
+  });
+
+  it.each([
+    ['not JSON', '{payload', /not JSON/],
+    ['an array', '[]', /not a JSON object/],
+    ['a missing column', JSON.stringify({ ...good, topic: undefined }), /column topic should be a string but is missing/],
+    ['a mistyped column', JSON.stringify({ ...good, ingest_ts: '1' }), /column ingest_ts should be a number but is "1"/],
+  ])('rejects %s with an EnvelopeError naming the problem', (_name, text, message) => {
+    expect(() => parseEnvelope(text)).toThrow(EnvelopeError);
+    expect(() => parseEnvelope(text)).toThrow(message);
+  });
+});

@@ -1,0 +1,139 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, ConfigErrors } from '../../infra/errors.js';
+import { applyTopicRule, expandPrefix, RAW_ZONE, telemetryTopic } from '../../infra/ingestion/definitions.js';
+import { createHandler, HANDLER_ENV, readHandlerSettings } from './handler.js';
+import type { FirehoseTransformationEvent } from './handler.js';
+
+const silent = pino({ level: 'silent' });
+const now = Date.parse('2026-11-22T10:00:05.000Z');
+
+function ruleRecord(recordId: string, device: string, payload: string | object) {
+  const envelope = applyTopicRule({
+    topic: telemetryTopic(device),
+    payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+    receivedAtMs: now,
+  });
+  return {
+    recordId,
+    approximateArrivalTimestamp: now + 20,
+    data: Buffer.from(JSON.stringify(envelope)).toString('base64'),
+  };
+}
+
+const reading = (seq: number) => ({
+  device_id: 'sensor-0001',
+  room_id: 'room-1',
+  ts: '2026-11-22T10:00:00.000Z',
+  seq,
+  temperature: 21,
+  humidity: 40,
+  pressure: 1013,
+});
+
+const event: FirehoseTransformationEvent = {
+  invocationId: 'c6d1a4e7-2b1f-4e0d-9a3b-6f7d2b0b9f11',
+  deliveryStreamArn: 'arn:aws:firehose:eu-west-1:123456789012:deliverystream/sensorlake-dev-raw',
+  region: 'eu-west-1',
+  records: [
+    ruleRecord('49546986683135544286507457936321625675700192471156785154', 'sensor-0001', reading(1)),
+    ruleRecord('49546986683135544286507457936321625675700192471156785155', 'sensor-0001', '{"ts": 12'),
+    ruleRecord('49546986683135544286507457936321625675700192471156785156', 'sensor-0001', reading(1)),
+    {
+      recordId: '49546986683135544286507457936321625675700192471156785157',
+      approximateArrivalTimestamp: now,
+      data: Buffer.from('this is not an envelope').toString('base64'),
+    },
+  ],
+};
+
+describe('createHandler', () => {
+  it('GIVEN a realistic Firehose event THEN each record gets exactly one result with its partition keys', async () => {
+    const handle = createHandler({ ...readHandlerSettings({}), logLevel: 'error' }, silent);
+    const result = await handle(event);
+
+    expect(result.records.map((r) => r.recordId)).toStrictEqual(event.records.map((r) => r.recordId));
+    expect(result.records.map((r) => r.result)).toStrictEqual(['Ok', 'Ok', 'Ok', 'ProcessingFailed']);
+    const lines = result.records.slice(0, 3).map((r) => Buffer.from(r.data, 'base64').toString('utf8'));
+    for (const line of lines) expect(line.endsWith('\n')).toBe(true);
+    expect(JSON.parse(lines[0] as string)).toStrictEqual({
+      ...reading(1),
+      profile: 'sensorlake',
+      ingest_ts: '2026-11-22T10:00:05.000Z',
+    });
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ reason: 'malformed-json', device_id: 'sensor-0001' });
+    expect(JSON.parse(lines[2] as string)).toMatchObject({ reason: 'duplicate', detail: 'device "sensor-0001" already sent seq 1' });
+    expect(result.records.map((r) => r.metadata?.partitionKeys)).toStrictEqual([
+      { zone: 'telemetry', dt: '2026-11-22' },
+      { zone: 'quarantine', dt: '2026-11-22' },
+      { zone: 'quarantine', dt: '2026-11-22' },
+      undefined,
+    ]);
+    expect(result.records[3]?.data).toBe(event.records[3]?.data);
+    const keys = result.records[0]?.metadata?.partitionKeys;
+    expect(expandPrefix(RAW_ZONE.prefix, { arrivalMs: now, partitionKeys: keys })).toBe('telemetry/dt=2026-11-22/');
+  });
+
+  it('quarantines unknown devices only when SENSORLAKE_KNOWN_DEVICES is set', async () => {
+    const single = { ...event, records: [ruleRecord('1', 'sensor-0001', reading(1))] };
+    const open = createHandler(readHandlerSettings({}), silent);
+    const closed = createHandler(readHandlerSettings({ [HANDLER_ENV.knownDevices]: 'sensor-0002, sensor-0003' }), silent);
+    const line = async (h: typeof open) => JSON.parse(Buffer.from((await h(single)).records[0]?.data ?? '', 'base64').toString());
+    expect((await line(open)).profile).toBe('sensorlake');
+    expect((await line(closed)).reason).toBe('unknown-device');
+  });
+});
+
+describe('readHandlerSettings', () => {
+  it('uses the sensorlake defaults when nothing is set', () => {
+    expect(readHandlerSettings({})).toStrictEqual({ maxClockSkewSeconds: 300, maxLatenessHours: 72, logLevel: 'info', dedupePerDevice: 4096 });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      readHandlerSettings({
+        SENSORLAKE_MAX_CLOCK_SKEW_SECONDS: '60',
+        SENSORLAKE_MAX_LATENESS_HOURS: '24',
+        SENSORLAKE_KNOWN_DEVICES: 'a,b',
+        SENSORLAKE_DEDUPE_PER_DEVICE: '10',
+        LOG_LEVEL: 'DEBUG',
+      }),
+    ).toStrictEqual({ maxClockSkewSeconds: 60, maxLatenessHours: 24, knownDevices: ['a', 'b'], dedupePerDevice: 10, logLevel: 'debug' });
+  });
+
+  it.each([
+    [{ SENSORLAKE_MAX_CLOCK_SKEW_SECONDS: 'five' }, /SENSORLAKE_MAX_CLOCK_SKEW_SECONDS has invalid value "five": expected an integer from 0 to 86400/],
+    [{ SENSORLAKE_MAX_LATENESS_HOURS: '0' }, /SENSORLAKE_MAX_LATENESS_HOURS has invalid value "0"/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL has invalid value "loud": expected one of debug, info, warn, error/],
+    [{ SENSORLAKE_KNOWN_DEVICES: 'ok,bad id' }, /"bad id" is not one/],
+  ])('rejects %o naming the variable and value', (env, message) => {
+    expect(() => readHandlerSettings(env)).toThrow(ConfigError);
+    expect(() => readHandlerSettings(env)).toThrow(message);
+  });
+
+  it('reports several bad variables together', () => {
+    expect(() => readHandlerSettings({ LOG_LEVEL: 'x', SENSORLAKE_MAX_LATENESS_HOURS: 'y' })).toThrow(ConfigErrors);
+  });
+});
+
+describe('module entry point', () => {
+  beforeEach(() => {
+    vi.resetModules();
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('fails the cold start on an invalid variable', async () => {
+    vi.stubEnv('SENSORLAKE_MAX_CLOCK_SKEW_SECONDS', '-3');
+    await expect(import('./handler.js')).rejects.toThrow(/SENSORLAKE_MAX_CLOCK_SKEW_SECONDS has invalid value "-3"/);
+  });
+
+  it('exports a working handler when the environment is valid', async () => {
+    vi.stubEnv('LOG_LEVEL', 'error');
+    const { handler } = await import('./handler.js');
+    const result = await handler({ ...event, records: [ruleRecord('1', 'sensor-0001', reading(1))] });
+    expect(result.records[0]?.result).toBe('Ok');
+  });
+});
