@@ -1,0 +1,20 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AnomalyLabel } from './anomalies.js';
+
+/** Columns of the CSV labels file, in order. */
+export const LABEL_COLUMNS = ['device_id', 'room_id', 'kind', 'field', 'start', 'end', 'magnitude', 'first_seq', 'last_seq', 'readings'] as const satisfies readonly (keyof AnomalyLabel)[];
+
+/** Renders labels as CSV with a header row (no value needs quoting: ids are `[A-Za-z0-9_.:-]`). */
+export function labelsToCsv(labels: readonly AnomalyLabel[]): string {
+  const rows = labels.map((l) => LABEL_COLUMNS.map((c) => String(l[c])).join(','));
+  return [LABEL_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}
+
+/** Writes the ground-truth labels: CSV when the file name ends in `.csv`, otherwise a JSON array. */
+export function writeLabels(file: string, labels: readonly AnomalyLabel[]): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sorted = [...labels].sort((a, b) => a.start.localeCompare(b.start) || a.device_id.localeCompare(b.device_id));
+  const text = file.toLowerCase().endsWith('.csv') ? labelsToCsv(sorted) : `${JSON.stringify(sorted, null, 2)}\n`;
+  writeFileSync(file, text);
+}

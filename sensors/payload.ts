@@ -1,0 +1,57 @@
+import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
+import type { Reading } from './signal.js';
+
+/** Everything a device knows when it reports one reading. */
+export interface ReadingContext {
+  readonly deviceId: string;
+  readonly roomId: string;
+  /** Event time, epoch milliseconds. */
+  readonly atMs: number;
+  readonly seq: number;
+  readonly reading: Reading;
+}
+
+/** Which quantities each payload profile carries (room-reading only has temperature). */
+export const PROFILE_QUANTITIES = {
+  sensorlake: ['temperature', 'humidity', 'pressure'],
+  'room-reading': ['temperature'],
+  'sense-hat': ['temperature', 'humidity', 'pressure'],
+} as const satisfies Record<ProfileName, readonly string[]>;
+
+/** Profiles whose messages carry `seq`, so a duplicate can be told from a new reading. */
+export const PROFILES_WITH_SEQ: readonly ProfileName[] = ['sensorlake', 'sense-hat'];
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC, the room-reading profile's stamp. */
+export function roomReadingTimestamp(atMs: number): string {
+  return new Date(atMs).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * The JSON object of one message in a profile, keys in a fixed order so the same reading always serializes to
+ * the same bytes.
+ */
+export function encodeFields(profile: ProfileName, ctx: ReadingContext): Record<string, unknown> {
+  switch (profile) {
+    case 'sensorlake':
+      return {
+        device_id: ctx.deviceId,
+        room_id: ctx.roomId,
+        ts: new Date(ctx.atMs).toISOString(),
+        seq: ctx.seq,
+        temperature: ctx.reading.temperature,
+        humidity: ctx.reading.humidity,
+        pressure: ctx.reading.pressure,
+      };
+    case 'room-reading':
+      return { timestamp: roomReadingTimestamp(ctx.atMs), room_id: ctx.roomId, temperature: ctx.reading.temperature };
+    case 'sense-hat':
+      return {
+        time: ctx.atMs / 1000,
+        temperature: ctx.reading.temperature,
+        humidity: ctx.reading.humidity,
+        pressure: ctx.reading.pressure,
+        room: ctx.roomId,
+        seq: ctx.seq,
+      };
+  }
+}
