@@ -1,0 +1,581 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicyDocument } from './documents.js';
+import { RULES, THING_NAME_VARIABLE, evaluateRules } from './rules.js';
+import type { CapturedResource } from './types.js';
+
+const ACCOUNT = '123456789012';
+const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/0d3e0a7c-1111-2222-3333-444455556666`;
+const RAW_ARN = 'arn:aws:s3:::raw-bucket-id';
+const LOGS_ARN = 'arn:aws:s3:::logs-bucket-id';
+const THING = THING_NAME_VARIABLE;
+const IOT = `arn:aws:iot:eu-west-1:${ACCOUNT}`;
+
+function res(type: string, name: string, inputs: Record<string, unknown>, id?: string): CapturedResource {
+  return { type, name, inputs, urn: `urn:pulumi:test::sensorlake::${type}::${name}`, ...(id ? { id } : {}) };
+}
+
+/** Replaces the inputs of one resource (by name) in a fixture, or drops it when `inputs` is undefined. */
+function change(
+  fixture: readonly CapturedResource[],
+  name: string,
+  inputs: ((old: Record<string, unknown>) => Record<string, unknown>) | undefined,
+): CapturedResource[] {
+  return fixture.flatMap((r) => {
+    if (r.name !== name) return [r];
+    return inputs === undefined ? [] : [{ ...r, inputs: inputs({ ...r.inputs }) }];
+  });
+}
+
+const T = {
+  bucket: 'aws:s3/bucket:Bucket',
+  bucketV2: 'aws:s3/bucketV2:BucketV2',
+  sse: 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+  versioning: 'aws:s3/bucketVersioning:BucketVersioning',
+  pab: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+  policy: 'aws:s3/bucketPolicy:BucketPolicy',
+  logging: 'aws:s3/bucketLogging:BucketLogging',
+  key: 'aws:kms/key:Key',
+  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
+  role: 'aws:iam/role:Role',
+  attachment: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+  iotPolicy: 'aws:iot/policy:Policy',
+  topicRule: 'aws:iot/topicRule:TopicRule',
+  firehose: 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream',
+  lambda: 'aws:lambda/function:Function',
+  logGroup: 'aws:cloudwatch/logGroup:LogGroup',
+  glueConnection: 'aws:glue/connection:Connection',
+  tlsKey: 'tls:index/privateKey:PrivateKey',
+};
+
+const tlsDeny = (arn: string) => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [arn, `${arn}/*`],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+/** A raw data bucket and its access-log bucket, configured the way the rules want. */
+const S3_OK: readonly CapturedResource[] = [
+  res(T.bucket, 'raw', {}, 'raw-bucket-id'),
+  res(T.bucket, 'logs', {}, 'logs-bucket-id'),
+  res(T.sse, 'raw-sse', {
+    bucket: 'raw-bucket-id',
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
+  }),
+  res(T.sse, 'logs-sse', { bucket: 'logs-bucket-id', rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }),
+  ...['raw', 'logs'].map((b) =>
+    res(T.pab, `${b}-pab`, {
+      bucket: `${b}-bucket-id`,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }),
+  ),
+  res(T.versioning, 'raw-versioning', { bucket: 'raw-bucket-id', versioningConfiguration: { status: 'Enabled' } }),
+  res(T.logging, 'raw-logging', { bucket: 'raw-bucket-id', targetBucket: 'logs-bucket-id', targetPrefix: 'raw/' }),
+  // One policy as a JSON string, the other as an object: Pulumi accepts both.
+  res(T.policy, 'raw-policy', { bucket: 'raw-bucket-id', policy: JSON.stringify({ Version: '2012-10-17', Statement: [tlsDeny(RAW_ARN)] }) }),
+  res(T.policy, 'logs-policy', {
+    bucket: 'logs-bucket-id',
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        tlsDeny(LOGS_ARN),
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${LOGS_ARN}/*`,
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        },
+      ],
+    },
+  }),
+];
+
+const rolePolicy = (statement: Record<string, unknown>) =>
+  res(T.rolePolicy, 'rule-role-policy', { role: 'rule-role', policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) });
+
+const keyPolicy = (statements: Record<string, unknown>[]) =>
+  res(T.key, 'key', { enableKeyRotation: true, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+
+const ROOT_ADMIN = { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' };
+
+const iotPolicy = (statements: Record<string, unknown>[]) =>
+  res(T.iotPolicy, 'device-policy', { policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+
+const CONNECT = {
+  Effect: 'Allow',
+  Action: 'iot:Connect',
+  Resource: `${IOT}:client/${THING}`,
+  Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+};
+const PUBLISH = { Effect: 'Allow', Action: 'iot:Publish', Resource: `${IOT}:topic/sensors/${THING}/telemetry` };
+
+const TOPIC_RULE_OK = res(T.topicRule, 'telemetry-rule', {
+  enabled: true,
+  sql: "SELECT * FROM 'sensors/+/telemetry'",
+  sqlVersion: '2016-03-23',
+  firehoses: [{ deliveryStreamName: 'stream', roleArn: 'role', separator: '\n' }],
+  errorAction: { s3: { bucketName: 'raw-bucket-id', key: 'rule-errors/${topic(2)}/${timestamp()}.json', roleArn: 'role' } },
+});
+
+const FIREHOSE_OK = res(T.firehose, 'telemetry-stream', {
+  destination: 'extended_s3',
+  extendedS3Configuration: {
+    bucketArn: RAW_ARN,
+    roleArn: 'role',
+    errorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+    cloudwatchLoggingOptions: { enabled: true, logGroupName: '/aws/kinesisfirehose/telemetry', logStreamName: 'delivery' },
+  },
+  serverSideEncryption: { enabled: true, keyType: 'CUSTOMER_MANAGED_CMK', keyArn: KEY_ARN },
+});
+
+const LAMBDA_OK: readonly CapturedResource[] = [
+  res(T.lambda, 'processor', {
+    role: 'processor-role',
+    tracingConfig: { mode: 'Active' },
+    loggingConfig: { logFormat: 'JSON', logGroup: '/sensorlake/dev/processor' },
+    environment: { variables: { LOG_LEVEL: 'info', DB_SECRET_ARN: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:db-AbCdEf` } },
+  }),
+  res(T.logGroup, 'processor-logs', { name: '/sensorlake/dev/processor', retentionInDays: 14, kmsKeyId: KEY_ARN }),
+];
+
+const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
+
+interface BreakingCase {
+  readonly title: string;
+  readonly resources: readonly CapturedResource[];
+  /** The field path the violation must name. */
+  readonly field: string;
+  /** Texts the violation message must contain (the value found, what was expected). */
+  readonly mentions: readonly string[];
+}
+
+interface RuleCases {
+  readonly rule: string;
+  readonly passing: readonly CapturedResource[];
+  readonly breaking: readonly BreakingCase[];
+}
+
+const CASES: readonly RuleCases[] = [
+  {
+    rule: 's3-encryption-kms',
+    passing: S3_OK,
+    breaking: [
+      {
+        title: 'data bucket on SSE-S3',
+        resources: change(S3_OK, 'raw-sse', (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }] })),
+        field: 'rules[0].applyServerSideEncryptionByDefault.sseAlgorithm',
+        mentions: ['"raw-sse"', '"AES256"', 'aws:kms'],
+      },
+      {
+        title: 'no encryption configuration',
+        resources: change(S3_OK, 'raw-sse', undefined),
+        field: 'serverSideEncryptionConfiguration',
+        mentions: ['"raw"', 'is missing'],
+      },
+      {
+        title: 'AWS-managed key instead of the stack key',
+        resources: change(S3_OK, 'raw-sse', (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: 'alias/aws/s3' }, bucketKeyEnabled: true }] })),
+        field: 'rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId',
+        mentions: ['"alias/aws/s3"', 'customer-managed KMS key'],
+      },
+      {
+        title: 'bucket key off',
+        resources: change(S3_OK, 'raw-sse', (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN } }] })),
+        field: 'rules[0].bucketKeyEnabled',
+        mentions: ['bucketKeyEnabled is missing', 'true'],
+      },
+      {
+        title: 'access-log target on SSE-KMS (logging would fail)',
+        resources: change(S3_OK, 'logs-sse', (i) => ({ ...i, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN } }] })),
+        field: 'rules[0].applyServerSideEncryptionByDefault.sseAlgorithm',
+        mentions: ['"logs-sse"', '"aws:kms"', 'AES256'],
+      },
+    ],
+  },
+  {
+    rule: 's3-tls-only',
+    passing: S3_OK,
+    breaking: [
+      {
+        title: 'no bucket policy',
+        resources: change(S3_OK, 'raw-policy', undefined),
+        field: 'policy',
+        mentions: ['"raw"', 'policy is missing', 'aws:SecureTransport'],
+      },
+      {
+        title: 'SecureTransport condition inverted',
+        resources: change(S3_OK, 'raw-policy', (i) => ({ ...i, policy: { Statement: [{ ...tlsDeny(RAW_ARN), Condition: { Bool: { 'aws:SecureTransport': 'true' } } }] } })),
+        field: 'policy.Statement[0].Condition.Bool.aws:SecureTransport',
+        mentions: ['"raw-policy"', '["true"]', 'expected "false"'],
+      },
+      {
+        title: 'deny covers objects only, not the bucket',
+        resources: change(S3_OK, 'raw-policy', (i) => ({ ...i, policy: { Statement: [{ ...tlsDeny(RAW_ARN), Resource: `${RAW_ARN}/*` }] } })),
+        field: 'policy.Statement[0].Resource',
+        mentions: ['"raw-policy"', `["${RAW_ARN}/*"]`, 'both the bucket ARN and the bucket ARN/*'],
+      },
+      {
+        title: 'only an Allow statement',
+        resources: change(S3_OK, 'raw-policy', (i) => ({ ...i, policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:GetObject', Resource: `${RAW_ARN}/*` }] } })),
+        field: 'policy.Statement',
+        mentions: ['"raw-policy"', 'Effect: Deny'],
+      },
+      {
+        title: 'policy is not JSON',
+        resources: change(S3_OK, 'raw-policy', (i) => ({ ...i, policy: '{"Statement": [' })),
+        field: 'policy',
+        mentions: ['not valid JSON'],
+      },
+    ],
+  },
+  {
+    rule: 's3-public-access-block',
+    passing: S3_OK,
+    breaking: [
+      { title: 'no public access block', resources: change(S3_OK, 'logs-pab', undefined), field: 'publicAccessBlock', mentions: ['"logs"', 'is missing'] },
+      {
+        title: 'restrictPublicBuckets false',
+        resources: change(S3_OK, 'raw-pab', (i) => ({ ...i, restrictPublicBuckets: false })),
+        field: 'restrictPublicBuckets',
+        mentions: ['"raw-pab"', 'restrictPublicBuckets is false', 'expected true'],
+      },
+      {
+        title: 'blockPublicPolicy unset',
+        resources: change(S3_OK, 'raw-pab', (i) => ({ ...i, blockPublicPolicy: undefined })),
+        field: 'blockPublicPolicy',
+        mentions: ['blockPublicPolicy is missing'],
+      },
+    ],
+  },
+  {
+    rule: 's3-versioning',
+    // The access-log target bucket has no versioning: that is the documented exception.
+    passing: S3_OK,
+    breaking: [
+      {
+        title: 'versioning suspended',
+        resources: change(S3_OK, 'raw-versioning', (i) => ({ ...i, versioningConfiguration: { status: 'Suspended' } })),
+        field: 'versioningConfiguration.status',
+        mentions: ['"raw-versioning"', '"Suspended"', '"Enabled"'],
+      },
+      { title: 'no versioning', resources: change(S3_OK, 'raw-versioning', undefined), field: 'versioning', mentions: ['"raw"', 'versioning is missing'] },
+      {
+        title: 'the log bucket stops being a log target, so it is a data bucket',
+        resources: change(S3_OK, 'raw-logging', undefined),
+        field: 'versioning',
+        mentions: ['"logs"'],
+      },
+    ],
+  },
+  {
+    rule: 'iam-no-wildcards',
+    passing: [
+      rolePolicy({ Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: 'arn:aws:firehose:eu-west-1:123456789012:deliverystream/x' }),
+      res(T.rolePolicy, 'tracing', { role: 'r', policy: { Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }] } }),
+      keyPolicy([ROOT_ADMIN, { Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*' }]),
+      res(T.role, 'role', { assumeRolePolicy: { Statement: [{ Effect: 'Allow', Principal: { Service: 'iot.amazonaws.com' }, Action: 'sts:AssumeRole' }] } }),
+      res(T.attachment, 'basic', { role: 'r', policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
+      ...S3_OK,
+    ],
+    breaking: [
+      {
+        title: 'wildcard action',
+        resources: [rolePolicy({ Effect: 'Allow', Action: 's3:*', Resource: `${RAW_ARN}/*` })],
+        field: 'policy.Statement[0].Action',
+        mentions: ['"rule-role-policy"', '"s3:*"', 'no wildcard'],
+      },
+      {
+        title: 'Resource "*" for an action with resource-level permissions',
+        resources: [rolePolicy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })],
+        field: 'policy.Statement[0].Resource',
+        mentions: ['"*"', 's3:GetObject'],
+      },
+      {
+        title: 'exception does not extend to a mixed statement',
+        resources: [rolePolicy({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'logs:PutLogEvents'], Resource: '*' })],
+        field: 'policy.Statement[0].Resource',
+        mentions: ['logs:PutLogEvents'],
+      },
+      {
+        title: 'service-wide ARN',
+        resources: [rolePolicy({ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:eu-west-1:123456789012:*' })],
+        field: 'policy.Statement[0].Resource',
+        mentions: ['"arn:aws:logs:eu-west-1:123456789012:*"'],
+      },
+      {
+        title: 'NotAction in an Allow',
+        resources: [rolePolicy({ Effect: 'Allow', NotAction: 'iam:*', Resource: RAW_ARN })],
+        field: 'policy.Statement[0].NotAction',
+        mentions: ['["iam:*"]'],
+      },
+      {
+        title: 'inline role policy with "*" action',
+        resources: [res(T.role, 'role', { assumeRolePolicy: '{"Statement":[]}', inlinePolicies: [{ name: 'x', policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b"}}' }] })],
+        field: 'inlinePolicies[0].policy.Statement[0].Action',
+        mentions: ['"*"'],
+      },
+      {
+        title: 'broad managed policy',
+        resources: [res(T.attachment, 'admin', { role: 'r', policyArn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' })],
+        field: 'policyArn',
+        mentions: ['AmazonS3FullAccess'],
+      },
+      {
+        title: 'kms:* to a service principal in a key policy',
+        resources: [keyPolicy([ROOT_ADMIN, { Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'kms:*', Resource: '*' }])],
+        field: 'policy.Statement[1].Action',
+        mentions: ['"kms:*"'],
+      },
+      {
+        title: 'public Allow in a bucket policy',
+        resources: change(S3_OK, 'raw-policy', (i) => ({ ...i, policy: { Statement: [tlsDeny(RAW_ARN), { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${RAW_ARN}/*` }] } })),
+        field: 'policy.Statement[1].Principal',
+        mentions: ['"raw-policy"', 'public'],
+      },
+    ],
+  },
+  {
+    rule: 'iot-policy-thing-scoped',
+    passing: [iotPolicy([CONNECT, PUBLISH])],
+    breaking: [
+      { title: 'iot:* action', resources: [iotPolicy([CONNECT, { ...PUBLISH, Action: 'iot:*' }])], field: 'policy.Statement[1].Action', mentions: ['"iot:*"'] },
+      {
+        title: 'publish to every device topic',
+        resources: [iotPolicy([CONNECT, { ...PUBLISH, Resource: `${IOT}:topic/sensors/+/telemetry` }])],
+        field: 'policy.Statement[1].Resource',
+        mentions: ['sensors/+/telemetry'],
+      },
+      {
+        title: 'publish to another topic of its own',
+        resources: [iotPolicy([CONNECT, { ...PUBLISH, Resource: `${IOT}:topic/sensors/${THING}/commands` }])],
+        field: 'policy.Statement[1].Resource',
+        mentions: ['/commands', `sensors/${THING}/telemetry`],
+      },
+      {
+        title: 'connect as any client id',
+        resources: [iotPolicy([{ ...CONNECT, Resource: `${IOT}:client/*` }, PUBLISH])],
+        field: 'policy.Statement[0].Resource',
+        mentions: ['client/*'],
+      },
+      {
+        title: 'connect without the attached-certificate condition',
+        resources: [iotPolicy([{ ...CONNECT, Condition: undefined }, PUBLISH])],
+        field: 'policy.Statement[0].Condition',
+        mentions: ['iot:Connection.Thing.IsAttached'],
+      },
+    ],
+  },
+  {
+    rule: 'iot-rule-error-action',
+    passing: [TOPIC_RULE_OK],
+    breaking: [
+      { title: 'no error action', resources: change([TOPIC_RULE_OK], 'telemetry-rule', (i) => ({ ...i, errorAction: undefined })), field: 'errorAction', mentions: ['errorAction is missing'] },
+      {
+        title: 'error action on the same service as the main action',
+        resources: change([TOPIC_RULE_OK], 'telemetry-rule', (i) => ({ ...i, errorAction: { firehose: { deliveryStreamName: 'stream', roleArn: 'role' } } })),
+        field: 'errorAction.firehose',
+        mentions: ['"deliveryStreamName":"stream"', 'different service', 'firehose'],
+      },
+    ],
+  },
+  {
+    rule: 'firehose-errors-logging-encryption',
+    passing: [FIREHOSE_OK],
+    breaking: [
+      {
+        title: 'error prefix without the error type',
+        resources: change([FIREHOSE_OK], 'telemetry-stream', (i) => ({ ...i, extendedS3Configuration: { ...(i['extendedS3Configuration'] as object), errorOutputPrefix: 'errors/' } })),
+        field: 'extendedS3Configuration.errorOutputPrefix',
+        mentions: ['"errors/"', '!{firehose:error-output-type}'],
+      },
+      {
+        title: 'logging disabled',
+        resources: change([FIREHOSE_OK], 'telemetry-stream', (i) => ({ ...i, extendedS3Configuration: { ...(i['extendedS3Configuration'] as object), cloudwatchLoggingOptions: { enabled: false } } })),
+        field: 'extendedS3Configuration.cloudwatchLoggingOptions.enabled',
+        mentions: ['enabled is false'],
+      },
+      {
+        title: 'no server-side encryption',
+        resources: change([FIREHOSE_OK], 'telemetry-stream', (i) => ({ ...i, serverSideEncryption: undefined })),
+        field: 'serverSideEncryption.enabled',
+        mentions: ['serverSideEncryption.enabled is missing'],
+      },
+      {
+        title: 'AWS-owned key',
+        resources: change([FIREHOSE_OK], 'telemetry-stream', (i) => ({ ...i, serverSideEncryption: { enabled: true, keyType: 'AWS_OWNED_CMK' } })),
+        field: 'serverSideEncryption.keyType',
+        mentions: ['"AWS_OWNED_CMK"', 'CUSTOMER_MANAGED_CMK'],
+      },
+    ],
+  },
+  {
+    rule: 'kms-key-rotation',
+    passing: [res(T.key, 'key', { enableKeyRotation: true }), res(T.key, 'signing', { customerMasterKeySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' })],
+    breaking: [
+      { title: 'rotation off', resources: [res(T.key, 'key', { enableKeyRotation: false })], field: 'enableKeyRotation', mentions: ['"key"', 'enableKeyRotation is false'] },
+      { title: 'rotation unset', resources: [res(T.key, 'key', {})], field: 'enableKeyRotation', mentions: ['enableKeyRotation is missing'] },
+    ],
+  },
+  {
+    rule: 'lambda-tracing-logging',
+    passing: LAMBDA_OK,
+    breaking: [
+      {
+        title: 'tracing PassThrough',
+        resources: change(LAMBDA_OK, 'processor', (i) => ({ ...i, tracingConfig: { mode: 'PassThrough' } })),
+        field: 'tracingConfig.mode',
+        mentions: ['"PassThrough"', '"Active"'],
+      },
+      { title: 'no log group in the stack', resources: change(LAMBDA_OK, 'processor-logs', undefined), field: 'loggingConfig.logGroup', mentions: ['"/sensorlake/dev/processor"'] },
+      {
+        title: 'its log group keeps logs forever',
+        resources: change(LAMBDA_OK, 'processor-logs', (i) => ({ ...i, retentionInDays: undefined })),
+        field: 'retentionInDays',
+        mentions: ['"processor-logs"', 'retentionInDays is missing'],
+      },
+    ],
+  },
+  {
+    rule: 'log-group-retention-kms',
+    passing: LAMBDA_OK,
+    breaking: [
+      { title: 'no retention', resources: change(LAMBDA_OK, 'processor-logs', (i) => ({ ...i, retentionInDays: 0 })), field: 'retentionInDays', mentions: ['retentionInDays is 0'] },
+      { title: 'no KMS key', resources: change(LAMBDA_OK, 'processor-logs', (i) => ({ ...i, kmsKeyId: undefined })), field: 'kmsKeyId', mentions: ['kmsKeyId is missing'] },
+    ],
+  },
+  {
+    rule: 'secrets-in-secrets-manager',
+    passing: [
+      ...LAMBDA_OK,
+      res(T.glueConnection, 'jdbc', { connectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://db:5432/x', SECRET_ID: 'db-secret' } }),
+    ],
+    breaking: [
+      {
+        title: 'password in a Lambda environment variable',
+        resources: change(LAMBDA_OK, 'processor', (i) => ({ ...i, environment: { variables: { DB_PASSWORD: 'hunter2' } } })),
+        field: 'environment.variables.DB_PASSWORD',
+        mentions: ['environment.variables.DB_PASSWORD', 'Secrets Manager'],
+      },
+      {
+        title: 'API token in a Lambda environment variable',
+        resources: change(LAMBDA_OK, 'processor', (i) => ({ ...i, environment: { variables: { API_TOKEN: 'abc123' } } })),
+        field: 'environment.variables.API_TOKEN',
+        mentions: ['API_TOKEN'],
+      },
+      {
+        title: 'password in a Glue connection',
+        resources: [res(T.glueConnection, 'jdbc', { connectionProperties: { USERNAME: 'etl', PASSWORD: 'hunter2' } })],
+        field: 'connectionProperties.PASSWORD',
+        mentions: ['SECRET_ID'],
+      },
+    ],
+  },
+  {
+    rule: 'no-plaintext-key-material',
+    passing: [...LAMBDA_OK, res(T.tlsKey, 'device-key', { algorithm: 'RSA', privateKeyPem: PEM })],
+    breaking: [
+      {
+        title: 'PEM private key in a Lambda environment variable',
+        resources: change(LAMBDA_OK, 'processor', (i) => ({ ...i, environment: { variables: { DEVICE_CERT_KEY_MATERIAL: PEM } } })),
+        field: 'environment.variables.DEVICE_CERT_KEY_MATERIAL',
+        mentions: ['PEM private key', '<redacted>'],
+      },
+      {
+        title: 'access key id in a tag',
+        resources: [res(T.logGroup, 'lg', { retentionInDays: 1, kmsKeyId: KEY_ARN, tags: { note: 'AKIAABCDEFGHIJKLMNOP' } })],
+        field: 'tags.note',
+        mentions: ['AWS access key id'],
+      },
+    ],
+  },
+];
+
+function ruleById(id: string) {
+  const rule = RULES.find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+}
+
+describe('security rules: fixtures', () => {
+  it('every rule has a passing fixture and at least one breaking fixture', () => {
+    expect(CASES.map((c) => c.rule).sort()).toEqual(RULES.map((r) => r.id).sort());
+    for (const c of CASES) expect(c.breaking.length).toBeGreaterThan(0);
+  });
+
+  describe.each(CASES)('$rule', ({ rule: id, passing, breaking }) => {
+    it('passes its passing fixture, having checked something', () => {
+      const { violations, checked } = evaluateRules(passing, [ruleById(id)]);
+      expect(violations).toEqual([]);
+      expect(checked[id]).toBeGreaterThan(0);
+    });
+
+    it.each(breaking)('breaks on: $title', ({ resources, field, mentions }) => {
+      const { violations } = evaluateRules(resources, [ruleById(id)]);
+      const hit = violations.find((v) => v.field.endsWith(field));
+      expect(hit, `violations: ${JSON.stringify(violations.map((v) => v.message))}`).toBeDefined();
+      expect(hit?.ruleId).toBe(id);
+      for (const text of mentions) expect(hit?.message).toContain(text);
+      expect(hit?.message).toContain(hit?.resource);
+    });
+  });
+});
+
+describe('rules only look at their own resource types', () => {
+  it.each(RULES.filter((r) => !r.resourceTypes.includes('*')))('$id ignores an unrelated resource', (rule) => {
+    const unrelated = res('aws:sns/topic:Topic', 'alerts', { policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' });
+    expect(rule.check(unrelated, [unrelated])).toEqual([]);
+  });
+});
+
+describe('parsePolicyDocument', () => {
+  it('reads the same statements from a JSON string and from an object', () => {
+    const doc = { Version: '2012-10-17', Statement: { Effect: 'Deny', Principal: { AWS: ['*'] }, Action: 's3:*', Resource: 'a', Condition: { Bool: { 'aws:SecureTransport': false } } } };
+    const fromObject = parsePolicyDocument(doc);
+    expect(parsePolicyDocument(JSON.stringify(doc))).toStrictEqual(fromObject);
+    expect(fromObject).toStrictEqual({
+      ok: true,
+      statements: [
+        {
+          index: 0,
+          effect: 'Deny',
+          actions: ['s3:*'],
+          notActions: [],
+          resources: ['a'],
+          notResources: [],
+          principals: ['*'],
+          conditions: { Bool: { 'aws:SecureTransport': ['false'] } },
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['{', 'not valid JSON'],
+    ['[]', 'not a policy document object'],
+    ['{"Version":"2012-10-17"}', 'has no Statement'],
+  ])('rejects %s with "%s"', (input, error) => {
+    const parsed = parsePolicyDocument(input);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.error).toContain(error);
+  });
+});
+
+describe('linking through property dependencies (policy pack, preview)', () => {
+  it('finds a bucket\'s public access block by URN when ids are unknown', () => {
+    const bucket = res(T.bucketV2, 'raw', {});
+    const block: CapturedResource = {
+      ...res(T.pab, 'raw-pab', { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false }),
+      propertyDependencies: { bucket: [bucket.urn!] },
+    };
+    const { violations } = evaluateRules([bucket, block], [ruleById('s3-public-access-block')]);
+    expect(violations.map((v) => v.message)).toEqual([
+      `${T.pab} "raw-pab": restrictPublicBuckets is false; expected true`,
+    ]);
+  });
+});

@@ -1,0 +1,666 @@
+import { telemetryTopic } from '../ingestion/definitions.js';
+import { conditionValues, parsePolicyDocument, type NormalizedStatement } from './documents.js';
+import {
+  ACCESS_LOG_BUCKET_REASON,
+  KEY_MATERIAL_TYPES,
+  KEY_POLICY_RESOURCE_REASON,
+  KEY_POLICY_ROOT_ADMIN_REASON,
+  WILDCARD_RESOURCE_EXCEPTIONS,
+} from './exceptions.js';
+import { TYPES, asList, at, isAccessLogTarget, label, relatedTo } from './resources.js';
+import type { CapturedResource, SecurityRule, Severity, Violation } from './types.js';
+
+function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/** Builds a rule from its metadata and a check that only ever sees resources of its types. */
+function defineRule(spec: {
+  id: string;
+  description: string;
+  severity: Severity;
+  resourceTypes: readonly string[];
+  needsStack: boolean;
+  check: (resource: CapturedResource, all: readonly CapturedResource[], report: Reporter) => void;
+}): SecurityRule {
+  const any = spec.resourceTypes.includes('*');
+  return {
+    id: spec.id,
+    description: spec.description,
+    severity: spec.severity,
+    resourceTypes: spec.resourceTypes,
+    needsStack: spec.needsStack,
+    check(resource, all) {
+      if (!any && !spec.resourceTypes.includes(resource.type)) return [];
+      const violations: Violation[] = [];
+      const report: Reporter = (holder, field, value, expected) =>
+        violations.push({
+          ruleId: spec.id,
+          resource: label(holder),
+          ...(holder.urn !== undefined ? { urn: holder.urn } : {}),
+          field,
+          value,
+          message: `${label(holder)}: ${field} is ${show(value)}; expected ${expected}`,
+        });
+      spec.check(resource, all, report);
+      return violations;
+    },
+  };
+}
+
+/** Records one violation: the resource holding the field, the field path, the value found, what was expected. */
+type Reporter = (holder: CapturedResource, field: string, value: unknown, expected: string) => void;
+
+/** Reads a policy document field, reporting it when it cannot be read; undefined when absent or unreadable. */
+function readDocument(
+  resource: CapturedResource,
+  field: string,
+  report: Reporter,
+): readonly NormalizedStatement[] | undefined {
+  const raw = at(resource.inputs, field);
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = parsePolicyDocument(raw);
+  if (!parsed.ok) {
+    report(resource, field, raw, `a policy document (${parsed.error})`);
+    return undefined;
+  }
+  return parsed.statements;
+}
+
+const isAllow = (s: NormalizedStatement) => s.effect === 'Allow';
+
+const s3EncryptionKms = defineRule({
+  id: 's3-encryption-kms',
+  description:
+    'Every S3 bucket is encrypted at rest with SSE-KMS under a customer-managed KMS key, with the S3 bucket key on. ' +
+    `Exception: the server access log target bucket uses SSE-S3 (${ACCESS_LOG_BUCKET_REASON}).`,
+  severity: 'high',
+  resourceTypes: TYPES.bucket,
+  needsStack: true,
+  check(bucket, all, report) {
+    const logTarget = isAccessLogTarget(bucket, all);
+    const sources: { holder: CapturedResource; path: string; rules: unknown[] }[] = relatedTo(
+      bucket,
+      all,
+      TYPES.bucketEncryption,
+    ).map((c) => ({ holder: c, path: 'rules', rules: asList(c.inputs['rules']) }));
+    const inline = bucket.inputs['serverSideEncryptionConfiguration'];
+    if (inline !== undefined) {
+      sources.push({ holder: bucket, path: 'serverSideEncryptionConfiguration.rule', rules: asList(at(inline, 'rule')) });
+    }
+    if (sources.length === 0 || sources.every((s) => s.rules.length === 0)) {
+      report(
+        bucket,
+        'serverSideEncryptionConfiguration',
+        undefined,
+        'a BucketServerSideEncryptionConfiguration for this bucket' + (logTarget ? ' (AES256)' : ' with sseAlgorithm aws:kms'),
+      );
+      return;
+    }
+    for (const source of sources) {
+      source.rules.forEach((rule, i) => {
+        const base = `${source.path}[${i}]`;
+        const algorithm = at(rule, 'applyServerSideEncryptionByDefault.sseAlgorithm');
+        const key = at(rule, 'applyServerSideEncryptionByDefault.kmsMasterKeyId');
+        if (logTarget) {
+          if (algorithm !== 'AES256') {
+            report(source.holder, `${base}.applyServerSideEncryptionByDefault.sseAlgorithm`, algorithm,
+              `"AES256" on the access-log target bucket (${ACCESS_LOG_BUCKET_REASON})`);
+          }
+          return;
+        }
+        if (algorithm !== 'aws:kms' && algorithm !== 'aws:kms:dsse') {
+          report(source.holder, `${base}.applyServerSideEncryptionByDefault.sseAlgorithm`, algorithm, '"aws:kms"');
+        }
+        if (typeof key !== 'string' || key === '' || key === 'alias/aws/s3') {
+          report(source.holder, `${base}.applyServerSideEncryptionByDefault.kmsMasterKeyId`, key,
+            'the ARN of the stack\'s customer-managed KMS key');
+        }
+        if (at(rule, 'bucketKeyEnabled') !== true) {
+          report(source.holder, `${base}.bucketKeyEnabled`, at(rule, 'bucketKeyEnabled'), 'true');
+        }
+      });
+    }
+  },
+});
+
+interface Problem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly expected: string;
+}
+
+/** What keeps a statement from being the TLS-only deny (empty when it is one). */
+function tlsDenyProblems(s: NormalizedStatement, base: string): Problem[] {
+  const problems: Problem[] = [];
+  if (s.effect !== 'Deny') problems.push({ field: `${base}.Effect`, value: s.effect, expected: '"Deny"' });
+  if (!s.principals.includes('*')) problems.push({ field: `${base}.Principal`, value: s.principals, expected: '"*"' });
+  if (!s.actions.some((a) => a === 's3:*' || a === '*')) {
+    problems.push({ field: `${base}.Action`, value: s.actions, expected: '"s3:*"' });
+  }
+  const secure = conditionValues(s, 'Bool', 'aws:SecureTransport');
+  if (!secure.includes('false')) {
+    problems.push({ field: `${base}.Condition.Bool.aws:SecureTransport`, value: secure.length ? secure : undefined, expected: '"false"' });
+  }
+  const onBucket = s.resources.some((r) => r.startsWith('arn:') && !r.includes('/'));
+  const onObjects = s.resources.some((r) => r.startsWith('arn:') && r.endsWith('/*'));
+  if (!onBucket || !onObjects) {
+    problems.push({ field: `${base}.Resource`, value: s.resources, expected: 'both the bucket ARN and the bucket ARN/*' });
+  }
+  return problems;
+}
+
+const s3TlsOnly = defineRule({
+  id: 's3-tls-only',
+  description:
+    'Every S3 bucket has a bucket policy denying s3:* to everyone when aws:SecureTransport is false, on the bucket ' +
+    'and on bucket/*.',
+  severity: 'high',
+  resourceTypes: TYPES.bucket,
+  needsStack: true,
+  check(bucket, all, report) {
+    const holders: { holder: CapturedResource; field: string }[] = relatedTo(bucket, all, TYPES.bucketPolicy).map(
+      (p) => ({ holder: p, field: 'policy' }),
+    );
+    if (bucket.inputs['policy'] !== undefined) holders.push({ holder: bucket, field: 'policy' });
+    if (holders.length === 0) {
+      report(bucket, 'policy', undefined, 'a BucketPolicy with a Deny on aws:SecureTransport "false"');
+      return;
+    }
+    let best: { holder: CapturedResource; problems: Problem[] } | undefined;
+    for (const { holder, field } of holders) {
+      for (const statement of readDocument(holder, field, report) ?? []) {
+        const problems = tlsDenyProblems(statement, `${field}.Statement[${statement.index}]`);
+        if (problems.length === 0) return;
+        if (statement.effect === 'Deny' && (best === undefined || problems.length < best.problems.length)) {
+          best = { holder, problems };
+        }
+      }
+    }
+    if (best === undefined) {
+      const first = holders[0]!;
+      report(first.holder, `${first.field}.Statement`, undefined,
+        'a statement {Effect: Deny, Principal: "*", Action: s3:*, Resource: [bucket ARN, bucket ARN/*], ' +
+          'Condition: {Bool: {aws:SecureTransport: "false"}}}');
+      return;
+    }
+    for (const problem of best.problems) report(best.holder, problem.field, problem.value, problem.expected);
+  },
+});
+
+const PUBLIC_ACCESS_FLAGS = ['blockPublicAcls', 'blockPublicPolicy', 'ignorePublicAcls', 'restrictPublicBuckets'] as const;
+
+const s3PublicAccessBlock = defineRule({
+  id: 's3-public-access-block',
+  description: 'Every S3 bucket has a BucketPublicAccessBlock with all four settings true.',
+  severity: 'critical',
+  resourceTypes: TYPES.bucket,
+  needsStack: true,
+  check(bucket, all, report) {
+    const blocks = relatedTo(bucket, all, TYPES.bucketPublicAccessBlock);
+    if (blocks.length === 0) {
+      report(bucket, 'publicAccessBlock', undefined, `a BucketPublicAccessBlock with ${PUBLIC_ACCESS_FLAGS.join(', ')} true`);
+      return;
+    }
+    for (const block of blocks) {
+      for (const flag of PUBLIC_ACCESS_FLAGS) {
+        if (block.inputs[flag] !== true) report(block, flag, block.inputs[flag], 'true');
+      }
+    }
+  },
+});
+
+const s3Versioning = defineRule({
+  id: 's3-versioning',
+  description:
+    'Every data bucket has versioning Enabled. Exception: the server access log target bucket (not a data bucket; ' +
+    'written once by the S3 log delivery service).',
+  severity: 'medium',
+  resourceTypes: TYPES.bucket,
+  needsStack: true,
+  check(bucket, all, report) {
+    if (isAccessLogTarget(bucket, all)) return;
+    const configs = relatedTo(bucket, all, TYPES.bucketVersioning);
+    const inline = at(bucket.inputs, 'versioning.enabled');
+    if (configs.length === 0) {
+      if (inline !== true) report(bucket, 'versioning', undefined, 'a BucketVersioning for this bucket with status "Enabled"');
+      return;
+    }
+    for (const config of configs) {
+      const status = at(config.inputs, 'versioningConfiguration.status');
+      if (status !== 'Enabled') report(config, 'versioningConfiguration.status', status, '"Enabled"');
+    }
+  },
+});
+
+const ACCOUNT_ROOT = /^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$/;
+const BROAD_MANAGED_POLICY = /:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)$/;
+
+function isWildcardResource(resource: string): boolean {
+  return resource === '*' || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(resource);
+}
+
+function checkStatements(
+  holder: CapturedResource,
+  field: string,
+  statements: readonly NormalizedStatement[],
+  kind: 'identity' | 'resource' | 'key' | 'trust',
+  report: Reporter,
+): void {
+  for (const s of statements.filter(isAllow)) {
+    const base = `${field}.Statement[${s.index}]`;
+    if (s.notActions.length > 0) report(holder, `${base}.NotAction`, s.notActions, 'Action (an Allow with NotAction grants everything else)');
+    if (s.notResources.length > 0) report(holder, `${base}.NotResource`, s.notResources, 'Resource (an Allow with NotResource grants everything else)');
+    if (s.principals.includes('*') && Object.keys(s.conditions).length === 0) {
+      report(holder, `${base}.Principal`, '*', 'named principals (an unconditioned Allow to "*" is public)');
+    }
+    const rootOnly = s.principals.length > 0 && s.principals.every((p) => ACCOUNT_ROOT.test(p));
+    for (const action of s.actions.filter((a) => a.includes('*'))) {
+      if (kind === 'key' && action === 'kms:*' && rootOnly) continue; // KEY_POLICY_ROOT_ADMIN_REASON
+      report(holder, `${base}.Action`, action, 'named actions, no wildcard');
+    }
+    if (kind === 'key' || kind === 'trust') continue; // KEY_POLICY_RESOURCE_REASON; trust policies name no resources
+    const excepted = s.actions.length > 0 && s.actions.every((a) => WILDCARD_RESOURCE_EXCEPTIONS.has(a));
+    for (const resource of s.resources.filter(isWildcardResource)) {
+      if (!excepted) {
+        report(holder, `${base}.Resource`, resource,
+          `named ARNs (Resource "*" is only allowed for actions in WILDCARD_RESOURCE_EXCEPTIONS; got ${s.actions.join(', ')})`);
+      }
+    }
+  }
+}
+
+const iamNoWildcards = defineRule({
+  id: 'iam-no-wildcards',
+  description:
+    'IAM, bucket and key policies allow no wildcard action and no "*" resource, no NotAction/NotResource, no public ' +
+    'principal, and no broad managed policy (AdministratorAccess, PowerUserAccess, *FullAccess). Exceptions: actions ' +
+    `listed in WILDCARD_RESOURCE_EXCEPTIONS may use Resource "*"; in key policies ${KEY_POLICY_RESOURCE_REASON}, ` +
+    `and kms:* to the account root is allowed (${KEY_POLICY_ROOT_ADMIN_REASON}).`,
+  severity: 'high',
+  resourceTypes: [
+    ...TYPES.iamPolicyDocument,
+    ...TYPES.iamRole,
+    ...TYPES.iamAttachment,
+    ...TYPES.kmsKey,
+    ...TYPES.kmsKeyPolicy,
+    ...TYPES.bucketPolicy,
+    ...TYPES.bucket,
+  ],
+  needsStack: false,
+  check(resource, _all, report) {
+    const type = resource.type;
+    const doc = (field: string, kind: 'identity' | 'resource' | 'key' | 'trust') => {
+      const statements = readDocument(resource, field, report);
+      if (statements !== undefined) checkStatements(resource, field, statements, kind, report);
+    };
+    if ((TYPES.iamPolicyDocument as readonly string[]).includes(type)) doc('policy', 'identity');
+    if ((TYPES.kmsKey as readonly string[]).includes(type) || (TYPES.kmsKeyPolicy as readonly string[]).includes(type)) {
+      doc('policy', 'key');
+    }
+    if ((TYPES.bucketPolicy as readonly string[]).includes(type) || (TYPES.bucket as readonly string[]).includes(type)) {
+      doc('policy', 'resource');
+    }
+    if ((TYPES.iamRole as readonly string[]).includes(type)) {
+      doc('assumeRolePolicy', 'trust');
+      asList(resource.inputs['inlinePolicies']).forEach((_p, i) => doc(`inlinePolicies[${i}].policy`, 'identity'));
+      asList(resource.inputs['managedPolicyArns']).forEach((arn, i) => {
+        if (typeof arn === 'string' && BROAD_MANAGED_POLICY.test(arn)) {
+          report(resource, `managedPolicyArns[${i}]`, arn, 'a policy scoped to this role\'s needs, not a broad managed policy');
+        }
+      });
+    }
+    if ((TYPES.iamAttachment as readonly string[]).includes(type)) {
+      const arn = resource.inputs['policyArn'];
+      if (typeof arn === 'string' && BROAD_MANAGED_POLICY.test(arn)) {
+        report(resource, 'policyArn', arn, 'a policy scoped to the principal\'s needs, not a broad managed policy');
+      }
+    }
+  },
+});
+
+/** The IoT policy variable a device's own thing name is substituted for. */
+export const THING_NAME_VARIABLE = '${iot:Connection.Thing.ThingName}';
+
+const iotPolicyThingScoped = defineRule({
+  id: 'iot-policy-thing-scoped',
+  description:
+    `IoT policies are scoped to ${THING_NAME_VARIABLE}: no wildcard actions (iot:*), iot:Connect only as ` +
+    `client/${THING_NAME_VARIABLE} with iot:Connection.Thing.IsAttached true, iot:Publish only to ` +
+    `topic/${telemetryTopic(THING_NAME_VARIABLE)}, every allowed resource naming the thing and no topic wildcard.`,
+  severity: 'critical',
+  resourceTypes: TYPES.iotPolicy,
+  needsStack: false,
+  check(policy, _all, report) {
+    const statements = readDocument(policy, 'policy', report);
+    if (statements === undefined) {
+      if (policy.inputs['policy'] === undefined) report(policy, 'policy', undefined, 'a policy document');
+      return;
+    }
+    for (const s of statements.filter(isAllow)) {
+      const base = `policy.Statement[${s.index}]`;
+      if (s.notActions.length > 0) report(policy, `${base}.NotAction`, s.notActions, 'Action');
+      if (s.notResources.length > 0) report(policy, `${base}.NotResource`, s.notResources, 'Resource');
+      for (const action of s.actions.filter((a) => a.includes('*'))) {
+        report(policy, `${base}.Action`, action, 'named iot actions, no wildcard');
+      }
+      for (const resource of s.resources) {
+        if (!resource.includes(THING_NAME_VARIABLE) || /[*+#]/.test(resource)) {
+          report(policy, `${base}.Resource`, resource, `a resource naming ${THING_NAME_VARIABLE} without wildcards`);
+        }
+      }
+      if (s.actions.includes('iot:Connect')) {
+        for (const resource of s.resources.filter((r) => !r.endsWith(`:client/${THING_NAME_VARIABLE}`))) {
+          report(policy, `${base}.Resource`, resource, `iot:Connect only on ...:client/${THING_NAME_VARIABLE}`);
+        }
+        const attached = conditionValues(s, 'Bool', 'iot:Connection.Thing.IsAttached');
+        if (!attached.includes('true')) {
+          report(policy, `${base}.Condition`, s.conditions, '{Bool: {"iot:Connection.Thing.IsAttached": "true"}}');
+        }
+      }
+      if (s.actions.includes('iot:Publish')) {
+        const own = `:topic/${telemetryTopic(THING_NAME_VARIABLE)}`;
+        for (const resource of s.resources.filter((r) => !r.endsWith(own))) {
+          report(policy, `${base}.Resource`, resource, `iot:Publish only on ...${own}`);
+        }
+      }
+    }
+  },
+});
+
+/** Topic rule action list fields and the service each sends to (error actions use the singular key). */
+const RULE_ACTION_SERVICES: Readonly<Record<string, string>> = {
+  cloudwatchAlarms: 'cloudwatchAlarm',
+  cloudwatchLogs: 'cloudwatchLogs',
+  cloudwatchMetrics: 'cloudwatchMetric',
+  dynamodbs: 'dynamodb',
+  dynamodbv2s: 'dynamodb',
+  elasticsearch: 'elasticsearch',
+  firehoses: 'firehose',
+  https: 'http',
+  iotAnalytics: 'iotAnalytics',
+  iotEvents: 'iotEvents',
+  kafkas: 'kafka',
+  kineses: 'kinesis',
+  lambdas: 'lambda',
+  republishes: 'republish',
+  s3: 's3',
+  sns: 'sns',
+  sqs: 'sqs',
+  stepFunctions: 'stepFunctions',
+  timestreams: 'timestream',
+};
+
+const topicRuleErrorAction = defineRule({
+  id: 'iot-rule-error-action',
+  description: 'Every IoT topic rule has an errorAction, sending to a different service than its main actions.',
+  severity: 'medium',
+  resourceTypes: TYPES.topicRule,
+  needsStack: false,
+  check(rule, _all, report) {
+    const mainServices = new Set(
+      Object.entries(RULE_ACTION_SERVICES)
+        .filter(([field]) => asList(rule.inputs[field]).length > 0)
+        .map(([, service]) => service),
+    );
+    const errorAction = rule.inputs['errorAction'];
+    const errorServices = Object.entries((errorAction ?? {}) as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([key]) => (key === 'dynamodbv2' ? 'dynamodb' : key));
+    if (errorServices.length === 0) {
+      report(rule, 'errorAction', errorAction, 'an error action (for example s3 to an error prefix)');
+      return;
+    }
+    for (const service of errorServices.filter((s) => mainServices.has(s))) {
+      report(rule, `errorAction.${service}`, at(errorAction, service),
+        `an error action on a different service than the main actions (${[...mainServices].join(', ')})`);
+    }
+  },
+});
+
+function destinationConfigField(destination: unknown): string {
+  if (destination === 'extended_s3') return 'extendedS3Configuration';
+  const camel = String(destination).replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return `${camel}Configuration`;
+}
+
+/** The Firehose error-output-type namespace every error prefix must contain. */
+export const FIREHOSE_ERROR_TYPE_NAMESPACE = '!{firehose:error-output-type}';
+
+const firehoseErrorsLoggingEncryption = defineRule({
+  id: 'firehose-errors-logging-encryption',
+  description:
+    `Every Firehose delivery stream has an S3 errorOutputPrefix containing ${FIREHOSE_ERROR_TYPE_NAMESPACE}, ` +
+    'CloudWatch logging enabled (log group and stream named) and server-side encryption with a customer-managed KMS key.',
+  severity: 'medium',
+  resourceTypes: TYPES.firehose,
+  needsStack: false,
+  check(stream, _all, report) {
+    const field = destinationConfigField(stream.inputs['destination']);
+    const config = stream.inputs[field];
+    if (config === undefined) {
+      report(stream, field, undefined, `a ${field} for destination ${show(stream.inputs['destination'])}`);
+    } else {
+      const prefixField = field === 'extendedS3Configuration' ? 'errorOutputPrefix' : 's3Configuration.errorOutputPrefix';
+      const prefix = at(config, prefixField);
+      if (typeof prefix !== 'string' || !prefix.includes(FIREHOSE_ERROR_TYPE_NAMESPACE)) {
+        report(stream, `${field}.${prefixField}`, prefix, `a prefix containing ${FIREHOSE_ERROR_TYPE_NAMESPACE}`);
+      }
+      const logging = at(config, 'cloudwatchLoggingOptions');
+      if (at(logging, 'enabled') !== true) {
+        report(stream, `${field}.cloudwatchLoggingOptions.enabled`, at(logging, 'enabled'), 'true');
+      }
+      for (const name of ['logGroupName', 'logStreamName']) {
+        const value = at(logging, name);
+        if (typeof value !== 'string' || value === '') {
+          report(stream, `${field}.cloudwatchLoggingOptions.${name}`, value, 'the log group and stream Firehose logs to');
+        }
+      }
+    }
+    const sse = stream.inputs['serverSideEncryption'];
+    if (at(sse, 'enabled') !== true) report(stream, 'serverSideEncryption.enabled', at(sse, 'enabled'), 'true');
+    if (at(sse, 'keyType') !== 'CUSTOMER_MANAGED_CMK') {
+      report(stream, 'serverSideEncryption.keyType', at(sse, 'keyType'), '"CUSTOMER_MANAGED_CMK"');
+    }
+    const keyArn = at(sse, 'keyArn');
+    if (typeof keyArn !== 'string' || keyArn === '') {
+      report(stream, 'serverSideEncryption.keyArn', keyArn, 'the ARN of the stack\'s KMS key');
+    }
+  },
+});
+
+const kmsKeyRotation = defineRule({
+  id: 'kms-key-rotation',
+  description: 'Every symmetric KMS key has automatic rotation enabled.',
+  severity: 'medium',
+  resourceTypes: TYPES.kmsKey,
+  needsStack: false,
+  check(key, _all, report) {
+    const spec = key.inputs['customerMasterKeySpec'] ?? 'SYMMETRIC_DEFAULT';
+    // AWS rotates only symmetric encryption keys; asymmetric and HMAC keys cannot enable rotation.
+    if (spec !== 'SYMMETRIC_DEFAULT') return;
+    if (key.inputs['enableKeyRotation'] !== true) report(key, 'enableKeyRotation', key.inputs['enableKeyRotation'], 'true');
+  },
+});
+
+function logGroupNames(group: CapturedResource): string[] {
+  return [group.inputs['name'], group.outputs?.['name'], group.id].filter((n): n is string => typeof n === 'string');
+}
+
+const lambdaTracingLogging = defineRule({
+  id: 'lambda-tracing-logging',
+  description:
+    'Every Lambda function has X-Ray tracing mode Active and logs to a log group of this stack that has a retention ' +
+    'period (loggingConfig.logGroup, or /aws/lambda/<function name>).',
+  severity: 'medium',
+  resourceTypes: TYPES.lambda,
+  needsStack: true,
+  check(fn, all, report) {
+    const mode = at(fn.inputs, 'tracingConfig.mode');
+    if (mode !== 'Active') report(fn, 'tracingConfig.mode', mode, '"Active"');
+    const groups = all.filter((r) => (TYPES.logGroup as readonly string[]).includes(r.type));
+    const configured = at(fn.inputs, 'loggingConfig.logGroup');
+    const deps = fn.propertyDependencies?.['loggingConfig'] ?? [];
+    const fnNames = [fn.inputs['name'], fn.outputs?.['name'], fn.id].filter((n): n is string => typeof n === 'string');
+    const wanted = typeof configured === 'string' ? [configured] : fnNames.map((n) => `/aws/lambda/${n}`);
+    const group = groups.find(
+      (g) => (g.urn !== undefined && deps.includes(g.urn)) || logGroupNames(g).some((n) => wanted.includes(n)),
+    );
+    if (group === undefined) {
+      report(fn, 'loggingConfig.logGroup', configured,
+        'a log group of this stack with retentionInDays (its name in loggingConfig.logGroup)');
+      return;
+    }
+    const retention = group.inputs['retentionInDays'];
+    if (typeof retention !== 'number' || retention <= 0) {
+      report(group, 'retentionInDays', retention, `a retention period for the logs of ${label(fn)}`);
+    }
+  },
+});
+
+const logGroupRetentionKms = defineRule({
+  id: 'log-group-retention-kms',
+  description: 'Every CloudWatch log group has a retention period and is encrypted with a KMS key.',
+  severity: 'medium',
+  resourceTypes: TYPES.logGroup,
+  needsStack: false,
+  check(group, _all, report) {
+    const retention = group.inputs['retentionInDays'];
+    if (typeof retention !== 'number' || retention <= 0) {
+      report(group, 'retentionInDays', retention, 'a positive number of days (0 or missing keeps logs forever)');
+    }
+    const key = group.inputs['kmsKeyId'];
+    if (typeof key !== 'string' || key === '') report(group, 'kmsKeyId', key, 'the ARN of the stack\'s KMS key');
+  },
+});
+
+const SECRET_NAME = /(^|[_\-.])(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|secret[_-]?key|credentials?)($|[_\-.])/i;
+const REFERENCE_NAME = /[_\-.](arn|id|name)$/i;
+const SECRET_REFERENCE = /^(arn:aws[a-z-]*:(secretsmanager|ssm):|\{\{resolve:(secretsmanager|ssm-secure):)/;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
+
+/** Why a value looks like key material, or undefined. */
+function keyMaterial(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (PEM_PRIVATE_KEY.test(value)) return 'a PEM private key';
+  if (AWS_ACCESS_KEY_ID.test(value)) return 'an AWS access key id';
+  return undefined;
+}
+
+function checkSettings(holder: CapturedResource, field: string, settings: unknown, report: Reporter): void {
+  if (settings === null || typeof settings !== 'object') return;
+  for (const [name, value] of Object.entries(settings as Record<string, unknown>)) {
+    const path = `${field}.${name}`;
+    const material = keyMaterial(value);
+    if (material !== undefined) {
+      report(holder, path, '<redacted>', `no ${material} in plaintext: store it in Secrets Manager and pass the secret ARN`);
+    } else if (SECRET_NAME.test(name) && !REFERENCE_NAME.test(name) && typeof value === 'string' && value !== '' &&
+      !SECRET_REFERENCE.test(value)) {
+      report(holder, path, '<redacted>', 'a Secrets Manager secret ARN, not a plaintext secret');
+    }
+  }
+}
+
+const secretsInSecretsManager = defineRule({
+  id: 'secrets-in-secrets-manager',
+  description:
+    'Secrets live only in Secrets Manager: Lambda environment variables, Glue job arguments and Glue connection ' +
+    'properties hold secret ARNs, never passwords, tokens or keys (a Glue JDBC connection uses SECRET_ID, not PASSWORD).',
+  severity: 'critical',
+  resourceTypes: [...TYPES.lambda, ...TYPES.glueConnection, ...TYPES.glueJob],
+  needsStack: false,
+  check(resource, _all, report) {
+    const type = resource.type;
+    if ((TYPES.lambda as readonly string[]).includes(type)) {
+      checkSettings(resource, 'environment.variables', at(resource.inputs, 'environment.variables'), report);
+    }
+    if ((TYPES.glueJob as readonly string[]).includes(type)) {
+      checkSettings(resource, 'defaultArguments', resource.inputs['defaultArguments'], report);
+    }
+    if ((TYPES.glueConnection as readonly string[]).includes(type)) {
+      const properties = resource.inputs['connectionProperties'];
+      const password = at(properties, 'PASSWORD');
+      if (password !== undefined) {
+        report(resource, 'connectionProperties.PASSWORD', '<redacted>', 'SECRET_ID naming a Secrets Manager secret');
+      }
+      checkSettings(resource, 'connectionProperties', { ...(properties as object), PASSWORD: undefined }, report);
+    }
+  },
+});
+
+function findKeyMaterial(value: unknown, path: string, out: { path: string; kind: string }[]): void {
+  const kind = keyMaterial(value);
+  if (kind !== undefined) out.push({ path, kind });
+  else if (Array.isArray(value)) value.forEach((v, i) => findKeyMaterial(v, `${path}[${i}]`, out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) findKeyMaterial(v, path === '' ? k : `${path}.${k}`, out);
+  }
+}
+
+const noPlaintextKeyMaterial = defineRule({
+  id: 'no-plaintext-key-material',
+  description:
+    'No resource input holds a PEM private key or an AWS access key id, except the resources listed in ' +
+    'KEY_MATERIAL_TYPES (TLS key generation kept as Pulumi secrets, Secrets Manager secret versions).',
+  severity: 'critical',
+  resourceTypes: ['*'],
+  needsStack: false,
+  check(resource, _all, report) {
+    if (KEY_MATERIAL_TYPES.has(resource.type)) return;
+    const found: { path: string; kind: string }[] = [];
+    findKeyMaterial(resource.inputs, '', found);
+    for (const { path, kind } of found) {
+      report(resource, path, '<redacted>', `no ${kind} in plaintext: keep it in Secrets Manager`);
+    }
+  },
+});
+
+/** Every security rule, in the order they are reported. */
+export const RULES: readonly SecurityRule[] = [
+  s3EncryptionKms,
+  s3TlsOnly,
+  s3PublicAccessBlock,
+  s3Versioning,
+  iamNoWildcards,
+  iotPolicyThingScoped,
+  topicRuleErrorAction,
+  firehoseErrorsLoggingEncryption,
+  kmsKeyRotation,
+  lambdaTracingLogging,
+  logGroupRetentionKms,
+  secretsInSecretsManager,
+  noPlaintextKeyMaterial,
+];
+
+/** Whether a rule checks resources of this type. */
+export function ruleApplies(rule: SecurityRule, resource: CapturedResource): boolean {
+  return rule.resourceTypes.includes('*') || rule.resourceTypes.includes(resource.type);
+}
+
+/** Result of running rules over a stack: the violations, and how many resources each rule checked. */
+export interface Evaluation {
+  readonly violations: readonly Violation[];
+  /** Rule id → number of resources the rule applied to (0 means the rule saw nothing to check). */
+  readonly checked: Readonly<Record<string, number>>;
+}
+
+/** Runs every rule over every resource. */
+export function evaluateRules(
+  resources: readonly CapturedResource[],
+  rules: readonly SecurityRule[] = RULES,
+): Evaluation {
+  const violations: Violation[] = [];
+  const checked: Record<string, number> = {};
+  for (const rule of rules) {
+    checked[rule.id] = 0;
+    for (const resource of resources) {
+      if (!ruleApplies(rule, resource)) continue;
+      checked[rule.id] = (checked[rule.id] ?? 0) + 1;
+      violations.push(...rule.check(resource, resources));
+    }
+  }
+  return { violations, checked };
+}
