@@ -1,0 +1,266 @@
+/**
+ * IAM, key and bucket policy documents of the ingestion layer, as small typed functions of the ARNs they grant
+ * on. They are pure, so tests read them without Pulumi; the components render them inside one `apply`.
+ */
+
+/** A condition block: operator → key → value(s). */
+export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/** A principal as IAM writes it. */
+export type PolicyPrincipal = '*' | Readonly<{ AWS?: string | readonly string[]; Service?: string | readonly string[] }>;
+
+/** One statement of an IAM, key or bucket policy. */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: PolicyPrincipal;
+  readonly Action: string | readonly string[];
+  /** Absent only in trust policies, which apply to the role itself. */
+  readonly Resource?: string | readonly string[];
+  readonly Condition?: PolicyCondition;
+}
+
+/** A policy document. */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** Where the policies are evaluated: the ARN parts that are not resource-specific. */
+export interface AccountContext {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+function doc(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Serializes a document for a Pulumi `policy` input. */
+export function renderPolicy(document: PolicyDocument): string {
+  return JSON.stringify(document);
+}
+
+/** Lets one AWS service assume a role, only on behalf of this account (confused-deputy guard). */
+export function assumeRolePolicy(service: string, account: AccountContext): PolicyDocument {
+  return doc({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } },
+  });
+}
+
+/** Objects under a prefix of a bucket. */
+export function objectsUnder(bucketArn: string, prefix: string): string {
+  return `${bucketArn}/${prefix}*`;
+}
+
+function s3Service(account: AccountContext): string {
+  return `s3.${account.region}.amazonaws.com`;
+}
+
+/** KMS use on the key by S3 on this role's behalf, limited to one bucket's encryption context. */
+function kmsThroughS3(keyArn: string, bucketArn: string, account: AccountContext, actions: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'KmsForRawBucketObjects',
+    Effect: 'Allow',
+    Action: actions,
+    Resource: keyArn,
+    Condition: {
+      StringEquals: { 'kms:ViaService': s3Service(account) },
+      // With an S3 Bucket Key the encryption context is the bucket ARN; without it, the object ARN.
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+    },
+  };
+}
+
+/** What the topic rule's role may do. */
+export interface RuleRoleGrants {
+  readonly streamArn: string;
+  readonly bucketArn: string;
+  /** Prefix the error action writes under (RAW_ZONE.ruleErrorPrefix). */
+  readonly errorPrefix: string;
+  readonly keyArn: string;
+}
+
+/** Topic rule role: put records on this stream; its error action writes under the error prefix only. */
+export function ruleRolePolicy(grants: RuleRoleGrants, account: AccountContext): PolicyDocument {
+  return doc(
+    {
+      Sid: 'PutToDeliveryStream',
+      Effect: 'Allow',
+      Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+      Resource: grants.streamArn,
+    },
+    {
+      Sid: 'ErrorActionWrite',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: objectsUnder(grants.bucketArn, grants.errorPrefix),
+    },
+    kmsThroughS3(grants.keyArn, grants.bucketArn, account, ['kms:GenerateDataKey']),
+  );
+}
+
+/** What the delivery stream's role may do. */
+export interface FirehoseRoleGrants {
+  readonly bucketArn: string;
+  /** Top-level folders the stream writes to (processed zones and the error prefix). */
+  readonly prefixes: readonly string[];
+  readonly keyArn: string;
+  /** ARN of the stream's own CloudWatch log stream. */
+  readonly logStreamArn: string;
+  /** ARN of the processor Lambda function (unqualified). */
+  readonly processorArn: string;
+}
+
+/** Firehose role: write the raw prefixes, use this key through S3, log to its own stream, call its processor. */
+export function firehoseRolePolicy(grants: FirehoseRoleGrants, account: AccountContext): PolicyDocument {
+  return doc(
+    {
+      Sid: 'RawBucketLocate',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+      Resource: grants.bucketArn,
+    },
+    {
+      Sid: 'RawPrefixesWrite',
+      Effect: 'Allow',
+      Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+      Resource: grants.prefixes.map((prefix) => objectsUnder(grants.bucketArn, prefix)),
+    },
+    kmsThroughS3(grants.keyArn, grants.bucketArn, account, ['kms:GenerateDataKey', 'kms:Decrypt']),
+    {
+      Sid: 'OwnLogStream',
+      Effect: 'Allow',
+      Action: 'logs:PutLogEvents',
+      Resource: grants.logStreamArn,
+    },
+    {
+      Sid: 'InvokeProcessor',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+      Resource: [grants.processorArn, `${grants.processorArn}:*`],
+    },
+  );
+}
+
+/** What the processor function's role may do. */
+export interface ProcessorRoleGrants {
+  /** ARN of the function's own log group (without the `:*` suffix). */
+  readonly logGroupArn: string;
+  /** Key encrypting the function's environment variables. */
+  readonly keyArn: string;
+}
+
+/** Actions X-Ray tracing needs; X-Ray has no resource-level permissions, so they require `*`. */
+export const XRAY_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+
+/** Processor role: logs on its own group, decrypt its environment through Lambda, and X-Ray tracing. */
+export function processorRolePolicy(grants: ProcessorRoleGrants, account: AccountContext): PolicyDocument {
+  return doc(
+    {
+      Sid: 'OwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${grants.logGroupArn}:log-stream:*`,
+    },
+    {
+      Sid: 'DecryptEnvironment',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: grants.keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': `lambda.${account.region}.amazonaws.com` } },
+    },
+    {
+      Sid: 'XRayTracing',
+      Effect: 'Allow',
+      Action: XRAY_WRITE_ACTIONS,
+      // X-Ray does not support resource-level permissions: these actions only accept "*".
+      Resource: '*',
+    },
+  );
+}
+
+/** Actions the CloudWatch Logs service needs on a key that encrypts log groups. */
+export const LOGS_KMS_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:DescribeKey',
+] as const;
+
+/**
+ * Key policy of the ingestion key. In a key policy `Resource: "*"` means "this key" (it is the only form KMS
+ * accepts), so the wildcard grants nothing beyond the key itself.
+ */
+export function ingestionKeyPolicy(account: AccountContext): PolicyDocument {
+  return doc(
+    {
+      // AWS's default key statement: the account root delegates key use to IAM policies, so the key can never
+      // become unmanageable; roles still get only what their own policies grant.
+      Sid: 'EnableIamPolicies',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${account.partition}:iam::${account.accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'CloudWatchLogsInThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${account.region}.amazonaws.com` },
+      Action: LOGS_KMS_ACTIONS,
+      Resource: '*',
+      Condition: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:*`,
+        },
+      },
+    },
+  );
+}
+
+/** Denies any request to the bucket or its objects that does not use TLS. */
+export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/** Bucket policy of the raw bucket: TLS only. */
+export function rawBucketPolicy(bucketArn: string): PolicyDocument {
+  return doc(tlsOnlyStatement(bucketArn));
+}
+
+/** Who may deliver server access logs into the log bucket. */
+export interface AccessLogDelivery {
+  readonly logBucketArn: string;
+  /** Prefix the source bucket's logs are written under. */
+  readonly prefix: string;
+  readonly sourceBucketArn: string;
+}
+
+/** Bucket policy of the access-log bucket: TLS only, and the S3 logging service writes only for our bucket. */
+export function accessLogBucketPolicy(delivery: AccessLogDelivery, account: AccountContext): PolicyDocument {
+  return doc(tlsOnlyStatement(delivery.logBucketArn), {
+    Sid: 'S3ServerAccessLogs',
+    Effect: 'Allow',
+    Principal: { Service: 'logging.s3.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: objectsUnder(delivery.logBucketArn, delivery.prefix),
+    Condition: {
+      ArnLike: { 'aws:SourceArn': delivery.sourceBucketArn },
+      StringEquals: { 'aws:SourceAccount': account.accountId },
+    },
+  });
+}

@@ -1,0 +1,103 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { bundleHandler } from './bundle.js';
+import { assumeRolePolicy, processorRolePolicy, renderPolicy, type AccountContext } from './iam.js';
+
+/** Source of the Firehose processor, relative to the repository root. */
+export const PROCESSOR_ENTRY = 'functions/telemetry-processor/handler.ts';
+
+/** Log levels the processor understands, as sensorlake config writes them. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Arguments of TelemetryProcessor. */
+export interface TelemetryProcessorArgs {
+  /** Where the policies are evaluated (account, region, partition). */
+  readonly account: pulumi.Input<AccountContext>;
+  /** KMS key encrypting the function's log group and environment. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Retention of the function's log group, in days. */
+  readonly logRetentionDays: pulumi.Input<number>;
+  /** Application log level. */
+  readonly logLevel: LogLevel;
+  /** Readings stamped further than this in the future of their ingest time are quarantined. */
+  readonly maxClockSkewSeconds: pulumi.Input<number>;
+  /** Readings stamped further than this in the past of their ingest time are quarantined. */
+  readonly maxLatenessHours: pulumi.Input<number>;
+  /** Handler source, relative to the repository root. Default PROCESSOR_ENTRY. */
+  readonly entry?: string;
+  /** Memory in MiB. Default 256. */
+  readonly memorySize?: pulumi.Input<number>;
+  /** Timeout in seconds. Default 60 (Firehose waits at most 5 minutes for a processor). */
+  readonly timeout?: pulumi.Input<number>;
+}
+
+/**
+ * The Firehose processor Lambda: the bundled handler, its role, and its own encrypted log group with retention.
+ * Tracing is active.
+ */
+export class TelemetryProcessor extends pulumi.ComponentResource {
+  readonly function: aws.lambda.Function;
+  readonly role: aws.iam.Role;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: TelemetryProcessorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('sensorlake:ingestion:TelemetryProcessor', name, {}, opts);
+    const bundle = bundleHandler(args.entry ?? PROCESSOR_ENTRY);
+
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
+      { parent: this },
+    );
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: pulumi
+          .output(args.account)
+          .apply((account) => renderPolicy(assumeRolePolicy('lambda.amazonaws.com', account))),
+      },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: this.role.id,
+        policy: pulumi
+          .all([this.logGroup.arn, args.kmsKeyArn, args.account])
+          .apply(([logGroupArn, keyArn, account]) => renderPolicy(processorRolePolicy({ logGroupArn, keyArn }, account))),
+      },
+      { parent: this },
+    );
+
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ['arm64'],
+        handler: bundle.handler,
+        code: bundle.archive,
+        role: this.role.arn,
+        memorySize: args.memorySize ?? 256,
+        timeout: args.timeout ?? 60,
+        kmsKeyArn: args.kmsKeyArn,
+        tracingConfig: { mode: 'Active' },
+        loggingConfig: {
+          logFormat: 'JSON',
+          logGroup: this.logGroup.name,
+          applicationLogLevel: args.logLevel.toUpperCase(),
+          systemLogLevel: 'WARN',
+        },
+        environment: {
+          variables: {
+            SENSORLAKE_MAX_CLOCK_SKEW_SECONDS: pulumi.output(args.maxClockSkewSeconds).apply(String),
+            SENSORLAKE_MAX_LATENESS_HOURS: pulumi.output(args.maxLatenessHours).apply(String),
+            LOG_LEVEL: args.logLevel,
+          },
+        },
+      },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+
+    this.registerOutputs({ functionArn: this.function.arn, functionName: this.function.name });
+  }
+}

@@ -1,0 +1,36 @@
+import type * as pulumi from '@pulumi/pulumi';
+import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from './config.js';
+import { IngestionStack } from './ingestion/ingestion-stack.js';
+import { LayerNotImplementedError } from './layers.js';
+import { parseStackName, type Layer } from './stack-name.js';
+import type { Environment } from './config.js';
+
+/** What a layer program gets: its environment and that environment's validated configuration. */
+export interface LayerContext {
+  readonly env: Environment;
+  readonly config: EnvironmentConfig;
+}
+
+/** A layer program: creates the layer's resources and returns its stack outputs. */
+export type LayerProgram = (ctx: LayerContext) => Record<string, pulumi.Input<unknown>>;
+
+/** The ingestion layer: one IngestionStack, its outputs are the stack's. */
+export const ingestionLayer: LayerProgram = ({ config }) => new IngestionStack('ingestion', { config }).outputs();
+
+/** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
+export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {
+  ingestion: ingestionLayer,
+};
+
+/**
+ * Runs the layer named by the stack: parses `<layer>-<env>`, reads and validates the configuration once
+ * (through `lookup`, which returns a setting's raw value), and returns the layer's outputs. Throws
+ * StackNameError, ConfigError(s) or LayerNotImplementedError with the offending value named.
+ */
+export function runLayer(stack: string, lookup: (name: SettingName) => unknown): Record<string, pulumi.Input<unknown>> {
+  const { layer, env } = parseStackName(stack);
+  const program = LAYER_PROGRAMS[layer];
+  if (program === undefined) throw new LayerNotImplementedError(layer, stack);
+  const config = parseEnvironmentConfig(lookup);
+  return program({ env, config });
+}

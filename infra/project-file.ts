@@ -1,0 +1,18 @@
+import { SETTINGS } from './config.js';
+
+/** One typed project-config declaration, as Pulumi.yaml writes it. */
+export interface ProjectConfigDeclaration {
+  readonly type: 'integer' | 'string' | 'boolean';
+  readonly description: string;
+  readonly default: number | string | boolean;
+}
+
+/** The `config:` block of Pulumi.yaml, derived from SETTINGS (keys in the project namespace, unprefixed). */
+export function projectConfigDeclarations(): Record<string, ProjectConfigDeclaration> {
+  return Object.fromEntries(
+    Object.entries(SETTINGS).map(([name, setting]) => [
+      name,
+      { type: setting.type, description: setting.description, default: setting.default },
+    ]),
+  );
+}

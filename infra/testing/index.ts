@@ -1,0 +1,18 @@
+export {
+  MOCK_ACCOUNT_ID,
+  MOCK_DEFAULT_REGION,
+  MOCK_ORGANIZATION,
+  createMocks,
+  installMocks,
+  mockConfig,
+  resolveInput,
+  runStackUnderMocks,
+  settle,
+  type CapturedInvoke,
+  type CapturedResource,
+  type MockCapture,
+  type MockContext,
+  type MockRun,
+  type MockRunOptions,
+  type StackNameString,
+} from './mocks.js';

@@ -1,0 +1,365 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse as parseYaml } from 'yaml';
+import { PROJECT, PROJECT_ROOT, type Environment } from '../config.js';
+import { parseStackName, type Layer } from '../stack-name.js';
+
+/** A stack name the program accepts. */
+export type StackNameString = `${Layer}-${Environment}`;
+
+/** A resource the program registered, as the engine would have seen it. */
+export interface CapturedResource {
+  /** Type token, e.g. `aws:s3/bucket:Bucket`. */
+  readonly type: string;
+  /** Logical name. */
+  readonly name: string;
+  /** URN in the form `urn:pulumi:<stack>::<project>::<type>::<name>` (the parent type chain is not known to mocks). */
+  readonly urn: string;
+  /** False for component resources. */
+  readonly custom: boolean;
+  /** Inputs, with every Output resolved (secrets unwrapped). */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs plus the fake outputs the mocks returned (ids, ARNs, names). */
+  readonly state: Record<string, unknown>;
+  /** The fake physical id (undefined for components). */
+  readonly id: string | undefined;
+}
+
+/** A provider function the program called. */
+export interface CapturedInvoke {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Options of a mocked run. */
+export interface MockRunOptions {
+  /**
+   * Settings layered over `Pulumi.<env>.yaml`, by short (`logLevel`) or full (`aws:region`) key. A value of
+   * undefined removes the key. Values are passed as strings, as the Pulumi engine does.
+   */
+  readonly config?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Start from an empty configuration instead of `Pulumi.<env>.yaml`. Default false. */
+  readonly ignoreConfigFile?: boolean;
+  /** Organization returned by `pulumi.getOrganization()`. Default MOCK_ORGANIZATION. */
+  readonly organization?: string;
+  /** Outputs of other stacks, by fully qualified stack name, returned to `StackReference` reads. */
+  readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Repository root holding the `Pulumi.<env>.yaml` files. Default PROJECT_ROOT. */
+  readonly root?: string;
+}
+
+/** What a mocked run produced. */
+export interface MockRun {
+  readonly stack: string;
+  /** Every resource registered, in registration order (components and the default providers included). */
+  readonly resources: readonly CapturedResource[];
+  readonly invokes: readonly CapturedInvoke[];
+  /** The stack outputs, resolved. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Names of the outputs that are secrets. */
+  readonly secretOutputs: readonly string[];
+  /** Resources of one type. */
+  ofType(type: string): CapturedResource[];
+  /** The one resource of this type and logical name; throws naming what exists otherwise. */
+  get(type: string, name: string): CapturedResource;
+}
+
+/** Fake AWS account of mocked runs. */
+export const MOCK_ACCOUNT_ID = '123456789012';
+/** Region used when the configuration sets none. */
+export const MOCK_DEFAULT_REGION = 'eu-west-1';
+/** Organization of mocked runs. */
+export const MOCK_ORGANIZATION = 'sensorlake-org';
+
+function shortHash(value: string, length = 7): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length);
+}
+
+/** The same auto-name the provider would give: logical name plus a stable suffix. */
+function autoName(name: string): string {
+  return `${name}-${shortHash(name)}`;
+}
+
+function fakePem(label: string, seed: string): string {
+  const body = Buffer.from(createHash('sha512').update(seed).digest()).toString('base64');
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+/** What the fake resources and invokes depend on. */
+export interface MockContext {
+  readonly region: string;
+  readonly stackOutputs: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+type Fake = { id: string | undefined; state: Record<string, unknown> };
+
+/** ARN-shaped id of an AWS resource, by type; the rest get `arn:aws:<module>:<region>:<account>:<kind>/<name>`. */
+function fakeAwsResource(type: string, name: string, inputs: Record<string, unknown>, ctx: MockContext): Fake {
+  const base = `${ctx.region}:${MOCK_ACCOUNT_ID}`;
+  const physical = typeof inputs.name === 'string' ? inputs.name : autoName(name);
+  const named = (arn: string, extra: Record<string, unknown> = {}): Fake => ({
+    id: physical,
+    state: { name: physical, arn, ...extra },
+  });
+  switch (type) {
+    case 'aws:s3/bucket:Bucket': {
+      const bucket = typeof inputs.bucket === 'string' ? inputs.bucket : autoName(name).toLowerCase();
+      return {
+        id: bucket,
+        state: { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, region: ctx.region },
+      };
+    }
+    case 'aws:kms/key:Key': {
+      const keyId = `${shortHash(name, 8)}-${shortHash(`${name}1`, 4)}-4${shortHash(`${name}2`, 3)}-8${shortHash(`${name}3`, 3)}-${shortHash(`${name}4`, 12)}`;
+      return { id: keyId, state: { keyId, arn: `arn:aws:kms:${base}:key/${keyId}` } };
+    }
+    case 'aws:iam/role:Role':
+      return named(`arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}`, { uniqueId: `AROA${shortHash(name, 16).toUpperCase()}` });
+    case 'aws:iam/rolePolicy:RolePolicy':
+      return { id: `${String(inputs.role)}:${physical}`, state: { name: physical } };
+    case 'aws:cloudwatch/logGroup:LogGroup':
+      return named(`arn:aws:logs:${base}:log-group:${physical}`);
+    case 'aws:cloudwatch/logStream:LogStream':
+      return named(`arn:aws:logs:${base}:log-group:${String(inputs.logGroupName)}:log-stream:${physical}`);
+    case 'aws:lambda/function:Function': {
+      const arn = `arn:aws:lambda:${base}:function:${physical}`;
+      return named(arn, {
+        invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        qualifiedArn: `${arn}:$LATEST`,
+        version: '$LATEST',
+      });
+    }
+    case 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream':
+      return named(`arn:aws:firehose:${base}:deliverystream/${physical}`);
+    case 'aws:iot/thing:Thing':
+      return named(`arn:aws:iot:${base}:thing/${physical}`, { defaultClientId: physical, version: 1 });
+    case 'aws:iot/thingType:ThingType':
+      return named(`arn:aws:iot:${base}:thingtype/${physical}`);
+    case 'aws:iot/policy:Policy':
+      return named(`arn:aws:iot:${base}:policy/${physical}`, { defaultVersionId: '1' });
+    case 'aws:iot/topicRule:TopicRule':
+      return named(`arn:aws:iot:${base}:rule/${physical}`);
+    case 'aws:iot/certificate:Certificate': {
+      const certificateId = createHash('sha256').update(name).digest('hex');
+      return {
+        id: certificateId,
+        state: {
+          arn: `arn:aws:iot:${base}:cert/${certificateId}`,
+          certificatePem: fakePem('CERTIFICATE', `cert:${name}`),
+          caCertificateId: shortHash('ca', 64),
+        },
+      };
+    }
+    default: {
+      const [, module = 'unknown', kind = 'resource'] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
+      return { id: `${physical}-id`, state: { name: physical, arn: `arn:aws:${module}:${base}:${kind}/${physical}` } };
+    }
+  }
+}
+
+function fakeResource(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): Fake {
+  const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+  if (args.custom === false) return { id: undefined, state: {} };
+  if (args.type === 'pulumi:pulumi:StackReference') {
+    const stackName = String(inputs.name);
+    return { id: stackName, state: { name: stackName, outputs: ctx.stackOutputs[stackName] ?? {}, secretOutputNames: [] } };
+  }
+  if (args.type === 'tls:index/privateKey:PrivateKey') {
+    return {
+      id: shortHash(args.name, 40),
+      state: {
+        privateKeyPem: fakePem('PRIVATE KEY', `key:${args.name}`),
+        publicKeyPem: fakePem('PUBLIC KEY', `pub:${args.name}`),
+        publicKeyFingerprintSha256: `SHA256:${shortHash(args.name, 43)}`,
+      },
+    };
+  }
+  if (args.type === 'tls:index/certRequest:CertRequest') {
+    return { id: shortHash(args.name, 40), state: { certRequestPem: fakePem('CERTIFICATE REQUEST', `csr:${args.name}`) } };
+  }
+  if (args.type.startsWith('pulumi:providers:')) return { id: `${args.name}-provider-id`, state: {} };
+  if (args.type.startsWith('aws:')) return fakeAwsResource(args.type, args.name, inputs, ctx);
+  return { id: `${args.name}-id`, state: {} };
+}
+
+function fakeInvoke(call: pulumi.runtime.MockCallArgs, ctx: MockContext): Record<string, unknown> {
+  switch (call.token) {
+    case 'aws:index/getCallerIdentity:getCallerIdentity':
+      return {
+        id: MOCK_ACCOUNT_ID,
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/sensorlake-test`,
+        userId: 'AIDASENSORLAKETEST',
+      };
+    case 'aws:index/getRegion:getRegion':
+      return {
+        id: ctx.region,
+        region: ctx.region,
+        name: ctx.region,
+        endpoint: `ec2.${ctx.region}.amazonaws.com`,
+        description: ctx.region,
+      };
+    case 'aws:index/getPartition:getPartition':
+      return { id: 'aws', partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws' };
+    case 'aws:iot/getEndpoint:getEndpoint': {
+      const endpointType = String((call.inputs as { endpointType?: string }).endpointType ?? 'iot:Data');
+      const suffix = endpointType === 'iot:Data-ATS' ? '-ats' : '';
+      const address = `a1b2c3d4e5f6g7${suffix}.iot.${ctx.region}.amazonaws.com`;
+      return { id: address, endpointAddress: address, endpointType };
+    }
+    default:
+      throw new Error(`no mock for invoke ${call.token}: add it to infra/testing/mocks.ts`);
+  }
+}
+
+/** The configuration a run starts from: `Pulumi.<env>.yaml` plus overrides, as engine-style strings. */
+export function mockConfig(env: Environment, options: MockRunOptions = {}): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!options.ignoreConfigFile) {
+    const file = path.join(options.root ?? PROJECT_ROOT, `Pulumi.${env}.yaml`);
+    const doc = parseYaml(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> } | null;
+    for (const [key, raw] of Object.entries(doc?.config ?? {})) {
+      const value = typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw;
+      values[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+  }
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    const full = key.includes(':') ? key : `${PROJECT}:${key}`;
+    if (value === undefined) delete values[full];
+    else values[full] = String(value);
+  }
+  return values;
+}
+
+/** Mocks that capture every resource and invoke into the given arrays. */
+export function createMocks(
+  stack: string,
+  ctx: MockContext,
+  resources: CapturedResource[],
+  invokes: CapturedInvoke[],
+): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const fake = fakeResource(args, ctx);
+      const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+      const state = { ...inputs, ...fake.state };
+      resources.push({
+        type: args.type,
+        name: args.name,
+        urn: `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`,
+        custom: args.custom !== false,
+        inputs,
+        state,
+        id: fake.id,
+      });
+      return { id: fake.id, state };
+    },
+    call(args) {
+      invokes.push({ token: args.token, inputs: (args.inputs ?? {}) as Record<string, unknown> });
+      return fakeInvoke(args, ctx);
+    },
+  };
+}
+
+/** What installMocks captures while a program runs. */
+export interface MockCapture {
+  readonly resources: CapturedResource[];
+  readonly invokes: CapturedInvoke[];
+}
+
+/**
+ * Installs the capturing mocks for `stack` (project sensorlake, the given organization) and the configuration of
+ * `env` (`Pulumi.<env>.yaml` plus overrides). For tests that run their own program instead of sensorlake's.
+ */
+export async function installMocks(stack: string, env: Environment, options: MockRunOptions = {}): Promise<MockCapture> {
+  const configValues = mockConfig(env, options);
+  const ctx: MockContext = {
+    region: configValues['aws:region'] ?? MOCK_DEFAULT_REGION,
+    stackOutputs: options.stackOutputs ?? {},
+  };
+  const resources: CapturedResource[] = [];
+  const invokes: CapturedInvoke[] = [];
+  await pulumi.runtime.setMocks(
+    createMocks(stack, ctx, resources, invokes),
+    PROJECT,
+    stack,
+    false,
+    options.organization ?? MOCK_ORGANIZATION,
+  );
+  pulumi.runtime.setAllConfig(configValues);
+  return { resources, invokes };
+}
+
+/** Resolves any input to its value and whether it is secret. */
+export function resolveInput<T>(value: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+  const output = pulumi.output(value);
+  return Promise.all([
+    new Promise<T>((done) => {
+      output.apply((v) => {
+        done(v as T);
+        return v;
+      });
+    }),
+    pulumi.isSecret(output),
+  ]).then(([v, secret]) => ({ value: v, secret }));
+}
+
+/** Waits until the runtime has no registration in flight (the same wait the engine does before exiting). */
+export async function settle(): Promise<void> {
+  const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (wait) await wait();
+  await new Promise((done) => setImmediate(done));
+  if (wait) await wait();
+}
+
+/** The Pulumi program's entry point, imported after the mocks are installed (as the engine would load it). */
+async function loadProgram(): Promise<() => Record<string, pulumi.Input<unknown>>> {
+  const mod = (await import('../index.js')) as { default: () => Record<string, pulumi.Input<unknown>> };
+  return mod.default;
+}
+
+/**
+ * Runs the sensorlake program for `stack` under `pulumi.runtime.setMocks`: the configuration comes from
+ * `Pulumi.<env>.yaml` (plus `options.config`), every resource and invoke is captured, AWS resources get
+ * ARN-shaped fake ids, and the stack outputs are resolved. Errors the program throws (bad stack name, bad
+ * configuration, layer not implemented) reject the promise. Runs are sequential: the mocks are process-global.
+ */
+export async function runStackUnderMocks(stack: StackNameString | string, options: MockRunOptions = {}): Promise<MockRun> {
+  let env: Environment = 'dev';
+  try {
+    env = parseStackName(stack).env;
+  } catch {
+    // An invalid stack name is the program's to reject; give it the dev settings so only the name is wrong.
+  }
+  const { resources, invokes } = await installMocks(stack, env, options);
+
+  const program = await loadProgram();
+  const exported = program();
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [key, value] of Object.entries(exported)) {
+    const resolved = await resolveInput(value);
+    outputs[key] = resolved.value;
+    if (resolved.secret) secretOutputs.push(key);
+  }
+  await settle();
+
+  return {
+    stack,
+    resources,
+    invokes,
+    outputs,
+    secretOutputs,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    get(type, name) {
+      const found = resources.filter((r) => r.type === type && r.name === name);
+      if (found.length !== 1) {
+        const names = resources.filter((r) => r.type === type).map((r) => r.name);
+        throw new Error(`expected one ${type} named ${name}, found ${found.length} (${type}: ${names.join(', ') || 'none'})`);
+      }
+      return found[0] as CapturedResource;
+    },
+  };
+}
