@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gzip } from 'node:zlib';
+import type { Logger } from 'pino';
+import { outcomeLine, processEnvelope } from '../functions/telemetry-processor/core.js';
+import type { ProcessorContext } from '../functions/telemetry-processor/core.js';
+import { RAW_ZONE, RECORD_DELIMITER, deliveryObjectName, expandPrefix } from '../infra/ingestion/definitions.js';
+import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
+import type { WalPosition } from './wal.js';
+
+/**
+ * The local Firehose: buffers rule envelopes, flushes by size or by time (whichever comes first, as Firehose's
+ * buffering hints do), runs the telemetry processor core over each batch and writes one GZIP NDJSON object per
+ * partition under the raw zone's key layout. Records the processor cannot handle at all go under the error output
+ * prefix (`errors/processing-failed/...`) in Firehose's own error-record format, each with its reason.
+ */
+
+const gzipAsync = promisify(gzip);
+
+/** Buffering hints, in the twin's units. */
+export interface BufferHints {
+  /** Flush when the buffered envelopes reach this many bytes. */
+  readonly sizeBytes: number;
+  /** Flush this long after the first envelope entered an empty buffer; 0 flushes on the next turn of the loop. */
+  readonly intervalMs: number;
+}
+
+/** One buffered record: the rule envelope (undefined when its log line could not be parsed) and its WAL position. */
+export interface DeliveryEntry {
+  readonly envelope: RuleEnvelope | undefined;
+  /** The envelope as the WAL holds it (also the `rawData` of an error record). */
+  readonly raw: string;
+  readonly position: WalPosition;
+  /** When the stream received it, epoch ms. */
+  readonly arrivalMs: number;
+}
+
+/** What the stream has delivered so far. */
+export interface DeliveryCounters {
+  landed: number;
+  quarantined: number;
+  /** Quarantine reasons of the processor, plus `processing-failed` for records written under the error prefix. */
+  quarantinedByReason: Record<string, number>;
+  objectsWritten: number;
+}
+
+/** Reason counted for records the processor could not handle (written under the error output prefix). */
+export const PROCESSING_FAILED = 'processing-failed';
+
+/** Options of a delivery stream. */
+export interface DeliveryStreamOptions {
+  /** Root of the raw zone (the local stand-in for the raw bucket). */
+  readonly rawDir: string;
+  /** Delivery stream name, the first part of every object name. */
+  readonly streamName: string;
+  readonly buffer: BufferHints;
+  readonly processor: ProcessorContext;
+  readonly logger: Logger;
+  /** Counters to start from (restored from the last checkpoint). */
+  readonly counters?: DeliveryCounters;
+  /** fsync objects before renaming them into place. */
+  readonly fsync?: boolean;
+  /** Called after a batch's objects are all in place, with the WAL position of its last entry. */
+  readonly onDelivered?: (position: WalPosition, counters: DeliveryCounters) => void;
+}
+
+interface PreparedObject {
+  readonly key: string;
+  readonly lines: string[];
+}
+
+interface Batch {
+  readonly entries: DeliveryEntry[];
+  readonly objects: PreparedObject[];
+  readonly landed: number;
+  readonly byReason: Record<string, number>;
+}
+
+/** A local Firehose delivery stream writing into a directory with the S3 key layout. */
+export class DeliveryStream {
+  private buffer: DeliveryEntry[] = [];
+  private bufferedBytes = 0;
+  private inflight: Batch | undefined;
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly counters: DeliveryCounters;
+
+  constructor(private readonly options: DeliveryStreamOptions) {
+    const c = options.counters;
+    this.counters = c
+      ? { ...c, quarantinedByReason: { ...c.quarantinedByReason } }
+      : { landed: 0, quarantined: 0, quarantinedByReason: {}, objectsWritten: 0 };
+  }
+
+  /** Adds records to the buffer; flushes when the size hint is reached or starts the interval timer. */
+  put(entries: readonly DeliveryEntry[]): void {
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      this.buffer.push(entry);
+      this.bufferedBytes += entry.raw.length + 1;
+    }
+    if (this.bufferedBytes >= this.options.buffer.sizeBytes) this.kick();
+    else this.armTimer();
+  }
+
+  /** Records buffered or being written (received but not yet landed or quarantined). */
+  get pending(): number {
+    return this.buffer.length + (this.inflight?.entries.length ?? 0);
+  }
+
+  /** Bytes waiting in the buffer (the size the flush-by-size rule compares). */
+  get pendingBytes(): number {
+    return this.bufferedBytes;
+  }
+
+  /** A copy of the delivery counters. */
+  snapshot(): DeliveryCounters {
+    return { ...this.counters, quarantinedByReason: { ...this.counters.quarantinedByReason } };
+  }
+
+  /** Delivers everything buffered now and resolves when it is in the raw zone. */
+  async flush(): Promise<void> {
+    while (this.buffer.length > 0 || this.running) {
+      if (!this.running) this.kick();
+      await this.running;
+    }
+  }
+
+  /** Flushes and stops the timer; the stream accepts no more records afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.buffer.length === 0) return;
+      if (this.bufferedBytes >= this.options.buffer.sizeBytes) this.kick();
+      else this.armTimer();
+    });
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, this.options.buffer.intervalMs);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.prepare(this.buffer);
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    this.inflight = batch;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.write(batch);
+        break;
+      } catch (error) {
+        // Like Firehose, keep retrying the same prepared objects: nothing received is dropped.
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+        this.options.logger.error({ err: error, attempt, retryInMs: delay }, 'delivery stream could not write a batch; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    this.counters.landed += batch.landed;
+    for (const [reason, n] of Object.entries(batch.byReason)) {
+      this.counters.quarantined += n;
+      this.counters.quarantinedByReason[reason] = (this.counters.quarantinedByReason[reason] ?? 0) + n;
+    }
+    this.counters.objectsWritten += batch.objects.length;
+    this.inflight = undefined;
+    const last = batch.entries[batch.entries.length - 1] as DeliveryEntry;
+    this.options.onDelivered?.(last.position, this.snapshot());
+    this.options.logger.debug({ records: batch.entries.length, objects: batch.objects.map((o) => o.key) }, 'batch delivered');
+  }
+
+  private prepare(entries: DeliveryEntry[]): Batch {
+    const now = Date.now();
+    const arrivalMs = entries[0]?.arrivalMs ?? now;
+    const groups = new Map<string, string[]>();
+    const byReason: Record<string, number> = {};
+    let landed = 0;
+    const add = (prefix: string, line: string) => {
+      const lines = groups.get(prefix);
+      if (lines) lines.push(line);
+      else groups.set(prefix, [line]);
+    };
+    for (const entry of entries) {
+      let failure: string | undefined;
+      if (entry.envelope === undefined) failure = `write-ahead log line is not a rule envelope: ${entry.raw.slice(0, 200)}`;
+      else {
+        try {
+          const outcome = processEnvelope(entry.envelope, this.options.processor);
+          add(expandPrefix(RAW_ZONE.prefix, { arrivalMs, partitionKeys: outcome.partitionKeys }), outcomeLine(outcome));
+          if (outcome.kind === 'accepted') landed += 1;
+          else byReason[outcome.reason] = (byReason[outcome.reason] ?? 0) + 1;
+        } catch (error) {
+          failure = `processor threw: ${(error as Error).message}`;
+        }
+      }
+      if (failure !== undefined) {
+        byReason[PROCESSING_FAILED] = (byReason[PROCESSING_FAILED] ?? 0) + 1;
+        this.options.logger.warn({ reason: failure }, 'record failed processing; writing it under the error prefix');
+        const errorRecord = {
+          attemptsMade: 1,
+          arrivalTimestamp: entry.arrivalMs,
+          errorCode: 'Lambda.ProcessingFailed',
+          errorMessage: failure,
+          attemptEndingTimestamp: now,
+          rawData: Buffer.from(entry.raw, 'utf8').toString('base64'),
+          lambdaArn: 'local:telemetry-processor',
+        };
+        add(
+          expandPrefix(RAW_ZONE.errorOutputPrefix, { arrivalMs: now, errorOutputType: 'processing-failed' }),
+          JSON.stringify(errorRecord) + RECORD_DELIMITER,
+        );
+      }
+    }
+    const objects = [...groups].map(([prefix, lines]) => ({
+      key: prefix + deliveryObjectName(this.options.streamName, arrivalMs, randomUUID()),
+      lines,
+    }));
+    return { entries, objects, landed, byReason };
+  }
+
+  private async write(batch: Batch): Promise<void> {
+    await Promise.all(
+      batch.objects.map(async (object) => {
+        // Level 1: the format is what Firehose writes; a faster level leaves the CPU to the broker.
+        const body = await gzipAsync(object.lines.join(''), { level: zlibConstants.Z_BEST_SPEED });
+        const file = path.join(this.options.rawDir, ...object.key.split('/'));
+        await mkdir(path.dirname(file), { recursive: true });
+        const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+        if (this.options.fsync) {
+          const handle = await open(tmp, 'w');
+          try {
+            await handle.writeFile(body);
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        } else {
+          await writeFile(tmp, body);
+        }
+        await rename(tmp, file);
+      }),
+    );
+  }
+}
