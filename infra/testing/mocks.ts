@@ -15,12 +15,22 @@ export interface CapturedResource {
   readonly type: string;
   /** Logical name. */
   readonly name: string;
-  /** URN in the form `urn:pulumi:<stack>::<project>::<type>::<name>` (the parent type chain is not known to mocks). */
+  /** URN as the engine builds it (with the parent type chain). */
   readonly urn: string;
+  /** URN of the parent resource, undefined for top-level resources. */
+  readonly parent: string | undefined;
+  /** The `protect` resource option, undefined when not set. */
+  readonly protect: boolean | undefined;
+  /** The `retainOnDelete` resource option, undefined when not set. */
+  readonly retainOnDelete: boolean | undefined;
+  /** URNs of the resources this one depends on (explicit `dependsOn` and inputs). */
+  readonly dependencies: readonly string[];
   /** False for component resources. */
   readonly custom: boolean;
-  /** Inputs, with every Output resolved (secrets unwrapped). */
+  /** Inputs, with every Output resolved and secrets unwrapped. */
   readonly inputs: Record<string, unknown>;
+  /** Top-level input names whose value is or contains a secret. */
+  readonly secretInputs: readonly string[];
   /** Inputs plus the fake outputs the mocks returned (ids, ARNs, names). */
   readonly state: Record<string, unknown>;
   /** The fake physical id (undefined for components). */
@@ -233,33 +243,126 @@ export function mockConfig(env: Environment, options: MockRunOptions = {}): Reco
   return values;
 }
 
+/** How the runtime marks a secret value on the wire. */
+const SECRET_SIG = { key: '4dabf18193072939515e22adb298388d', value: '1b47061264138c4ac30d75fd1eb44270' } as const;
+
+function isWireSecret(value: unknown): value is { value: unknown } {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG.key] === SECRET_SIG.value;
+}
+
+/** Replaces wire secrets by their values; `found` is set when one was seen. */
+function unwrapSecrets(value: unknown, found: { secret: boolean }): unknown {
+  if (isWireSecret(value)) {
+    found.secret = true;
+    return unwrapSecrets(value.value, found);
+  }
+  if (Array.isArray(value)) return value.map((v) => unwrapSecrets(v, found));
+  if (typeof value === 'object' && value !== null && !('__pulumiArchive' in value) && !('__pulumiAsset' in value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, found)]));
+  }
+  return value;
+}
+
 /** Mocks that capture every resource and invoke into the given arrays. */
 export function createMocks(
   stack: string,
   ctx: MockContext,
   resources: CapturedResource[],
   invokes: CapturedInvoke[],
+  requests: ReadonlyMap<string, RequestOptions> = new Map(),
 ): pulumi.runtime.Mocks {
   return {
     newResource(args) {
-      const fake = fakeResource(args, ctx);
-      const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+      const inputs: Record<string, unknown> = {};
+      const secretInputs: string[] = [];
+      for (const [key, value] of Object.entries((args.inputs ?? {}) as Record<string, unknown>)) {
+        const found = { secret: false };
+        inputs[key] = unwrapSecrets(value, found);
+        if (found.secret) secretInputs.push(key);
+      }
+      const fake = fakeResource({ ...args, inputs }, ctx);
       const state = { ...inputs, ...fake.state };
+      // The runtime gets the inputs with their secrets still marked, as the engine would return them.
+      const returned = { ...((args.inputs ?? {}) as Record<string, unknown>), ...fake.state };
+      const options = requests.get(requestKey(args.type, args.name));
       resources.push({
         type: args.type,
         name: args.name,
-        urn: `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`,
+        urn: options?.urn ?? mockUrn(stack, undefined, args.type, args.name),
+        parent: options?.parent,
+        protect: options?.protect,
+        retainOnDelete: options?.retainOnDelete,
+        dependencies: options?.dependencies ?? [],
         custom: args.custom !== false,
         inputs,
+        secretInputs,
         state,
         id: fake.id,
       });
-      return { id: fake.id, state };
+      return { id: fake.id, state: returned };
     },
     call(args) {
       invokes.push({ token: args.token, inputs: (args.inputs ?? {}) as Record<string, unknown> });
       return fakeInvoke(args, ctx);
     },
+  };
+}
+
+/** Resource options the mock monitor receives but does not hand to `newResource`. */
+interface RequestOptions {
+  readonly urn: string;
+  readonly parent: string | undefined;
+  readonly protect: boolean | undefined;
+  readonly retainOnDelete: boolean | undefined;
+  readonly dependencies: readonly string[];
+}
+
+function requestKey(type: string, name: string): string {
+  return `${type}::${name}`;
+}
+
+/** The parts of the engine's RegisterResourceRequest the harness reads. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  hasProtect?(): boolean;
+  getProtect(): boolean;
+  hasRetainondelete?(): boolean;
+  getRetainondelete(): boolean;
+}
+
+interface MonitorWithRegister {
+  registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void>;
+}
+
+/** The URN the mock monitor gives a resource (it qualifies the type with the parent's type only). */
+function mockUrn(stack: string, parent: string | undefined, type: string, name: string): string {
+  const parentType = parent?.split('::')[2]?.split('$').pop();
+  return `urn:pulumi:${stack}::${PROJECT}::${parentType ? `${parentType}$` : ''}${type}::${name}`;
+}
+
+/** Records the options of each registration (protect, parent, dependencies) before the mock monitor drops them. */
+function recordRequestOptions(stack: string, requests: Map<string, RequestOptions>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister | undefined;
+  if (!monitor) throw new Error('setMocks did not install a monitor');
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const parent = req.getParent() || undefined;
+    const options: RequestOptions = {
+      urn: mockUrn(stack, parent, req.getType(), req.getName()),
+      parent,
+      protect: req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect() || undefined,
+      retainOnDelete: req.hasRetainondelete
+        ? req.hasRetainondelete()
+          ? req.getRetainondelete()
+          : undefined
+        : req.getRetainondelete() || undefined,
+      dependencies: req.getDependenciesList(),
+    };
+    requests.set(requestKey(req.getType(), req.getName()), options);
+    return register(req, callback);
   };
 }
 
@@ -281,13 +384,15 @@ export async function installMocks(stack: string, env: Environment, options: Moc
   };
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
+  const requests = new Map<string, RequestOptions>();
   await pulumi.runtime.setMocks(
-    createMocks(stack, ctx, resources, invokes),
+    createMocks(stack, ctx, resources, invokes, requests),
     PROJECT,
     stack,
     false,
     options.organization ?? MOCK_ORGANIZATION,
   );
+  recordRequestOptions(stack, requests);
   pulumi.runtime.setAllConfig(configValues);
   return { resources, invokes };
 }
