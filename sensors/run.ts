@@ -80,7 +80,7 @@ export interface FleetReport {
   readonly target: string;
   readonly mode: ConnectionMode;
   readonly connections: number;
-  readonly profile: ProfileName | 'csv';
+  readonly profile: ProfileName;
   readonly seed: number | null;
   /** Event time of the first reading, ISO 8601. */
   readonly startTime: string;

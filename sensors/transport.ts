@@ -134,6 +134,8 @@ interface Pending {
 /** One MQTT connection with its own bounded share of the offline queue. */
 class Link {
   online = false;
+  /** Connected at least once, so there is something to disconnect. */
+  everConnected = false;
   readonly offline: Pending[] = [];
 
   constructor(
@@ -263,6 +265,7 @@ export class Transport {
       try {
         await link.connection.connect();
         link.online = true;
+        link.everConnected = true;
         return;
       } catch (error) {
         last = error instanceof Error ? error.message : String(error);
@@ -375,8 +378,7 @@ export class Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled(this.links.map((l) => l.connection.disconnect()));
-    for (const link of this.links) link.connection.removeAllListeners();
+    await Promise.allSettled(this.links.filter((l) => l.everConnected).map((l) => l.connection.disconnect()));
     this.histogram.destroy();
   }
 }

@@ -1,0 +1,254 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { ProfileName } from '../../functions/telemetry-processor/profiles.js';
+import type { AnomalyKind } from '../anomalies.js';
+import { ConnectError, isSimulatorError } from '../errors.js';
+import type { FaultKind } from '../faults.js';
+import { FAULT_EXPECTED_REASON, FAULT_KINDS } from '../faults.js';
+import type { CsvMapping, ReplayOptions, TimeMapping } from '../replay.js';
+import { SUTHAHARAN_CSV, SUTHAHARAN_MAPPING } from '../replay.js';
+import type { FleetHooks, FleetOptions, FleetReport } from '../run.js';
+import type { Quantity } from '../signal.js';
+import type { ConnectionMode, Target } from '../transport.js';
+
+/** Exit codes of `npm run sensors`, set through process.exitCode. */
+export enum ExitCode {
+  /** Every planned message was acknowledged. */
+  Ok = 0,
+  /** An unexpected error. */
+  Failure = 1,
+  /** A bad option or argument (the message names it and its value). */
+  Usage = 2,
+  /** A connection could not be established. */
+  Connect = 3,
+  /** The run finished but some messages failed or were dropped from the offline queue. */
+  Incomplete = 4,
+}
+
+/** Where the CLI writes; `isTTY` decides whether a progress bar is drawn. */
+export interface Output {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/** The library functions the actions call (replaceable in tests). */
+export interface Engine {
+  runFleet(options: FleetOptions, hooks?: FleetHooks): Promise<FleetReport>;
+  replayCsv(options: ReplayOptions, hooks?: FleetHooks): Promise<FleetReport>;
+}
+
+/** Options shared by both commands, as commander parsed them. */
+export interface CommonFlags {
+  target?: string;
+  awsEndpoint?: string;
+  port?: number;
+  certDir?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  mode: ConnectionMode;
+  connections: number;
+  qos: 0 | 1;
+  offlineQueue: number;
+  maxInFlight: number;
+  connectAttempts: number;
+  topic?: string;
+  profile: ProfileName;
+  startTime?: Date;
+  reportJson?: string;
+  progress: boolean;
+}
+
+/** Flags of `sensors run`. */
+export interface RunFlags extends CommonFlags {
+  devices: number;
+  rooms: number;
+  rate: number;
+  duration: number;
+  count?: number;
+  seed: number;
+  devicePrefix: string;
+  anomalyRate: number;
+  anomalies?: AnomalyKind[];
+  labels?: string;
+  faultRate: number;
+  faults?: FaultKind[];
+  maxClockSkew: number;
+  maxLateness: number;
+  maxSpeed: boolean;
+}
+
+/** Flags of `sensors replay`. */
+export interface ReplayFlags extends CommonFlags {
+  speed: number;
+  devicePrefix?: string;
+  deviceColumn?: string;
+  seqColumn?: string;
+  timeColumn?: string;
+  timeKind?: TimeMapping['kind'];
+  interval?: number;
+  roomColumn?: string;
+  roomMap?: Record<string, string>;
+  room?: string;
+  field?: Partial<Record<Quantity, string>>;
+  constant?: Partial<Record<Quantity, number>>;
+}
+
+/** Raised by the CLI's own cross-option checks; reported like a commander usage error. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Builds the target from --target / --aws-endpoint (exactly one; --target defaults to mqtt://localhost:1883). */
+export function targetOf(flags: CommonFlags): Target {
+  if (flags.target !== undefined && flags.awsEndpoint !== undefined) throw new UsageError(`options --target ${flags.target} and --aws-endpoint ${flags.awsEndpoint} exclude each other: give one`);
+  if (flags.awsEndpoint !== undefined) return { kind: 'aws-iot', endpoint: flags.awsEndpoint, ...(flags.port === undefined ? {} : { port: flags.port }) };
+  return { kind: 'broker', url: flags.target ?? 'mqtt://localhost:1883' };
+}
+
+function transportOf(flags: CommonFlags) {
+  return {
+    target: targetOf(flags),
+    tls: { certDir: flags.certDir, ca: flags.ca, cert: flags.cert, key: flags.key },
+    mode: flags.mode,
+    sharedConnections: flags.connections,
+    qos: flags.qos,
+    offlineQueueLimit: flags.offlineQueue,
+    maxInFlight: flags.maxInFlight,
+    connectAttempts: flags.connectAttempts,
+  };
+}
+
+/** Maps `sensors run` flags to library options. */
+export function fleetOptionsOf(flags: RunFlags): FleetOptions {
+  return {
+    ...transportOf(flags),
+    devices: flags.devices,
+    rooms: flags.rooms,
+    ratePerDevice: flags.rate,
+    durationSeconds: flags.duration,
+    count: flags.count,
+    seed: flags.seed,
+    startTime: flags.startTime,
+    profile: flags.profile,
+    deviceIdPrefix: flags.devicePrefix,
+    topicTemplate: flags.topic,
+    anomalyRate: flags.anomalyRate,
+    anomalyKinds: flags.anomalies,
+    faultRate: flags.faultRate,
+    faultKinds: flags.faults,
+    tolerances: { maxClockSkewSeconds: flags.maxClockSkew, maxLatenessHours: flags.maxLateness },
+    maxSpeed: flags.maxSpeed,
+    labelsFile: flags.labels,
+  };
+}
+
+/** Builds the CSV mapping from flags: the single-hop preset unless mapping flags are given. */
+export function mappingOf(flags: ReplayFlags): CsvMapping {
+  const custom = [flags.deviceColumn, flags.seqColumn, flags.timeColumn, flags.timeKind, flags.interval, flags.roomColumn, flags.roomMap, flags.room, flags.field, flags.constant];
+  if (custom.every((v) => v === undefined)) {
+    return flags.devicePrefix === undefined ? SUTHAHARAN_MAPPING : { ...SUTHAHARAN_MAPPING, device: { ...SUTHAHARAN_MAPPING.device, prefix: flags.devicePrefix } };
+  }
+  if (flags.deviceColumn === undefined) throw new UsageError('option --device-column is required with a custom column mapping');
+  if (flags.timeColumn === undefined) throw new UsageError('option --time-column is required with a custom column mapping');
+  if (flags.field === undefined) throw new UsageError('option --field quantity=column is required at least once with a custom column mapping');
+  if (flags.roomColumn !== undefined && flags.room !== undefined) throw new UsageError(`options --room-column ${flags.roomColumn} and --room ${flags.room} exclude each other`);
+  const kind = flags.timeKind ?? 'index';
+  if (kind === 'index' && flags.interval === undefined) throw new UsageError('option --interval <seconds> is required with --time-kind index');
+  const time: TimeMapping = kind === 'index' ? { column: flags.timeColumn, kind, intervalSeconds: flags.interval! } : { column: flags.timeColumn, kind };
+  return {
+    device: { column: flags.deviceColumn, prefix: flags.devicePrefix ?? 'sensor-' },
+    ...(flags.seqColumn === undefined ? {} : { seq: flags.seqColumn }),
+    time,
+    room: flags.roomColumn !== undefined ? { column: flags.roomColumn, ...(flags.roomMap ? { values: flags.roomMap } : {}) } : { constant: flags.room ?? 'room-01' },
+    fields: flags.field,
+    ...(flags.constant === undefined ? {} : { constants: flags.constant }),
+  };
+}
+
+/** Maps `sensors replay` flags to library options. */
+export function replayOptionsOf(file: string | undefined, flags: ReplayFlags): ReplayOptions {
+  return {
+    ...transportOf(flags),
+    file: file ?? SUTHAHARAN_CSV,
+    mapping: mappingOf(flags),
+    speed: flags.speed,
+    startTime: flags.startTime,
+    profile: flags.profile,
+    topicTemplate: flags.topic,
+  };
+}
+
+/** Renders the final report as a short table. */
+export function formatReport(r: FleetReport): string {
+  const m = r.messages;
+  const faults = FAULT_KINDS.filter((k) => r.faultsInjected[k] > 0)
+    .map((k) => `${k} ${r.faultsAcknowledged[k]}/${r.faultsInjected[k]} (→ ${FAULT_EXPECTED_REASON[k]})`)
+    .join(', ');
+  const anomalies = Object.entries(r.anomalies).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  const l = r.latencyMs;
+  return [
+    `target          ${r.target} (${r.mode}, ${r.connections} connection(s), ${r.devices} device(s), profile ${r.profile})`,
+    `start time      ${r.startTime}${r.seed === null ? '' : `  seed ${r.seed}`}`,
+    `planned         ${m.planned}`,
+    `sent            ${m.sent}`,
+    `acknowledged    ${m.acknowledged}`,
+    `failed          ${m.failed}`,
+    `offline-dropped ${m.offlineDropped}`,
+    `faults          ${faults === '' ? 'none' : `${faults} (acknowledged/injected)`}`,
+    `anomalies       ${anomalies === '' ? 'none' : anomalies}${r.labelsFile === null ? '' : `  labels ${r.labelsFile}`}`,
+    `elapsed         ${r.elapsedSeconds} s, ${r.ratePerSecond} msg/s, peak RSS ${r.peakRssMiB} MiB`,
+    `latency (ms)    p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}  (${l.count} acknowledged)`,
+  ].join('\n') + '\n';
+}
+
+/** Progress hooks: a cli-progress bar on a terminal, nothing otherwise. */
+function progressHooks(stdout: Output, enabled: boolean): { hooks: FleetHooks; stop: () => void } {
+  if (!enabled || stdout.isTTY !== true) return { hooks: {}, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { format: 'publishing [{bar}] {percentage}% | {value}/{total} acked | failed {failed} | dropped {dropped} | {rate} msg/s', stream: stdout as NodeJS.WritableStream, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    hooks: {
+      onProgress: (p) => {
+        const payload = { failed: p.failed, dropped: p.offlineDropped, rate: p.elapsedMs > 0 ? Math.round((p.acknowledged * 1000) / p.elapsedMs) : 0 };
+        if (!started) {
+          bar.start(p.planned, p.acknowledged, payload);
+          started = true;
+        } else bar.update(p.acknowledged, payload);
+      },
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** Runs a command: progress, final report, --report-json, exit code. */
+export async function execute(
+  io: { readonly stdout: Output; readonly stderr: Output },
+  flags: CommonFlags,
+  run: (hooks: FleetHooks) => Promise<FleetReport>,
+): Promise<void> {
+  const progress = progressHooks(io.stdout, flags.progress);
+  let report: FleetReport;
+  try {
+    report = await run(progress.hooks);
+  } catch (error) {
+    progress.stop();
+    io.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof ConnectError ? ExitCode.Connect : isSimulatorError(error) ? ExitCode.Usage : ExitCode.Failure;
+    return;
+  }
+  progress.stop();
+  io.stdout.write(formatReport(report));
+  if (flags.reportJson !== undefined) {
+    mkdirSync(path.dirname(path.resolve(flags.reportJson)), { recursive: true });
+    writeFileSync(flags.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  const m = report.messages;
+  process.exitCode = m.failed > 0 || m.offlineDropped > 0 || m.acknowledged < m.planned ? ExitCode.Incomplete : ExitCode.Ok;
+}

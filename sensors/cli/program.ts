@@ -1,0 +1,125 @@
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_FAULT_TOLERANCES } from '../faults.js';
+import { DEFAULT_PLAN, DEFAULT_TOPIC_TEMPLATE } from '../fleet.js';
+import { replayCsv, SUTHAHARAN_CSV } from '../replay.js';
+import { runFleet } from '../run.js';
+import { DEFAULT_TRANSPORT } from '../transport.js';
+import type { CommonFlags, Engine, Output, ReplayFlags, RunFlags } from './action.js';
+import { execute, ExitCode, fleetOptionsOf, replayOptionsOf, UsageError } from './action.js';
+import * as parse from './parsers.js';
+
+function addCommon(command: Command): Command {
+  return command
+    .option('--target <url>', 'MQTT broker: mqtt://host:port (TCP) or mqtts://host:port (TLS) (default mqtt://localhost:1883)', parse.brokerUrl)
+    .option('--aws-endpoint <host>', 'AWS IoT Core data endpoint (mutual TLS, one connection per device)', parse.hostName)
+    .option('--port <n>', 'port for --aws-endpoint (default 8883)', parse.integer(1, 65535))
+    .option('--cert-dir <dir>', 'directory with <deviceId>.cert.pem, <deviceId>.key.pem and ca.pem')
+    .option('--ca <file>', 'CA certificate (PEM), e.g. AmazonRootCA1.pem; default <cert-dir>/ca.pem')
+    .option('--cert <file>', 'one client certificate for every connection instead of per-device files')
+    .option('--key <file>', 'private key of --cert')
+    .addOption(new Option('--mode <mode>', 'per-device connections or a few shared ones (plain brokers only)').argParser(parse.connectionMode).default(DEFAULT_TRANSPORT.mode))
+    .option('--connections <n>', 'connections in shared mode', parse.integer(1, 10_000), DEFAULT_TRANSPORT.sharedConnections)
+    .option('--qos <0|1>', 'MQTT QoS', parse.qos, DEFAULT_TRANSPORT.qos)
+    .option('--offline-queue <n>', 'messages held while disconnected; beyond it they are dropped and counted', parse.integer(0), DEFAULT_TRANSPORT.offlineQueueLimit)
+    .option('--max-in-flight <n>', 'publishes awaiting acknowledgement before the sender waits', parse.integer(1), DEFAULT_TRANSPORT.maxInFlight)
+    .option('--connect-attempts <n>', 'attempts per connection before giving up', parse.integer(1, 100), DEFAULT_TRANSPORT.connectAttempts)
+    .option('--topic <template>', `topic template with {deviceId} (default ${DEFAULT_TOPIC_TEMPLATE})`, parse.topicTemplate)
+    .option('--profile <name>', 'payload profile: sensorlake, room-reading, sense-hat', parse.profile, DEFAULT_PLAN.profile)
+    .option('--start-time <iso>', 'event time of the first reading (default: now)', parse.instant)
+    .option('--report-json <file>', 'write the final report as JSON')
+    .option('--no-progress', 'no progress bar (it is drawn only on a terminal anyway)');
+}
+
+/**
+ * Builds the `sensors` program. Output goes to the given streams, errors set process.exitCode from ExitCode,
+ * nothing calls process.exit, so tests can run it in-process.
+ */
+export function makeProgram(io: { readonly stdout: Output; readonly stderr: Output }, engine: Engine = { runFleet, replayCsv }): Command {
+  const program = new Command('sensors')
+    .description('sensorlake fleet simulator: publish simulated or replayed telemetry over MQTT (aws-iot-device-sdk-v2)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  program.addHelpText(
+    'after',
+    `\nExit codes: ${ExitCode.Ok} ok, ${ExitCode.Failure} unexpected error, ${ExitCode.Usage} bad option, ${ExitCode.Connect} cannot connect, ${ExitCode.Incomplete} some messages failed or were dropped.`,
+  );
+
+  addCommon(
+    program
+      .command('run', { isDefault: true })
+      .description('simulate a fleet: daily cycles, noise, offsets, drift, anomalies and faults')
+      .option('--devices <n>', 'number of devices', parse.integer(1, 100_000), DEFAULT_PLAN.devices)
+      .option('--rooms <n>', 'number of rooms', parse.integer(1, 10_000), DEFAULT_PLAN.rooms)
+      .option('--rate <msg/s>', 'messages per second per device', parse.positiveNumber(10_000), DEFAULT_PLAN.ratePerDevice)
+      .option('--duration <s>', 'run length in seconds', parse.positiveNumber(), DEFAULT_PLAN.durationSeconds)
+      .option('--count <n>', 'total messages across the fleet (instead of --duration)', parse.integer(0))
+      .option('--seed <n>', 'random seed: same seed and --start-time, same bytes', parse.integer(0, 0xffffffff), DEFAULT_PLAN.seed)
+      .option('--device-prefix <prefix>', 'device ids are <prefix>0001, <prefix>0002, ...', parse.idPrefix, DEFAULT_PLAN.deviceIdPrefix)
+      .option('--anomaly-rate <p>', 'probability per reading that an anomaly starts', parse.probability, DEFAULT_PLAN.anomalyRate)
+      .option('--anomalies <kinds>', 'anomaly kinds: spike,step,drift,stuck or all', parse.anomalyKinds)
+      .option('--labels <file>', 'ground-truth anomaly labels (.csv or .json)')
+      .option('--fault-rate <p>', 'probability per message of a fault', parse.probability, DEFAULT_PLAN.faultRate)
+      .option('--faults <kinds>', 'fault kinds (comma-separated) or all', parse.faultKinds)
+      .option('--max-clock-skew <s>', "the processor's clock-skew tolerance that clock-skew faults exceed", parse.integer(0, 86_400), DEFAULT_FAULT_TOLERANCES.maxClockSkewSeconds)
+      .option('--max-lateness <h>', "the processor's lateness limit that late faults exceed", parse.integer(1, 8_760), DEFAULT_FAULT_TOLERANCES.maxLatenessHours)
+      .option('--max-speed', 'publish as fast as possible instead of at --rate', false),
+  ).action(async (flags: RunFlags) => {
+    await guarded(io, flags, () => fleetOptionsOf(flags), (options, hooks) => engine.runFleet(options, hooks));
+  });
+
+  addCommon(
+    program
+      .command('replay')
+      .description(`replay a CSV file (default ${SUTHAHARAN_CSV}, motes as devices)`)
+      .argument('[file]', 'CSV file with a header row')
+      .option('--speed <factor>', 'speed factor (1 = the file\'s pace) or max', parse.speed, Infinity)
+      .option('--device-prefix <prefix>', 'prefix of device ids made from the device column', parse.idPrefix)
+      .option('--device-column <name>', 'column identifying the device')
+      .option('--seq-column <name>', 'column holding the sequence number')
+      .option('--time-column <name>', 'column holding the event time')
+      .option('--time-kind <kind>', 'index (× --interval), iso, epoch-seconds or epoch-ms', parse.timeKind)
+      .option('--interval <s>', 'seconds per step of an index time column', parse.positiveNumber())
+      .option('--room-column <name>', 'column holding the room')
+      .option('--room-map <pairs>', 'translate room values, e.g. 1=indoor,0=outdoor', parse.roomMap)
+      .option('--room <id>', 'one room for every row')
+      .option('--field <quantity=column>', 'map a column to temperature, humidity or pressure (repeatable)', parse.fieldColumn)
+      .option('--constant <quantity=number>', 'a constant for a quantity the file lacks (repeatable)', parse.fieldConstant),
+  ).action(async (file: string | undefined, flags: ReplayFlags) => {
+    await guarded(io, flags, () => replayOptionsOf(file, flags), (options, hooks) => engine.replayCsv(options, hooks));
+  });
+
+  return program;
+}
+
+async function guarded<O>(
+  io: { readonly stdout: Output; readonly stderr: Output },
+  flags: CommonFlags,
+  build: () => O,
+  run: (options: O, hooks: Parameters<Engine['runFleet']>[1]) => ReturnType<Engine['runFleet']>,
+): Promise<void> {
+  let options: O;
+  try {
+    options = build();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = ExitCode.Usage;
+    return;
+  }
+  await execute(io, flags, (hooks) => run(options, hooks));
+}
+
+/** Parses argv (without node and script) and runs; commander's usage errors become ExitCode.Usage. */
+export async function main(argv: readonly string[], io: { readonly stdout: Output; readonly stderr: Output }, engine?: Engine): Promise<void> {
+  const program = makeProgram(io, engine);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+      return;
+    }
+    throw error;
+  }
+}
