@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runStackUnderMocks, type MockRun } from '../testing/index.js';
+import { RULES, evaluateRules, ruleApplies } from './rules.js';
+import type { CapturedResource } from './types.js';
+
+/** The harness's capture as the rules see it (its fake outputs become `outputs`, used to link resources). */
+function asRuleInput(run: MockRun): CapturedResource[] {
+  return run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: r.inputs, outputs: r.state }));
+}
+
+const STACKS = ['ingestion-dev', 'ingestion-prod'] as const;
+const runs = new Map<string, CapturedResource[]>();
+
+beforeAll(async () => {
+  // The mocks are process-global: run the stacks one after the other.
+  for (const stack of STACKS) runs.set(stack, asRuleInput(await runStackUnderMocks(stack)));
+});
+
+describe.each(STACKS)('security rules over every resource of %s', (stack) => {
+  it('finds no violation', () => {
+    const { violations } = evaluateRules(runs.get(stack)!);
+    expect(violations.map((v) => v.message)).toEqual([]);
+  });
+
+  it.each(RULES.map((r) => [r.id, r] as const))('%s saw the resources it targets', (_id, rule) => {
+    const resources = runs.get(stack)!;
+    const { checked } = evaluateRules(resources, [rule]);
+    expect(checked[rule.id]).toBeGreaterThan(0);
+    expect(checked[rule.id]).toBe(resources.filter((r) => ruleApplies(rule, r)).length);
+  });
+});
+
+describe('the whole-stack check catches a broken ingestion stack', () => {
+  const breakages: readonly { title: string; type: string; edit: (inputs: Record<string, unknown>) => Record<string, unknown>; rule: string; field: string }[] = [
+    { title: 'key rotation off', type: 'aws:kms/key:Key', edit: (i) => ({ ...i, enableKeyRotation: false }), rule: 'kms-key-rotation', field: 'enableKeyRotation' },
+    { title: 'processor tracing PassThrough', type: 'aws:lambda/function:Function', edit: (i) => ({ ...i, tracingConfig: { mode: 'PassThrough' } }), rule: 'lambda-tracing-logging', field: 'tracingConfig.mode' },
+    { title: 'rule without error action', type: 'aws:iot/topicRule:TopicRule', edit: (i) => ({ ...i, errorAction: undefined }), rule: 'iot-rule-error-action', field: 'errorAction' },
+    {
+      title: 'a public access block relaxed',
+      type: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+      edit: (i) => ({ ...i, blockPublicPolicy: false }),
+      rule: 's3-public-access-block',
+      field: 'blockPublicPolicy',
+    },
+    {
+      title: 'a bucket policy that no longer denies plain HTTP',
+      type: 'aws:s3/bucketPolicy:BucketPolicy',
+      edit: (i) => ({ ...i, policy: String(i['policy']).replace('"aws:SecureTransport":"false"', '"aws:SecureTransport":"true"') }),
+      rule: 's3-tls-only',
+      field: 'aws:SecureTransport',
+    },
+  ];
+
+  it.each(breakages)('$title', ({ type, edit, rule, field }) => {
+    const resources = runs.get('ingestion-dev')!;
+    const target = resources.find((r) => r.type === type);
+    expect(target, `the stack has a ${type}`).toBeDefined();
+    const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
+    const { violations } = evaluateRules(broken);
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations.every((v) => v.ruleId === rule)).toBe(true);
+    expect(violations.some((v) => v.field.endsWith(field))).toBe(true);
+  });
+});
