@@ -228,7 +228,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       committed = new Promise<void>((resolve) => {
         resolveCommitted = resolve;
       });
-      setImmediate(commit);
+      queueMicrotask(commit);
     }
   };
 

@@ -5,6 +5,7 @@ import type { RuleEnvelope } from '../../infra/ingestion/definitions.js';
 import {
   EnvelopeError,
   createDedupeWindow,
+  fastAccepts,
   deviceRegistry,
   outcomeLine,
   parseEnvelope,
@@ -12,7 +13,7 @@ import {
   processEnvelope,
 } from './core.js';
 import type { ProcessorContext } from './core.js';
-import { QUARANTINE_REASONS } from './profiles.js';
+import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS } from './profiles.js';
 import type { ProfileName, QuarantineReason } from './profiles.js';
 
 const INGEST_MS = Date.parse('2026-11-22T10:00:05.000Z');
@@ -275,5 +276,42 @@ describe('parseEnvelope', () => {
   ])('rejects %s with an EnvelopeError naming the problem', (_name, text, message) => {
     expect(() => parseEnvelope(text)).toThrow(EnvelopeError);
     expect(() => parseEnvelope(text)).toThrow(message);
+  });
+});
+
+describe('fastAccepts (the zod bypass for the happy path)', () => {
+  const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) =>
+    fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: other, weight: 1 });
+  const near = fc.record(
+    {
+      device_id: mostly(fc.constant(DEVICE), fc.oneof(fc.constantFrom('', 'a b', 'x'.repeat(129)), fc.string())),
+      room_id: mostly(fc.constantFrom('room-1', 3), fc.oneof(fc.constantFrom('', -1), fc.double())),
+      room: mostly(fc.constant('lab'), fc.oneof(fc.constant('a/b'), fc.integer())),
+      ts: mostly(
+        fc.date({ noInvalidDate: true, min: new Date(0), max: new Date('9999-12-31') }).map((d) => d.toISOString()),
+        fc.constantFrom('2026-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-11-22T24:00:00Z', '2026-11-22T10:00:00.1234567891Z', '2026-11-22T10:00:00+00:00', '2026-11-22T10:00:00'),
+      ),
+      timestamp: mostly(fc.constant('2026-11-22 10:00:00'), fc.constantFrom('2026-02-30 10:00:00', '2026-11-22T10:00:00', '2026-11-22 10:00')),
+      time: mostly(fc.double({ min: 1, max: 4e9, noNaN: true }), fc.oneof(fc.double(), fc.constantFrom(0, -1))),
+      seq: mostly(fc.nat(10), fc.oneof(fc.constantFrom(-1, 1.5, 2 ** 53), fc.double())),
+      temperature: mostly(fc.double({ min: -40, max: 85, noNaN: true }), fc.oneof(fc.constantFrom(-40.01, 85.01, '20'), fc.double())),
+      humidity: mostly(fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom(-0.01, 100.01, null)),
+      pressure: mostly(fc.double({ min: 260, max: 1260, noNaN: true }), fc.constantFrom(259.9, 1260.1, true)),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('property: accepts only what the profile schema accepts', () => {
+    fc.assert(
+      fc.property(near, fc.constantFrom(...PROFILE_NAMES), (message, profile) => {
+        if (fastAccepts(profile, message)) expect(PROFILES[profile].schema.safeParse(message).success).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each(PROFILE_NAMES)('accepts the valid %s fixture (so the bypass is exercised)', (profile) => {
+    const fixture = { sensorlake, 'room-reading': roomReading, 'sense-hat': senseHat }[profile];
+    expect(fastAccepts(profile, fixture as Record<string, unknown>)).toBe(true);
   });
 });
