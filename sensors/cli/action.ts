@@ -204,7 +204,7 @@ export function formatReport(r: FleetReport): string {
 }
 
 /** Progress hooks: a cli-progress bar on a terminal, nothing otherwise. */
-function progressHooks(stdout: Output, enabled: boolean): { hooks: FleetHooks; stop: () => void } {
+export function progressHooks(stdout: Output, enabled: boolean): { hooks: FleetHooks; stop: () => void } {
   if (!enabled || stdout.isTTY !== true) return { hooks: {}, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     { format: 'publishing [{bar}] {percentage}% | {value}/{total} acked | failed {failed} | dropped {dropped} | {rate} msg/s', stream: stdout as NodeJS.WritableStream, hideCursor: true },
