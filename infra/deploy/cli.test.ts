@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../config.js';
+import type { StepRunner } from './automation.js';
+import { ExitCode, main } from './cli.js';
+import { DeployUsageError, deployPlan, parseDeployArgs, type DeployStep } from './plan.js';
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('parseDeployArgs', () => {
+  it.each([
+    ['up', 'dev'],
+    ['preview', 'prod'],
+    ['destroy', 'dev'],
+  ])('accepts %s %s', (command, env) => {
+    expect(parseDeployArgs(command, env)).toStrictEqual({ command, env });
+  });
+
+  it.each([
+    ['up', 'staging', 'invalid env "staging": expected one of dev, prod'],
+    ['up', undefined, 'missing env: expected one of dev, prod'],
+    ['apply', 'dev', 'invalid command "apply": expected one of up, preview, destroy'],
+  ])('rejects %s %s with a clear error', (command, env, message) => {
+    expect(() => parseDeployArgs(command, env)).toThrow(DeployUsageError);
+    expect(() => parseDeployArgs(command, env)).toThrow(message);
+  });
+});
+
+describe('deployPlan', () => {
+  const names = (steps: DeployStep[]) => steps.map((s) => s.stack);
+
+  it('runs every layer in deploy order for up and preview, with the environment config file', () => {
+    const steps = deployPlan({ command: 'up', env: 'prod' });
+    expect(names(steps)).toStrictEqual(['ingestion-prod', 'lake-prod', 'analytics-prod', 'orchestration-prod']);
+    expect(new Set(steps.map((s) => s.configFile))).toStrictEqual(new Set([`${PROJECT_ROOT}/Pulumi.prod.yaml`]));
+    expect(steps.map((s) => s.implemented)).toStrictEqual([true, false, false, false]);
+  });
+
+  it('destroys in reverse order', () => {
+    expect(names(deployPlan({ command: 'destroy', env: 'dev' }))).toStrictEqual([
+      'orchestration-dev',
+      'analytics-dev',
+      'lake-dev',
+      'ingestion-dev',
+    ]);
+  });
+});
+
+describe('deploy CLI', () => {
+  function harness(runner: StepRunner) {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), runner } };
+  }
+
+  it('GIVEN preview dev THEN runs the implemented layer with Pulumi.dev.yaml and skips the others with a message', async () => {
+    const ran: DeployStep[] = [];
+    const h = harness(async (step) => {
+      ran.push(step);
+      return `previewed ${step.stack}`;
+    });
+    expect(await main(['preview', 'dev'], h.io)).toBe(ExitCode.Ok);
+    expect(ran.map((s) => [s.command, s.stack, s.configFile])).toStrictEqual([
+      ['preview', 'ingestion-dev', `${PROJECT_ROOT}/Pulumi.dev.yaml`],
+    ]);
+    expect(h.out).toContain('previewed ingestion-dev');
+    for (const layer of ['lake', 'analytics', 'orchestration']) {
+      expect(h.out.some((l) => l.startsWith(`skip ${layer}-dev: layer ${layer} is not implemented yet in this release`))).toBe(
+        true,
+      );
+    }
+    expect(h.err).toStrictEqual([]);
+  });
+
+  it('GIVEN a bad env THEN a clear error, the usage, exit code 2, and nothing runs', async () => {
+    const ran: DeployStep[] = [];
+    const h = harness(async (step) => {
+      ran.push(step);
+      return '';
+    });
+    expect(await main(['up', 'staging'], h.io)).toBe(ExitCode.Usage);
+    expect(process.exitCode).toBe(ExitCode.Usage);
+    expect(h.err[0]).toBe('error: invalid env "staging": expected one of dev, prod');
+    expect(ran).toStrictEqual([]);
+  });
+
+  it('GIVEN no env THEN exit code 2', async () => {
+    const h = harness(async () => '');
+    expect(await main(['destroy'], h.io)).toBe(ExitCode.Usage);
+    expect(h.err.join('\n')).toContain("missing required argument 'env'");
+  });
+
+  it('GIVEN a failing stack THEN exit code 1 naming the stack', async () => {
+    const h = harness(async () => {
+      throw new Error('boom');
+    });
+    expect(await main(['up', 'prod'], h.io)).toBe(ExitCode.Failed);
+    expect(h.err).toStrictEqual(['error: ingestion-prod failed, later layers were not run: boom']);
+  });
+});
