@@ -1,0 +1,133 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { createDedupeWindow } from '../functions/telemetry-processor/core.js';
+import { applyTopicRule, telemetryTopic } from '../infra/ingestion/definitions.js';
+import { DeliveryStream, PROCESSING_FAILED } from './delivery-stream.js';
+import type { BufferHints, DeliveryEntry } from './delivery-stream.js';
+import { readRawZone } from './raw-zone.js';
+import { reading, silentLogger, tempDir, waitFor } from './testing.js';
+import type { WalPosition } from './wal.js';
+
+const HOUR = 3_600_000;
+
+function entries(n: number, start = 0, payload = (seq: number) => reading('sensor-0001', seq)): DeliveryEntry[] {
+  return Array.from({ length: n }, (_, i) => {
+    const envelope = applyTopicRule({ topic: telemetryTopic('sensor-0001'), payload: Buffer.from(payload(start + i)), receivedAtMs: Date.now() });
+    return { envelope, raw: JSON.stringify(envelope), position: { segment: 1, consumed: start + i + 1 }, arrivalMs: Date.now() };
+  });
+}
+
+function stream(buffer: BufferHints, delivered: WalPosition[] = []) {
+  const rawDir = tempDir();
+  const s = new DeliveryStream({
+    rawDir,
+    streamName: 'sensorlake-test-telemetry',
+    buffer,
+    processor: { settings: { maxClockSkewSeconds: 300, maxLatenessHours: 72 }, dedupe: createDedupeWindow() },
+    logger: silentLogger,
+    onDelivered: (position) => delivered.push(position),
+  });
+  return { s, rawDir };
+}
+
+const OBJECT_NAME = /^sensorlake-test-telemetry-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.ndjson\.gz$/;
+
+describe('DeliveryStream buffering', () => {
+  it('GIVEN a size hint WHEN the buffer reaches it THEN it flushes without waiting for the interval', async () => {
+    const one = entries(1)[0] as DeliveryEntry;
+    const { s, rawDir } = stream({ sizeBytes: (one.raw.length + 1) * 10, intervalMs: HOUR });
+    s.put(entries(9));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readRawZone(rawDir)).toHaveLength(0);
+    expect(s.pending).toBe(9);
+
+    s.put(entries(1, 9));
+    await waitFor('the size-triggered flush', () => s.snapshot().landed === 10);
+    expect(readRawZone(rawDir).flatMap((o) => o.records)).toHaveLength(10);
+    expect(s.pending).toBe(0);
+    await s.close();
+  });
+
+  it('GIVEN an interval hint WHEN the buffer stays below the size THEN it flushes once the interval has passed', async () => {
+    const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: 100 });
+    s.put(entries(3));
+    expect(s.pending).toBe(3);
+    expect(readRawZone(rawDir)).toHaveLength(0);
+    await waitFor('the interval-triggered flush', () => s.snapshot().landed === 3);
+    expect(readRawZone(rawDir)).toHaveLength(1);
+    await s.close();
+  });
+
+  it('flush() delivers a partial buffer at once, and reports the last WAL position', async () => {
+    const delivered: WalPosition[] = [];
+    const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: HOUR }, delivered);
+    s.put(entries(4));
+    await s.flush();
+    expect(s.pending).toBe(0);
+    expect(readRawZone(rawDir).flatMap((o) => o.records)).toHaveLength(4);
+    expect(delivered).toStrictEqual([{ segment: 1, consumed: 4 }]);
+    await s.close();
+  });
+});
+
+describe('DeliveryStream objects', () => {
+  it('writes GZIP NDJSON under the raw-zone prefixes: telemetry by event date, quarantine by ingest date, with reasons', async () => {
+    const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: HOUR });
+    const yesterday = new Date(Date.now() - 24 * HOUR).toISOString();
+    s.put([
+      ...entries(2),
+      ...entries(1, 2, (seq) => reading('sensor-0001', seq, { ts: yesterday })),
+      ...entries(1, 3, () => '{"not json'),
+      ...entries(1, 4, (seq) => reading('sensor-0001', seq, { temperature: 300 })),
+    ]);
+    await s.close();
+
+    const today = new Date().toISOString().slice(0, 10);
+    const objects = readRawZone(rawDir);
+    expect(objects.map((o) => o.key.split('/').slice(0, 2).join('/')).sort()).toStrictEqual(
+      [`quarantine/dt=${today}`, `telemetry/dt=${yesterday.slice(0, 10)}`, `telemetry/dt=${today}`].sort(),
+    );
+    for (const o of objects) expect(path.basename(o.key)).toMatch(OBJECT_NAME);
+
+    const quarantine = objects.find((o) => o.zone === 'quarantine');
+    expect(quarantine?.records.map((r) => (r as { reason: string }).reason).sort()).toStrictEqual(['malformed-json', 'out-of-range']);
+    expect(s.snapshot()).toStrictEqual({
+      landed: 3,
+      quarantined: 2,
+      quarantinedByReason: { 'malformed-json': 1, 'out-of-range': 1 },
+      objectsWritten: 3,
+    });
+
+    const file = path.join(rawDir, ...(objects.find((o) => o.key.startsWith(`telemetry/dt=${today}`))?.key.split('/') ?? []));
+    const text = gunzipSync(readFileSync(file)).toString('utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toStrictEqual([0, 1]);
+  });
+
+  it('writes records the processor cannot read under errors/processing-failed/ with the reason and the raw data', async () => {
+    const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: HOUR });
+    s.put([{ envelope: undefined, raw: 'garbage in the log', position: { segment: 1, consumed: 1 }, arrivalMs: Date.now() }, ...entries(1, 1)]);
+    await s.close();
+
+    const errors = readRawZone(rawDir).filter((o) => o.zone === 'errors');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.key).toMatch(/^errors\/processing-failed\/dt=\d{4}-\d{2}-\d{2}\//);
+    const record = errors[0]?.records[0] as { errorCode: string; errorMessage: string; rawData: string };
+    expect(record.errorCode).toBe('Lambda.ProcessingFailed');
+    expect(record.errorMessage).toContain('write-ahead log line is not a rule envelope: garbage in the log');
+    expect(Buffer.from(record.rawData, 'base64').toString()).toBe('garbage in the log');
+    expect(s.snapshot().quarantinedByReason).toStrictEqual({ [PROCESSING_FAILED]: 1 });
+    expect(s.snapshot().landed).toBe(1);
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: HOUR });
+    s.put(entries(5));
+    await s.close();
+    const files = readdirSync(rawDir, { recursive: true }).map(String);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toStrictEqual([]);
+    expect(files.filter((f) => f.endsWith('.ndjson.gz'))).toHaveLength(1);
+  });
+});

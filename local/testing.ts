@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { parseEnvironmentConfig } from '../infra/config.js';
+import type { EnvironmentConfig } from '../infra/config.js';
+
+/** Test helpers of the local twin (imported by its tests only). */
+
+/** A fresh temporary directory. */
+export function tempDir(prefix = 'sensorlake-twin-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** The default environment settings, without reading Pulumi.<env>.yaml. */
+export const DEFAULT_CONFIG: EnvironmentConfig = parseEnvironmentConfig(() => undefined);
+
+/** A logger that drops everything. */
+export const silentLogger = pino({ level: 'silent' });
+
+/** Polls `check` until it returns true; rejects naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A sensorlake payload for device `deviceId` with sequence number `seq`, stamped now. */
+export function reading(deviceId: string, seq: number, overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    device_id: deviceId,
+    room_id: 'room-1',
+    ts: new Date().toISOString(),
+    seq,
+    temperature: 21.5,
+    humidity: 40,
+    pressure: 1013,
+    ...overrides,
+  });
+}

@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../infra/config.js';
+import { telemetryTopic } from '../infra/ingestion/definitions.js';
+import { TwinOptionError } from './errors.js';
+import { readRawZone } from './raw-zone.js';
+import { DEFAULT_CONFIG, reading, silentLogger, tempDir, waitFor } from './testing.js';
+import { startTwin } from './twin.js';
+import type { Twin, TwinOptions, TwinStats } from './twin.js';
+
+const HOUR = 3_600_000;
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+async function twinAt(dataDir: string, options: Partial<TwinOptions> = {}): Promise<Twin> {
+  const twin = await startTwin({ dataDir, config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger, ...options });
+  cleanups.push(() => twin.stop());
+  return twin;
+}
+
+async function publisher(url: string, clientId: string) {
+  const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0 });
+  cleanups.push(() => client.endAsync());
+  return client;
+}
+
+function seqsIn(rawDir: string, zone = 'telemetry'): number[] {
+  return readRawZone(rawDir)
+    .filter((o) => o.zone === zone)
+    .flatMap((o) => o.records.map((r) => (r as { seq: number }).seq))
+    .sort((a, b) => a - b);
+}
+
+function expectBalanced(stats: TwinStats): void {
+  expect(stats.received).toBe(stats.landed + stats.quarantined + stats.pendingInBuffer);
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('startTwin over TCP', () => {
+  it('GIVEN good and bad messages WHEN stopped THEN every acknowledged message is landed or quarantined with its reason', async () => {
+    const twin = await twinAt(tempDir());
+    const client = await publisher(twin.brokerUrl, 'sensor-0001');
+    const topic = telemetryTopic('sensor-0001');
+    for (const seq of range(20)) await client.publishAsync(topic, reading('sensor-0001', seq), { qos: 1 });
+    await client.publishAsync(topic, reading('sensor-0001', 3), { qos: 1 });
+    await client.publishAsync(topic, '{"broken', { qos: 1 });
+    await client.publishAsync(topic, reading('sensor-0002', 99), { qos: 1 });
+    await client.publishAsync('not/a/telemetry/topic', 'hello', { qos: 1 });
+
+    const before = twin.stats();
+    expect(before.received).toBe(23);
+    expect(before.pendingInBuffer).toBe(23);
+    expectBalanced(before);
+
+    await twin.stop();
+    const after = twin.stats();
+    expect(after).toMatchObject({
+      received: 23,
+      landed: 20,
+      quarantined: 3,
+      quarantinedByReason: { duplicate: 1, 'malformed-json': 1, 'device-mismatch': 1 },
+      ignored: 1,
+      pendingInBuffer: 0,
+      objectsWritten: 2,
+    });
+    expectBalanced(after);
+    expect(seqsIn(twin.rawDir)).toStrictEqual(range(20));
+    const reasons = readRawZone(twin.rawDir).filter((o) => o.zone === 'quarantine').flatMap((o) => o.records.map((r) => (r as { reason: string }).reason));
+    expect(reasons.sort()).toStrictEqual(['device-mismatch', 'duplicate', 'malformed-json']);
+  });
+
+  it('quarantines devices outside knownDevices as unknown-device', async () => {
+    const twin = await twinAt(tempDir(), { knownDevices: ['sensor-0001'] });
+    const client = await publisher(twin.brokerUrl, 'sensor-0009');
+    await client.publishAsync(telemetryTopic('sensor-0009'), reading('sensor-0009', 1), { qos: 1 });
+    await twin.stop();
+    expect(twin.stats().quarantinedByReason).toStrictEqual({ 'unknown-device': 1 });
+  });
+
+  it('flushes by size while running (buffer override) and keeps counting across a restart', async () => {
+    const dataDir = tempDir();
+    const twin = await twinAt(dataDir, { buffer: { sizeBytes: 2000, intervalMs: HOUR } });
+    const client = await publisher(twin.brokerUrl, 'sensor-0001');
+    for (const seq of range(30)) await client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', seq), { qos: 1 });
+    await waitFor('size-triggered deliveries', () => twin.stats().objectsWritten >= 2);
+    expect(twin.stats().pendingInBuffer).toBeLessThan(30);
+    await client.endAsync();
+    await twin.stop();
+
+    const again = await twinAt(dataDir);
+    expect(again.stats()).toMatchObject({ received: 30, landed: 30, quarantined: 0, pendingInBuffer: 0, replayed: 0 });
+  });
+
+  it('rejects invalid options naming the option and the value', async () => {
+    await expect(startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 70_000, logger: silentLogger })).rejects.toThrow(
+      /twin option tcpPort has invalid value 70000/,
+    );
+    await expect(startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 0 }, logger: silentLogger })).rejects.toThrow(
+      TwinOptionError,
+    );
+    await expect(startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, externalBrokerUrl: 'localhost:1883', logger: silentLogger })).rejects.toThrow(
+      /externalBrokerUrl has invalid value "localhost:1883"/,
+    );
+  });
+});
+
+describe('durability', () => {
+  async function crashAfterAcks(dataDir: string, bufferBytes: number, messages: number): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('local', 'crash-child.ts'), dataDir, String(bufferBytes)], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(child, 'exit');
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const { url } = JSON.parse(line) as { url: string };
+      const client = await mqtt.connectAsync(url, { clientId: 'sensor-0001', reconnectPeriod: 0 });
+      await Promise.all(range(messages).map((seq) => client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', seq), { qos: 1 })));
+      client.end(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const [code, signal] = await exited;
+    expect({ code, signal }).toStrictEqual({ code: null, signal: 'SIGKILL' });
+  }
+
+  it('GIVEN a twin killed with SIGKILL after acknowledging WHEN restarted THEN every acknowledged message lands', async () => {
+    const dataDir = tempDir();
+    await crashAfterAcks(dataDir, 1024 * 1024, 200);
+    expect(readRawZone(path.join(dataDir, 'raw'))).toHaveLength(0);
+
+    const twin = await twinAt(dataDir);
+    expect(twin.stats()).toMatchObject({ received: 200, replayed: 200, pendingInBuffer: 200, landed: 0 });
+    await twin.stop();
+    expect(twin.stats()).toMatchObject({ received: 200, landed: 200, pendingInBuffer: 0 });
+    expect(seqsIn(twin.rawDir)).toStrictEqual(range(200));
+
+    const third = await twinAt(dataDir);
+    expect(third.stats()).toMatchObject({ received: 200, landed: 200, replayed: 0 });
+  });
+
+  it('GIVEN some batches were delivered before the kill THEN the restart delivers the rest and the account stays right', async () => {
+    const dataDir = tempDir();
+    await crashAfterAcks(dataDir, 4000, 300);
+    const twin = await twinAt(dataDir);
+    expect(twin.stats().received).toBe(300);
+    expect(twin.stats().replayed).toBeLessThan(300);
+    await twin.stop();
+    expect(twin.stats()).toMatchObject({ received: 300, landed: 300, pendingInBuffer: 0 });
+    expect([...new Set(seqsIn(twin.rawDir))]).toStrictEqual(range(300));
+  });
+});
+
+describe('external broker mode', () => {
+  async function externalBroker() {
+    const aedes = await Aedes.createBroker();
+    const server = createServer(aedes.handle);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanups.push(async () => {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('subscribes to the telemetry filter and lands what devices publish to the other broker, including while it was down', async () => {
+    const url = await externalBroker();
+    const dataDir = tempDir();
+    const twin = await twinAt(dataDir, { externalBrokerUrl: url });
+    expect(twin.tcpUrl).toBeUndefined();
+    expect(twin.brokerUrl).toBe(url);
+    const device = await publisher(url, 'sensor-0001');
+    for (const seq of range(10)) await device.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', seq), { qos: 1 });
+    await device.publishAsync('other/topic', 'x', { qos: 1 });
+    await waitFor('the twin to receive 10 messages', () => twin.stats().received === 10);
+    await twin.stop();
+    expect(twin.stats()).toMatchObject({ received: 10, landed: 10, pendingInBuffer: 0 });
+
+    // The twin's session is persistent: the external broker queues QoS 1 messages while the twin is down.
+    for (const seq of range(5)) await device.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 10 + seq), { qos: 1 });
+    const again = await twinAt(dataDir, { externalBrokerUrl: url });
+    await waitFor('the queued messages', () => again.stats().received === 15);
+    await again.stop();
+    expect(again.stats()).toMatchObject({ received: 15, landed: 15, pendingInBuffer: 0 });
+    expect(seqsIn(again.rawDir)).toStrictEqual(range(15));
+  });
+});
