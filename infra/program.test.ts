@@ -66,6 +66,12 @@ describe('the program (infra/index.ts) under mocks', () => {
     },
   );
 
+  it('infra/index.ts has only a default export (Pulumi refuses a module with both default and named exports)', async () => {
+    const mod = (await import('./index.js')) as Record<string, unknown>;
+    expect(Object.keys(mod)).toStrictEqual(['default']);
+    expect(typeof mod.default).toBe('function');
+  });
+
   it('IMPLEMENTED_LAYERS lists exactly the layers that have a program', () => {
     expect(LAYERS.filter((layer) => LAYER_PROGRAMS[layer] !== undefined)).toStrictEqual([...IMPLEMENTED_LAYERS]);
   });
