@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { PROJECT_ROOT } from '../infra/config.js';
+import { integer } from '../sensors/cli/parsers.js';
+import { runFleet } from '../sensors/index.js';
+import type { FleetReport } from '../sensors/index.js';
+import { startTwin } from '../local/index.js';
+import { startBareBroker } from './bare-broker.js';
+import { compared, renderTable } from './figures.js';
+import type { Figure } from './figures.js';
+
+/** Sizes of one bench run. */
+export interface BenchOptions {
+  /** Publishers of the fan-in figures (one connection each). */
+  readonly publishers: number;
+  /** Messages per publisher per round. */
+  readonly messagesPerPublisher: number;
+  /** Alternating rounds of bare broker and twin; the median of each is reported. */
+  readonly rounds: number;
+  /** Devices of the simulator figure. */
+  readonly simulatorDevices: number;
+  /** Messages of the simulator figure. */
+  readonly simulatorMessages: number;
+  readonly log: (line: string) => void;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function fanInOptions(url: string, o: BenchOptions) {
+  return {
+    target: { kind: 'broker', url } as const,
+    devices: o.publishers,
+    count: o.publishers * o.messagesPerPublisher,
+    maxSpeed: true,
+    mode: 'per-device' as const,
+    seed: 7,
+  };
+}
+
+/** Bare aedes: the fleet's publishers, QoS 1, until every PUBACK is in. */
+async function measureBareFanIn(o: BenchOptions): Promise<number> {
+  const broker = await startBareBroker();
+  try {
+    const report = await runFleet(fanInOptions(broker.url, o));
+    if (report.messages.acknowledged !== report.messages.planned) {
+      throw new Error(`bare broker acknowledged ${report.messages.acknowledged} of ${report.messages.planned} messages`);
+    }
+    return report.messages.acknowledged / report.elapsedSeconds;
+  } finally {
+    await broker.close();
+  }
+}
+
+/** Same publishers through the twin, timed until every message is in the raw zone; loss is counted, not assumed. */
+async function measureTwinIngest(o: BenchOptions): Promise<{ rate: number; lost: number; landed: number }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sensorlake-bench-'));
+  const twin = await startTwin({ dataDir, env: 'dev', tcpPort: 0, logger: pino({ level: 'warn' }) });
+  try {
+    const started = process.hrtime.bigint();
+    const report: FleetReport = await runFleet(fanInOptions(twin.brokerUrl, o));
+    await twin.flush();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const stats = twin.stats();
+    const lost = report.messages.planned - stats.landed - stats.quarantined;
+    return { rate: stats.landed / seconds, lost, landed: stats.landed };
+  } finally {
+    await twin.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The simulator CLI in its own process (so its peak RSS is its own) against a bare broker. */
+async function measureSimulator(o: BenchOptions): Promise<{ rate: number; rssMiB: number; report: FleetReport }> {
+  const broker = await startBareBroker();
+  const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-bench-sim-'));
+  const reportFile = path.join(dir, 'report.json');
+  try {
+    const args = [
+      '--import=tsx', path.join(PROJECT_ROOT, 'sensors/cli.ts'), 'run', '--target', broker.url,
+      '--devices', String(o.simulatorDevices), '--count', String(o.simulatorMessages), '--max-speed',
+      '--mode', 'shared', '--no-progress', '--report-json', reportFile,
+    ];
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`simulator exited with code ${code}`);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as FleetReport;
+    return { rate: report.ratePerSecond, rssMiB: report.peakRssMiB, report };
+  } finally {
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs every figure of `npm run bench`. */
+export async function runBench(o: BenchOptions): Promise<Figure[]> {
+  const bare: number[] = [];
+  const twin: number[] = [];
+  let lost = 0;
+  for (let round = 1; round <= o.rounds; round++) {
+    bare.push(await measureBareFanIn(o));
+    const t = await measureTwinIngest(o);
+    twin.push(t.rate);
+    lost += t.lost;
+    o.log(`round ${round}/${o.rounds}: bare aedes ${Math.round(bare.at(-1)!)} msg/s, twin end to end ${Math.round(t.rate)} msg/s, lost ${t.lost}`);
+  }
+  const fanin: Figure = {
+    name: 'broker.fanin',
+    value: median(bare),
+    unit: 'msg/s',
+    notes: `bare aedes, QoS 1, ${o.publishers} publishers × ${o.messagesPerPublisher} messages, median of ${o.rounds}`,
+  };
+  const e2eRatio = compared('ingest.e2e', median(twin), 'msg/s', fanin);
+  const e2e: Figure = {
+    ...e2eRatio,
+    target: '>= 0.75 x broker.fanin, 0 lost',
+    met: (e2eRatio.ratio ?? 0) >= 0.75 && lost === 0,
+    notes: `simulator → twin broker → rule → WAL → delivery → raw zone, timed to the last object; lost ${lost}`,
+  };
+  o.log(`simulator: ${o.simulatorDevices} devices, ${o.simulatorMessages} messages`);
+  const sim = await measureSimulator(o);
+  const simRate: Figure = {
+    name: 'simulator.publish',
+    value: sim.rate,
+    unit: 'msg/s',
+    target: '>= 10,000 msg/s',
+    met: sim.rate >= 10_000,
+    notes: `${o.simulatorDevices} devices, ${sim.report.connections} ${sim.report.mode} connections, acknowledged ${sim.report.messages.acknowledged}/${sim.report.messages.planned}`,
+  };
+  const simRss: Figure = {
+    name: 'simulator.peak_rss',
+    value: sim.rssMiB,
+    unit: 'MiB',
+    target: '< 1024 MiB',
+    met: sim.rssMiB < 1024,
+    notes: `peak RSS of the simulator process, ${o.simulatorDevices} devices`,
+  };
+  return [fanin, e2e, simRate, simRss];
+}
+
+/** `npm run bench` options. */
+export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promise<void>): Command {
+  return new Command('bench')
+    .description('Performance figures of sensorlake, each compared with the bare engine underneath in the same run.')
+    .option('--json <file>', 'also write {figures: [...]} as JSON')
+    .option('--publishers <n>', 'publishers of the fan-in figures', integer(1, 10_000), 100)
+    .option('--messages <n>', 'messages per publisher per round', integer(1, 1_000_000), 200)
+    .option('--rounds <n>', 'alternating rounds (median reported)', integer(1, 50), 3)
+    .option('--sim-devices <n>', 'devices of the simulator figure', integer(1, 100_000), 1_000)
+    .option('--sim-messages <n>', 'messages of the simulator figure', integer(1, 10_000_000), 100_000)
+    .action(async (flags: { json?: string; publishers: number; messages: number; rounds: number; simDevices: number; simMessages: number }) => {
+      await run(
+        {
+          publishers: flags.publishers,
+          messagesPerPublisher: flags.messages,
+          rounds: flags.rounds,
+          simulatorDevices: flags.simDevices,
+          simulatorMessages: flags.simMessages,
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+        flags.json,
+      );
+    });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await makeBenchProgram(async (options, json) => {
+    const figures = await runBench(options);
+    process.stdout.write(`${renderTable(figures)}\n`);
+    for (const f of figures) if (f.notes) process.stdout.write(`  ${f.name}: ${f.notes}\n`);
+    if (json !== undefined) {
+      writeFileSync(json, `${JSON.stringify({ figures }, null, 2)}\n`);
+      process.stdout.write(`written ${json}\n`);
+    }
+    if (figures.some((f) => f.met === false)) process.exitCode = 1;
+  }).parseAsync(process.argv);
+}

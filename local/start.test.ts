@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../infra/config.js';
+import { readRawZone } from './raw-zone.js';
+import { StartExitCode, makeStartProgram } from './start.js';
+import type { StartFlags } from './start.js';
+
+function capture() {
+  let text = '';
+  return { write: (s: string) => void (text += s), get text() { return text; } };
+}
+
+async function parse(argv: string[]): Promise<{ flags?: StartFlags; exitCode?: number; stderr: string }> {
+  const stdout = capture();
+  const stderr = capture();
+  let flags: StartFlags | undefined;
+  const program = makeStartProgram({ stdout, stderr }, async (f) => {
+    flags = f;
+    return StartExitCode.Ok;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return { flags, stderr: stderr.text };
+  } catch (error) {
+    return { exitCode: (error as { exitCode: number }).exitCode, stderr: stderr.text };
+  }
+}
+
+describe('npm start options', () => {
+  it('GIVEN no options THEN a short default run over mutual TLS into a git-ignored folder of the project', async () => {
+    const { flags } = await parse([]);
+    expect(flags).toMatchObject({ duration: 20, devices: 20, env: 'dev', tls: true, dataDir: path.join(PROJECT_ROOT, '.sensorlake') });
+    expect(readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8')).toMatch(/^\.sensorlake\/$/m);
+  });
+
+  it.each([
+    { argv: ['--duration', '0'], says: "option '--duration <seconds>' argument '0' is invalid" },
+    { argv: ['--devices', 'many'], says: "option '--devices <n>' argument 'many' is invalid" },
+    { argv: ['--env', 'staging'], says: "argument 'staging' is invalid. Allowed choices are dev, prod" },
+    { argv: ['--fault-rate', '1.5'], says: "option '--fault-rate <p>' argument '1.5' is invalid" },
+    { argv: ['--broker-url', 'http://x'], says: "option '--broker-url <url>' argument 'http://x' is invalid" },
+  ])('GIVEN $argv THEN it refuses, naming the option and the value', async ({ argv, says }) => {
+    const result = await parse(argv);
+    expect(result.flags).toBeUndefined();
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(says);
+  });
+});
+
+describe('npm start, end to end', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-start-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('GIVEN a short run with many faults WHEN it ends THEN every message is landed or quarantined and the raw zone has the S3 layout', async () => {
+    const summaryFile = path.join(dir, 's.json');
+    await promisify(execFile)(
+      process.execPath,
+      ['--import=tsx', path.join(PROJECT_ROOT, 'local/start.ts'), '--duration', '3', '--devices', '6', '--rate', '5',
+        '--fault-rate', '0.3', '--data-dir', path.join(dir, 'data'), '--summary-json', summaryFile],
+      { cwd: PROJECT_ROOT, timeout: 60_000 },
+    );
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary.problems).toStrictEqual([]);
+    const m = summary.messages;
+    expect(m.sent).toBe(90);
+    expect(m.acknowledged).toBe(90);
+    expect(m.received).toBe(90);
+    expect(m.lost).toBe(0);
+    expect(m.landed + m.quarantined).toBe(m.received);
+    expect(m.quarantined).toBeGreaterThan(0);
+
+    const objects = readRawZone(path.join(dir, 'data', 'raw'));
+    const records = (zone: string) => objects.filter((o) => o.zone === zone).flatMap((o) => o.records);
+    expect(records('telemetry')).toHaveLength(m.landed);
+    expect(records('quarantine')).toHaveLength(m.quarantined);
+    for (const o of objects) {
+      expect(o.key).toMatch(/^(telemetry|quarantine)\/dt=\d{4}-\d{2}-\d{2}\/sensorlake-dev-telemetry-1-[\d-]{19}-[0-9a-f-]{36}\.ndjson\.gz$/);
+    }
+  });
+});

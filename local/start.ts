@@ -1,0 +1,180 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { pino } from 'pino';
+import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../infra/config.js';
+import type { Environment } from '../infra/config.js';
+import { brokerUrl, integer, positiveNumber, probability } from '../sensors/cli/parsers.js';
+import { progressHooks } from '../sensors/cli/action.js';
+import type { Output } from '../sensors/cli/action.js';
+import { deviceId, runFleet } from '../sensors/index.js';
+import type { FleetHooks, FleetOptions } from '../sensors/index.js';
+import { formatSummary, summarizeRun } from './summary.js';
+import { startTwin } from './twin.js';
+
+/** Exit codes of `npm start`, set through process.exitCode. */
+export enum StartExitCode {
+  /** Every message was accounted for. */
+  Ok = 0,
+  /** The run finished but an invariant broke (a message lost, a fault not quarantined as expected). */
+  Unaccounted = 1,
+  /** A bad option (the message names it and its value). */
+  Usage = 2,
+  /** The twin or the fleet could not run. */
+  Failure = 3,
+}
+
+/** Options of `npm start`, as commander parsed them. */
+export interface StartFlags {
+  duration: number;
+  devices: number;
+  rooms: number;
+  rate: number;
+  seed: number;
+  faultRate: number;
+  anomalyRate: number;
+  env: Environment;
+  dataDir: string;
+  summaryJson?: string;
+  tls: boolean;
+  brokerUrl?: string;
+  bufferInterval?: number;
+  logLevel: string;
+  progress: boolean;
+}
+
+interface Io {
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+/** Without a terminal, a progress line every five seconds instead of a bar. */
+function progressLines(stdout: Output, enabled: boolean): { hooks: FleetHooks; stop: () => void } {
+  if (!enabled) return { hooks: {}, stop: () => undefined };
+  let last = 0;
+  return {
+    hooks: {
+      onProgress: (p) => {
+        if (p.elapsedMs - last < 5_000) return;
+        last = p.elapsedMs;
+        stdout.write(`  ${Math.round(p.elapsedMs / 1000)} s: sent ${p.sent}/${p.planned}, acknowledged ${p.acknowledged}, failed ${p.failed}\n`);
+      },
+    },
+    stop: () => undefined,
+  };
+}
+
+/** Runs the local twin with a simulated fleet and accounts for every message. */
+export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal): Promise<StartExitCode> {
+  const dataDir = path.resolve(flags.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const config = readEnvironmentConfig(flags.env);
+  const logger = pino({ level: flags.logLevel, base: { component: 'local-twin' } }, pino.destination(2));
+  const twin = await startTwin({
+    dataDir,
+    env: flags.env,
+    config,
+    tcpPort: 0,
+    tls: flags.brokerUrl === undefined && flags.tls ? { port: 0 } : false,
+    ...(flags.brokerUrl === undefined ? {} : { externalBrokerUrl: flags.brokerUrl }),
+    ...(flags.bufferInterval === undefined ? {} : { buffer: { intervalMs: flags.bufferInterval * 1000 } }),
+    logger,
+  });
+  try {
+    // Deliver whatever an interrupted earlier run left in the write-ahead log, so this run's counts are its own.
+    await twin.flush();
+    const before = twin.stats();
+    const useTls = twin.tlsUrl !== undefined;
+    const url = useTls ? twin.tlsUrl! : twin.brokerUrl;
+    const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
+    const fleetOptions: FleetOptions = {
+      target: { kind: 'broker', url },
+      ...(useTls ? { tls: { certDir: twin.pkiDir } } : {}),
+      devices: flags.devices,
+      rooms: flags.rooms,
+      ratePerDevice: flags.rate,
+      durationSeconds: flags.duration,
+      seed: flags.seed,
+      faultRate: flags.faultRate,
+      anomalyRate: flags.anomalyRate,
+      labelsFile,
+      tolerances: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours },
+      ...(signal ? { signal } : {}),
+    };
+    if (useTls) {
+      await twin.ensureDeviceIdentities(Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)));
+    }
+    io.stdout.write(
+      `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
+        `  raw zone ${twin.rawDir}; buffering ${twin.buffer.sizeBytes} bytes or ${twin.buffer.intervalMs / 1000} s\n` +
+        `  fleet ${flags.devices} devices in ${flags.rooms} rooms, ${flags.rate} msg/s each, for ${flags.duration} s\n`,
+    );
+    const progress = io.stdout.isTTY === true ? progressHooks(io.stdout, flags.progress) : progressLines(io.stdout, flags.progress);
+    const fleet = await runFleet(fleetOptions, progress.hooks).finally(progress.stop);
+    await twin.stop();
+    const summary = summarizeRun(fleet, before, twin.stats());
+    io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
+    if (flags.summaryJson !== undefined) {
+      const file = path.resolve(flags.summaryJson);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify({ env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, null, 2)}\n`);
+      io.stdout.write(`  summary    ${file}\n`);
+    }
+    return summary.ok ? StartExitCode.Ok : StartExitCode.Unaccounted;
+  } catch (error) {
+    await twin.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The `npm start` command; `run` is replaceable so tests can check the wiring without starting anything. */
+export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<StartExitCode>): Command {
+  const program = new Command('start')
+    .description('Run the sensorlake ingestion path on this machine: embedded broker, topic rule, delivery stream, simulated fleet.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .option('--duration <seconds>', 'how long the fleet publishes', integer(1, 86_400), 20)
+    .option('--devices <n>', 'number of simulated devices', integer(1, 10_000), 20)
+    .option('--rooms <n>', 'number of rooms the devices are spread over', integer(1, 1_000), 4)
+    .option('--rate <msgPerSecond>', 'messages per second per device', positiveNumber(1_000), 1)
+    .option('--seed <n>', 'random seed (same seed, same messages)', integer(0, 2 ** 32 - 1), 1)
+    .option('--fault-rate <p>', 'probability that a message carries an injected fault', probability, 0.02)
+    .option('--anomaly-rate <p>', 'probability per reading that an anomaly starts', probability, 0.002)
+    .addOption(new Option('--env <env>', 'environment whose Pulumi.<env>.yaml settings the twin uses').choices(ENVIRONMENTS).default('dev'))
+    .option('--data-dir <dir>', 'where the raw zone, write-ahead log and certificates live', path.join(PROJECT_ROOT, '.sensorlake'))
+    .option('--summary-json <file>', 'also write the summary as JSON')
+    .option('--no-tls', 'devices connect over plain TCP instead of mutual TLS')
+    .option('--broker-url <url>', 'use an external MQTT broker (e.g. Mosquitto) instead of the embedded one', brokerUrl)
+    .option('--buffer-interval <seconds>', 'delivery buffer interval instead of the environment setting', integer(0, 900))
+    .addOption(new Option('--log-level <level>', 'log level of the twin (logs go to stderr)').choices(['debug', 'info', 'warn', 'error']).default('warn'))
+    .option('--no-progress', 'no progress bar')
+    .action(async (flags: StartFlags) => {
+      process.exitCode = await run(flags);
+    });
+  return program;
+}
+
+/** Entry point of `npm start`. */
+export async function main(argv: readonly string[], io: Io): Promise<void> {
+  const abort = new AbortController();
+  process.once('SIGINT', () => {
+    io.stderr.write('\ninterrupted: stopping the fleet, delivering what was received\n');
+    abort.abort();
+  });
+  const program = makeStartProgram(io, (flags) => startAction(flags, io, abort.signal));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? StartExitCode.Ok : StartExitCode.Usage;
+      return;
+    }
+    io.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = StartExitCode.Failure;
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+}

@@ -1,0 +1,144 @@
+import type { FleetReport } from '../sensors/index.js';
+import { FAULT_EXPECTED_REASON, FAULT_KINDS } from '../sensors/index.js';
+import type { FaultKind } from '../sensors/index.js';
+import type { TwinStats } from './twin.js';
+
+/** How one injected fault kind was accounted for. */
+export interface FaultAccount {
+  readonly kind: FaultKind;
+  readonly injected: number;
+  readonly acknowledged: number;
+  readonly expectedReason: string;
+}
+
+/** How the quarantine of one reason compares with what the fleet injected. */
+export interface ReasonAccount {
+  readonly reason: string;
+  /** Acknowledged faulty messages whose kind maps to this reason. */
+  readonly expected: number;
+  readonly quarantined: number;
+}
+
+/** The end-of-run account of `npm start`, also written with `--summary-json`. */
+export interface RunSummary {
+  readonly ok: boolean;
+  /** Every broken invariant, in words; empty when ok. */
+  readonly problems: readonly string[];
+  readonly messages: {
+    readonly sent: number;
+    readonly acknowledged: number;
+    readonly received: number;
+    readonly landed: number;
+    readonly quarantined: number;
+    /** received − landed − quarantined, after the final flush. */
+    readonly lost: number;
+  };
+  readonly quarantinedByReason: Readonly<Record<string, number>>;
+  readonly faults: readonly FaultAccount[];
+  readonly reasons: readonly ReasonAccount[];
+  readonly refused: Readonly<Record<string, number>>;
+  readonly offlineDropped: number;
+  readonly failed: number;
+  readonly anomalies: Readonly<Record<string, number>>;
+  readonly objectsWritten: number;
+  /** Entries recovered from the write-ahead log of an earlier, interrupted run and delivered at start. */
+  readonly replayedFromEarlierRun: number;
+  readonly publish: {
+    readonly ratePerSecond: number;
+    readonly latencyMs: FleetReport['latencyMs'];
+  };
+}
+
+function delta(after: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(after), ...Object.keys(before)])) {
+    const d = (after[key] ?? 0) - (before[key] ?? 0);
+    if (d !== 0) out[key] = d;
+  }
+  return out;
+}
+
+/**
+ * Accounts for every message of one run: what the fleet sent and the broker acknowledged, what the twin received,
+ * landed and quarantined (the difference between two twin snapshots taken around the run), and whether each
+ * injected fault ended quarantined with the reason it should have.
+ */
+export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinStats): RunSummary {
+  const received = after.received - before.received;
+  const landed = after.landed - before.landed;
+  const quarantined = after.quarantined - before.quarantined;
+  const lost = received - landed - quarantined;
+  const quarantinedByReason = delta(after.quarantinedByReason, before.quarantinedByReason);
+
+  const faults = FAULT_KINDS.map((kind) => ({
+    kind,
+    injected: fleet.faultsInjected[kind] ?? 0,
+    acknowledged: fleet.faultsAcknowledged[kind] ?? 0,
+    expectedReason: FAULT_EXPECTED_REASON[kind],
+  }));
+  const expectedByReason: Record<string, number> = {};
+  for (const f of faults) expectedByReason[f.expectedReason] = (expectedByReason[f.expectedReason] ?? 0) + f.acknowledged;
+  const reasons = [...new Set([...Object.keys(expectedByReason), ...Object.keys(quarantinedByReason)])]
+    .sort()
+    .map((reason) => ({ reason, expected: expectedByReason[reason] ?? 0, quarantined: quarantinedByReason[reason] ?? 0 }));
+
+  const problems: string[] = [];
+  if (lost !== 0) problems.push(`${lost} received messages are neither landed nor quarantined`);
+  if (after.pendingInBuffer !== 0) problems.push(`${after.pendingInBuffer} messages are still buffered after the final flush`);
+  if (fleet.messages.acknowledged !== received) {
+    problems.push(`the broker acknowledged ${fleet.messages.acknowledged} messages but the twin received ${received}`);
+  }
+  for (const r of reasons) {
+    if (r.expected !== r.quarantined) {
+      problems.push(`${r.quarantined} messages quarantined as ${r.reason}, but ${r.expected} injected faults lead there`);
+    }
+  }
+  if (landed !== fleet.cleanAcknowledged) {
+    problems.push(`${landed} readings landed, but the fleet had ${fleet.cleanAcknowledged} acknowledged clean readings`);
+  }
+
+  return {
+    ok: problems.length === 0,
+    problems,
+    messages: { sent: fleet.messages.sent, acknowledged: fleet.messages.acknowledged, received, landed, quarantined, lost },
+    quarantinedByReason,
+    faults,
+    reasons,
+    refused: delta(after.refused, before.refused),
+    offlineDropped: fleet.messages.offlineDropped,
+    failed: fleet.messages.failed,
+    anomalies: fleet.anomalies,
+    objectsWritten: after.objectsWritten - before.objectsWritten,
+    replayedFromEarlierRun: before.replayed,
+    publish: { ratePerSecond: fleet.ratePerSecond, latencyMs: fleet.latencyMs },
+  };
+}
+
+/** The summary as the lines `npm start` prints. */
+export function formatSummary(s: RunSummary, where: { readonly rawDir: string; readonly dashboard?: string }): string {
+  const m = s.messages;
+  const lines = [
+    '',
+    'sensorlake local twin: summary',
+    `  messages   sent ${m.sent}, acknowledged ${m.acknowledged}, received ${m.received}`,
+    `             landed ${m.landed} + quarantined ${m.quarantined} = ${m.landed + m.quarantined}, lost ${m.lost}`,
+    `  publish    ${Math.round(s.publish.ratePerSecond)} msg/s, latency p50 ${s.publish.latencyMs.p50.toFixed(1)} ms, ` +
+      `p99 ${s.publish.latencyMs.p99.toFixed(1)} ms`,
+  ];
+  if (s.failed > 0 || s.offlineDropped > 0) lines.push(`  not sent   failed ${s.failed}, offline queue dropped ${s.offlineDropped}`);
+  const reasons = s.reasons.filter((r) => r.expected > 0 || r.quarantined > 0);
+  if (reasons.length > 0) {
+    lines.push('  quarantine reason          injected  quarantined');
+    for (const r of reasons) {
+      lines.push(`             ${r.reason.padEnd(16)} ${String(r.expected).padStart(8)}  ${String(r.quarantined).padStart(11)}`);
+    }
+  }
+  const refused = Object.entries(s.refused);
+  if (refused.length > 0) lines.push(`  refused    ${refused.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const anomalies = Object.entries(s.anomalies).filter(([, v]) => v > 0);
+  if (anomalies.length > 0) lines.push(`  anomalies  ${anomalies.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (s.replayedFromEarlierRun > 0) lines.push(`  recovered  ${s.replayedFromEarlierRun} messages of an interrupted earlier run`);
+  lines.push(`  raw zone   ${s.objectsWritten} objects written under ${where.rawDir}`);
+  lines.push(s.ok ? '  result     every message accounted for' : `  result     FAILED:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`);
+  return lines.join('\n');
+}
