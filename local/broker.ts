@@ -75,7 +75,8 @@ class RefusedError extends Error {
 }
 
 const NOT_AUTHORIZED = 5;
-const CERT_ERROR = /certificate|unknown ca|CERT|verify/i;
+// OpenSSL names a bad client certificate in many ways: unknown issuer, failed verification, bad signature padding.
+const CERT_ERROR = /certificate|unknown ca|CERT|verify|signature|padding/i;
 
 function certificateCn(client: Client): string | undefined {
   const conn = client.conn;
@@ -159,7 +160,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       { ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key, requestCert: true, rejectUnauthorized: true },
       aedes.handle,
     );
-    tlsServer.on('tlsClientError', (error: Error & { code?: string }) => {
+    tlsServer.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
+      // Node verifies the client certificate after the handshake and destroys the socket, so the error itself is a
+      // bare ECONNRESET; the verification result is on the socket.
+      const verifyError = socket.authorizationError as unknown as string | Error | null | undefined;
+      if (verifyError) {
+        options.onRefused({ reason: 'untrusted-certificate', detail: `client certificate rejected: ${String(verifyError)}` });
+        return;
+      }
       const reason: RefusalReason = CERT_ERROR.test(`${error.code ?? ''} ${error.message}`) ? 'untrusted-certificate' : 'tls-handshake-failed';
       options.onRefused({ reason, detail: `${error.code ?? 'TLS'}: ${error.message}` });
     });

@@ -136,7 +136,7 @@ export async function openPki(dir: string): Promise<Pki> {
   } else {
     const keys = await newKeyPair();
     caKey = keys.privatePem;
-    ca = issue({ commonName: 'sensorlake local twin CA', publicPem: keys.publicPem, validDays: 3650, isCa: true }, { keyPem: caKey });
+    ca = issue({ commonName: `sensorlake local twin CA ${randomBytes(4).toString('hex')}`, publicPem: keys.publicPem, validDays: 3650, isCa: true }, { keyPem: caKey });
     writeAtomic(caKeyPath, caKey, 0o600);
     writeAtomic(caPath, ca);
   }
