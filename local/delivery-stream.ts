@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip } from 'node:zlib';
 import type { Logger } from 'pino';
@@ -18,6 +19,7 @@ import type { WalPosition } from './wal.js';
  */
 
 const gzipAsync = promisify(gzip);
+const PREPARE_CHUNK = 256;
 
 /** Buffering hints, in the twin's units. */
 export interface BufferHints {
@@ -82,7 +84,7 @@ interface Batch {
 export class DeliveryStream {
   private buffer: DeliveryEntry[] = [];
   private bufferedBytes = 0;
-  private inflight: Batch | undefined;
+  private inflight: DeliveryEntry[] | undefined;
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -108,7 +110,7 @@ export class DeliveryStream {
 
   /** Records buffered or being written (received but not yet landed or quarantined). */
   get pending(): number {
-    return this.buffer.length + (this.inflight?.entries.length ?? 0);
+    return this.buffer.length + (this.inflight?.length ?? 0);
   }
 
   /** Bytes waiting in the buffer (the size the flush-by-size rule compares). */
@@ -159,10 +161,11 @@ export class DeliveryStream {
     if (this.buffer.length === 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.prepare(this.buffer);
+    const entries = this.buffer;
     this.buffer = [];
     this.bufferedBytes = 0;
-    this.inflight = batch;
+    this.inflight = entries;
+    const batch = await this.prepare(entries);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.write(batch);
@@ -186,24 +189,40 @@ export class DeliveryStream {
     this.options.logger.debug({ records: batch.entries.length, objects: batch.objects.map((o) => o.key) }, 'batch delivered');
   }
 
-  private prepare(entries: DeliveryEntry[]): Batch {
+  /**
+   * Runs the processor over a batch, yielding to the event loop every PREPARE_CHUNK records: a 128 MiB buffer is
+   * hundreds of thousands of records, and the broker must keep acknowledging publishes meanwhile.
+   */
+  private async prepare(entries: DeliveryEntry[]): Promise<Batch> {
     const now = Date.now();
     const arrivalMs = entries[0]?.arrivalMs ?? now;
     const groups = new Map<string, string[]>();
     const byReason: Record<string, number> = {};
     let landed = 0;
+    const prefixes = new Map<string, string>();
+    const prefixOf = (keys: { readonly zone: string; readonly dt: string }) => {
+      const id = `${keys.zone}\u0000${keys.dt}`;
+      let prefix = prefixes.get(id);
+      if (prefix === undefined) {
+        prefix = expandPrefix(RAW_ZONE.prefix, { arrivalMs, partitionKeys: keys });
+        prefixes.set(id, prefix);
+      }
+      return prefix;
+    };
     const add = (prefix: string, line: string) => {
       const lines = groups.get(prefix);
       if (lines) lines.push(line);
       else groups.set(prefix, [line]);
     };
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      if (i > 0 && i % PREPARE_CHUNK === 0) await yieldToLoop();
+      const entry = entries[i] as DeliveryEntry;
       let failure: string | undefined;
       if (entry.envelope === undefined) failure = `write-ahead log line is not a rule envelope: ${entry.raw.slice(0, 200)}`;
       else {
         try {
           const outcome = processEnvelope(entry.envelope, this.options.processor);
-          add(expandPrefix(RAW_ZONE.prefix, { arrivalMs, partitionKeys: outcome.partitionKeys }), outcomeLine(outcome));
+          add(prefixOf(outcome.partitionKeys), outcomeLine(outcome));
           if (outcome.kind === 'accepted') landed += 1;
           else byReason[outcome.reason] = (byReason[outcome.reason] ?? 0) + 1;
         } catch (error) {

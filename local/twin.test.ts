@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -47,8 +48,11 @@ function expectBalanced(stats: TwinStats): void {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('startTwin over TCP', () => {
-  it('GIVEN good and bad messages WHEN stopped THEN every acknowledged message is landed or quarantined with its reason', async () => {
-    const twin = await twinAt(tempDir());
+  it.each([
+    ['in a worker thread', true],
+    ['in the broker thread', false],
+  ])('GIVEN good and bad messages, delivery %s, WHEN stopped THEN every acknowledged message is landed or quarantined with its reason', async (_mode, deliveryInWorker) => {
+    const twin = await twinAt(tempDir(), { deliveryInWorker });
     const client = await publisher(twin.brokerUrl, 'sensor-0001');
     const topic = telemetryTopic('sensor-0001');
     for (const seq of range(20)) await client.publishAsync(topic, reading('sensor-0001', seq), { qos: 1 });
@@ -115,7 +119,7 @@ describe('startTwin over TCP', () => {
 });
 
 describe('durability', () => {
-  async function crashAfterAcks(dataDir: string, bufferBytes: number, messages: number): Promise<void> {
+  async function crashAfterAcks(dataDir: string, bufferBytes: number, messages: number, afterCheckpoint = false): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('local', 'crash-child.ts'), dataDir, String(bufferBytes)], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -127,6 +131,7 @@ describe('durability', () => {
       const client = await mqtt.connectAsync(url, { clientId: 'sensor-0001', reconnectPeriod: 0 });
       await Promise.all(range(messages).map((seq) => client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', seq), { qos: 1 })));
       client.end(true);
+      if (afterCheckpoint) await waitFor('a first checkpoint', () => existsSync(path.join(dataDir, 'wal', 'checkpoint.json')));
     } finally {
       child.kill('SIGKILL');
     }
@@ -151,7 +156,7 @@ describe('durability', () => {
 
   it('GIVEN some batches were delivered before the kill THEN the restart delivers the rest and the account stays right', async () => {
     const dataDir = tempDir();
-    await crashAfterAcks(dataDir, 4000, 300);
+    await crashAfterAcks(dataDir, 4000, 300, true);
     const twin = await twinAt(dataDir);
     expect(twin.stats().received).toBe(300);
     expect(twin.stats().replayed).toBeLessThan(300);

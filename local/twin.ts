@@ -5,16 +5,16 @@ import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { createDedupeWindow, deviceRegistry, isEnvelopeError, parseEnvelope, processorSettings } from '../functions/telemetry-processor/core.js';
-import type { ProcessorContext } from '../functions/telemetry-processor/core.js';
+import { processorSettings } from '../functions/telemetry-processor/core.js';
 import { readEnvironmentConfig } from '../infra/config.js';
 import type { Environment, EnvironmentConfig } from '../infra/config.js';
 import { TELEMETRY_TOPIC_FILTER, applyTopicRule, deviceIdFromTopic } from '../infra/ingestion/definitions.js';
 import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
 import { IOT_MAX_PAYLOAD_BYTES, startEmbeddedBroker } from './broker.js';
 import type { EmbeddedBroker, Refusal } from './broker.js';
-import { DeliveryStream } from './delivery-stream.js';
-import type { BufferHints, DeliveryCounters, DeliveryEntry } from './delivery-stream.js';
+import { checkEnvelopeLine, envelopeLine, inThreadSink, runsOf, workerSink } from './delivery-sink.js';
+import type { DeliverySink, SinkOptions } from './delivery-sink.js';
+import type { BufferHints, DeliveryCounters } from './delivery-stream.js';
 import { TwinOptionError } from './errors.js';
 import { openPki } from './pki.js';
 import type { DeviceIdentity, Pki } from './pki.js';
@@ -46,6 +46,8 @@ export interface TwinOptions {
   readonly streamName?: string;
   /** fsync the write-ahead log on every append batch and objects before rename (survives power loss). Default off. */
   readonly fsync?: boolean;
+  /** Run processing, compression and writing in a worker thread (another core). Default true. */
+  readonly deliveryInWorker?: boolean;
   /** Directory of the PKI. Default `<dataDir>/pki`. */
   readonly pkiDir?: string;
   readonly logger?: Logger;
@@ -144,43 +146,29 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const refused: Record<string, number> = { ...(persisted?.refused ?? {}) };
   let ignored = persisted?.ignored ?? 0;
 
-  const processor: ProcessorContext = {
-    settings: processorSettings(config),
-    dedupe: createDedupeWindow(),
-    ...(options.knownDevices ? { knownDevices: deviceRegistry(options.knownDevices) } : {}),
-  };
-  const persist = (): PersistedCounters => ({ delivery: stream.snapshot(), refused: { ...refused }, ignored });
-  const stream: DeliveryStream = new DeliveryStream({
+  checkEnvelopeLine();
+  const persist = (): PersistedCounters => ({ delivery: sink.counters(), refused: { ...refused }, ignored });
+  const sinkOptions: SinkOptions = {
     rawDir,
     streamName: options.streamName ?? `sensorlake-${env}-telemetry`,
     buffer,
-    processor,
-    logger,
+    settings: processorSettings(config),
+    ...(options.knownDevices ? { knownDevices: options.knownDevices } : {}),
     fsync: options.fsync ?? false,
     ...(persisted ? { counters: persisted.delivery } : {}),
+    logger,
     onDelivered: (position) => wal.checkpoint(position, persist() as unknown as Record<string, unknown>),
-  });
+  };
+  const sink: DeliverySink = (options.deliveryInWorker ?? true) ? workerSink(sinkOptions) : inThreadSink(sinkOptions);
 
   const delivered = persisted ? persisted.delivery.landed + persisted.delivery.quarantined : 0;
   let received = delivered + recovered.length;
   if (recovered.length > 0) {
-    const now = Date.now();
-    stream.put(
-      recovered.map((entry): DeliveryEntry => {
-        let envelope: RuleEnvelope | undefined;
-        try {
-          envelope = parseEnvelope(entry.line);
-        } catch (error) {
-          if (!isEnvelopeError(error)) throw error;
-          envelope = undefined;
-        }
-        return { envelope, raw: entry.line, position: entry.position, arrivalMs: envelope?.ingest_ts ?? now };
-      }),
-    );
+    sink.put(recovered.map((entry) => entry.line), runsOf(recovered), null);
     logger.info({ entries: recovered.length }, 'replaying acknowledged messages from the write-ahead log');
   }
 
-  // Group commit: envelopes arriving in one turn of the event loop share one log append, before any of them is acked.
+  // Group commit: envelopes parsed from one socket read share one log append, made before any of them is acked.
   let lines: string[] = [];
   let envelopes: RuleEnvelope[] = [];
   let callbacks: Array<(error?: Error | null) => void> = [];
@@ -206,21 +194,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       return;
     }
     received += batchLines.length;
-    const now = Date.now();
-    stream.put(
-      batchEnvelopes.map((envelope, i) => ({
-        envelope,
-        raw: batchLines[i] as string,
-        position: { segment: first.segment, consumed: first.consumed + i },
-        arrivalMs: now,
-      })),
-    );
+    sink.put(batchLines, [{ segment: first.segment, consumed: first.consumed, count: batchLines.length }], Date.now(), batchEnvelopes);
     for (const cb of batchCallbacks) cb(null);
     done();
   };
   const ingest = (topic: string, payload: Buffer, cb: (error?: Error | null) => void) => {
     const envelope = applyTopicRule({ topic, payload, receivedAtMs: Date.now() });
-    lines.push(JSON.stringify(envelope));
+    lines.push(envelopeLine(envelope));
     envelopes.push(envelope);
     callbacks.push(cb);
     if (!commitScheduled) {
@@ -272,7 +252,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       return (await getPki()).ensureDevices(deviceIds);
     },
     stats() {
-      const delivery = stream.snapshot();
+      const delivery = sink.counters();
       return {
         received,
         landed: delivery.landed,
@@ -287,14 +267,14 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     },
     async flush() {
       await committed;
-      await stream.flush();
+      await sink.flush();
     },
     stop() {
       stopping ??= (async () => {
         if (broker) await broker.close();
         if (external) await new Promise<void>((resolve) => (external as MqttClient).end(false, {}, () => resolve()));
         await committed;
-        await stream.close();
+        await sink.close();
         wal.checkpoint(wal.checkpointed, persist() as unknown as Record<string, unknown>);
         wal.close();
         logger.info(twin.stats(), 'local twin stopped');

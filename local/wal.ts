@@ -124,10 +124,13 @@ export class WriteAheadLog {
   append(lines: readonly string[]): WalPosition {
     if (this.fd === undefined || this.bytesInSegment >= this.segmentBytes) this.rotate();
     const text = `${lines.join('\n')}\n`;
-    const bytes = Buffer.byteLength(text);
-    let written = 0;
-    const buffer = Buffer.from(text, 'utf8');
-    while (written < bytes) written += writeSync(this.fd as number, buffer, written, bytes - written);
+    let bytes = writeSync(this.fd as number, text);
+    const total = Buffer.byteLength(text);
+    if (bytes < total) {
+      // A short write to a regular file is rare (disk full, signals); finish it from a buffer.
+      const buffer = Buffer.from(text, 'utf8');
+      while (bytes < total) bytes += writeSync(this.fd as number, buffer, bytes, total - bytes);
+    }
     if (this.fsync) fsyncSync(this.fd as number);
     const first = { segment: this.segment, consumed: this.entriesInSegment + 1 };
     this.entriesInSegment += lines.length;

@@ -321,9 +321,17 @@ function detectProfile(message: Record<string, unknown>): ProfileName | undefine
   return PROFILE_NAMES.find((name) => Object.hasOwn(message, PROFILES[name].marker));
 }
 
+let lastIngestMs = Number.NaN;
+let lastIngestIso = '';
+
 function ingestIsoOf(envelope: RuleEnvelope): string {
   const ms = Number.isFinite(envelope.ingest_ts) && Math.abs(envelope.ingest_ts) <= MAX_DATE_MS ? envelope.ingest_ts : 0;
-  return new Date(ms).toISOString();
+  // Envelopes of a batch share ingest milliseconds by the dozen; formatting a date is the costly part.
+  if (ms !== lastIngestMs) {
+    lastIngestIso = new Date(ms).toISOString();
+    lastIngestMs = ms;
+  }
+  return lastIngestIso;
 }
 
 function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: string): TelemetryRecord | Quarantine {
