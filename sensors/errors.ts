@@ -53,6 +53,50 @@ export class CsvError extends SimulatorError {
   }
 }
 
+/** A list of device ids (a `--device-ids` file or `FleetOptions.deviceIds`) is unusable. */
+export class DeviceIdsError extends SimulatorError {
+  override name = 'DeviceIdsError';
+
+  constructor(
+    /** Where the ids came from: a file path, or `deviceIds` for the library option. */
+    readonly source: string,
+    /** Where in the source, e.g. `line 3` or `item 2`; empty when the problem concerns the whole list. */
+    readonly location: string,
+    /** The offending value (undefined when the problem concerns the whole list). */
+    readonly value: unknown,
+    readonly problem: string,
+  ) {
+    super(`${source}${location === '' ? '' : `: ${location}`}: ${value === undefined ? '' : `${JSON.stringify(value)} `}${problem}`);
+  }
+}
+
+/** A Pulumi stack output document lacks or garbles what the simulator needs from the ingestion stack. */
+export class StackOutputsError extends SimulatorError {
+  override name = 'StackOutputsError';
+
+  constructor(
+    /** Where the document came from: a file path or `pulumi stack output --stack <name>`. */
+    readonly source: string,
+    /** Every problem found, each naming the output key and the offending value. */
+    readonly problems: readonly string[],
+  ) {
+    super(`${source} is not usable ingestion stack output:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The pulumi CLI is missing or failed. */
+export class PulumiCliError extends SimulatorError {
+  override name = 'PulumiCliError';
+
+  constructor(
+    /** The command line that was run. */
+    readonly command: string,
+    readonly problem: string,
+  ) {
+    super(`${command}: ${problem}`);
+  }
+}
+
 export function isSimulatorError(error: unknown): error is SimulatorError {
   return error instanceof SimulatorError;
 }

@@ -35,6 +35,8 @@ export interface FleetPlan {
   readonly profile: ProfileName;
   /** Device ids are the prefix and a 1-based number padded to 4 digits (default `sensor-`: sensor-0001). */
   readonly deviceIdPrefix: string;
+  /** Explicit device ids (e.g. the ingestion stack's thing names), one per device; replaces the prefix numbering. */
+  readonly deviceIds?: readonly string[];
   /** Topic with `{deviceId}` (and optionally `{roomId}`) placeholders (default `sensors/{deviceId}/telemetry`). */
   readonly topicTemplate: string;
   /** Probability that an anomaly starts at a reading of a device with none in progress (default 0). */
@@ -140,7 +142,7 @@ export class FleetGenerator {
     const applicable = faultKindsFor(plan.profile);
     this.faultKinds = plan.faultKinds.filter((k) => applicable.includes(k));
     this.states = Array.from({ length: plan.devices }, (_, d) => {
-      const id = deviceId(plan.deviceIdPrefix, d);
+      const id = plan.deviceIds?.[d] ?? deviceId(plan.deviceIdPrefix, d);
       const room = rooms[d % plan.rooms]!;
       return {
         character: deviceCharacter(plan.seed, d, id, room),

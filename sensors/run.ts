@@ -4,7 +4,8 @@ import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
 import { PROFILE_NAMES } from '../functions/telemetry-processor/profiles.js';
 import type { AnomalyKind } from './anomalies.js';
 import { ANOMALY_KINDS } from './anomalies.js';
-import { OptionError } from './errors.js';
+import { checkDeviceIds } from './device-ids.js';
+import { DeviceIdsError, OptionError } from './errors.js';
 import type { FaultKind, FaultTolerances } from './faults.js';
 import { FAULT_KINDS, faultKindsFor } from './faults.js';
 import type { FleetPlan, SimMessage } from './fleet.js';
@@ -35,6 +36,11 @@ export interface FleetOptions extends Partial<Omit<TransportOptions, 'target' | 
   readonly profile?: ProfileName;
   /** Default `sensor-`. */
   readonly deviceIdPrefix?: string;
+  /**
+   * Explicit device ids, e.g. the ingestion stack's thing names: they replace the `deviceIdPrefix` numbering and set
+   * the number of devices. Each must be a thing name (`[a-zA-Z0-9:_-]`, at most 128), without duplicates.
+   */
+  readonly deviceIds?: readonly string[];
   /** Default `sensors/{deviceId}/telemetry`. */
   readonly topicTemplate?: string;
   /** Probability per reading that an anomaly starts (default 0). */
@@ -120,7 +126,8 @@ const isProbability = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1;
 /** Validates fleet options and fills in defaults; throws OptionError naming the first bad field. */
 export function resolveFleetOptions(options: FleetOptions, nowMs: number = Date.now()): { plan: FleetPlan; transport: TransportOptions } {
   const d = DEFAULT_PLAN;
-  const devices = options.devices ?? d.devices;
+  const deviceIds = options.deviceIds === undefined ? undefined : explicitDeviceIds(options);
+  const devices = deviceIds?.length ?? options.devices ?? d.devices;
   const rooms = options.rooms ?? d.rooms;
   const rate = options.ratePerDevice ?? d.ratePerDevice;
   const duration = options.durationSeconds ?? d.durationSeconds;
@@ -171,6 +178,7 @@ export function resolveFleetOptions(options: FleetOptions, nowMs: number = Date.
       startTimeMs: start,
       profile,
       deviceIdPrefix: prefix,
+      ...(deviceIds === undefined ? {} : { deviceIds }),
       topicTemplate: topic,
       anomalyRate,
       anomalyKinds,
@@ -180,6 +188,19 @@ export function resolveFleetOptions(options: FleetOptions, nowMs: number = Date.
     },
     transport: t,
   };
+}
+
+function explicitDeviceIds(options: FleetOptions): string[] {
+  let ids: string[];
+  try {
+    ids = checkDeviceIds(options.deviceIds ?? []);
+  } catch (error) {
+    if (!(error instanceof DeviceIdsError)) throw error;
+    throw new OptionError('deviceIds', error.value ?? options.deviceIds, `a non-empty list of distinct thing names (${error.location === '' ? '' : `${error.location} `}${error.problem})`);
+  }
+  check(options.devices === undefined || options.devices === ids.length, 'devices', options.devices, `${ids.length} (the number of deviceIds) or nothing`);
+  check(options.deviceIdPrefix === undefined, 'deviceIdPrefix', options.deviceIdPrefix, 'nothing when deviceIds are given (they replace the numbered ids)');
+  return ids;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { iot, io, mqtt } from 'aws-iot-device-sdk-v2';
@@ -15,7 +15,7 @@ export type Target =
 /**
  * TLS files. Per device, the certificate and key are `<certDir>/<deviceId>.cert.pem` and `.key.pem` (the local
  * twin's and the ingestion stack's layout) unless `cert`/`key` name one identity for every connection; the CA is
- * `ca` or else `<certDir>/ca.pem`.
+ * `ca` or else `<certDir>/ca.pem`. For AWS IoT, when neither exists, the system trust store verifies the endpoint.
  */
 export interface TlsFiles {
   readonly certDir?: string;
@@ -170,9 +170,6 @@ export class Transport {
 
   constructor(private readonly options: TransportOptions) {
     this.endpoint = resolveEndpoint(options.target);
-    if (options.target.kind === 'aws-iot' && !(options.tls?.ca ?? options.tls?.certDir)) {
-      throw new OptionError('ca', options.tls?.ca, 'the Amazon root CA file (or a cert dir holding ca.pem) for AWS IoT');
-    }
     this.client = new mqtt.MqttClient(new io.ClientBootstrap());
   }
 
@@ -222,7 +219,7 @@ export class Transport {
     const tls = o.tls ?? {};
     const certFile = tls.cert ?? (tls.certDir === undefined ? undefined : path.join(tls.certDir, `${clientId}.cert.pem`));
     const keyFile = tls.key ?? (tls.certDir === undefined ? undefined : path.join(tls.certDir, `${clientId}.key.pem`));
-    const caFile = tls.ca ?? (tls.certDir === undefined ? undefined : path.join(tls.certDir, 'ca.pem'));
+    const caFile = tls.ca ?? caInCertDir(tls.certDir, o.target.kind === 'aws-iot');
     const builder =
       certFile !== undefined && keyFile !== undefined
         ? iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder(readPem('cert', certFile), readPem('key', keyFile))
@@ -384,3 +381,13 @@ export class Transport {
 }
 
 function noop(): void {}
+
+/**
+ * `<certDir>/ca.pem`. For AWS IoT it is optional: without it the crt client verifies the server against the
+ * system trust store, which holds Amazon Root CA 1 on common distributions (Debian's ca-certificates does).
+ */
+function caInCertDir(certDir: string | undefined, optional: boolean): string | undefined {
+  if (certDir === undefined) return undefined;
+  const file = path.join(certDir, 'ca.pem');
+  return optional && !existsSync(file) ? undefined : file;
+}

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { PROJECT_ROOT } from '../../infra/config.js';
+import { caFile, DEVICES_FILE, identityFilesFromOutputsJson, readOutputsFile, runPulumiStackOutput, writeIdentityFiles } from '../aws-identities.js';
 import type { ProfileName } from '../../functions/telemetry-processor/profiles.js';
 import type { AnomalyKind } from '../anomalies.js';
-import { ConnectError, isSimulatorError } from '../errors.js';
+import { readDeviceIdsFile } from '../device-ids.js';
+import { ConnectError, isSimulatorError, PulumiCliError } from '../errors.js';
 import type { FaultKind } from '../faults.js';
 import { FAULT_EXPECTED_REASON, FAULT_KINDS } from '../faults.js';
 import type { CsvMapping, ReplayOptions, TimeMapping } from '../replay.js';
@@ -24,6 +27,8 @@ export enum ExitCode {
   Connect = 3,
   /** The run finished but some messages failed or were dropped from the offline queue. */
   Incomplete = 4,
+  /** An external tool the command needs (the pulumi CLI) is missing or failed. */
+  Tool = 5,
 }
 
 /** Where the CLI writes; `isTTY` decides whether a progress bar is drawn. */
@@ -36,6 +41,8 @@ export interface Output {
 export interface Engine {
   runFleet(options: FleetOptions, hooks?: FleetHooks): Promise<FleetReport>;
   replayCsv(options: ReplayOptions, hooks?: FleetHooks): Promise<FleetReport>;
+  /** Prints a stack's outputs as `pulumi stack output --json --show-secrets` does (default: runs the pulumi CLI). */
+  stackOutput?(stack: string): Promise<string>;
 }
 
 /** Options shared by both commands, as commander parsed them. */
@@ -69,6 +76,8 @@ export interface RunFlags extends CommonFlags {
   count?: number;
   seed: number;
   devicePrefix: string;
+  /** File with explicit device ids (JSON array or one per line). */
+  deviceIds?: string;
   anomalyRate: number;
   anomalies?: AnomalyKind[];
   labels?: string;
@@ -120,11 +129,15 @@ function transportOf(flags: CommonFlags) {
   };
 }
 
-/** Maps `sensors run` flags to library options. */
+/**
+ * Maps `sensors run` flags to library options. With --device-ids the file is read here (commander has already
+ * refused it together with an explicit --devices or --device-prefix), and throws DeviceIdsError when unusable.
+ */
 export function fleetOptionsOf(flags: RunFlags): FleetOptions {
+  const explicit = flags.deviceIds === undefined ? undefined : readDeviceIdsFile(flags.deviceIds);
   return {
     ...transportOf(flags),
-    devices: flags.devices,
+    ...(explicit === undefined ? { devices: flags.devices, deviceIdPrefix: flags.devicePrefix } : { deviceIds: explicit }),
     rooms: flags.rooms,
     ratePerDevice: flags.rate,
     durationSeconds: flags.duration,
@@ -132,7 +145,6 @@ export function fleetOptionsOf(flags: RunFlags): FleetOptions {
     seed: flags.seed,
     startTime: flags.startTime,
     profile: flags.profile,
-    deviceIdPrefix: flags.devicePrefix,
     topicTemplate: flags.topic,
     anomalyRate: flags.anomalyRate,
     anomalyKinds: flags.anomalies,
@@ -251,4 +263,71 @@ export async function execute(
   }
   const m = report.messages;
   process.exitCode = m.failed > 0 || m.offlineDropped > 0 || m.acknowledged < m.planned ? ExitCode.Incomplete : ExitCode.Ok;
+}
+
+/** Flags of `sensors aws-identities`. */
+export interface AwsIdentitiesFlags {
+  stack?: string;
+  out?: string;
+  fromFile?: string;
+  ca?: string;
+}
+
+/** Where `aws-identities` writes by default: `.sensorlake/aws/<env>` for a stack `<layer>-<env>`. */
+export function defaultIdentityDir(stack: string | undefined): string {
+  const base = stack?.split('/').at(-1);
+  const env = base === undefined ? 'fleet' : (/^[a-z]+-([A-Za-z0-9_.]+)$/.exec(base)?.[1] ?? base);
+  return path.join('.sensorlake', 'aws', env);
+}
+
+/** Quotes a shell word when it needs it. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `sensors run` command line that drives the AWS fleet from an identity directory. */
+export function awsRunCommand(endpoint: string, dir: string): string {
+  return ['npm', 'run', 'sensors', '--', 'run', '--aws-endpoint', endpoint, '--cert-dir', dir, '--device-ids', path.join(dir, DEVICES_FILE)].map(shellWord).join(' ');
+}
+
+/**
+ * `sensors aws-identities`: reads the ingestion stack's outputs (pulumi CLI or a saved file), writes one
+ * certificate and key per thing, devices.json, endpoint.txt (and ca.pem from --ca), and prints the run command.
+ */
+export async function awsIdentities(
+  io: { readonly stdout: Output; readonly stderr: Output },
+  flags: AwsIdentitiesFlags,
+  stackOutput: (stack: string) => Promise<string> = (stack) => runPulumiStackOutput(stack, { cwd: PROJECT_ROOT }),
+): Promise<void> {
+  try {
+    if (flags.stack === undefined && flags.fromFile === undefined) {
+      throw new UsageError('give --stack <name> (runs pulumi stack output) or --from-file <outputs.json>');
+    }
+    const dir = flags.out ?? defaultIdentityDir(flags.stack);
+    const source = flags.fromFile ?? `pulumi stack output --stack ${flags.stack}`;
+    const text = flags.fromFile !== undefined ? readOutputsFile(flags.fromFile) : await stackOutput(flags.stack!);
+    const bundle = identityFilesFromOutputsJson(text, source);
+    const ca = flags.ca === undefined ? [] : [caFile(readOutputsFile(flags.ca), flags.ca)];
+    writeIdentityFiles(dir, [...bundle.files, ...ca]);
+    const n = bundle.thingNames.length;
+    io.stdout.write(
+      [
+        `wrote ${n} device identit${n === 1 ? 'y' : 'ies'} to ${dir} (<thing>.cert.pem, <thing>.key.pem mode 0600, ${DEVICES_FILE}, endpoint.txt${ca.length > 0 ? ', ca.pem' : ''})`,
+        `things: ${bundle.thingNames.slice(0, 3).join(', ')}${n > 3 ? `, ... (${n - 3} more)` : ''}`,
+        `endpoint: ${bundle.endpoint}`,
+        ca.length > 0
+          ? `root CA: ${path.join(dir, 'ca.pem')} (from ${flags.ca})`
+          : 'root CA: none given, so the system trust store verifies the endpoint (add --ca AmazonRootCA1.pem, from https://www.amazontrust.com/repository/AmazonRootCA1.pem, to pin it)',
+        '',
+        'next:',
+        `  ${awsRunCommand(bundle.endpoint, dir)}`,
+        '',
+      ].join('\n'),
+    );
+    process.exitCode = ExitCode.Ok;
+  } catch (error) {
+    if (!(error instanceof UsageError) && !isSimulatorError(error)) throw error;
+    io.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = error instanceof PulumiCliError ? ExitCode.Tool : ExitCode.Usage;
+  }
 }

@@ -112,6 +112,12 @@ export function idPrefix(raw: string): string {
   return raw;
 }
 
+/** A Pulumi stack name, bare (`ingestion-dev`) or qualified (`org/sensorlake/ingestion-dev`). */
+export function stackName(raw: string): string {
+  if (!/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+){0,2}$/.test(raw)) fail('a stack name such as ingestion-dev or my-org/sensorlake/ingestion-dev');
+  return raw;
+}
+
 /** A topic template containing {deviceId}. */
 export function topicTemplate(raw: string): string {
   if (!raw.includes('{deviceId}') || /[+#]/.test(raw) || raw.startsWith('$')) fail('a topic containing {deviceId}, without wildcards or a leading $');

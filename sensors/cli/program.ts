@@ -4,8 +4,9 @@ import { DEFAULT_PLAN, DEFAULT_TOPIC_TEMPLATE } from '../fleet.js';
 import { replayCsv, SUTHAHARAN_CSV } from '../replay.js';
 import { runFleet } from '../run.js';
 import { DEFAULT_TRANSPORT } from '../transport.js';
-import type { CommonFlags, Engine, Output, ReplayFlags, RunFlags } from './action.js';
-import { execute, ExitCode, fleetOptionsOf, replayOptionsOf, UsageError } from './action.js';
+import { isSimulatorError } from '../errors.js';
+import type { AwsIdentitiesFlags, CommonFlags, Engine, Output, ReplayFlags, RunFlags } from './action.js';
+import { awsIdentities, execute, ExitCode, fleetOptionsOf, replayOptionsOf, UsageError } from './action.js';
 import * as parse from './parsers.js';
 
 function addCommon(command: Command): Command {
@@ -14,7 +15,7 @@ function addCommon(command: Command): Command {
     .option('--aws-endpoint <host>', 'AWS IoT Core data endpoint (mutual TLS, one connection per device)', parse.hostName)
     .option('--port <n>', 'port for --aws-endpoint (default 8883)', parse.integer(1, 65535))
     .option('--cert-dir <dir>', 'directory with <deviceId>.cert.pem, <deviceId>.key.pem and ca.pem')
-    .option('--ca <file>', 'CA certificate (PEM), e.g. AmazonRootCA1.pem; default <cert-dir>/ca.pem')
+    .option('--ca <file>', 'CA certificate (PEM), e.g. AmazonRootCA1.pem; default <cert-dir>/ca.pem, or for --aws-endpoint the system trust store when that file is absent')
     .option('--cert <file>', 'one client certificate for every connection instead of per-device files')
     .option('--key <file>', 'private key of --cert')
     .addOption(new Option('--mode <mode>', 'per-device connections or a few shared ones (plain brokers only)').argParser(parse.connectionMode).default(DEFAULT_TRANSPORT.mode))
@@ -42,7 +43,7 @@ export function makeProgram(io: { readonly stdout: Output; readonly stderr: Outp
     .showHelpAfterError('(run with --help for usage)');
   program.addHelpText(
     'after',
-    `\nExit codes: ${ExitCode.Ok} ok, ${ExitCode.Failure} unexpected error, ${ExitCode.Usage} bad option, ${ExitCode.Connect} cannot connect, ${ExitCode.Incomplete} some messages failed or were dropped.`,
+    `\nExit codes: ${ExitCode.Ok} ok, ${ExitCode.Failure} unexpected error, ${ExitCode.Usage} bad option, ${ExitCode.Connect} cannot connect, ${ExitCode.Incomplete} some messages failed or were dropped, ${ExitCode.Tool} the pulumi CLI is missing or failed.`,
   );
 
   addCommon(
@@ -56,6 +57,12 @@ export function makeProgram(io: { readonly stdout: Output; readonly stderr: Outp
       .option('--count <n>', 'total messages across the fleet (instead of --duration)', parse.integer(0))
       .option('--seed <n>', 'random seed: same seed and --start-time, same bytes', parse.integer(0, 0xffffffff), DEFAULT_PLAN.seed)
       .option('--device-prefix <prefix>', 'device ids are <prefix>0001, <prefix>0002, ...', parse.idPrefix, DEFAULT_PLAN.deviceIdPrefix)
+      .addOption(
+        new Option('--device-ids <file>', 'explicit device ids (e.g. the AWS thing names in devices.json): a JSON array or one id per line; sets the device count').conflicts([
+          'devices',
+          'devicePrefix',
+        ]),
+      )
       .option('--anomaly-rate <p>', 'probability per reading that an anomaly starts', parse.probability, DEFAULT_PLAN.anomalyRate)
       .option('--anomalies <kinds>', 'anomaly kinds: spike,step,drift,stuck or all', parse.anomalyKinds)
       .option('--labels <file>', 'ground-truth anomaly labels (.csv or .json)')
@@ -89,6 +96,17 @@ export function makeProgram(io: { readonly stdout: Output; readonly stderr: Outp
     await guarded(io, flags, () => replayOptionsOf(file, flags), (options, hooks) => engine.replayCsv(options, hooks));
   });
 
+  program
+    .command('aws-identities')
+    .description('write the ingestion stack\'s device certificates and keys (pulumi stack output) for `run --aws-endpoint`')
+    .option('--stack <name>', 'ingestion stack, e.g. ingestion-dev (runs pulumi stack output --json --show-secrets)', parse.stackName)
+    .option('--from-file <file>', 'a saved `pulumi stack output --json --show-secrets` document instead of running pulumi')
+    .option('--out <dir>', 'identity directory (default .sensorlake/aws/<env>, git-ignored)')
+    .option('--ca <file>', 'root CA to copy in as ca.pem, e.g. AmazonRootCA1.pem (default: the system trust store at run time)')
+    .action(async (flags: AwsIdentitiesFlags) => {
+      await awsIdentities(io, flags, engine.stackOutput?.bind(engine));
+    });
+
   return program;
 }
 
@@ -102,7 +120,7 @@ async function guarded<O>(
   try {
     options = build();
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError) && !isSimulatorError(error)) throw error;
     io.stderr.write(`error: ${error.message}\n`);
     process.exitCode = ExitCode.Usage;
     return;
