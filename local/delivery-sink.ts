@@ -142,6 +142,7 @@ export function workerSink(options: SinkOptions): DeliverySink {
   };
   const worker = startWorker(data);
   let failure: Error | undefined;
+  let terminated = false;
   let nextId = 1;
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   worker.on('message', (message: FromDeliveryWorker) => {
@@ -161,7 +162,7 @@ export function workerSink(options: SinkOptions): DeliverySink {
   };
   worker.on('error', fail);
   worker.on('exit', (code) => {
-    if (code !== 0 && !failure) fail(new Error(`worker exited with code ${code}`));
+    if (code !== 0 && !failure && !terminated) fail(new Error(`worker exited with code ${code}`));
   });
   const request = (type: 'flush' | 'close') =>
     new Promise<void>((resolve, reject) => {
@@ -180,6 +181,7 @@ export function workerSink(options: SinkOptions): DeliverySink {
       try {
         await request('close');
       } finally {
+        terminated = true;
         await worker.terminate();
       }
     },

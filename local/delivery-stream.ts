@@ -73,22 +73,50 @@ interface PreparedObject {
   readonly lines: string[];
 }
 
+/** Outcomes of the buffered records processed so far, grouped by object prefix. */
+class OpenBatch {
+  /** Records processed into this batch; only the last one's WAL position is kept, so records die young. */
+  count = 0;
+  last: WalPosition | undefined;
+  readonly groups = new Map<string, string[]>();
+  readonly byReason: Record<string, number> = {};
+  landed = 0;
+  bytes = 0;
+  firstArrivalMs: number | undefined;
+
+  add(prefix: string, line: string): void {
+    const lines = this.groups.get(prefix);
+    if (lines) lines.push(line);
+    else this.groups.set(prefix, [line]);
+  }
+}
+
 interface Batch {
-  readonly entries: DeliveryEntry[];
+  readonly count: number;
+  readonly last: WalPosition;
   readonly objects: PreparedObject[];
   readonly landed: number;
   readonly byReason: Record<string, number>;
 }
 
-/** A local Firehose delivery stream writing into a directory with the S3 key layout. */
+/**
+ * A local Firehose delivery stream writing into a directory with the S3 key layout. Records are processed
+ * eagerly, in arrival order, a chunk per turn of the event loop, so that a flush only compresses and writes; the
+ * outcome is the same as processing at flush time, because the processor sees the same records in the same order.
+ */
 export class DeliveryStream {
-  private buffer: DeliveryEntry[] = [];
-  private bufferedBytes = 0;
-  private inflight: DeliveryEntry[] | undefined;
+  /** Received records not yet processed, in arrival order. */
+  private queue: DeliveryEntry[] = [];
+  private queueHead = 0;
+  /** Processed records waiting for the next flush. */
+  private open = new OpenBatch();
+  private inflight = 0;
   private running: Promise<void> | undefined;
+  private processing: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly counters: DeliveryCounters;
+  private readonly prefixes = new Map<string, string>();
 
   constructor(private readonly options: DeliveryStreamOptions) {
     const c = options.counters;
@@ -101,21 +129,22 @@ export class DeliveryStream {
   put(entries: readonly DeliveryEntry[]): void {
     if (entries.length === 0) return;
     for (const entry of entries) {
-      this.buffer.push(entry);
-      this.bufferedBytes += entry.raw.length + 1;
+      this.queue.push(entry);
+      this.open.bytes += entry.raw.length + 1;
     }
-    if (this.bufferedBytes >= this.options.buffer.sizeBytes) this.kick();
+    if (this.processing === undefined) this.processing = setImmediate(() => this.processSome());
+    if (this.open.bytes >= this.options.buffer.sizeBytes) this.kick();
     else this.armTimer();
   }
 
   /** Records buffered or being written (received but not yet landed or quarantined). */
   get pending(): number {
-    return this.buffer.length + (this.inflight?.length ?? 0);
+    return this.queue.length - this.queueHead + this.open.count + this.inflight;
   }
 
   /** Bytes waiting in the buffer (the size the flush-by-size rule compares). */
   get pendingBytes(): number {
-    return this.bufferedBytes;
+    return this.open.bytes;
   }
 
   /** A copy of the delivery counters. */
@@ -125,7 +154,7 @@ export class DeliveryStream {
 
   /** Delivers everything buffered now and resolves when it is in the raw zone. */
   async flush(): Promise<void> {
-    while (this.buffer.length > 0 || this.running) {
+    while (this.buffered() > 0 || this.running) {
       if (!this.running) this.kick();
       await this.running;
     }
@@ -136,15 +165,21 @@ export class DeliveryStream {
     this.closed = true;
     await this.flush();
     if (this.timer) clearTimeout(this.timer);
+    if (this.processing) clearImmediate(this.processing);
     this.timer = undefined;
+    this.processing = undefined;
+  }
+
+  private buffered(): number {
+    return this.queue.length - this.queueHead + this.open.count;
   }
 
   private kick(): void {
     if (this.running) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      if (this.buffer.length === 0) return;
-      if (this.bufferedBytes >= this.options.buffer.sizeBytes) this.kick();
+      if (this.buffered() === 0) return;
+      if (this.open.bytes >= this.options.buffer.sizeBytes) this.kick();
       else this.armTimer();
     });
   }
@@ -157,15 +192,98 @@ export class DeliveryStream {
     }, this.options.buffer.intervalMs);
   }
 
+  /**
+   * Processes up to PREPARE_CHUNK queued records, then yields to the event loop: a 128 MiB buffer is hundreds of
+   * thousands of records, and the broker must keep acknowledging publishes meanwhile.
+   */
+  private processSome(): void {
+    this.processing = undefined;
+    const end = Math.min(this.queue.length, this.queueHead + PREPARE_CHUNK);
+    for (let i = this.queueHead; i < end; i++) {
+      this.processOne(this.queue[i] as DeliveryEntry);
+      (this.queue as Array<DeliveryEntry | undefined>)[i] = undefined;
+    }
+    this.queueHead = end;
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else {
+      this.processing = setImmediate(() => this.processSome());
+    }
+  }
+
+  private prefixOf(keys: { readonly zone: string; readonly dt: string }, arrivalMs: number): string {
+    const id = `${keys.zone}\u0000${keys.dt}`;
+    let prefix = this.prefixes.get(id);
+    if (prefix === undefined) {
+      prefix = expandPrefix(RAW_ZONE.prefix, { arrivalMs, partitionKeys: keys });
+      if (this.prefixes.size > 10_000) this.prefixes.clear();
+      this.prefixes.set(id, prefix);
+    }
+    return prefix;
+  }
+
+  private processOne(entry: DeliveryEntry): void {
+    const open = this.open;
+    open.count += 1;
+    open.last = entry.position;
+    open.firstArrivalMs ??= entry.arrivalMs;
+    let failure: string | undefined;
+    if (entry.envelope === undefined) failure = `write-ahead log line is not a rule envelope: ${entry.raw.slice(0, 200)}`;
+    else {
+      try {
+        const outcome = processEnvelope(entry.envelope, this.options.processor);
+        open.add(this.prefixOf(outcome.partitionKeys, entry.arrivalMs), outcomeLine(outcome));
+        if (outcome.kind === 'accepted') open.landed += 1;
+        else open.byReason[outcome.reason] = (open.byReason[outcome.reason] ?? 0) + 1;
+      } catch (error) {
+        failure = `processor threw: ${(error as Error).message}`;
+      }
+    }
+    if (failure !== undefined) {
+      const now = Date.now();
+      open.byReason[PROCESSING_FAILED] = (open.byReason[PROCESSING_FAILED] ?? 0) + 1;
+      this.options.logger.warn({ reason: failure }, 'record failed processing; writing it under the error prefix');
+      const errorRecord = {
+        attemptsMade: 1,
+        arrivalTimestamp: entry.arrivalMs,
+        errorCode: 'Lambda.ProcessingFailed',
+        errorMessage: failure,
+        attemptEndingTimestamp: now,
+        rawData: Buffer.from(entry.raw, 'utf8').toString('base64'),
+        lambdaArn: 'local:telemetry-processor',
+      };
+      open.add(
+        expandPrefix(RAW_ZONE.errorOutputPrefix, { arrivalMs: now, errorOutputType: 'processing-failed' }),
+        JSON.stringify(errorRecord) + RECORD_DELIMITER,
+      );
+    }
+  }
+
   private async drain(): Promise<void> {
-    if (this.buffer.length === 0) return;
+    if (this.buffered() === 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const entries = this.buffer;
-    this.buffer = [];
-    this.bufferedBytes = 0;
-    this.inflight = entries;
-    const batch = await this.prepare(entries);
+    // Finish processing what arrived so far, in chunks, so acknowledgements keep flowing.
+    while (this.queueHead < this.queue.length) {
+      if (this.processing) clearImmediate(this.processing);
+      this.processSome();
+      if (this.processing) await yieldToLoop();
+    }
+    const open = this.open;
+    this.open = new OpenBatch();
+    this.inflight = open.count;
+    const arrivalMs = open.firstArrivalMs ?? Date.now();
+    const batch: Batch = {
+      count: open.count,
+      last: open.last as WalPosition,
+      objects: [...open.groups].map(([prefix, lines]) => ({
+        key: prefix + deliveryObjectName(this.options.streamName, arrivalMs, randomUUID()),
+        lines,
+      })),
+      landed: open.landed,
+      byReason: open.byReason,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.write(batch);
@@ -183,75 +301,9 @@ export class DeliveryStream {
       this.counters.quarantinedByReason[reason] = (this.counters.quarantinedByReason[reason] ?? 0) + n;
     }
     this.counters.objectsWritten += batch.objects.length;
-    this.inflight = undefined;
-    const last = batch.entries[batch.entries.length - 1] as DeliveryEntry;
-    this.options.onDelivered?.(last.position, this.snapshot());
-    this.options.logger.debug({ records: batch.entries.length, objects: batch.objects.map((o) => o.key) }, 'batch delivered');
-  }
-
-  /**
-   * Runs the processor over a batch, yielding to the event loop every PREPARE_CHUNK records: a 128 MiB buffer is
-   * hundreds of thousands of records, and the broker must keep acknowledging publishes meanwhile.
-   */
-  private async prepare(entries: DeliveryEntry[]): Promise<Batch> {
-    const now = Date.now();
-    const arrivalMs = entries[0]?.arrivalMs ?? now;
-    const groups = new Map<string, string[]>();
-    const byReason: Record<string, number> = {};
-    let landed = 0;
-    const prefixes = new Map<string, string>();
-    const prefixOf = (keys: { readonly zone: string; readonly dt: string }) => {
-      const id = `${keys.zone}\u0000${keys.dt}`;
-      let prefix = prefixes.get(id);
-      if (prefix === undefined) {
-        prefix = expandPrefix(RAW_ZONE.prefix, { arrivalMs, partitionKeys: keys });
-        prefixes.set(id, prefix);
-      }
-      return prefix;
-    };
-    const add = (prefix: string, line: string) => {
-      const lines = groups.get(prefix);
-      if (lines) lines.push(line);
-      else groups.set(prefix, [line]);
-    };
-    for (let i = 0; i < entries.length; i++) {
-      if (i > 0 && i % PREPARE_CHUNK === 0) await yieldToLoop();
-      const entry = entries[i] as DeliveryEntry;
-      let failure: string | undefined;
-      if (entry.envelope === undefined) failure = `write-ahead log line is not a rule envelope: ${entry.raw.slice(0, 200)}`;
-      else {
-        try {
-          const outcome = processEnvelope(entry.envelope, this.options.processor);
-          add(prefixOf(outcome.partitionKeys), outcomeLine(outcome));
-          if (outcome.kind === 'accepted') landed += 1;
-          else byReason[outcome.reason] = (byReason[outcome.reason] ?? 0) + 1;
-        } catch (error) {
-          failure = `processor threw: ${(error as Error).message}`;
-        }
-      }
-      if (failure !== undefined) {
-        byReason[PROCESSING_FAILED] = (byReason[PROCESSING_FAILED] ?? 0) + 1;
-        this.options.logger.warn({ reason: failure }, 'record failed processing; writing it under the error prefix');
-        const errorRecord = {
-          attemptsMade: 1,
-          arrivalTimestamp: entry.arrivalMs,
-          errorCode: 'Lambda.ProcessingFailed',
-          errorMessage: failure,
-          attemptEndingTimestamp: now,
-          rawData: Buffer.from(entry.raw, 'utf8').toString('base64'),
-          lambdaArn: 'local:telemetry-processor',
-        };
-        add(
-          expandPrefix(RAW_ZONE.errorOutputPrefix, { arrivalMs: now, errorOutputType: 'processing-failed' }),
-          JSON.stringify(errorRecord) + RECORD_DELIMITER,
-        );
-      }
-    }
-    const objects = [...groups].map(([prefix, lines]) => ({
-      key: prefix + deliveryObjectName(this.options.streamName, arrivalMs, randomUUID()),
-      lines,
-    }));
-    return { entries, objects, landed, byReason };
+    this.inflight = 0;
+    this.options.onDelivered?.(batch.last, this.snapshot());
+    this.options.logger.debug({ records: batch.count, objects: batch.objects.map((o) => o.key) }, 'batch delivered');
   }
 
   private async write(batch: Batch): Promise<void> {

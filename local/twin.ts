@@ -46,7 +46,7 @@ export interface TwinOptions {
   readonly streamName?: string;
   /** fsync the write-ahead log on every append batch and objects before rename (survives power loss). Default off. */
   readonly fsync?: boolean;
-  /** Run processing, compression and writing in a worker thread (another core). Default true. */
+  /** Run processing, compression and writing in a worker thread (pays off with more than 2 cores). Default false. */
   readonly deliveryInWorker?: boolean;
   /** Directory of the PKI. Default `<dataDir>/pki`. */
   readonly pkiDir?: string;
@@ -159,7 +159,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     logger,
     onDelivered: (position) => wal.checkpoint(position, persist() as unknown as Record<string, unknown>),
   };
-  const sink: DeliverySink = (options.deliveryInWorker ?? true) ? workerSink(sinkOptions) : inThreadSink(sinkOptions);
+  const sink: DeliverySink = (options.deliveryInWorker ?? false) ? workerSink(sinkOptions) : inThreadSink(sinkOptions);
 
   const delivered = persisted ? persisted.delivery.landed + persisted.delivery.quarantined : 0;
   let received = delivered + recovered.length;
@@ -168,7 +168,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     logger.info({ entries: recovered.length }, 'replaying acknowledged messages from the write-ahead log');
   }
 
-  // Group commit: envelopes parsed from one socket read share one log append, made before any of them is acked.
+  // Group commit: envelopes received in one turn of the event loop share one log append, made before any ack.
   let lines: string[] = [];
   let envelopes: RuleEnvelope[] = [];
   let callbacks: Array<(error?: Error | null) => void> = [];
@@ -208,7 +208,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       committed = new Promise<void>((resolve) => {
         resolveCommitted = resolve;
       });
-      queueMicrotask(commit);
+      setImmediate(commit);
     }
   };
 

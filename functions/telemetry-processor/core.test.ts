@@ -253,7 +253,7 @@ describe('processBatch', () => {
         for (const outcome of outcomes) {
           if (outcome.kind === 'quarantined') expect(QUARANTINE_REASONS).toContain(outcome.reason);
           expect(outcome.partitionKeys.dt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-          expect(JSON.parse(outcomeLine(outcome))).toStrictEqual(outcome.record);
+          expect(outcomeLine(outcome)).toBe(`${JSON.stringify(outcome.record)}\n`);
         }
       }),
       { numRuns: 300 },
@@ -308,6 +308,22 @@ describe('fastAccepts (the zod bypass for the happy path)', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('property: the hand-built line of an accepted record is byte for byte JSON.stringify', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(near, fc.constantFrom<unknown>(undefined, 'timestamp', 'time'), (message, marker) => {
+        const payload: Record<string, unknown> = { ...message };
+        if (marker !== undefined) delete payload.ts;
+        if (marker === 'time') delete payload.timestamp;
+        const outcome = processEnvelope(envelope(payload, DEVICE, Date.parse(String(payload.ts ?? '')) || INGEST_MS), { settings: { maxClockSkewSeconds: 86_400, maxLatenessHours: 8_760 } });
+        if (outcome.kind === 'accepted') accepted += 1;
+        expect(outcomeLine(outcome)).toBe(`${JSON.stringify(outcome.record)}\n`);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
   });
 
   it.each(PROFILE_NAMES)('accepts the valid %s fixture (so the bypass is exercised)', (profile) => {

@@ -201,7 +201,7 @@ function eventTime(profile: ProfileName, message: Record<string, unknown>): numb
   let shown: string;
   if (profile === 'sensorlake') {
     shown = (message as SensorlakeMessage).ts;
-    ms = Date.parse(shown);
+    ms = parseInstant(shown);
   } else if (profile === 'room-reading') {
     shown = (message as RoomReadingMessage).timestamp;
     ms = Date.parse(`${shown.replace(' ', 'T')}Z`);
@@ -225,7 +225,7 @@ function normalize(
   eventMs: number,
   ingestIso: string,
 ): TelemetryRecord {
-  const ts = new Date(eventMs).toISOString();
+  const ts = isoOf(eventMs);
   if (profile === 'sensorlake') {
     const m = message as SensorlakeMessage;
     return {
@@ -313,8 +313,31 @@ export function fastAccepts(profile: ProfileName, m: Record<string, unknown>): b
 
 /** The calendar fields of an ISO instant exist (no 30 February, no hour 24): they survive a Date round trip. */
 function realInstant(iso: string): boolean {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === iso.slice(0, 19);
+  const ms = parseInstant(iso);
+  return Number.isFinite(ms) && isoOf(ms).slice(0, 19) === iso.slice(0, 19);
+}
+
+// Single-entry memos of two pure functions: validation, event time and normalization each need the same parse
+// and format of one message's stamp, and date formatting is a large share of the processor's time.
+let memoIso = '';
+let memoMs = Number.NaN;
+let memoMsForIso = Number.NaN;
+let memoIsoOfMs = '';
+
+function parseInstant(iso: string): number {
+  if (iso !== memoIso) {
+    memoIso = iso;
+    memoMs = Date.parse(iso);
+  }
+  return memoMs;
+}
+
+function isoOf(ms: number): string {
+  if (ms !== memoMsForIso) {
+    memoIsoOfMs = new Date(ms).toISOString();
+    memoMsForIso = ms;
+  }
+  return memoIsoOfMs;
 }
 
 function detectProfile(message: Record<string, unknown>): ProfileName | undefined {
@@ -460,7 +483,19 @@ export function processBatch(envelopes: readonly RuleEnvelope[], ctx: ProcessorC
 
 /** The NDJSON line (with its delimiter) Firehose writes for an outcome. */
 export function outcomeLine(outcome: ProcessOutcome): string {
-  return JSON.stringify(outcome.record) + RECORD_DELIMITER;
+  return (outcome.kind === 'accepted' ? telemetryJson(outcome.record) : JSON.stringify(outcome.record)) + RECORD_DELIMITER;
+}
+
+function jsonValue(value: string | number | null): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
+/**
+ * JSON.stringify of a TelemetryRecord, field by field in the order normalize builds it; several times faster, and
+ * the processor writes one per accepted message. A property test checks it against JSON.stringify.
+ */
+export function telemetryJson(r: TelemetryRecord): string {
+  return `{"device_id":${JSON.stringify(r.device_id)},"room_id":${jsonValue(r.room_id)},"ts":"${r.ts}","seq":${jsonValue(r.seq)},"temperature":${r.temperature},"humidity":${jsonValue(r.humidity)},"pressure":${jsonValue(r.pressure)},"profile":"${r.profile}","ingest_ts":"${r.ingest_ts}"}`;
 }
 
 /** A bounded DedupeWindow: remembers the last `perDevice` seqs of each of at most `maxDevices` devices. */
