@@ -57,6 +57,12 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** Names what a PEM-ish value is by its header line only, so key material never reaches a message. */
+function pemHeader(text: string): string {
+  const first = text.trimStart().split(/\r?\n/, 1)[0] ?? '';
+  return /^-----BEGIN [A-Z0-9 ]+-----$/.test(first) ? `a ${first} block` : `${text.length} characters without a PEM header`;
+}
+
 function valueAt(doc: unknown, at: readonly PropertyKey[]): unknown {
   let v: unknown = doc;
   for (const key of at) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
@@ -86,7 +92,8 @@ export function identityFilesFromOutputs(doc: unknown, source: string): Identity
       parsed.error.issues.map((i) => {
         const at = i.path.map(String).join('.');
         const value = valueAt(doc, i.path);
-        return `${at}: ${i.message}${value === undefined ? ' (missing)' : `, got ${describe(value)}`}`;
+        const shown = i.path[0] === 'devicePrivateKeyPems' ? `a ${Array.isArray(value) ? 'list' : typeof value}` : describe(value);
+        return `${at}: ${i.message}${value === undefined ? ' (missing)' : `, got ${shown}`}`;
       }),
     );
   }
@@ -99,10 +106,10 @@ export function identityFilesFromOutputs(doc: unknown, source: string): Identity
     const cert = certs[thing];
     const key = keys[thing];
     if (cert === undefined) problems.push(`deviceCertificatePems: no certificate for thing ${JSON.stringify(thing)}`);
-    else if (!CERTIFICATE_PEM.test(cert)) problems.push(`deviceCertificatePems.${thing}: expected a PEM certificate, got ${describe(cert)}`);
+    else if (!CERTIFICATE_PEM.test(cert)) problems.push(`deviceCertificatePems.${thing}: expected a PEM certificate, got ${pemHeader(cert)}`);
     if (key === undefined) problems.push(`devicePrivateKeyPems: no private key for thing ${JSON.stringify(thing)}`);
     else if (key === HIDDEN_SECRET) problems.push(`devicePrivateKeyPems.${thing} is ${JSON.stringify(HIDDEN_SECRET)}: run pulumi stack output with --show-secrets`);
-    else if (!PRIVATE_KEY_PEM.test(key)) problems.push(`devicePrivateKeyPems.${thing}: expected a PEM private key, got a value starting ${describe(key.slice(0, 20))}`);
+    else if (!PRIVATE_KEY_PEM.test(key)) problems.push(`devicePrivateKeyPems.${thing}: expected a PEM private key, got ${pemHeader(key)}`);
   }
   for (const [output, map] of [['deviceCertificatePems', certs], ['devicePrivateKeyPems', keys]] as const) {
     for (const thing of Object.keys(map)) if (!seen.has(thing)) problems.push(`${output}: entry ${JSON.stringify(thing)} is not in thingNames`);
@@ -135,10 +142,10 @@ export function identityFilesFromOutputsJson(text: string, source: string): Iden
   return identityFilesFromOutputs(doc, source);
 }
 
-/** Checks that a root CA file is a PEM certificate and returns it as the bundle's `ca.pem`. */
+/** Checks that a root CA file holds PEM certificates only and returns it as the bundle's `ca.pem`. */
 export function caFile(text: string, source: string): IdentityFile {
-  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text)) {
-    throw new StackOutputsError(source, [`expected a PEM CA certificate such as AmazonRootCA1.pem, got a value starting ${describe(text.slice(0, 20))}`]);
+  if (!/^(?:-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/.test(text.trimStart())) {
+    throw new StackOutputsError(source, [`expected a PEM CA certificate such as AmazonRootCA1.pem, got ${pemHeader(text)}`]);
   }
   return { name: CA_FILE, content: text.endsWith('\n') ? text : `${text}\n`, mode: 0o644 };
 }

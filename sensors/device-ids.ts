@@ -35,12 +35,12 @@ export function checkDeviceIds(ids: readonly unknown[], source = 'deviceIds'): s
 }
 
 /**
- * Parses a device-id list: a JSON array of strings (when the text starts with `[`) or one id per line (blank lines
+ * Parses a device-id list: a JSON array of strings (when the text starts with `[` or `{`) or one id per line (blank lines
  * ignored, surrounding spaces trimmed). Throws DeviceIdsError naming `source`, the position and the offending value.
  */
 export function parseDeviceIds(text: string, source: string): string[] {
   const body = text.replace(/^\uFEFF/, '');
-  if (body.trimStart().startsWith('[')) {
+  if (/^\s*[[{]/.test(body)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

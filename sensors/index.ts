@@ -21,6 +21,22 @@ export { QUANTITIES, expectedReading, sampleReading, roomClimate, deviceCharacte
 export type { Quantity, Reading, RoomClimate, DeviceCharacter } from './signal.js';
 export { Transport, CONNECTION_MODES, DEFAULT_TRANSPORT, resolveEndpoint } from './transport.js';
 export type { Target, TlsFiles, ConnectionMode, TransportOptions, TransportStats, LatencySummary, PublishOutcome } from './transport.js';
-export { SimulatorError, OptionError, ConnectError, CsvError, isSimulatorError, isOptionError } from './errors.js';
+export { SimulatorError, OptionError, ConnectError, CsvError, DeviceIdsError, StackOutputsError, PulumiCliError, isSimulatorError, isOptionError } from './errors.js';
+export { THING_NAME_PATTERN, MAX_THING_NAME_LENGTH, checkDeviceIds, parseDeviceIds, readDeviceIdsFile } from './device-ids.js';
+export {
+  fleetStackOutputsSchema,
+  identityFilesFromOutputs,
+  identityFilesFromOutputsJson,
+  writeIdentityFiles,
+  caFile,
+  readOutputsFile,
+  runPulumiStackOutput,
+  stackOutputArgs,
+  DEVICES_FILE,
+  ENDPOINT_FILE,
+  CA_FILE,
+} from './aws-identities.js';
+export type { FleetStackOutputs, IdentityFile, IdentityBundle, PulumiCli } from './aws-identities.js';
 export { ExitCode } from './cli/action.js';
 export { makeProgram, main } from './cli/program.js';
+export { awsRunCommand, defaultIdentityDir } from './cli/action.js';

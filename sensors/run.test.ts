@@ -84,4 +84,52 @@ describe('runFleet against a bare aedes broker', () => {
     expect(m.acknowledged + m.failed + m.offlineDropped).toBe(m.planned);
     expect(m.sent).toBe(m.acknowledged + m.failed);
   });
+
+  it('publishes as the explicit device ids (AWS thing names): client id and topic are each thing name', async () => {
+    broker.received.length = 0;
+    const things = ['ingestion-fleet-sensor-0001-1374b9e', 'ingestion-fleet-sensor-0002-8c0f2aa', 'ingestion-fleet-sensor-0003-5e61d07'];
+    const report = await runFleet({ target: { kind: 'broker', url: broker.url }, deviceIds: things, count: 30, seed: 3, startTime: Date.UTC(2026, 10, 22), maxSpeed: true });
+
+    expect(report.devices).toBe(3);
+    expect(report.connections).toBe(3);
+    expect(report.messages).toStrictEqual({ planned: 30, sent: 30, acknowledged: 30, failed: 0, offlineDropped: 0 });
+    expect(broker.received).toHaveLength(30);
+    expect(new Set(broker.received.map((r) => r.clientId))).toStrictEqual(new Set(things));
+    for (const r of broker.received) {
+      expect(r.topic).toBe(`sensors/${r.clientId}/telemetry`);
+      expect((JSON.parse(r.payload.toString()) as { device_id: string }).device_id).toBe(r.clientId);
+    }
+    for (const t of things) expect(broker.received.filter((r) => r.clientId === t)).toHaveLength(10);
+  });
+});
+
+describe('resolveFleetOptions with explicit device ids', () => {
+  const target = { kind: 'broker' as const, url: 'mqtt://localhost:1883' };
+
+  it('takes the device count from the list and keeps each device\'s signal (same index, same readings)', () => {
+    const { plan } = resolveFleetOptions({ target, deviceIds: ['thing-a', 'thing-b'], count: 4, startTime: 0 });
+    expect(plan.devices).toBe(2);
+    const explicit = generateMessages(plan).messages;
+    expect(explicit.map((m) => m.deviceId)).toStrictEqual(['thing-a', 'thing-b', 'thing-a', 'thing-b']);
+    const numbered = generateMessages(resolveFleetOptions({ target, devices: 2, count: 4, startTime: 0 }).plan).messages;
+    const reading = (p: Buffer) => {
+      const { device_id: _, ...rest } = JSON.parse(p.toString()) as Record<string, unknown>;
+      return rest;
+    };
+    expect(explicit.map((m) => reading(m.payload))).toStrictEqual(numbered.map((m) => reading(m.payload)));
+  });
+
+  it.each([
+    [{ deviceIds: [] }, 'option deviceIds has invalid value []: expected a non-empty list of distinct thing names (holds no device ids'],
+    [{ deviceIds: ['a', 'b.c'] }, 'option deviceIds has invalid value "b.c": expected a non-empty list of distinct thing names (item 2 is not a valid device id'],
+    [{ deviceIds: ['a', 'b', 'a'] }, 'option deviceIds has invalid value "a": expected a non-empty list of distinct thing names (item 3 is a duplicate (first at item 1))'],
+    [{ deviceIds: ['a', 'b'], devices: 3 }, 'option devices has invalid value 3: expected 2 (the number of deviceIds) or nothing'],
+    [{ deviceIds: ['a'], deviceIdPrefix: 'x-' }, 'option deviceIdPrefix has invalid value "x-": expected nothing when deviceIds are given'],
+  ])('%j', (bad, message) => {
+    expect(() => resolveFleetOptions({ target, ...bad })).toThrow(message);
+  });
+
+  it('accepts devices equal to the list length', () => {
+    expect(resolveFleetOptions({ target, deviceIds: ['a', 'b'], devices: 2 }).plan.deviceIds).toStrictEqual(['a', 'b']);
+  });
 });
