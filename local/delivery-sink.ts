@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { createDedupeWindow, deviceRegistry, isEnvelopeError, parseEnvelope } from '../functions/telemetry-processor/core.js';
 import type { ProcessorSettings } from '../functions/telemetry-processor/core.js';
@@ -6,7 +5,6 @@ import { applyTopicRule } from '../infra/ingestion/definitions.js';
 import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
 import { DeliveryStream } from './delivery-stream.js';
 import type { BufferHints, DeliveryCounters, DeliveryEntry } from './delivery-stream.js';
-import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from './delivery-worker.js';
 import { LocalTwinError } from './errors.js';
 import type { RecoveredEntry, WalPosition } from './wal.js';
 
@@ -17,7 +15,7 @@ export interface WalRun {
   readonly count: number;
 }
 
-/** Where the twin hands acknowledged envelopes: the delivery stream, in this thread or in a worker. */
+/** Where the twin hands acknowledged envelopes: the delivery stream. */
 export interface DeliverySink {
   /** Lines as appended to the WAL, their positions, and the envelopes when the caller still has them. */
   put(lines: readonly string[], runs: readonly WalRun[], arrivalMs: number | null, envelopes?: readonly RuleEnvelope[]): void;
@@ -27,7 +25,7 @@ export interface DeliverySink {
   counters(): DeliveryCounters;
 }
 
-/** What both sinks need. */
+/** What the sink needs. */
 export interface SinkOptions {
   readonly rawDir: string;
   readonly streamName: string;
@@ -117,74 +115,6 @@ export function inThreadSink(options: SinkOptions): DeliverySink {
     },
     flush: () => stream.flush(),
     close: () => stream.close(),
-    counters: () => counters,
-  };
-}
-
-/** Starts the worker module; from TypeScript sources through a bootstrap that registers tsx in the worker. */
-function startWorker(workerData: DeliveryWorkerData): Worker {
-  const entry = import.meta.url.endsWith('.ts') ? './delivery-worker-bootstrap.mjs' : './delivery-worker.js';
-  return new Worker(new URL(entry, import.meta.url), { workerData });
-}
-
-/** The delivery stream in a worker thread, so processing and compression use another core. */
-export function workerSink(options: SinkOptions): DeliverySink {
-  let counters = options.counters ?? EMPTY;
-  const data: DeliveryWorkerData = {
-    rawDir: options.rawDir,
-    streamName: options.streamName,
-    buffer: options.buffer,
-    settings: options.settings,
-    ...(options.knownDevices ? { knownDevices: options.knownDevices } : {}),
-    fsync: options.fsync,
-    ...(options.counters ? { counters: options.counters } : {}),
-    logLevel: options.logger.level,
-  };
-  const worker = startWorker(data);
-  let failure: Error | undefined;
-  let terminated = false;
-  let nextId = 1;
-  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  worker.on('message', (message: FromDeliveryWorker) => {
-    if (message.type === 'delivered') {
-      counters = message.counters;
-      options.onDelivered(message.position, message.counters);
-    } else {
-      waiting.get(message.id)?.resolve();
-      waiting.delete(message.id);
-    }
-  });
-  const fail = (error: Error) => {
-    failure = new LocalTwinError(`delivery worker failed: ${error.message}; acknowledged messages stay in the write-ahead log for the next start`);
-    options.logger.error({ err: error }, failure.message);
-    for (const w of waiting.values()) w.reject(failure);
-    waiting.clear();
-  };
-  worker.on('error', fail);
-  worker.on('exit', (code) => {
-    if (code !== 0 && !failure && !terminated) fail(new Error(`worker exited with code ${code}`));
-  });
-  const request = (type: 'flush' | 'close') =>
-    new Promise<void>((resolve, reject) => {
-      if (failure) return reject(failure);
-      const id = nextId++;
-      waiting.set(id, { resolve, reject });
-      worker.postMessage({ type, id } satisfies ToDeliveryWorker);
-    });
-  return {
-    put(lines, runs, arrivalMs) {
-      if (failure) return;
-      worker.postMessage({ type: 'put', text: lines.join('\n'), positions: runs, arrivalMs } satisfies ToDeliveryWorker);
-    },
-    flush: () => request('flush'),
-    async close() {
-      try {
-        await request('close');
-      } finally {
-        terminated = true;
-        await worker.terminate();
-      }
-    },
     counters: () => counters,
   };
 }

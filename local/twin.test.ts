@@ -48,11 +48,8 @@ function expectBalanced(stats: TwinStats): void {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('startTwin over TCP', () => {
-  it.each([
-    ['in a worker thread', true],
-    ['in the broker thread', false],
-  ])('GIVEN good and bad messages, delivery %s, WHEN stopped THEN every acknowledged message is landed or quarantined with its reason', async (_mode, deliveryInWorker) => {
-    const twin = await twinAt(tempDir(), { deliveryInWorker });
+  it('GIVEN good and bad messages WHEN stopped THEN every acknowledged message is landed or quarantined with its reason', async () => {
+    const twin = await twinAt(tempDir());
     const client = await publisher(twin.brokerUrl, 'sensor-0001');
     const topic = telemetryTopic('sensor-0001');
     for (const seq of range(20)) await client.publishAsync(topic, reading('sensor-0001', seq), { qos: 1 });

@@ -12,7 +12,7 @@ import { TELEMETRY_TOPIC_FILTER, applyTopicRule, deviceIdFromTopic } from '../in
 import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
 import { IOT_MAX_PAYLOAD_BYTES, startEmbeddedBroker } from './broker.js';
 import type { EmbeddedBroker, Refusal } from './broker.js';
-import { checkEnvelopeLine, envelopeLine, inThreadSink, runsOf, workerSink } from './delivery-sink.js';
+import { checkEnvelopeLine, envelopeLine, inThreadSink, runsOf } from './delivery-sink.js';
 import type { DeliverySink, SinkOptions } from './delivery-sink.js';
 import type { BufferHints, DeliveryCounters } from './delivery-stream.js';
 import { TwinOptionError } from './errors.js';
@@ -46,8 +46,6 @@ export interface TwinOptions {
   readonly streamName?: string;
   /** fsync the write-ahead log on every append batch and objects before rename (survives power loss). Default off. */
   readonly fsync?: boolean;
-  /** Run processing, compression and writing in a worker thread (pays off with more than 2 cores). Default false. */
-  readonly deliveryInWorker?: boolean;
   /** Directory of the PKI. Default `<dataDir>/pki`. */
   readonly pkiDir?: string;
   readonly logger?: Logger;
@@ -159,7 +157,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     logger,
     onDelivered: (position) => wal.checkpoint(position, persist() as unknown as Record<string, unknown>),
   };
-  const sink: DeliverySink = (options.deliveryInWorker ?? false) ? workerSink(sinkOptions) : inThreadSink(sinkOptions);
+  const sink: DeliverySink = inThreadSink(sinkOptions);
 
   const delivered = persisted ? persisted.delivery.landed + persisted.delivery.quarantined : 0;
   let received = delivered + recovered.length;
