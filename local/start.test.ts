@@ -71,7 +71,13 @@ describe('npm start, end to end', () => {
     expect(m.received).toBe(90);
     expect(m.lost).toBe(0);
     expect(m.landed + m.quarantined).toBe(m.received);
-    expect(m.quarantined).toBeGreaterThan(0);
+    // Seed 1 injects every fault kind in these 90 messages; each must end quarantined with its own reason.
+    for (const fault of summary.faults) {
+      expect(fault.injected, fault.kind).toBeGreaterThan(0);
+      expect(summary.quarantinedByReason[fault.expectedReason], fault.kind).toBeGreaterThanOrEqual(fault.acknowledged);
+    }
+    const injected = summary.faults.reduce((sum: number, f: { acknowledged: number }) => sum + f.acknowledged, 0);
+    expect(m.quarantined).toBe(injected);
 
     const objects = readRawZone(path.join(dir, 'data', 'raw'));
     const records = (zone: string) => objects.filter((o) => o.zone === zone).flatMap((o) => o.records);

@@ -107,7 +107,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     }
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
-        `  raw zone ${twin.rawDir}; buffering ${twin.buffer.sizeBytes} bytes or ${twin.buffer.intervalMs / 1000} s\n` +
+        `  raw zone ${twin.rawDir}; buffering ${(twin.buffer.sizeBytes / 2 ** 20).toFixed(0)} MiB or ${twin.buffer.intervalMs / 1000} s (Pulumi.${flags.env}.yaml)\n` +
         `  fleet ${flags.devices} devices in ${flags.rooms} rooms, ${flags.rate} msg/s each, for ${flags.duration} s\n`,
     );
     const progress = io.stdout.isTTY === true ? progressHooks(io.stdout, flags.progress) : progressLines(io.stdout, flags.progress);
