@@ -32,7 +32,7 @@ export interface Pki {
   /** The broker's TLS server certificate and key (PEM), valid for localhost and 127.0.0.1. */
   readonly server: { readonly cert: string; readonly key: string };
   /** Creates the identities that are missing (or no longer chain to the CA) and returns all of them. */
-  ensureDevices(deviceIds: readonly string[]): Promise<DeviceIdentity[]>;
+  ensureDevices(deviceIds: readonly string[], onProgress?: (done: number, total: number) => void): Promise<DeviceIdentity[]>;
   /** Where a device's files are (whether or not they exist yet). */
   identityOf(deviceId: string): DeviceIdentity;
 }
@@ -199,7 +199,7 @@ export async function openPki(dir: string): Promise<Pki> {
     ca,
     server,
     identityOf,
-    async ensureDevices(deviceIds) {
+    async ensureDevices(deviceIds, onProgress) {
       const ids = [...new Set(deviceIds)];
       ids.forEach(identityOf);
       const result = new Map<string, DeviceIdentity>();
@@ -208,6 +208,7 @@ export async function openPki(dir: string): Promise<Pki> {
         while (next < ids.length) {
           const id = ids[next++] as string;
           result.set(id, await ensureOne(id));
+          onProgress?.(result.size, ids.length);
         }
       };
       await Promise.all(Array.from({ length: Math.min(KEY_CONCURRENCY, ids.length) }, worker));

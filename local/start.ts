@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../infra/config.js';
@@ -103,7 +104,17 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       ...(signal ? { signal } : {}),
     };
     if (useTls) {
-      await twin.ensureDeviceIdentities(Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)));
+      const ids = Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i));
+      const bar = io.stdout.isTTY === true && flags.progress
+        ? new cliProgress.SingleBar({ format: 'device certificates [{bar}] {value}/{total}', stream: io.stdout as NodeJS.WritableStream, hideCursor: true }, cliProgress.Presets.shades_classic)
+        : undefined;
+      const started = Date.now();
+      bar?.start(ids.length, 0);
+      await twin.ensureDeviceIdentities(ids, (done) => bar?.update(done));
+      bar?.stop();
+      const seconds = (Date.now() - started) / 1000;
+      // New RSA keys take a few hundred milliseconds each; existing certificates are reused.
+      if (bar === undefined && seconds >= 1) io.stdout.write(`  issued device certificates for ${ids.length} devices in ${seconds.toFixed(1)} s\n`);
     }
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +

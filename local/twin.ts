@@ -87,7 +87,7 @@ export interface Twin {
   /** Buffering in effect. */
   readonly buffer: BufferHints;
   /** Creates (or reuses) a certificate and key per device, CN = device id, signed by the twin's CA. */
-  ensureDeviceIdentities(deviceIds: readonly string[]): Promise<DeviceIdentity[]>;
+  ensureDeviceIdentities(deviceIds: readonly string[], onProgress?: (done: number, total: number) => void): Promise<DeviceIdentity[]>;
   stats(): TwinStats;
   /** Delivers everything received so far and resolves when it is in the raw zone. */
   flush(): Promise<void>;
@@ -246,8 +246,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     pkiDir,
     rawDir,
     buffer,
-    async ensureDeviceIdentities(deviceIds) {
-      return (await getPki()).ensureDevices(deviceIds);
+    async ensureDeviceIdentities(deviceIds, onProgress) {
+      return (await getPki()).ensureDevices(deviceIds, onProgress);
     },
     stats() {
       const delivery = sink.counters();
