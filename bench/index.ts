@@ -169,7 +169,7 @@ export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promis
     .description('Performance figures of sensorlake, each compared with the bare engine underneath in the same run.')
     .option('--json <file>', 'also write {figures: [...]} as JSON')
     .option('--publishers <n>', 'publishers of the fan-in figures', integer(1, 10_000), 100)
-    .option('--messages <n>', 'messages per publisher per round', integer(1, 1_000_000), 200)
+    .option('--messages <n>', 'messages per publisher per round', integer(1, 1_000_000), 1_000)
     .option('--rounds <n>', 'alternating rounds (median reported)', integer(1, 50), 3)
     .option('--sim-devices <n>', 'devices of the simulator figure', integer(1, 100_000), 1_000)
     .option('--sim-messages <n>', 'messages of the simulator figure', integer(1, 10_000_000), 100_000)
