@@ -40,11 +40,3 @@ export class StackNameError extends SensorlakeError {
     super(`stack name ${JSON.stringify(stackName)} is not valid: expected ${expected}`);
   }
 }
-
-export function isSensorlakeError(error: unknown): error is SensorlakeError {
-  return error instanceof SensorlakeError;
-}
-
-export function isConfigError(error: unknown): error is ConfigError | ConfigErrors {
-  return error instanceof ConfigError || error instanceof ConfigErrors;
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SETTINGS } from './config.js';
 import { ConfigError, ConfigErrors, StackNameError } from './errors.js';
 import { IMPLEMENTED_LAYERS, LayerNotImplementedError } from './layers.js';
 import { LAYER_PROGRAMS } from './program.js';
@@ -41,7 +42,7 @@ describe('the program (infra/index.ts) under mocks', () => {
 
   it('GIVEN no environment file THEN the SETTINGS defaults (those of Pulumi.yaml) apply and the stack builds', async () => {
     const run = await runStackUnderMocks('ingestion-dev', { ignoreConfigFile: true, config: { 'aws:region': 'us-east-2' } });
-    expect(run.ofType('aws:iot/thing:Thing')).toHaveLength(3);
+    expect(run.ofType('aws:iot/thing:Thing')).toHaveLength(SETTINGS.simulatorThingCount.default);
     expect(String(run.outputs.kmsKeyArn)).toMatch(/^arn:aws:kms:us-east-2:/);
   });
 

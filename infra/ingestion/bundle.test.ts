@@ -3,13 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BUNDLE_FILE, BundleError, bundleHandler } from './bundle.js';
 import { applyTopicRule, telemetryTopic } from './definitions.js';
 import { PROCESSOR_ENTRY } from './telemetry-processor.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-bundle-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  vi.unstubAllEnvs();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface TransformResult {
   records: { recordId: string; result: string; data: string; metadata?: { partitionKeys: Record<string, string> } }[];
@@ -25,7 +28,7 @@ describe('bundleHandler', () => {
 
     const file = path.join(dir, BUNDLE_FILE);
     writeFileSync(file, bundle.code);
-    process.env.LOG_LEVEL = 'error';
+    vi.stubEnv('LOG_LEVEL', 'error');
     const mod = (await import(pathToFileURL(file).href)) as { handler: (event: unknown) => Promise<TransformResult> };
     const ingest = Date.parse('2026-11-22T10:00:05.000Z');
     const envelope = applyTopicRule({

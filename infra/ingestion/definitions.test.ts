@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   RAW_ZONE,
+  RULE_ERROR_KEY,
   TOPIC_RULE_SQL,
   applyTopicRule,
   deliveryObjectName,
@@ -58,6 +59,11 @@ describe('Firehose prefixes', () => {
     expect(expandPrefix(RAW_ZONE.prefix, { arrivalMs, partitionKeys: { zone: 'telemetry', dt: '2026-11-21' } })).toBe(
       'telemetry/dt=2026-11-21/',
     );
+  });
+
+  it('keeps rule errors and Firehose errors under their own prefixes', () => {
+    expect(RULE_ERROR_KEY.startsWith(RAW_ZONE.ruleErrorPrefix)).toBe(true);
+    expect(RAW_ZONE.errorOutputPrefix).toContain('!{firehose:error-output-type}');
   });
 
   it('expands the error prefix by failure type and arrival date', () => {

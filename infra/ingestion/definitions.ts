@@ -1,3 +1,5 @@
+import { SensorlakeError } from '../errors.js';
+
 /**
  * The ingestion path, defined once. The Pulumi stack renders these into the topic rule and the Firehose delivery
  * stream; the local twin evaluates the very same objects. Nothing here imports Pulumi, so both runtimes can use it.
@@ -114,6 +116,15 @@ export const RAW_ZONE = {
 /** S3 key template of the rule's error action (IoT substitution templates). */
 export const RULE_ERROR_KEY = `${RAW_ZONE.ruleErrorPrefix}\${topic(2)}/\${timestamp()}-\${newuuid()}.json`;
 
+/** A Firehose prefix template cannot be expanded with the values given. */
+export class PrefixError extends SensorlakeError {
+  override name = 'PrefixError';
+
+  constructor(readonly template: string, problem: string) {
+    super(`prefix ${template} ${problem}`);
+  }
+}
+
 /** Values a Firehose prefix template can refer to. */
 export interface PrefixValues {
   /** Approximate arrival time (epoch ms) used by `!{timestamp:...}`. */
@@ -121,7 +132,7 @@ export interface PrefixValues {
   /** Partition keys returned by the processor, used by `!{partitionKeyFromLambda:...}`. */
   readonly partitionKeys?: Readonly<Record<string, string>>;
   /** Used by `!{firehose:error-output-type}`. */
-  readonly errorOutputType?: string;
+  readonly errorOutputType?: ErrorOutputType;
 }
 
 function formatTimestamp(pattern: string, ms: number): string {
@@ -147,14 +158,14 @@ export function expandPrefix(template: string, values: PrefixValues): string {
     if (namespace === 'timestamp') return formatTimestamp(arg, values.arrivalMs);
     if (namespace === 'partitionKeyFromLambda') {
       const value = values.partitionKeys?.[arg];
-      if (value === undefined) throw new Error(`prefix ${template} needs partition key ${arg}, which is missing`);
+      if (value === undefined) throw new PrefixError(template, `needs partition key ${arg}, which is missing`);
       return value;
     }
     if (namespace === 'firehose' && arg === 'error-output-type') {
-      if (values.errorOutputType === undefined) throw new Error(`prefix ${template} needs an error output type`);
+      if (values.errorOutputType === undefined) throw new PrefixError(template, 'needs an error output type');
       return values.errorOutputType;
     }
-    throw new Error(`prefix ${template} uses unsupported namespace ${namespace}:${arg}`);
+    throw new PrefixError(template, `uses unsupported namespace ${namespace}:${arg}`);
   });
 }
 
