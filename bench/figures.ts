@@ -42,3 +42,54 @@ export function renderTable(figures: readonly Figure[]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** Targets the issue sets, on a 2-core machine. */
+export const TARGETS = {
+  /** ingest.e2e / broker.fanin, measured in the same run. */
+  ingestRatio: 0.75,
+  /** Simulator publish rate with 1,000 devices, msg/s. */
+  simulatorRate: 10_000,
+  /** Simulator peak RSS with 1,000 devices, MiB (strictly below). */
+  simulatorRssMiB: 1024,
+} as const;
+
+/** The end-to-end ingest figure: met when the ratio reaches the target and nothing was lost. */
+export function ingestFigure(rate: number, fanin: Figure, lost: number, notes: string): Figure {
+  const figure = compared('ingest.e2e', rate, 'msg/s', fanin);
+  return {
+    ...figure,
+    target: `>= ${TARGETS.ingestRatio} x ${fanin.name}, 0 lost`,
+    met: (figure.ratio ?? 0) >= TARGETS.ingestRatio && lost === 0,
+    notes,
+  };
+}
+
+/** What one simulator run measured. */
+export interface SimulatorRun {
+  readonly rate: number;
+  readonly rssMiB: number;
+  readonly acknowledged: number;
+  readonly planned: number;
+}
+
+/** The simulator's rate and memory figures; the rate counts only if every message was acknowledged. */
+export function simulatorFigures(suffix: string, run: SimulatorRun, notes: string): Figure[] {
+  return [
+    {
+      name: `simulator.publish${suffix}`,
+      value: run.rate,
+      unit: 'msg/s',
+      target: `>= ${TARGETS.simulatorRate.toLocaleString('en-US')} msg/s, all acknowledged`,
+      met: run.rate >= TARGETS.simulatorRate && run.acknowledged === run.planned,
+      notes: `${notes}, acknowledged ${run.acknowledged}/${run.planned}`,
+    },
+    {
+      name: `simulator.peak_rss${suffix}`,
+      value: run.rssMiB,
+      unit: 'MiB',
+      target: `< ${TARGETS.simulatorRssMiB} MiB`,
+      met: run.rssMiB < TARGETS.simulatorRssMiB,
+      notes: `peak RSS of the simulator process, ${notes}`,
+    },
+  ];
+}

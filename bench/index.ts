@@ -11,7 +11,7 @@ import { runFleet } from '../sensors/index.js';
 import type { FleetReport } from '../sensors/index.js';
 import { startTwin } from '../local/index.js';
 import { startBareBroker } from './bare-broker.js';
-import { compared, renderTable } from './figures.js';
+import { ingestFigure, renderTable, simulatorFigures } from './figures.js';
 import type { Figure } from './figures.js';
 
 /** Sizes of one bench run. */
@@ -128,38 +128,25 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
     unit: 'msg/s',
     notes: `bare aedes, QoS 1, ${o.publishers} publishers × ${o.messagesPerPublisher} messages, median of ${o.rounds}`,
   };
-  const e2eRatio = compared('ingest.e2e', median(twin), 'msg/s', fanin);
-  const e2e: Figure = {
-    ...e2eRatio,
-    target: '>= 0.75 x broker.fanin, 0 lost',
-    met: (e2eRatio.ratio ?? 0) >= 0.75 && lost === 0,
-    notes: `simulator → twin broker → rule → WAL → delivery → raw zone, timed to the last object; lost ${lost}, quarantined ${quarantined} (a clean workload: 0 expected)`,
-  };
-  const simulatorFigures = async (mode: 'per-device' | 'shared', suffix: string): Promise<Figure[]> => {
+  const e2e = ingestFigure(
+    median(twin),
+    fanin,
+    lost,
+    `simulator → twin broker → rule → WAL → delivery → raw zone, timed to the last object; lost ${lost}, quarantined ${quarantined} (a clean workload: 0 expected)`,
+  );
+  const measured = async (mode: 'per-device' | 'shared', suffix: string): Promise<Figure[]> => {
     o.log(`simulator: ${o.simulatorDevices} devices, ${o.simulatorMessages} messages, ${mode} connections`);
     const sim = await measureSimulator(o, mode);
-    return [
-      {
-        name: `simulator.publish${suffix}`,
-        value: sim.rate,
-        unit: 'msg/s',
-        target: '>= 10,000 msg/s',
-        met: sim.rate >= 10_000,
-        notes: `${o.simulatorDevices} devices on ${sim.report.connections} ${mode} connections, acknowledged ${sim.report.messages.acknowledged}/${sim.report.messages.planned}, p99 ${sim.report.latencyMs.p99} ms`,
-      },
-      {
-        name: `simulator.peak_rss${suffix}`,
-        value: sim.rssMiB,
-        unit: 'MiB',
-        target: '< 1024 MiB',
-        met: sim.rssMiB < 1024,
-        notes: `peak RSS of the simulator process, ${o.simulatorDevices} devices, ${mode} connections`,
-      },
-    ];
+    const { acknowledged, planned } = sim.report.messages;
+    return simulatorFigures(
+      suffix,
+      { rate: sim.rate, rssMiB: sim.rssMiB, acknowledged, planned },
+      `${o.simulatorDevices} devices on ${sim.report.connections} ${mode} connections, p99 ${sim.report.latencyMs.p99} ms`,
+    );
   };
   // Per-device connections are what AWS IoT requires (client id = thing name), so they carry the target.
-  const perDevice = await simulatorFigures('per-device', '');
-  const shared = await simulatorFigures('shared', '.shared');
+  const perDevice = await measured('per-device', '');
+  const shared = await measured('shared', '.shared');
   return [fanin, e2e, ...perDevice, ...shared];
 }
 
