@@ -74,6 +74,37 @@ describe('createHandler', () => {
     expect(expandPrefix(RAW_ZONE.prefix, { arrivalMs: now, partitionKeys: keys })).toBe('telemetry/dt=2026-11-22/');
   });
 
+  it('GIVEN a batch of accepted, quarantined (two reasons) and ProcessingFailed records THEN the "batch processed" log line counts each outcome', async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const handle = createHandler(readHandlerSettings({}), captured);
+    const batch: FirehoseTransformationEvent = {
+      ...event,
+      records: [
+        ...event.records,
+        ruleRecord('49546986683135544286507457936321625675700192471156785158', 'sensor-0001', reading(2)),
+        ruleRecord('49546986683135544286507457936321625675700192471156785159', 'sensor-0001', 'not json either'),
+      ],
+    };
+    const result = await handle(batch);
+
+    expect(result.records.map((r) => r.result)).toStrictEqual(['Ok', 'Ok', 'Ok', 'ProcessingFailed', 'Ok', 'Ok']);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summaries = logged.filter((entry) => entry.msg === 'batch processed');
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({
+      level: 30,
+      invocationId: batch.invocationId,
+      records: 6,
+      accepted: 2,
+      processingFailed: 1,
+    });
+    expect(summaries[0]?.quarantined).toStrictEqual({ 'malformed-json': 2, duplicate: 1 });
+    expect(logged.filter((entry) => entry.msg === 'record is not a rule envelope: ProcessingFailed').map((entry) => entry.recordId)).toStrictEqual([
+      batch.records[3]?.recordId,
+    ]);
+  });
+
   it('quarantines unknown devices only when SENSORLAKE_KNOWN_DEVICES is set', async () => {
     const single = { ...event, records: [ruleRecord('1', 'sensor-0001', reading(1))] };
     const open = createHandler(readHandlerSettings({}), silent);
@@ -106,9 +137,21 @@ describe('readHandlerSettings', () => {
     [{ SENSORLAKE_MAX_LATENESS_HOURS: '0' }, /SENSORLAKE_MAX_LATENESS_HOURS has invalid value "0"/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL has invalid value "loud": expected one of debug, info, warn, error/],
     [{ SENSORLAKE_KNOWN_DEVICES: 'ok,bad id' }, /"bad id" is not one/],
+    [{ SENSORLAKE_DEDUPE_PER_DEVICE: '0' }, /SENSORLAKE_DEDUPE_PER_DEVICE has invalid value "0": expected an integer from 1 to 1000000/],
+    [{ SENSORLAKE_DEDUPE_PER_DEVICE: '1000001' }, /SENSORLAKE_DEDUPE_PER_DEVICE has invalid value "1000001"/],
+    [{ SENSORLAKE_DEDUPE_PER_DEVICE: '-5' }, /SENSORLAKE_DEDUPE_PER_DEVICE has invalid value "-5"/],
+    [{ SENSORLAKE_DEDUPE_PER_DEVICE: '2.5' }, /SENSORLAKE_DEDUPE_PER_DEVICE has invalid value "2.5"/],
+    [{ SENSORLAKE_DEDUPE_PER_DEVICE: 'lots' }, /SENSORLAKE_DEDUPE_PER_DEVICE has invalid value "lots"/],
   ])('rejects %o naming the variable and value', (env, message) => {
     expect(() => readHandlerSettings(env)).toThrow(ConfigError);
     expect(() => readHandlerSettings(env)).toThrow(message);
+  });
+
+  it.each([
+    ['1', 1],
+    ['1000000', 1_000_000],
+  ])('accepts SENSORLAKE_DEDUPE_PER_DEVICE=%s at the edge of its range', (raw, expected) => {
+    expect(readHandlerSettings({ SENSORLAKE_DEDUPE_PER_DEVICE: raw }).dedupePerDevice).toBe(expected);
   });
 
   it('reports several bad variables together', () => {

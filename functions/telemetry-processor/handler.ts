@@ -23,6 +23,7 @@ import type { PartitionKeys, ProcessorContext, ProcessorSettings } from './core.
  * - `SENSORLAKE_MAX_CLOCK_SKEW_SECONDS`: setting telemetryMaxClockSkewSeconds (default 300).
  * - `SENSORLAKE_MAX_LATENESS_HOURS`: setting telemetryMaxLatenessHours (default 72).
  * - `SENSORLAKE_KNOWN_DEVICES`: optional comma-separated device ids; when set, other devices are `unknown-device`.
+ *   The stack leaves it unset in AWS on purpose (see HandlerSettings.knownDevices).
  * - `SENSORLAKE_DEDUPE_PER_DEVICE`: seqs remembered per device by this container's dedupe window (default 4096).
  * - `LOG_LEVEL`: setting logLevel, one of debug, info, warn, error (default info).
  */
@@ -60,6 +61,11 @@ export interface FirehoseTransformationResult {
 /** Validated handler settings. */
 export interface HandlerSettings extends ProcessorSettings {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Devices to accept; others are quarantined as `unknown-device`. Deliberately unset in AWS: the IoT device policy
+   * (certificate attached to a thing, client id = thing name) already refuses unknown devices at connect time, and
+   * real fleets register things outside this stack, so a list here would go stale. The local twin and tests set it.
+   */
   readonly knownDevices?: readonly string[];
   readonly dedupePerDevice: number;
 }
