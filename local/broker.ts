@@ -18,7 +18,11 @@ import { deviceIdFromTopic, telemetryTopic } from '../infra/ingestion/definition
 /** Largest MQTT payload IoT Core accepts; larger publishes are refused (the connection is closed, as IoT Core does). */
 export const IOT_MAX_PAYLOAD_BYTES = 128 * 1024;
 
-/** Why the broker refused a connection, a publish or a subscription. */
+/**
+ * Why a connection, a publish or a subscription was refused (the keys of the twin's `refused` counts). The broker
+ * reports all but `wal-append-failed`, which the twin counts itself when its write-ahead log append fails and the
+ * publishes are refused unacknowledged.
+ */
 export const REFUSAL_REASONS = [
   'untrusted-certificate',
   'tls-handshake-failed',
@@ -26,7 +30,7 @@ export const REFUSAL_REASONS = [
   'topic-not-allowed',
   'subscribe-not-allowed',
   'payload-too-large',
-  'ingest-failed',
+  'wal-append-failed',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
@@ -48,7 +52,11 @@ export interface EmbeddedBrokerOptions {
   readonly tcpPort: number;
   /** TLS listener with client-certificate verification; omitted: no TLS. */
   readonly tls?: { readonly port: number; readonly ca: string; readonly cert: string; readonly key: string };
-  /** Takes a telemetry message; calls back (without error) once it is durable. */
+  /**
+   * Takes a telemetry message; calls back (without error) once it is durable. On an error the publish is refused
+   * (no PUBACK, the client is disconnected); `ingest` counts and reports its own failures, so they are not passed
+   * to `onRefused` again.
+   */
   readonly ingest: (topic: string, payload: Buffer, done: (error?: Error | null) => void) => void;
   /** Called for a publish to a topic that is not a telemetry topic (allowed on TCP, not ingested). */
   readonly onIgnored?: (topic: string) => void;
@@ -131,10 +139,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         options.onIgnored?.(topic);
         return done(null);
       }
-      options.ingest(topic, payload, (error) => {
-        if (error) done(refuse({ reason: 'ingest-failed', detail: error.message, clientId: client.id, topic }));
-        else done(null);
-      });
+      options.ingest(topic, payload, (error) => done(error ?? null));
     },
     authorizeSubscribe(client, subscription, done) {
       const device = devices.get(client);

@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { telemetryTopic } from '../infra/ingestion/definitions.js';
 import { TwinOptionError } from './errors.js';
 import { readRawZone } from './raw-zone.js';
-import { DEFAULT_CONFIG, reading, silentLogger, tempDir, waitFor } from './testing.js';
+import { DEFAULT_CONFIG, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
 import { startTwin } from './twin.js';
 import type { Twin, TwinOptions, TwinStats } from './twin.js';
 
@@ -21,6 +21,7 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
+afterAll(removeTempDirs);
 
 async function twinAt(dataDir: string, options: Partial<TwinOptions> = {}): Promise<Twin> {
   const twin = await startTwin({ dataDir, config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger, ...options });
@@ -100,6 +101,31 @@ describe('startTwin over TCP', () => {
 
     const again = await twinAt(dataDir);
     expect(again.stats()).toMatchObject({ received: 30, landed: 30, quarantined: 0, pendingInBuffer: 0, replayed: 0 });
+  });
+
+  it('GIVEN the write-ahead log append fails THEN the publish is refused without a PUBACK and counted as wal-append-failed', async () => {
+    const dataDir = tempDir();
+    const twin = await twinAt(dataDir);
+    // The log opens its first segment at the first append; a directory in its place makes that open fail (EISDIR).
+    const segment = path.join(dataDir, 'wal', 'segment-0000000001.ndjson');
+    mkdirSync(segment);
+    const client = await mqtt.connectAsync(twin.brokerUrl, { clientId: 'sensor-0001', reconnectPeriod: 0 });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    let acknowledged = false;
+    client.publish(telemetryTopic('sensor-0001'), reading('sensor-0001', 1), { qos: 1 }, (error) => {
+      if (!error) acknowledged = true;
+    });
+    await closed;
+    client.end(true);
+    expect(acknowledged).toBe(false);
+    expect(twin.stats()).toMatchObject({ received: 0, pendingInBuffer: 0, refused: { 'wal-append-failed': 1 } });
+
+    rmSync(segment, { recursive: true });
+    const retry = await publisher(twin.brokerUrl, 'sensor-0001');
+    await retry.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 1), { qos: 1 });
+    await twin.stop();
+    expect(twin.stats()).toMatchObject({ received: 1, landed: 1, refused: { 'wal-append-failed': 1 } });
+    expect(seqsIn(twin.rawDir)).toStrictEqual([1]);
   });
 
   it('rejects invalid options naming the option and the value', async () => {

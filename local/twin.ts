@@ -11,7 +11,7 @@ import type { Environment, EnvironmentConfig } from '../infra/config.js';
 import { TELEMETRY_TOPIC_FILTER, applyTopicRule, deviceIdFromTopic } from '../infra/ingestion/definitions.js';
 import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
 import { IOT_MAX_PAYLOAD_BYTES, startEmbeddedBroker } from './broker.js';
-import type { EmbeddedBroker, Refusal } from './broker.js';
+import type { EmbeddedBroker, Refusal, RefusalReason } from './broker.js';
 import { checkEnvelopeLine, envelopeLine, inThreadSink, runsOf } from './delivery-sink.js';
 import type { DeliverySink, SinkOptions } from './delivery-sink.js';
 import type { BufferHints, DeliveryCounters } from './delivery-stream.js';
@@ -60,7 +60,7 @@ export interface TwinStats {
   /** Records written under quarantine/ (by reason) or errors/processing-failed/ (reason `processing-failed`). */
   readonly quarantined: number;
   readonly quarantinedByReason: Readonly<Record<string, number>>;
-  /** Connections, publishes and subscriptions the broker refused, by reason. */
+  /** Connections, publishes and subscriptions refused, by reason (REFUSAL_REASONS); publishes count once each. */
   readonly refused: Readonly<Record<string, number>>;
   /** Publishes on topics that are not telemetry topics (allowed on plain TCP, never ingested). */
   readonly ignored: number;
@@ -186,6 +186,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     try {
       first = wal.append(batchLines);
     } catch (error) {
+      const reason: RefusalReason = 'wal-append-failed';
+      refused[reason] = (refused[reason] ?? 0) + batchLines.length;
       logger.error({ err: error, messages: batchLines.length }, 'write-ahead log append failed; refusing the messages (not acknowledged)');
       for (const cb of batchCallbacks) cb(error as Error);
       done();
