@@ -1,21 +1,26 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createDedupeWindow } from '../functions/telemetry-processor/core.js';
 import { applyTopicRule, telemetryTopic } from '../infra/ingestion/definitions.js';
 import { DeliveryStream, PROCESSING_FAILED } from './delivery-stream.js';
 import type { BufferHints, DeliveryEntry } from './delivery-stream.js';
 import { readRawZone } from './raw-zone.js';
-import { reading, silentLogger, tempDir, waitFor } from './testing.js';
+import { reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
 import type { WalPosition } from './wal.js';
 
 const HOUR = 3_600_000;
+/** Every reading, ingest time and arrival of these tests: the processor compares event and ingest time only. */
+const AT = Date.parse('2026-03-14T12:00:00.000Z');
+const AT_ISO = new Date(AT).toISOString();
 
-function entries(n: number, start = 0, payload = (seq: number) => reading('sensor-0001', seq)): DeliveryEntry[] {
+afterAll(removeTempDirs);
+
+function entries(n: number, start = 0, payload = (seq: number) => reading('sensor-0001', seq, { ts: AT_ISO })): DeliveryEntry[] {
   return Array.from({ length: n }, (_, i) => {
-    const envelope = applyTopicRule({ topic: telemetryTopic('sensor-0001'), payload: Buffer.from(payload(start + i)), receivedAtMs: Date.now() });
-    return { envelope, raw: JSON.stringify(envelope), position: { segment: 1, consumed: start + i + 1 }, arrivalMs: Date.now() };
+    const envelope = applyTopicRule({ topic: telemetryTopic('sensor-0001'), payload: Buffer.from(payload(start + i)), receivedAtMs: AT });
+    return { envelope, raw: JSON.stringify(envelope), position: { segment: 1, consumed: start + i + 1 }, arrivalMs: AT };
   });
 }
 
@@ -75,19 +80,19 @@ describe('DeliveryStream buffering', () => {
 describe('DeliveryStream objects', () => {
   it('writes GZIP NDJSON under the raw-zone prefixes: telemetry by event date, quarantine by ingest date, with reasons', async () => {
     const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: HOUR });
-    const yesterday = new Date(Date.now() - 24 * HOUR).toISOString();
+    const yesterday = new Date(AT - 24 * HOUR).toISOString();
     s.put([
       ...entries(2),
       ...entries(1, 2, (seq) => reading('sensor-0001', seq, { ts: yesterday })),
       ...entries(1, 3, () => '{"not json'),
-      ...entries(1, 4, (seq) => reading('sensor-0001', seq, { temperature: 300 })),
+      ...entries(1, 4, (seq) => reading('sensor-0001', seq, { ts: AT_ISO, temperature: 300 })),
     ]);
     await s.close();
 
-    const today = new Date().toISOString().slice(0, 10);
+    const today = '2026-03-14';
     const objects = readRawZone(rawDir);
     expect(objects.map((o) => o.key.split('/').slice(0, 2).join('/')).sort()).toStrictEqual(
-      [`quarantine/dt=${today}`, `telemetry/dt=${yesterday.slice(0, 10)}`, `telemetry/dt=${today}`].sort(),
+      ['quarantine/dt=2026-03-14', 'telemetry/dt=2026-03-13', 'telemetry/dt=2026-03-14'],
     );
     for (const o of objects) expect(path.basename(o.key)).toMatch(OBJECT_NAME);
 
@@ -108,7 +113,7 @@ describe('DeliveryStream objects', () => {
 
   it('writes records the processor cannot read under errors/processing-failed/ with the reason and the raw data', async () => {
     const { s, rawDir } = stream({ sizeBytes: 1024 * 1024, intervalMs: HOUR });
-    s.put([{ envelope: undefined, raw: 'garbage in the log', position: { segment: 1, consumed: 1 }, arrivalMs: Date.now() }, ...entries(1, 1)]);
+    s.put([{ envelope: undefined, raw: 'garbage in the log', position: { segment: 1, consumed: 1 }, arrivalMs: AT }, ...entries(1, 1)]);
     await s.close();
 
     const errors = readRawZone(rawDir).filter((o) => o.zone === 'errors');

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -7,9 +7,18 @@ import type { EnvironmentConfig } from '../infra/config.js';
 
 /** Test helpers of the local twin (imported by its tests only). */
 
-/** A fresh temporary directory. */
+const created: string[] = [];
+
+/** A fresh temporary directory, deleted by `removeTempDirs` (register it with `afterAll` in each test file). */
 export function tempDir(prefix = 'sensorlake-twin-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Deletes every directory `tempDir` created in this test file's process. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The default environment settings, without reading Pulumi.<env>.yaml. */
@@ -27,7 +36,11 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 10
   }
 }
 
-/** A sensorlake payload for device `deviceId` with sequence number `seq`, stamped now. */
+/**
+ * A sensorlake payload for device `deviceId` with sequence number `seq`, stamped now unless `overrides.ts` says
+ * otherwise. Now is for tests through a running twin, which stamps the ingest time with its own clock; tests that
+ * expect dates (dt= partitions) pass a fixed `ts` and a matching ingest time.
+ */
 export function reading(deviceId: string, seq: number, overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({
     device_id: deviceId,

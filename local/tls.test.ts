@@ -8,7 +8,7 @@ import { telemetryTopic } from '../infra/ingestion/definitions.js';
 import { openPki } from './pki.js';
 import type { DeviceIdentity } from './pki.js';
 import { readRawZone } from './raw-zone.js';
-import { DEFAULT_CONFIG, reading, silentLogger, tempDir, waitFor } from './testing.js';
+import { DEFAULT_CONFIG, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
 import { startTwin } from './twin.js';
 import type { Twin } from './twin.js';
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await twin?.stop();
+  removeTempDirs();
 });
 
 function tlsOptions(identity: DeviceIdentity, clientId: string) {
@@ -128,10 +129,26 @@ describe('mutual-TLS broker enforcing the device policy', () => {
   });
 
   it('lands what the allowed publishes carried, and nothing of the refused ones', async () => {
-    await twin.flush();
-    const records = readRawZone(twin.rawDir).flatMap((o) => o.records) as Array<{ device_id: string }>;
-    expect(records.map((r) => r.device_id)).toStrictEqual(['sensor-0001']);
-    const stats = twin.stats();
-    expect(stats.received).toBe(stats.landed + stats.quarantined + stats.pendingInBuffer);
+    // Its own twin (sharing the PKI), so the raw zone holds only what this test published.
+    const own = await startTwin({ dataDir: tempDir(), pkiDir: twin.pkiDir, config: DEFAULT_CONFIG, tcpPort: 0, tls: { port: 0 }, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger });
+    try {
+      const allowed = await mqtt.connectAsync(own.tlsUrl as string, tlsOptions(alice, 'sensor-0001'));
+      await allowed.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 7), { qos: 1 });
+      await allowed.endAsync();
+      const refused = await mqtt.connectAsync(own.tlsUrl as string, tlsOptions(alice, 'sensor-0001'));
+      const closed = closedOrFailed(refused);
+      refused.publish(telemetryTopic('sensor-0002'), reading('sensor-0002', 8), { qos: 1 });
+      await closed;
+      refused.end(true);
+
+      await own.flush();
+      const records = readRawZone(own.rawDir).flatMap((o) => o.records) as Array<{ device_id: string; seq: number }>;
+      expect(records.map((r) => [r.device_id, r.seq])).toStrictEqual([['sensor-0001', 7]]);
+      const stats = own.stats();
+      expect(stats).toMatchObject({ received: 1, landed: 1, quarantined: 0, refused: { 'topic-not-allowed': 1 } });
+      expect(stats.received).toBe(stats.landed + stats.quarantined + stats.pendingInBuffer);
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -1,9 +1,11 @@
 import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { WalError } from './errors.js';
-import { tempDir } from './testing.js';
+import { removeTempDirs, tempDir } from './testing.js';
 import { WriteAheadLog } from './wal.js';
+
+afterAll(removeTempDirs);
 
 describe('WriteAheadLog', () => {
   it('GIVEN entries appended and none checkpointed WHEN reopened THEN all are recovered in order with positions', () => {
