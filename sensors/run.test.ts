@@ -8,6 +8,7 @@ import { generateMessages } from './fleet.js';
 import { resolveFleetOptions, runFleet } from './run.js';
 import type { TestBroker } from './test-broker.js';
 import { startTestBroker } from './test-broker.js';
+import type { PublishOutcome } from './transport.js';
 
 let broker: TestBroker;
 beforeAll(async () => {
@@ -75,14 +76,33 @@ describe('runFleet against a bare aedes broker', () => {
 
   it('counts messages it cannot hold while offline instead of dropping them silently', async () => {
     const lonely = await startTestBroker();
-    const run = runFleet({ target: { kind: 'broker', url: lonely.url }, devices: 2, ratePerDevice: 50, durationSeconds: 3, offlineQueueLimit: 5, reconnectMinSeconds: 5, reconnectMaxSeconds: 5, drainTimeoutMs: 500, operationTimeoutMs: 500 });
-    await new Promise((r) => setTimeout(r, 500));
-    await lonely.close();
-    const report = await run;
+    let closing: Promise<void> | undefined;
+    const outcomes: Record<PublishOutcome, number> = { acknowledged: 0, failed: 0, 'offline-dropped': 0 };
+    let droppedBeforeClose = 0;
+    // The broker goes away right after the first acknowledgement, so the run is certainly online first and then
+    // offline for all but a few milliseconds of its 2 s; the 5 s reconnect delay keeps it offline to the end.
+    const report = await runFleet(
+      { target: { kind: 'broker', url: lonely.url }, devices: 2, ratePerDevice: 50, durationSeconds: 2, offlineQueueLimit: 5, reconnectMinSeconds: 5, reconnectMaxSeconds: 5, drainTimeoutMs: 500, operationTimeoutMs: 500 },
+      {
+        onMessage: (_message, outcome) => {
+          outcomes[outcome]++;
+          if (outcome === 'offline-dropped' && closing === undefined) droppedBeforeClose++;
+          if (outcome === 'acknowledged') closing ??= lonely.close();
+        },
+      },
+    );
+    await closing;
+
     const m = report.messages;
+    expect(m.planned).toBe(200);
+    expect(closing).toBeDefined();
+    expect(droppedBeforeClose).toBe(0);
+    expect(m.acknowledged).toBeGreaterThanOrEqual(1);
     expect(m.offlineDropped).toBeGreaterThan(0);
-    expect(m.acknowledged + m.failed + m.offlineDropped).toBe(m.planned);
     expect(m.sent).toBe(m.acknowledged + m.failed);
+    expect(m.sent + m.offlineDropped).toBe(m.planned);
+    expect(outcomes).toStrictEqual({ acknowledged: m.acknowledged, failed: m.failed, 'offline-dropped': m.offlineDropped });
+    expect(lonely.received.length).toBeGreaterThanOrEqual(m.acknowledged);
   });
 
   it('publishes as the explicit device ids (AWS thing names): client id and topic are each thing name', async () => {
