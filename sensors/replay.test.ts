@@ -56,6 +56,16 @@ describe('readReplayRows', () => {
     expect(() => readReplayRows(f, SUTHAHARAN_MAPPING)).toThrow(message);
   });
 
+  it('without a start time, shifts index times so the last reading is at the current second', () => {
+    const f = file('index.csv', 'reading,mote_id,indoor,humidity,temperature\n3,1,1,45,20\n1,2,0,40,21\n');
+    const now = Date.UTC(2026, 5, 1, 12, 0, 0, 750);
+    const rows = readReplayRows(f, SUTHAHARAN_MAPPING, undefined, now);
+    expect(rows.map((r) => [r.deviceId, r.seq, r.atMs])).toStrictEqual([
+      ['sensor-0002', 1, Date.UTC(2026, 5, 1, 11, 59, 50)],
+      ['sensor-0001', 3, Date.UTC(2026, 5, 1, 12, 0, 0)],
+    ]);
+  });
+
   it('paces messages by event time divided by the speed factor', () => {
     const mapping: CsvMapping = { device: { column: 'id', prefix: 'dev-' }, time: { column: 't', kind: 'iso' }, room: { constant: 'lab' }, fields: { temperature: 'c' } };
     const f = file('iso.csv', 'id,t,c\na,2026-01-01T00:00:10Z,20\nb,2026-01-01T00:00:00Z,21\n');
@@ -72,21 +82,21 @@ describe('readReplayRows', () => {
 describe('replay of the shared single-hop dataset', () => {
   it('lands every one of the 18,914 rows on the broker, as valid sensorlake messages', async () => {
     broker.received.length = 0;
-    const report = await replayCsv({ target: { kind: 'broker', url: broker.url }, file: SUTHAHARAN_CSV });
+    const start = Date.UTC(2026, 0, 1);
+    const report = await replayCsv({ target: { kind: 'broker', url: broker.url }, file: SUTHAHARAN_CSV, startTime: start });
     expect(report.messages).toStrictEqual({ planned: 18_914, sent: 18_914, acknowledged: 18_914, failed: 0, offlineDropped: 0 });
     expect(report.devices).toBe(4);
+    expect(report.startTime).toBe('2026-01-01T00:00:00.000Z');
     expect(broker.received).toHaveLength(18_914);
 
     const seen = new Set<string>();
-    const now = Date.now();
     for (const r of broker.received) {
       const body = sensorlakeMessage.parse(JSON.parse(r.payload.toString()));
       expect(r.topic).toBe(`sensors/${body.device_id}/telemetry`);
       expect(r.clientId).toBe(body.device_id);
       expect(body.room_id).toBe(body.device_id === 'sensor-0001' || body.device_id === 'sensor-0002' ? 'indoor' : 'outdoor');
-      const t = Date.parse(body.ts);
-      expect(t).toBeLessThanOrEqual(now);
-      expect(now - t).toBeLessThan(72 * 3_600_000);
+      // The file's readings start at 1 and count 5 s steps, so reading n happened (n - 1) * 5 s after the start.
+      expect(body.ts).toBe(new Date(start + (body.seq - 1) * 5000).toISOString());
       seen.add(`${body.device_id}/${body.seq}`);
     }
     expect(seen.size).toBe(18_914);
