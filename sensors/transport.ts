@@ -290,8 +290,11 @@ export class Transport {
     while (!this.hasCapacity) await new Promise<void>((r) => this.waiters.push(r));
   }
 
-  /** Publishes one message for device `deviceIndex`; outcomes are counted in `stats`. */
-  publish(deviceIndex: number, topic: string, payload: Buffer, onDone: OnDone = noop): void {
+  /**
+   * Publishes one message for device `deviceIndex`. Its outcome is counted in `stats` and reported exactly once to
+   * `onDone` (required, so no caller can lose it).
+   */
+  publish(deviceIndex: number, topic: string, payload: Buffer, onDone: OnDone): void {
     if (this.closed) throw new Error('transport is closed');
     const link = this.linkFor(deviceIndex);
     if (!link.online) {
@@ -379,8 +382,6 @@ export class Transport {
     this.histogram.destroy();
   }
 }
-
-function noop(): void {}
 
 /**
  * `<certDir>/ca.pem`. For AWS IoT it is optional: without it the crt client verifies the server against the
