@@ -8,6 +8,7 @@ import { iot } from 'aws-iot-device-sdk-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from './cli/action.js';
 import { main } from './cli/program.js';
+import { capture } from './cli/test-io.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const OUTPUTS = path.join(FIXTURES, 'ingestion-dev.stack-output.json');
@@ -48,16 +49,6 @@ async function startMtlsBroker() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
-}
-
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    out: () => out,
-    err: () => err,
   };
 }
 

@@ -8,16 +8,7 @@ import { SUTHAHARAN_CSV, SUTHAHARAN_MAPPING } from '../replay.js';
 import type { FleetOptions, FleetReport } from '../run.js';
 import { defaultIdentityDir, ExitCode } from './action.js';
 import { main } from './program.js';
-
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from './test-io.js';
 
 /** An engine that records the options it was called with and returns a report with the given counts. */
 function recordingEngine(messages: Partial<FleetReport['messages']> = {}) {
