@@ -1,10 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
+import { telemetryTopic } from '../infra/ingestion/definitions.js';
 import { readRawZone } from './raw-zone.js';
 import { StartExitCode, makeStartProgram } from './start.js';
 import type { StartFlags } from './start.js';
@@ -86,5 +88,49 @@ describe('npm start, end to end', () => {
     for (const o of objects) {
       expect(o.key).toMatch(/^(telemetry|quarantine)\/dt=\d{4}-\d{2}-\d{2}\/sensorlake-dev-telemetry-1-[\d-]{19}-[0-9a-f-]{36}\.ndjson\.gz$/);
     }
+  });
+});
+
+describe('npm start -- --serve', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-serve-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('GIVEN a served twin WHEN devices publish and it is interrupted THEN it prints and writes the account of every message', async () => {
+    const summaryFile = path.join(dir, 'serve.json');
+    const child = spawn(
+      process.execPath,
+      ['--import=tsx', path.join(PROJECT_ROOT, 'local/start.ts'), '--serve', '--port', '0', '--tls-port', '0', '--devices', '2',
+        '--data-dir', path.join(dir, 'data'), '--summary-json', summaryFile],
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const tcpUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no broker URL printed: ${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        const match = /MQTT\s+(mqtt:\/\/\S+)/.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect(out).toMatch(/MQTT \+ mTLS mqtts:\/\/\S+ \(certificates of sensor-0001\.\.sensor-0002/);
+
+    const device = await mqtt.connectAsync(tcpUrl, { clientId: 'sensor-0001' });
+    const topic = telemetryTopic('sensor-0001');
+    const ts = new Date().toISOString();
+    for (const seq of [0, 1, 2]) {
+      await device.publishAsync(topic, JSON.stringify({ device_id: 'sensor-0001', room_id: 'room-01', ts, seq, temperature: 21, humidity: 40, pressure: 1000 }), { qos: 1 });
+    }
+    await device.publishAsync(topic, '{"broken', { qos: 1 });
+    await device.endAsync();
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toContain('received 4: landed 3 + quarantined 1, lost 0');
+    const account = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(account).toMatchObject({ received: 4, landed: 3, quarantined: 1, lost: 0, quarantinedByReason: { 'malformed-json': 1 } });
   });
 });

@@ -11,8 +11,9 @@ import { progressHooks } from '../sensors/cli/action.js';
 import type { Output } from '../sensors/cli/action.js';
 import { deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
-import { formatSummary, summarizeRun } from './summary.js';
+import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
 import { startTwin } from './twin.js';
+import type { Twin, TwinStats } from './twin.js';
 
 /** Exit codes of `npm start`, set through process.exitCode. */
 export enum StartExitCode {
@@ -43,6 +44,9 @@ export interface StartFlags {
   bufferInterval?: number;
   logLevel: string;
   progress: boolean;
+  serve: boolean;
+  port?: number;
+  tlsPort?: number;
 }
 
 interface Io {
@@ -66,6 +70,47 @@ function progressLines(stdout: Output, enabled: boolean): { hooks: FleetHooks; s
   };
 }
 
+/** Issues (or reuses) a certificate per device, with a progress bar on a terminal: new RSA keys take a while. */
+async function issueCertificates(twin: Twin, ids: readonly string[], io: Io, progress: boolean): Promise<void> {
+  const bar = io.stdout.isTTY === true && progress
+    ? new cliProgress.SingleBar({ format: 'device certificates [{bar}] {value}/{total}', stream: io.stdout as NodeJS.WritableStream, hideCursor: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  const started = Date.now();
+  bar?.start(ids.length, 0);
+  await twin.ensureDeviceIdentities(ids, (done) => bar?.update(done));
+  bar?.stop();
+  const seconds = (Date.now() - started) / 1000;
+  if (bar === undefined && seconds >= 1) io.stdout.write(`  issued device certificates for ${ids.length} devices in ${seconds.toFixed(1)} s\n`);
+}
+
+/** `--serve`: the twin alone, until interrupted; then the account of what it received. */
+async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, signal?: AbortSignal): Promise<StartExitCode> {
+  const lines = [`sensorlake local twin (${flags.env}) serving; Ctrl-C stops it and prints the account`];
+  if (twin.tcpUrl !== undefined) lines.push(`  MQTT        ${twin.tcpUrl} (plain TCP; client id = device id)`);
+  if (twin.tlsUrl !== undefined) lines.push(`  MQTT + mTLS ${twin.tlsUrl} (certificates of sensor-0001..sensor-${String(flags.devices).padStart(4, '0')} and ca.pem in ${twin.pkiDir})`);
+  if (flags.brokerUrl !== undefined) lines.push(`  subscribed  ${flags.brokerUrl}`);
+  lines.push(`  raw zone    ${twin.rawDir}`);
+  const target = twin.tlsUrl ?? twin.brokerUrl;
+  const tlsFlags = twin.tlsUrl === undefined ? '' : ` --cert-dir ${twin.pkiDir}`;
+  lines.push(`  try         npm run sensors -- run --target ${target}${tlsFlags} --devices ${flags.devices} --duration 60`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+  if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  await twin.stop();
+  const account = twinAccount(before, twin.stats());
+  io.stdout.write(`${formatTwinAccount(account, twin.rawDir)}\n`);
+  writeSummary(flags.summaryJson, { env: flags.env, rawDir: twin.rawDir, ...account }, io);
+  return account.lost === 0 ? StartExitCode.Ok : StartExitCode.Unaccounted;
+}
+
+/** Writes `--summary-json` when asked. */
+function writeSummary(file: string | undefined, summary: object, io: Io): void {
+  if (file === undefined) return;
+  const resolved = path.resolve(file);
+  mkdirSync(path.dirname(resolved), { recursive: true });
+  writeFileSync(resolved, `${JSON.stringify(summary, null, 2)}\n`);
+  io.stdout.write(`  summary    ${resolved}\n`);
+}
+
 /** Runs the local twin with a simulated fleet and accounts for every message. */
 export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal): Promise<StartExitCode> {
   const dataDir = path.resolve(flags.dataDir);
@@ -76,8 +121,9 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     dataDir,
     env: flags.env,
     config,
-    tcpPort: 0,
-    tls: flags.brokerUrl === undefined && flags.tls ? { port: 0 } : false,
+    // A served twin listens on the standard MQTT ports so devices and commands can be pointed at it.
+    tcpPort: flags.port ?? (flags.serve ? 1883 : 0),
+    tls: flags.brokerUrl === undefined && flags.tls ? { port: flags.tlsPort ?? (flags.serve ? 8883 : 0) } : false,
     ...(flags.brokerUrl === undefined ? {} : { externalBrokerUrl: flags.brokerUrl }),
     ...(flags.bufferInterval === undefined ? {} : { buffer: { intervalMs: flags.bufferInterval * 1000 } }),
     logger,
@@ -104,18 +150,9 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       ...(signal ? { signal } : {}),
     };
     if (useTls) {
-      const ids = Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i));
-      const bar = io.stdout.isTTY === true && flags.progress
-        ? new cliProgress.SingleBar({ format: 'device certificates [{bar}] {value}/{total}', stream: io.stdout as NodeJS.WritableStream, hideCursor: true }, cliProgress.Presets.shades_classic)
-        : undefined;
-      const started = Date.now();
-      bar?.start(ids.length, 0);
-      await twin.ensureDeviceIdentities(ids, (done) => bar?.update(done));
-      bar?.stop();
-      const seconds = (Date.now() - started) / 1000;
-      // New RSA keys take a few hundred milliseconds each; existing certificates are reused.
-      if (bar === undefined && seconds >= 1) io.stdout.write(`  issued device certificates for ${ids.length} devices in ${seconds.toFixed(1)} s\n`);
+      await issueCertificates(twin, Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)), io, flags.progress);
     }
+    if (flags.serve) return await serve(twin, before, flags, io, signal);
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
         `  raw zone ${twin.rawDir}; buffering ${(twin.buffer.sizeBytes / 2 ** 20).toFixed(0)} MiB or ${twin.buffer.intervalMs / 1000} s (Pulumi.${flags.env}.yaml)\n` +
@@ -126,12 +163,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     await twin.stop();
     const summary = summarizeRun(fleet, before, twin.stats());
     io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
-    if (flags.summaryJson !== undefined) {
-      const file = path.resolve(flags.summaryJson);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify({ env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, null, 2)}\n`);
-      io.stdout.write(`  summary    ${file}\n`);
-    }
+    writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, io);
     return summary.ok ? StartExitCode.Ok : StartExitCode.Unaccounted;
   } catch (error) {
     await twin.stop().catch(() => undefined);
@@ -160,6 +192,9 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Sta
     .option('--buffer-interval <seconds>', 'delivery buffer interval instead of the environment setting', integer(0, 900))
     .addOption(new Option('--log-level <level>', 'log level of the twin (logs go to stderr)').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .option('--no-progress', 'no progress bar')
+    .option('--serve', 'run the twin without a fleet until interrupted, for your own devices or `npm run sensors`', false)
+    .option('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', integer(0, 65_535))
+    .option('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', integer(0, 65_535))
     .action(async (flags: StartFlags) => {
       process.exitCode = await run(flags);
     });
@@ -169,10 +204,12 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Sta
 /** Entry point of `npm start`. */
 export async function main(argv: readonly string[], io: Io): Promise<void> {
   const abort = new AbortController();
-  process.once('SIGINT', () => {
-    io.stderr.write('\ninterrupted: stopping the fleet, delivering what was received\n');
+  const interrupted = () => {
+    io.stderr.write('\ninterrupted: stopping, delivering what was received\n');
     abort.abort();
-  });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const program = makeStartProgram(io, (flags) => startAction(flags, io, abort.signal));
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -58,17 +58,57 @@ function delta(after: Readonly<Record<string, number>>, before: Readonly<Record<
   return out;
 }
 
+/** What the twin did between two snapshots: the part of an account that needs no fleet report. */
+export interface TwinAccount {
+  readonly received: number;
+  readonly landed: number;
+  readonly quarantined: number;
+  /** received − landed − quarantined. */
+  readonly lost: number;
+  readonly quarantinedByReason: Readonly<Record<string, number>>;
+  readonly refused: Readonly<Record<string, number>>;
+  readonly objectsWritten: number;
+}
+
+/** The twin's counts between two snapshots (`before` taken after an initial flush, `after` after stop). */
+export function twinAccount(before: TwinStats, after: TwinStats): TwinAccount {
+  const received = after.received - before.received;
+  const landed = after.landed - before.landed;
+  const quarantined = after.quarantined - before.quarantined;
+  return {
+    received,
+    landed,
+    quarantined,
+    lost: received - landed - quarantined,
+    quarantinedByReason: delta(after.quarantinedByReason, before.quarantinedByReason),
+    refused: delta(after.refused, before.refused),
+    objectsWritten: after.objectsWritten - before.objectsWritten,
+  };
+}
+
+/** The account printed when `npm start -- --serve` stops. */
+export function formatTwinAccount(a: TwinAccount, rawDir: string): string {
+  const reasons = Object.entries(a.quarantinedByReason).sort(([x], [y]) => x.localeCompare(y));
+  const refused = Object.entries(a.refused);
+  return [
+    '',
+    'sensorlake local twin: account',
+    `  messages   received ${a.received}: landed ${a.landed} + quarantined ${a.quarantined}, lost ${a.lost}`,
+    ...(reasons.length > 0 ? [`  quarantine ${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
+    ...(refused.length > 0 ? [`  refused    ${refused.map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
+    `  raw zone   ${a.objectsWritten} objects written under ${rawDir}`,
+    a.lost === 0 ? '  result     every received message accounted for' : `  result     FAILED: ${a.lost} received messages are neither landed nor quarantined`,
+  ].join('\n');
+}
+
 /**
  * Accounts for every message of one run: what the fleet sent and the broker acknowledged, what the twin received,
  * landed and quarantined (the difference between two twin snapshots taken around the run), and whether each
  * injected fault ended quarantined with the reason it should have.
  */
 export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinStats): RunSummary {
-  const received = after.received - before.received;
-  const landed = after.landed - before.landed;
-  const quarantined = after.quarantined - before.quarantined;
-  const lost = received - landed - quarantined;
-  const quarantinedByReason = delta(after.quarantinedByReason, before.quarantinedByReason);
+  const account = twinAccount(before, after);
+  const { received, landed, quarantined, lost, quarantinedByReason } = account;
 
   const faults = FAULT_KINDS.map((kind) => ({
     kind,
@@ -104,11 +144,11 @@ export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinS
     quarantinedByReason,
     faults,
     reasons,
-    refused: delta(after.refused, before.refused),
+    refused: account.refused,
     offlineDropped: fleet.messages.offlineDropped,
     failed: fleet.messages.failed,
     anomalies: fleet.anomalies,
-    objectsWritten: after.objectsWritten - before.objectsWritten,
+    objectsWritten: account.objectsWritten,
     replayedFromEarlierRun: before.replayed,
     publish: { ratePerSecond: fleet.ratePerSecond, latencyMs: fleet.latencyMs },
   };

@@ -364,11 +364,13 @@ export class Transport {
   latency(): LatencySummary {
     const h = this.histogram;
     const ms = (us: number) => Math.round(us) / 1000;
+    // The histogram reports a percentile as the top of its bucket, which can exceed the exact maximum.
+    const at = (percentile: number) => ms(Math.min(h.getValueAtPercentile(percentile), h.maxValue));
     return {
       count: h.totalCount,
-      p50: ms(h.getValueAtPercentile(50)),
-      p95: ms(h.getValueAtPercentile(95)),
-      p99: ms(h.getValueAtPercentile(99)),
+      p50: at(50),
+      p95: at(95),
+      p99: at(99),
       max: ms(h.maxValue),
       mean: ms(h.mean),
     };
