@@ -195,11 +195,17 @@ export const LOGS_KMS_ACTIONS = [
   'kms:DescribeKey',
 ] as const;
 
+/** Name prefix of the stack's log groups, so the key policy can name them before they exist: `/<project>/<stack>/`. */
+export function logGroupNamePrefix(project: string, stack: string): string {
+  return `/${project}/${stack}/`;
+}
+
 /**
  * Key policy of the ingestion key. In a key policy `Resource: "*"` means "this key" (it is the only form KMS
- * accepts), so the wildcard grants nothing beyond the key itself.
+ * accepts), so the wildcard grants nothing beyond the key itself. CloudWatch Logs may use it only for log groups
+ * under `logGroupPrefix` (this stack's).
  */
-export function ingestionKeyPolicy(account: AccountContext): PolicyDocument {
+export function ingestionKeyPolicy(account: AccountContext, logGroupPrefix: string): PolicyDocument {
   return doc(
     {
       // AWS's default key statement: the account root delegates key use to IAM policies, so the key can never
@@ -211,14 +217,14 @@ export function ingestionKeyPolicy(account: AccountContext): PolicyDocument {
       Resource: '*',
     },
     {
-      Sid: 'CloudWatchLogsInThisAccount',
+      Sid: 'CloudWatchLogsOfThisStack',
       Effect: 'Allow',
       Principal: { Service: `logs.${account.region}.amazonaws.com` },
       Action: LOGS_KMS_ACTIONS,
       Resource: '*',
       Condition: {
         ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:*`,
+          'kms:EncryptionContext:aws:logs:arn': `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:${logGroupPrefix}*`,
         },
       },
     },

@@ -136,10 +136,10 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
     expect(key().inputs.deletionWindowInDays).toBe(config.kmsDeletionWindowDays);
     const doc = policy(key());
     expect(statement(doc, 'EnableIamPolicies').Principal).toStrictEqual({ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` });
-    const logsStatement = statement(doc, 'CloudWatchLogsInThisAccount');
+    const logsStatement = statement(doc, 'CloudWatchLogsOfThisStack');
     expect(logsStatement.Principal).toStrictEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
     expect(logsStatement.Condition?.ArnLike?.['kms:EncryptionContext:aws:logs:arn']).toBe(
-      `arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:*`,
+      `arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:/sensorlake/ingestion-${env}/*`,
     );
     expect(doc.Statement).toHaveLength(2);
   });
@@ -316,8 +316,13 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
   });
 
   it('log groups: retention from config, encrypted with the key; the stream logs to its own stream', () => {
+    // Each group's name falls under the prefix the key policy lets CloudWatch Logs use the key for.
     for (const group of run.ofType(T.logGroup)) {
-      expect(group.inputs).toStrictEqual({ retentionInDays: config.logRetentionDays, kmsKeyId: key().state.arn });
+      expect(group.inputs).toStrictEqual({
+        namePrefix: `/sensorlake/ingestion-${env}/${group.name.replace(/-(stream-)?logs$/, '')}-`,
+        retentionInDays: config.logRetentionDays,
+        kmsKeyId: key().state.arn,
+      });
     }
     expect(run.get(T.logStream, 'ingestion-delivery-stream-log-stream').inputs).toStrictEqual({
       logGroupName: run.get(T.logGroup, 'ingestion-delivery-stream-logs').state.name,

@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from '../config.js';
 import type { IngestionOutputs, LayerOutputs } from '../stack-refs.js';
 import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from './definitions.js';
 import { DeviceFleet } from './device-fleet.js';
-import { ingestionKeyPolicy, renderPolicy, type AccountContext } from './iam.js';
+import { ingestionKeyPolicy, logGroupNamePrefix, renderPolicy, type AccountContext } from './iam.js';
 import { RawZone } from './raw-zone.js';
 import { TelemetryDelivery } from './telemetry-delivery.js';
 import { TelemetryProcessor } from './telemetry-processor.js';
@@ -50,13 +50,14 @@ export class IngestionStack extends pulumi.ComponentResource {
         accountId: identity.accountId,
       }));
 
+    const logGroupPrefix = logGroupNamePrefix(pulumi.getProject(), pulumi.getStack());
     this.key = new aws.kms.Key(
       `${name}-key`,
       {
         description: 'sensorlake ingestion: raw zone, delivery stream, logs and processor environment',
         enableKeyRotation: true,
         deletionWindowInDays: config.kmsDeletionWindowDays,
-        policy: account.apply((a) => renderPolicy(ingestionKeyPolicy(a))),
+        policy: account.apply((a) => renderPolicy(ingestionKeyPolicy(a, logGroupPrefix))),
       },
       { parent: this, protect, retainOnDelete: protect },
     );
@@ -86,6 +87,7 @@ export class IngestionStack extends pulumi.ComponentResource {
         account,
         kmsKeyArn: this.key.arn,
         logRetentionDays: config.logRetentionDays,
+        logGroupPrefix,
         logLevel: config.logLevel,
         maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds,
         maxLatenessHours: config.telemetryMaxLatenessHours,
@@ -105,6 +107,7 @@ export class IngestionStack extends pulumi.ComponentResource {
         bufferSizeMiB: config.firehoseBufferSizeMiB,
         bufferIntervalSeconds: config.firehoseBufferIntervalSeconds,
         logRetentionDays: config.logRetentionDays,
+        logGroupPrefix,
       },
       { parent: this },
     );

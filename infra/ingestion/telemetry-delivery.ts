@@ -47,6 +47,8 @@ export interface TelemetryDeliveryArgs {
   readonly bufferSizeMiB: pulumi.Input<number>;
   /** Firehose buffer interval in seconds. */
   readonly bufferIntervalSeconds: pulumi.Input<number>;
+  /** Name prefix of the log group (the key policy lets CloudWatch Logs use the key only under it). */
+  readonly logGroupPrefix: string;
   /** Retention of the stream's log group, in days. */
   readonly logRetentionDays: pulumi.Input<number>;
 }
@@ -67,7 +69,7 @@ export class TelemetryDelivery extends pulumi.ComponentResource {
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-stream-logs`,
-      { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
+      { namePrefix: `${args.logGroupPrefix}${name}-`, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
       { parent: this },
     );
     const logStream = new aws.cloudwatch.LogStream(

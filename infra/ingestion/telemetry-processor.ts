@@ -17,6 +17,8 @@ export interface TelemetryProcessorArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Retention of the function's log group, in days. */
   readonly logRetentionDays: pulumi.Input<number>;
+  /** Name prefix of the log group (the key policy lets CloudWatch Logs use the key only under it). */
+  readonly logGroupPrefix: string;
   /** Application log level. */
   readonly logLevel: LogLevel;
   /** Readings stamped further than this in the future of their ingest time are quarantined. */
@@ -46,7 +48,7 @@ export class TelemetryProcessor extends pulumi.ComponentResource {
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
+      { namePrefix: `${args.logGroupPrefix}${name}-`, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
       { parent: this },
     );
     this.role = new aws.iam.Role(
