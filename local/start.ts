@@ -134,6 +134,10 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const before = twin.stats();
     const useTls = twin.tlsUrl !== undefined;
     const url = useTls ? twin.tlsUrl! : twin.brokerUrl;
+    if (useTls) {
+      await issueCertificates(twin, Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)), io, flags.progress);
+    }
+    if (flags.serve) return await serve(twin, before, flags, io, signal);
     const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
     const fleetOptions: FleetOptions = {
       target: { kind: 'broker', url },
@@ -149,10 +153,6 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       tolerances: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours },
       ...(signal ? { signal } : {}),
     };
-    if (useTls) {
-      await issueCertificates(twin, Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)), io, flags.progress);
-    }
-    if (flags.serve) return await serve(twin, before, flags, io, signal);
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
         `  raw zone ${twin.rawDir}; buffering ${(twin.buffer.sizeBytes / 2 ** 20).toFixed(0)} MiB or ${twin.buffer.intervalMs / 1000} s (Pulumi.${flags.env}.yaml)\n` +
