@@ -10,7 +10,7 @@ import { integer } from '../sensors/cli/parsers.js';
 import { runFleet } from '../sensors/index.js';
 import type { FleetReport } from '../sensors/index.js';
 import { startTwin } from '../local/index.js';
-import { startBareBroker } from './bare-broker.js';
+import { startBareBroker } from '../sensors/test-broker.js';
 import { ingestFigure, renderTable, simulatorFigures } from './figures.js';
 import type { Figure } from './figures.js';
 

@@ -1,35 +1,42 @@
 import { createServer } from 'node:net';
-import type { Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Aedes } from 'aedes';
 
-/** A bare aedes broker on a random localhost port, for tests and measurements. */
-export interface TestBroker {
+/** A bare aedes broker on a free localhost port, with nothing attached: the engine the bench compares with. */
+export interface BareBroker {
   readonly url: string;
-  /** Publishes received from clients, in arrival order. */
-  readonly received: { topic: string; payload: Buffer; clientId: string }[];
+  readonly aedes: Aedes;
   close(): Promise<void>;
 }
 
-/** Starts a bare aedes broker on 127.0.0.1; `keep` false only counts (no payload copies). */
-export async function startTestBroker(keep = true): Promise<TestBroker & { count: () => number }> {
-  const broker = await Aedes.createBroker();
-  const received: TestBroker['received'] = [];
-  let count = 0;
-  broker.on('publish', (packet, client) => {
-    if (client === null) return;
-    count++;
-    if (keep) received.push({ topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client.id });
-  });
-  const server: Server = createServer(broker.handle);
+/** Starts a bare aedes broker on 127.0.0.1. */
+export async function startBareBroker(): Promise<BareBroker> {
+  const aedes = await Aedes.createBroker();
+  const server = createServer(aedes.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const { port } = server.address() as AddressInfo;
   return {
     url: `mqtt://127.0.0.1:${port}`,
-    received,
-    count: () => count,
+    aedes,
     close: async () => {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A bare broker that also records what clients publish, for tests. */
+export interface TestBroker extends BareBroker {
+  /** Publishes received from clients, in arrival order. */
+  readonly received: { topic: string; payload: Buffer; clientId: string }[];
+}
+
+/** Starts a bare broker that records every client publish. */
+export async function startTestBroker(): Promise<TestBroker> {
+  const broker = await startBareBroker();
+  const received: TestBroker['received'] = [];
+  broker.aedes.on('publish', (packet, client) => {
+    if (client !== null) received.push({ topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client.id });
+  });
+  return { ...broker, received };
 }

@@ -494,7 +494,7 @@ function jsonValue(value: string | number | null): string {
  * JSON.stringify of a TelemetryRecord, field by field in the order normalize builds it; several times faster, and
  * the processor writes one per accepted message. A property test checks it against JSON.stringify.
  */
-export function telemetryJson(r: TelemetryRecord): string {
+function telemetryJson(r: TelemetryRecord): string {
   return `{"device_id":${JSON.stringify(r.device_id)},"room_id":${jsonValue(r.room_id)},"ts":"${r.ts}","seq":${jsonValue(r.seq)},"temperature":${r.temperature},"humidity":${jsonValue(r.humidity)},"pressure":${jsonValue(r.pressure)},"profile":"${r.profile}","ingest_ts":"${r.ingest_ts}"}`;
 }
 
