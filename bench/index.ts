@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { PROJECT_ROOT } from '../infra/config.js';
+import { PROJECT_ROOT } from '../core/settings.js';
 import { integer } from '../sensors/cli/parsers.js';
 import { runFleet } from '../sensors/index.js';
 import type { FleetReport } from '../sensors/index.js';

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { PROJECT } from './config.js';
+import { PROJECT } from '../core/settings.js';
 import { runLayer } from './program.js';
 
 /**

@@ -1,4 +1,4 @@
-import { SensorlakeError } from './errors.js';
+import { SensorlakeError } from '../core/errors.js';
 import type { Layer } from './stack-name.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SETTINGS } from './config.js';
-import { ConfigError, ConfigErrors, StackNameError } from './errors.js';
+import { SETTINGS } from '../core/settings.js';
+import { ConfigError, ConfigErrors, StackNameError } from '../core/errors.js';
 import { IMPLEMENTED_LAYERS, LayerNotImplementedError } from './layers.js';
 import { LAYER_PROGRAMS } from './program.js';
 import { LAYERS } from './stack-name.js';

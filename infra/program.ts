@@ -1,9 +1,9 @@
 import type * as pulumi from '@pulumi/pulumi';
-import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from './config.js';
+import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from '../core/settings.js';
 import { IngestionStack } from './ingestion/ingestion-stack.js';
 import { LayerNotImplementedError } from './layers.js';
 import { parseStackName, type Layer } from './stack-name.js';
-import type { Environment } from './config.js';
+import type { Environment } from '../core/settings.js';
 
 /** What a layer program gets: its environment and that environment's validated configuration. */
 export interface LayerContext {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ENVIRONMENTS, PROJECT, PROJECT_ROOT, SETTINGS, readEnvironmentConfig } from './config.js';
+import { ENVIRONMENTS, PROJECT, PROJECT_ROOT, SETTINGS, readEnvironmentConfig } from '../core/settings.js';
 import { projectConfigDeclarations } from './project-file.js';
 
 const SCHEMA_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'schemas');

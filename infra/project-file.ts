@@ -1,4 +1,4 @@
-import { SETTINGS } from './config.js';
+import { SETTINGS } from '../core/settings.js';
 
 /** One typed project-config declaration, as Pulumi.yaml writes it. */
 export interface ProjectConfigDeclaration {

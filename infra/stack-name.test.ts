@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StackNameError } from './errors.js';
+import { StackNameError } from '../core/errors.js';
 import { LAYERS, parseStackName, stackName } from './stack-name.js';
 
 describe('parseStackName', () => {

@@ -1,5 +1,5 @@
-import { ENVIRONMENTS, isEnvironment, type Environment } from './config.js';
-import { StackNameError } from './errors.js';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../core/settings.js';
+import { StackNameError } from '../core/errors.js';
 
 /** Layers of the platform, in deploy order (destroy runs in reverse). */
 export const LAYERS = ['ingestion', 'lake', 'analytics', 'orchestration'] as const;

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { PROJECT, type Environment } from './config.js';
+import { PROJECT, type Environment } from '../core/settings.js';
 import { stackName, type Layer } from './stack-name.js';
 
 /**

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../infra/config.js';
-import { telemetryTopic } from '../infra/ingestion/definitions.js';
-import { readRawZone } from './raw-zone.js';
+import { PROJECT_ROOT } from '../core/settings.js';
+import { telemetryTopic } from '../core/ingestion/definitions.js';
+import { readRawZone } from './ingestion/raw-zone.js';
 import { StartExitCode, makeStartProgram } from './start.js';
 import type { StartFlags } from './start.js';
 

@@ -4,16 +4,16 @@ import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { pino } from 'pino';
-import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../infra/config.js';
-import type { Environment } from '../infra/config.js';
+import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
+import type { Environment } from '../core/settings.js';
 import { brokerUrl, integer, positiveNumber, probability } from '../sensors/cli/parsers.js';
 import { progressHooks } from '../sensors/cli/action.js';
 import type { Output } from '../sensors/cli/action.js';
 import { deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
-import { startTwin } from './twin.js';
-import type { Twin, TwinStats } from './twin.js';
+import { startTwin } from './ingestion/twin.js';
+import type { Twin, TwinStats } from './ingestion/twin.js';
 
 /** Exit codes of `npm start`, set through process.exitCode. */
 export enum StartExitCode {

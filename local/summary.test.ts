@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetReport } from '../sensors/index.js';
 import { FAULT_KINDS } from '../sensors/index.js';
 import { formatSummary, summarizeRun } from './summary.js';
-import type { TwinStats } from './twin.js';
+import type { TwinStats } from './ingestion/twin.js';
 
 const zeroFaults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as FleetReport['faultsInjected'];
 

@@ -1,7 +1,7 @@
 import type { FleetReport } from '../sensors/index.js';
 import { FAULT_EXPECTED_REASON, FAULT_KINDS } from '../sensors/index.js';
 import type { FaultKind } from '../sensors/index.js';
-import type { TwinStats } from './twin.js';
+import type { TwinStats } from './ingestion/twin.js';
 
 /** How one injected fault kind was accounted for. */
 export interface FaultAccount {

@@ -1,4 +1,4 @@
-import { SensorlakeError } from '../infra/errors.js';
+import { SensorlakeError } from '../core/errors.js';
 
 /** Base class of every error the simulator throws on purpose. */
 export class SimulatorError extends SensorlakeError {

@@ -1,7 +1,7 @@
-import type { ProfileName, QuarantineReason } from '../functions/telemetry-processor/profiles.js';
-import { RANGES } from '../functions/telemetry-processor/profiles.js';
-import { MAX_TELEMETRY_PAYLOAD_BYTES } from '../infra/ingestion/definitions.js';
-import { SETTINGS } from '../infra/config.js';
+import type { ProfileName, QuarantineReason } from '../core/ingestion/profiles.js';
+import { RANGES } from '../core/ingestion/profiles.js';
+import { MAX_TELEMETRY_PAYLOAD_BYTES } from '../core/ingestion/definitions.js';
+import { SETTINGS } from '../core/settings.js';
 import { PROFILES_WITH_SEQ } from './payload.js';
 
 /** Kinds of bad message the simulator can inject on purpose. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createDedupeWindow, processEnvelope } from '../functions/telemetry-processor/core.js';
-import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
-import { PROFILE_NAMES, PROFILES } from '../functions/telemetry-processor/profiles.js';
-import { applyTopicRule, MAX_TELEMETRY_PAYLOAD_BYTES } from '../infra/ingestion/definitions.js';
+import { createDedupeWindow, processEnvelope } from '../core/ingestion/processor.js';
+import type { ProfileName } from '../core/ingestion/profiles.js';
+import { PROFILE_NAMES, PROFILES } from '../core/ingestion/profiles.js';
+import { applyTopicRule, MAX_TELEMETRY_PAYLOAD_BYTES } from '../core/ingestion/definitions.js';
 import type { FaultKind } from './faults.js';
 import { DEFAULT_FAULT_TOLERANCES, FAULT_EXPECTED_REASON, FAULT_KINDS, faultKindsFor } from './faults.js';
 import type { FleetPlan } from './fleet.js';

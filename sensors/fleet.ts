@@ -1,5 +1,5 @@
-import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
-import { telemetryTopic } from '../infra/ingestion/definitions.js';
+import type { ProfileName } from '../core/ingestion/profiles.js';
+import { telemetryTopic } from '../core/ingestion/definitions.js';
 import type { ActiveAnomaly, AnomalyKind, AnomalyLabel } from './anomalies.js';
 import { ANOMALY_KINDS, applyAnomaly, drawAnomaly } from './anomalies.js';
 import type { FaultKind, FaultTolerances } from './faults.js';

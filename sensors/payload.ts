@@ -1,4 +1,4 @@
-import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
+import type { ProfileName } from '../core/ingestion/profiles.js';
 import type { Reading } from './signal.js';
 
 /** Everything a device knows when it reports one reading. */

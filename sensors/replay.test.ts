@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sensorlakeMessage } from '../functions/telemetry-processor/profiles.js';
+import { sensorlakeMessage } from '../core/ingestion/profiles.js';
 import { parseCsv } from './csv.js';
 import { CsvError } from './errors.js';
 import type { CsvMapping } from './replay.js';

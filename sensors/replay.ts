@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
-import { PROFILE_NAMES } from '../functions/telemetry-processor/profiles.js';
-import { PROJECT_ROOT } from '../infra/config.js';
+import type { ProfileName } from '../core/ingestion/profiles.js';
+import { PROFILE_NAMES } from '../core/ingestion/profiles.js';
+import { PROJECT_ROOT } from '../core/settings.js';
 import { CsvError, OptionError } from './errors.js';
 import { parseCsv } from './csv.js';
 import type { FaultKind } from './faults.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sensorlakeMessage } from '../functions/telemetry-processor/profiles.js';
+import { sensorlakeMessage } from '../core/ingestion/profiles.js';
 import { FAULT_KINDS } from './faults.js';
 import { generateMessages } from './fleet.js';
 import { resolveFleetOptions, runFleet } from './run.js';

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import type { ProfileName } from '../functions/telemetry-processor/profiles.js';
-import { PROFILE_NAMES } from '../functions/telemetry-processor/profiles.js';
+import type { ProfileName } from '../core/ingestion/profiles.js';
+import { PROFILE_NAMES } from '../core/ingestion/profiles.js';
 import type { AnomalyKind } from './anomalies.js';
 import { ANOMALY_KINDS } from './anomalies.js';
 import { checkDeviceIds } from './device-ids.js';

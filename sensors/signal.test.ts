@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RANGES } from '../functions/telemetry-processor/profiles.js';
+import { RANGES } from '../core/ingestion/profiles.js';
 import { mulberry32 } from './prng.js';
 import { deviceCharacter, expectedReading, QUANTITIES, roomClimate, sampleReading } from './signal.js';
 

@@ -1,4 +1,4 @@
-import { RANGES } from '../functions/telemetry-processor/profiles.js';
+import { RANGES } from '../core/ingestion/profiles.js';
 import { gaussian, streamFor, uniform } from './prng.js';
 import type { Random } from './prng.js';
 

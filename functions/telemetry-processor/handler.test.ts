@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, ConfigErrors } from '../../infra/errors.js';
-import { applyTopicRule, expandPrefix, RAW_ZONE, telemetryTopic } from '../../infra/ingestion/definitions.js';
+import { ConfigError, ConfigErrors } from '../../core/errors.js';
+import { applyTopicRule, expandPrefix, RAW_ZONE, telemetryTopic } from '../../core/ingestion/definitions.js';
 import { createHandler, HANDLER_ENV, readHandlerSettings } from './handler.js';
 import type { FirehoseTransformationEvent } from './handler.js';
 

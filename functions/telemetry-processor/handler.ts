@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { SETTINGS } from '../../infra/config.js';
-import { ConfigError, ConfigErrors } from '../../infra/errors.js';
+import { SETTINGS } from '../../core/settings.js';
+import { ConfigError, ConfigErrors } from '../../core/errors.js';
 import {
   createDedupeWindow,
   deviceRegistry,
@@ -10,8 +10,8 @@ import {
   outcomeLine,
   parseEnvelope,
   processEnvelope,
-} from './core.js';
-import type { PartitionKeys, ProcessorContext, ProcessorSettings } from './core.js';
+} from '../../core/ingestion/processor.js';
+import type { PartitionKeys, ProcessorContext, ProcessorSettings } from '../../core/ingestion/processor.js';
 
 /**
  * AWS Lambda adapter of the Firehose data transformation: decodes each record's rule envelope, runs the pure core

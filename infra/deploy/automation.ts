@@ -1,6 +1,6 @@
 import { LocalWorkspace } from '@pulumi/pulumi/automation/index.js';
-import { PROJECT_ROOT } from '../config.js';
-import { SensorlakeError } from '../errors.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
+import { SensorlakeError } from '../../core/errors.js';
 import type { DeployStep } from './plan.js';
 
 /** Runs one step of a deployment; resolves with a one-line summary. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../config.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
 import type { StepRunner } from './automation.js';
 import { ExitCode, main } from './cli.js';
 import { DeployUsageError, deployPlan, parseDeployArgs, type DeployStep } from './plan.js';

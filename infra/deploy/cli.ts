@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { SensorlakeError } from '../errors.js';
+import { SensorlakeError } from '../../core/errors.js';
 import { IMPLEMENTED_LAYERS } from '../layers.js';
 import { DeployUsageError, deployPlan, parseDeployArgs } from './plan.js';
 import type { StepRunner } from './automation.js';

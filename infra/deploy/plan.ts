@@ -1,5 +1,5 @@
-import { ENVIRONMENTS, PROJECT_ROOT, isEnvironment, type Environment } from '../config.js';
-import { SensorlakeError } from '../errors.js';
+import { ENVIRONMENTS, PROJECT_ROOT, isEnvironment, type Environment } from '../../core/settings.js';
+import { SensorlakeError } from '../../core/errors.js';
 import { isImplemented } from '../layers.js';
 import { LAYERS, stackName, type Layer } from '../stack-name.js';
 import path from 'node:path';

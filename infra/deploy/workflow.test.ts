@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { PROJECT_ROOT } from '../config.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
 
 const schema = JSON.parse(
   readFileSync(path.resolve(PROJECT_ROOT, '..', 'shared', 'schemas', 'github-workflow.schema.json'), 'utf8'),

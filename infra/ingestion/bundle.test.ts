@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BUNDLE_FILE, BundleError, bundleHandler } from './bundle.js';
-import { applyTopicRule, telemetryTopic } from './definitions.js';
+import { applyTopicRule, telemetryTopic } from '../../core/ingestion/definitions.js';
 import { PROCESSOR_ENTRY } from './telemetry-processor.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-bundle-'));

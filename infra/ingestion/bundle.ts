@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { buildSync } from 'esbuild';
-import { PROJECT_ROOT } from '../config.js';
-import { SensorlakeError } from '../errors.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
+import { SensorlakeError } from '../../core/errors.js';
 
 /** A Lambda handler could not be bundled. */
 export class BundleError extends SensorlakeError {

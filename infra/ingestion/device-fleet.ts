@@ -1,37 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as tls from '@pulumi/tls';
-import { renderPolicy, type AccountContext, type PolicyDocument } from './iam.js';
-import { telemetryTopic } from './definitions.js';
-
-/** IoT policy variable holding the name of the thing attached to the connecting certificate. */
-export const THING_NAME_VARIABLE = '${iot:Connection.Thing.ThingName}';
-
-/**
- * The device policy: a certificate connects only with its own thing's name as client id (and only while it is
- * attached to that thing), and publishes only to that thing's telemetry topic.
- */
-export function devicePolicyDocument(account: AccountContext): PolicyDocument {
-  const iotArn = `arn:${account.partition}:iot:${account.region}:${account.accountId}`;
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'ConnectAsOwnThing',
-        Effect: 'Allow',
-        Action: 'iot:Connect',
-        Resource: `${iotArn}:client/${THING_NAME_VARIABLE}`,
-        Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
-      },
-      {
-        Sid: 'PublishOwnTelemetry',
-        Effect: 'Allow',
-        Action: 'iot:Publish',
-        Resource: `${iotArn}:topic/${telemetryTopic(THING_NAME_VARIABLE)}`,
-      },
-    ],
-  };
-}
+import { devicePolicyDocument } from '../../core/ingestion/device-policy.js';
+import { renderPolicy, type AccountContext } from './iam.js';
 
 /** Logical id of the n-th simulator device (1-based), the same form as the local twin's device ids. */
 export function simulatorDeviceId(index: number): string {

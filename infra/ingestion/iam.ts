@@ -2,45 +2,11 @@
  * IAM, key and bucket policy documents of the ingestion layer, as small typed functions of the ARNs they grant
  * on. They are pure, so tests read them without Pulumi; the components render them inside one `apply`.
  */
+import { doc } from '../../core/iam.js';
+import type { AccountContext, PolicyDocument, PolicyStatement } from '../../core/iam.js';
 
-/** A condition block: operator → key → value(s). */
-export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-
-/** A principal as IAM writes it. */
-export type PolicyPrincipal = '*' | Readonly<{ AWS?: string | readonly string[]; Service?: string | readonly string[] }>;
-
-/** One statement of an IAM, key or bucket policy. */
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: PolicyPrincipal;
-  readonly Action: string | readonly string[];
-  /** Absent only in trust policies, which apply to the role itself. */
-  readonly Resource?: string | readonly string[];
-  readonly Condition?: PolicyCondition;
-}
-
-/** A policy document. */
-export interface PolicyDocument {
-  readonly Version: '2012-10-17';
-  readonly Statement: readonly PolicyStatement[];
-}
-
-/** Where the policies are evaluated: the ARN parts that are not resource-specific. */
-export interface AccountContext {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-}
-
-function doc(...statements: PolicyStatement[]): PolicyDocument {
-  return { Version: '2012-10-17', Statement: statements };
-}
-
-/** Serializes a document for a Pulumi `policy` input. */
-export function renderPolicy(document: PolicyDocument): string {
-  return JSON.stringify(document);
-}
+export { renderPolicy } from '../../core/iam.js';
+export type { AccountContext, PolicyCondition, PolicyDocument, PolicyPrincipal, PolicyStatement } from '../../core/iam.js';
 
 /** Lets one AWS service assume a role, only on behalf of this account (confused-deputy guard). */
 export function assumeRolePolicy(service: string, account: AccountContext): PolicyDocument {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../config.js';
+import { readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../../core/settings.js';
 import { INGESTION_OUTPUT_KEYS } from '../stack-refs.js';
 import { MOCK_ACCOUNT_ID, runStackUnderMocks, type CapturedResource, type MockRun } from '../testing/index.js';
 import {
@@ -9,8 +9,8 @@ import {
   TOPIC_RULE_SQL,
   TOPIC_RULE_SQL_VERSION,
   telemetryTopic,
-} from './definitions.js';
-import { THING_NAME_VARIABLE } from './device-fleet.js';
+} from '../../core/ingestion/definitions.js';
+import { THING_NAME_VARIABLE } from '../../core/ingestion/device-policy.js';
 import type { PolicyDocument, PolicyStatement } from './iam.js';
 
 const T = {

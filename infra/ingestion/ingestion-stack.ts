@@ -1,8 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentConfig } from '../config.js';
+import type { EnvironmentConfig } from '../../core/settings.js';
 import type { IngestionOutputs, LayerOutputs } from '../stack-refs.js';
-import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from './definitions.js';
+import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from '../../core/ingestion/definitions.js';
 import { DeviceFleet } from './device-fleet.js';
 import { ingestionKeyPolicy, logGroupNamePrefix, renderPolicy, type AccountContext } from './iam.js';
 import { RawZone } from './raw-zone.js';

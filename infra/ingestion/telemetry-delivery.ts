@@ -8,7 +8,7 @@ import {
   TOPIC_RULE_SQL,
   TOPIC_RULE_SQL_VERSION,
   ZONES,
-} from './definitions.js';
+} from '../../core/ingestion/definitions.js';
 import { assumeRolePolicy, firehoseRolePolicy, renderPolicy, ruleRolePolicy, type AccountContext } from './iam.js';
 
 /** Top-level folder of the Firehose error prefix (`errors/`), derived from RAW_ZONE.errorOutputPrefix. */

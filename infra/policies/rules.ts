@@ -1,4 +1,4 @@
-import { telemetryTopic } from '../ingestion/definitions.js';
+import { telemetryTopic } from '../../core/ingestion/definitions.js';
 import { conditionValues, parsePolicyDocument, type NormalizedStatement } from './documents.js';
 import {
   ACCESS_LOG_BUCKET_REASON,
@@ -322,7 +322,8 @@ const iamNoWildcards = defineRule({
 });
 
 /** The IoT policy variable a device's own thing name is substituted for. */
-export const THING_NAME_VARIABLE = '${iot:Connection.Thing.ThingName}';
+export { THING_NAME_VARIABLE } from '../../core/ingestion/device-policy.js';
+import { THING_NAME_VARIABLE } from '../../core/ingestion/device-policy.js';
 
 const iotPolicyThingScoped = defineRule({
   id: 'iot-policy-thing-scoped',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
-import { PROJECT, PROJECT_ROOT, type Environment } from '../config.js';
+import { PROJECT, PROJECT_ROOT, type Environment } from '../../core/settings.js';
 import { parseStackName, type Layer } from '../stack-name.js';
 
 /** A stack name the program accepts. */

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { PROJECT_ROOT } from '../../infra/config.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
 import { caFile, DEVICES_FILE, identityFilesFromOutputsJson, readOutputsFile, runPulumiStackOutput, writeIdentityFiles } from '../aws-identities.js';
-import type { ProfileName } from '../../functions/telemetry-processor/profiles.js';
+import type { ProfileName } from '../../core/ingestion/profiles.js';
 import type { AnomalyKind } from '../anomalies.js';
 import { readDeviceIdsFile } from '../device-ids.js';
 import { ConnectError, isSimulatorError, PulumiCliError } from '../errors.js';

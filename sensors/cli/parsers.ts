@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import type { ProfileName } from '../../functions/telemetry-processor/profiles.js';
-import { PROFILE_NAMES } from '../../functions/telemetry-processor/profiles.js';
+import type { ProfileName } from '../../core/ingestion/profiles.js';
+import { PROFILE_NAMES } from '../../core/ingestion/profiles.js';
 import type { AnomalyKind } from '../anomalies.js';
 import { ANOMALY_KINDS } from '../anomalies.js';
 import type { FaultKind } from '../faults.js';

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { RAW_ZONE } from '../infra/ingestion/definitions.js';
+import { RAW_ZONE } from '../../core/ingestion/definitions.js';
 
 /** One delivered object of the local raw zone, decoded. */
 export interface RawObject {

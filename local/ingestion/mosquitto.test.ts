@@ -5,8 +5,8 @@ import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFleet } from '../sensors/index.js';
-import { summarizeRun } from './summary.js';
+import { runFleet } from '../../sensors/index.js';
+import { summarizeRun } from '../summary.js';
 import { DEFAULT_CONFIG, silentLogger, tempDir, waitFor } from './testing.js';
 import { startTwin } from './twin.js';
 

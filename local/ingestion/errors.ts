@@ -1,4 +1,4 @@
-import { SensorlakeError } from '../infra/errors.js';
+import { SensorlakeError } from '../../core/errors.js';
 
 /** A problem of the local twin's own making or setup (bad option, unreadable data directory, PKI). */
 export class LocalTwinError extends SensorlakeError {

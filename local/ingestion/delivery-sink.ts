@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { createDedupeWindow, deviceRegistry, isEnvelopeError, parseEnvelope } from '../functions/telemetry-processor/core.js';
-import type { ProcessorSettings } from '../functions/telemetry-processor/core.js';
-import { applyTopicRule } from '../infra/ingestion/definitions.js';
-import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
+import { createDedupeWindow, deviceRegistry, isEnvelopeError, parseEnvelope } from '../../core/ingestion/processor.js';
+import type { ProcessorSettings } from '../../core/ingestion/processor.js';
+import { applyTopicRule } from '../../core/ingestion/definitions.js';
+import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import { DeliveryStream } from './delivery-stream.js';
 import type { BufferHints, DeliveryCounters, DeliveryEntry } from './delivery-stream.js';
 import { LocalTwinError } from './errors.js';

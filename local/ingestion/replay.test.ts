@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SUTHAHARAN_CSV, replayCsv } from '../sensors/index.js';
+import { SUTHAHARAN_CSV, replayCsv } from '../../sensors/index.js';
 import { readRawZone } from './raw-zone.js';
 import { DEFAULT_CONFIG, silentLogger, tempDir } from './testing.js';
 import { startTwin } from './twin.js';

@@ -5,10 +5,10 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import { outcomeLine, processEnvelope } from '../functions/telemetry-processor/core.js';
-import type { ProcessorContext } from '../functions/telemetry-processor/core.js';
-import { RAW_ZONE, RECORD_DELIMITER, deliveryObjectName, expandPrefix } from '../infra/ingestion/definitions.js';
-import type { RuleEnvelope } from '../infra/ingestion/definitions.js';
+import { outcomeLine, processEnvelope } from '../../core/ingestion/processor.js';
+import type { ProcessorContext } from '../../core/ingestion/processor.js';
+import { RAW_ZONE, RECORD_DELIMITER, deliveryObjectName, expandPrefix } from '../../core/ingestion/definitions.js';
+import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import type { WalPosition } from './wal.js';
 
 /**

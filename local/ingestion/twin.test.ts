@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../infra/config.js';
-import { telemetryTopic } from '../infra/ingestion/definitions.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
+import { telemetryTopic } from '../../core/ingestion/definitions.js';
 import { TwinOptionError } from './errors.js';
 import { readRawZone } from './raw-zone.js';
 import { DEFAULT_CONFIG, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
@@ -143,7 +143,7 @@ describe('startTwin over TCP', () => {
 
 describe('durability', () => {
   async function crashAfterAcks(dataDir: string, bufferBytes: number, messages: number, afterCheckpoint = false): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('local', 'crash-child.ts'), dataDir, String(bufferBytes)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('local', 'ingestion', 'crash-child.ts'), dataDir, String(bufferBytes)], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

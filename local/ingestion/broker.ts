@@ -5,7 +5,7 @@ import { TLSSocket, createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
-import { deviceIdFromTopic, telemetryTopic } from '../infra/ingestion/definitions.js';
+import { deviceIdFromTopic, telemetryTopic } from '../../core/ingestion/definitions.js';
 
 /**
  * The embedded MQTT broker (aedes) on TCP and on mutual TLS. On TLS it enforces what the IoT device policy

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { EnvironmentConfig } from '../../infra/config.js';
-import { SensorlakeError } from '../../infra/errors.js';
-import { MAX_TELEMETRY_PAYLOAD_BYTES, RECORD_DELIMITER, ZONES } from '../../infra/ingestion/definitions.js';
-import type { RuleEnvelope } from '../../infra/ingestion/definitions.js';
+import type { EnvironmentConfig } from '../settings.js';
+import { SensorlakeError } from '../errors.js';
+import { MAX_TELEMETRY_PAYLOAD_BYTES, RECORD_DELIMITER, ZONES } from './definitions.js';
+import type { RuleEnvelope } from './definitions.js';
 import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS, RANGES } from './profiles.js';
 import type {
   ProfileName,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { telemetryTopic } from '../infra/ingestion/definitions.js';
+import { telemetryTopic } from '../../core/ingestion/definitions.js';
 import { openPki } from './pki.js';
 import type { DeviceIdentity } from './pki.js';
 import { readRawZone } from './raw-zone.js';

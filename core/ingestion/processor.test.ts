@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_TELEMETRY_PAYLOAD_BYTES, applyTopicRule, telemetryTopic } from '../../infra/ingestion/definitions.js';
-import type { RuleEnvelope } from '../../infra/ingestion/definitions.js';
+import { MAX_TELEMETRY_PAYLOAD_BYTES, applyTopicRule, telemetryTopic } from './definitions.js';
+import type { RuleEnvelope } from './definitions.js';
 import {
   EnvelopeError,
   createDedupeWindow,
@@ -11,8 +11,8 @@ import {
   parseEnvelope,
   processBatch,
   processEnvelope,
-} from './core.js';
-import type { ProcessorContext } from './core.js';
+} from './processor.js';
+import type { ProcessorContext } from './processor.js';
 import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS } from './profiles.js';
 import type { ProfileName, QuarantineReason } from './profiles.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { parseEnvironmentConfig } from '../infra/config.js';
-import type { EnvironmentConfig } from '../infra/config.js';
+import { parseEnvironmentConfig } from '../../core/settings.js';
+import type { EnvironmentConfig } from '../../core/settings.js';
 
 /** Test helpers of the local twin (imported by its tests only). */
 
