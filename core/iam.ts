@@ -33,6 +33,7 @@ export interface AccountContext {
   readonly accountId: string;
 }
 
+/** A policy document of these statements. */
 export function doc(...statements: PolicyStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -42,3 +43,101 @@ export function renderPolicy(document: PolicyDocument): string {
   return JSON.stringify(document);
 }
 
+
+/**
+ * The condition key each trusted service documents against the confused-deputy problem, equal to the account id.
+ * A role trusting a service not listed here cannot be built: add the service with its documented key first.
+ * - Firehose: `sts:ExternalId` (Firehose developer guide, "Allow Firehose to assume an IAM role").
+ * - IoT Core: `aws:SourceAccount`, with `aws:SourceArn` naming the rule (IoT developer guide, "Cross-service
+ *   confused deputy prevention").
+ * - Lambda: `aws:SourceAccount` (the IAM global condition key; Lambda's execution-role page shows no condition).
+ */
+export const TRUST_GUARD_KEYS = {
+  'firehose.amazonaws.com': 'sts:ExternalId',
+  'iot.amazonaws.com': 'aws:SourceAccount',
+  'lambda.amazonaws.com': 'aws:SourceAccount',
+} as const;
+
+/** A service principal a project role may trust. */
+export type TrustedService = keyof typeof TRUST_GUARD_KEYS;
+
+/**
+ * Trust policy letting one service assume a role only on behalf of this account, with the service's documented
+ * guard (TRUST_GUARD_KEYS). `sourceArn`, when given, also limits it to one resource (`aws:SourceArn`, ArnLike).
+ */
+export function serviceTrustPolicy(service: TrustedService, account: AccountContext, sourceArn?: string): PolicyDocument {
+  return doc({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: {
+      StringEquals: { [TRUST_GUARD_KEYS[service]]: account.accountId },
+      ...(sourceArn === undefined ? {} : { ArnLike: { 'aws:SourceArn': sourceArn } }),
+    },
+  });
+}
+
+/** Objects under a prefix of a bucket. */
+export function objectsUnder(bucketArn: string, prefix: string): string {
+  return `${bucketArn}/${prefix}*`;
+}
+
+/** Denies any request to the bucket or its objects that does not use TLS. */
+export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/** What KMS use through S3 a role gets: on which key, for which bucket, which actions. */
+export interface KmsThroughS3Grant {
+  readonly keyArn: string;
+  readonly bucketArn: string;
+  /** For example `['kms:GenerateDataKey']` to write, plus `kms:Decrypt` to read. */
+  readonly actions: readonly string[];
+  /** Statement id. Default `KmsThroughS3`. */
+  readonly sid?: string;
+}
+
+/** KMS use on the key by S3 on the role's behalf, limited to one bucket's encryption context. */
+export function kmsThroughS3Statement(grant: KmsThroughS3Grant, account: AccountContext): PolicyStatement {
+  return {
+    Sid: grant.sid ?? 'KmsThroughS3',
+    Effect: 'Allow',
+    Action: grant.actions,
+    Resource: grant.keyArn,
+    Condition: {
+      StringEquals: { 'kms:ViaService': `s3.${account.region}.amazonaws.com` },
+      // With an S3 Bucket Key the encryption context is the bucket ARN; without it, the object ARN.
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [grant.bucketArn, `${grant.bucketArn}/*`] },
+    },
+  };
+}
+
+/** Who may deliver server access logs into a log bucket. */
+export interface AccessLogDelivery {
+  readonly logBucketArn: string;
+  /** Prefix the source bucket's logs are written under. */
+  readonly prefix: string;
+  readonly sourceBucketArn: string;
+}
+
+/** Lets the S3 logging service write one source bucket's access logs under a prefix, for this account only. */
+export function accessLogDeliveryStatement(delivery: AccessLogDelivery, account: AccountContext): PolicyStatement {
+  return {
+    Sid: 'S3ServerAccessLogs',
+    Effect: 'Allow',
+    Principal: { Service: 'logging.s3.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: objectsUnder(delivery.logBucketArn, delivery.prefix),
+    Condition: {
+      ArnLike: { 'aws:SourceArn': delivery.sourceBucketArn },
+      StringEquals: { 'aws:SourceAccount': account.accountId },
+    },
+  };
+}

@@ -75,7 +75,12 @@ export const SETTINGS = {
     'Firehose buffer size in MiB (64 to 128: dynamic partitioning needs at least 64).',
     128,
   ),
-  firehoseBufferIntervalSeconds: integer(0, 900, 'Firehose buffer interval in seconds (0 to 900).', 300),
+  firehoseBufferIntervalSeconds: integer(
+    60,
+    900,
+    'Firehose buffer interval in seconds (60 to 900: dynamic partitioning needs at least 60).',
+    300,
+  ),
   kmsDeletionWindowDays: integer(7, 30, 'Waiting period in days before a scheduled KMS key deletion.', 30),
   simulatorThingCount: integer(0, 1000, 'Number of simulator IoT things, each with its own certificate.', 3),
   telemetryMaxClockSkewSeconds: integer(

@@ -1,6 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from '../core/settings.js';
-import { IngestionStack } from './ingestion/ingestion-stack.js';
+import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.js';
 import { LayerNotImplementedError } from './layers.js';
 import { parseStackName, type Layer } from './stack-name.js';
 import type { Environment } from '../core/settings.js';
@@ -15,7 +15,8 @@ export interface LayerContext {
 export type LayerProgram = (ctx: LayerContext) => Record<string, pulumi.Input<unknown>>;
 
 /** The ingestion layer: one IngestionStack, its outputs are the stack's. */
-export const ingestionLayer: LayerProgram = ({ config }) => new IngestionStack('ingestion', { config }).outputs();
+export const ingestionLayer: LayerProgram = ({ config }) =>
+  new IngestionStack('ingestion', ingestionStackArgs(config)).outputs();
 
 /** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
 export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {

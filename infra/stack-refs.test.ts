@@ -1,6 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { INGESTION_OUTPUT_KEYS, ingestionOutputs, stackReferenceName, type IngestionOutputs } from './stack-refs.js';
+import { INGESTION_OUTPUT_KEYS, type IngestionOutputs } from '../core/contracts.js';
+import { ingestionOutputs, stackReferenceName } from './stack-refs.js';
 import { installMocks, resolveInput, settle } from './testing/index.js';
 
 const SAMPLE: IngestionOutputs = {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { IngestionOutputs } from '../infra/stack-refs.js';
+import type { IngestionOutputs } from '../core/contracts.js';
 import { MAX_THING_NAME_LENGTH, THING_NAME_PATTERN } from './device-ids.js';
 import { PulumiCliError, StackOutputsError } from './errors.js';
 

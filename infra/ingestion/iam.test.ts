@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  accessLogBucketPolicy,
   firehoseRolePolicy,
   processorRolePolicy,
   ruleRolePolicy,
@@ -51,22 +50,5 @@ describe.each([
       const actions = typeof s.Action === 'string' ? [s.Action] : s.Action;
       for (const action of actions) expect(action).not.toContain('*');
     }
-  });
-});
-
-describe('accessLogBucketPolicy', () => {
-  it('admits only the S3 logging service, for the source bucket of this account, under the prefix', () => {
-    const doc = accessLogBucketPolicy({ logBucketArn: 'arn:aws:s3:::logs', prefix: 'raw/', sourceBucketArn: bucketArn }, account);
-    const allow = doc.Statement.filter((s) => s.Effect === 'Allow');
-    expect(allow).toStrictEqual([
-      {
-        Sid: 'S3ServerAccessLogs',
-        Effect: 'Allow',
-        Principal: { Service: 'logging.s3.amazonaws.com' },
-        Action: 's3:PutObject',
-        Resource: 'arn:aws:s3:::logs/raw/*',
-        Condition: { ArnLike: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': '111122223333' } },
-      },
-    ]);
   });
 });

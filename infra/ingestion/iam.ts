@@ -2,45 +2,14 @@
  * IAM, key and bucket policy documents of the ingestion layer, as small typed functions of the ARNs they grant
  * on. They are pure, so tests read them without Pulumi; the components render them inside one `apply`.
  */
-import { doc } from '../../core/iam.js';
-import type { AccountContext, PolicyDocument, PolicyStatement } from '../../core/iam.js';
+import { doc, kmsThroughS3Statement, objectsUnder } from '../../core/iam.js';
+import type { AccountContext, PolicyDocument } from '../../core/iam.js';
 
 export { renderPolicy } from '../../core/iam.js';
 export type { AccountContext, PolicyCondition, PolicyDocument, PolicyPrincipal, PolicyStatement } from '../../core/iam.js';
 
-/** Lets one AWS service assume a role, only on behalf of this account (confused-deputy guard). */
-export function assumeRolePolicy(service: string, account: AccountContext): PolicyDocument {
-  return doc({
-    Effect: 'Allow',
-    Principal: { Service: service },
-    Action: 'sts:AssumeRole',
-    Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } },
-  });
-}
-
-/** Objects under a prefix of a bucket. */
-export function objectsUnder(bucketArn: string, prefix: string): string {
-  return `${bucketArn}/${prefix}*`;
-}
-
-function s3Service(account: AccountContext): string {
-  return `s3.${account.region}.amazonaws.com`;
-}
-
-/** KMS use on the key by S3 on this role's behalf, limited to one bucket's encryption context. */
-function kmsThroughS3(keyArn: string, bucketArn: string, account: AccountContext, actions: readonly string[]): PolicyStatement {
-  return {
-    Sid: 'KmsForRawBucketObjects',
-    Effect: 'Allow',
-    Action: actions,
-    Resource: keyArn,
-    Condition: {
-      StringEquals: { 'kms:ViaService': s3Service(account) },
-      // With an S3 Bucket Key the encryption context is the bucket ARN; without it, the object ARN.
-      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
-    },
-  };
-}
+/** Statement id of the raw bucket's KMS-through-S3 grant in the rule and stream roles. */
+const RAW_BUCKET_KMS_SID = 'KmsForRawBucketObjects';
 
 /** What the topic rule's role may do. */
 export interface RuleRoleGrants {
@@ -66,7 +35,7 @@ export function ruleRolePolicy(grants: RuleRoleGrants, account: AccountContext):
       Action: 's3:PutObject',
       Resource: objectsUnder(grants.bucketArn, grants.errorPrefix),
     },
-    kmsThroughS3(grants.keyArn, grants.bucketArn, account, ['kms:GenerateDataKey']),
+    kmsThroughS3Statement({ sid: RAW_BUCKET_KMS_SID, keyArn: grants.keyArn, bucketArn: grants.bucketArn, actions: ['kms:GenerateDataKey'] }, account),
   );
 }
 
@@ -97,7 +66,10 @@ export function firehoseRolePolicy(grants: FirehoseRoleGrants, account: AccountC
       Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
       Resource: grants.prefixes.map((prefix) => objectsUnder(grants.bucketArn, prefix)),
     },
-    kmsThroughS3(grants.keyArn, grants.bucketArn, account, ['kms:GenerateDataKey', 'kms:Decrypt']),
+    kmsThroughS3Statement(
+      { sid: RAW_BUCKET_KMS_SID, keyArn: grants.keyArn, bucketArn: grants.bucketArn, actions: ['kms:GenerateDataKey', 'kms:Decrypt'] },
+      account,
+    ),
     {
       Sid: 'OwnLogStream',
       Effect: 'Allow',
@@ -195,44 +167,4 @@ export function ingestionKeyPolicy(account: AccountContext, logGroupPrefix: stri
       },
     },
   );
-}
-
-/** Denies any request to the bucket or its objects that does not use TLS. */
-export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
-  return {
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
-}
-
-/** Bucket policy of the raw bucket: TLS only. */
-export function rawBucketPolicy(bucketArn: string): PolicyDocument {
-  return doc(tlsOnlyStatement(bucketArn));
-}
-
-/** Who may deliver server access logs into the log bucket. */
-export interface AccessLogDelivery {
-  readonly logBucketArn: string;
-  /** Prefix the source bucket's logs are written under. */
-  readonly prefix: string;
-  readonly sourceBucketArn: string;
-}
-
-/** Bucket policy of the access-log bucket: TLS only, and the S3 logging service writes only for our bucket. */
-export function accessLogBucketPolicy(delivery: AccessLogDelivery, account: AccountContext): PolicyDocument {
-  return doc(tlsOnlyStatement(delivery.logBucketArn), {
-    Sid: 'S3ServerAccessLogs',
-    Effect: 'Allow',
-    Principal: { Service: 'logging.s3.amazonaws.com' },
-    Action: 's3:PutObject',
-    Resource: objectsUnder(delivery.logBucketArn, delivery.prefix),
-    Condition: {
-      ArnLike: { 'aws:SourceArn': delivery.sourceBucketArn },
-      StringEquals: { 'aws:SourceAccount': account.accountId },
-    },
-  });
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../../core/settings.js';
-import { INGESTION_OUTPUT_KEYS } from '../stack-refs.js';
+import { INGESTION_OUTPUT_KEYS, ingestionOutputsSchema } from '../../core/contracts.js';
 import { MOCK_ACCOUNT_ID, runStackUnderMocks, type CapturedResource, type MockRun } from '../testing/index.js';
 import {
   PROCESSOR_BUFFER,
@@ -54,6 +54,15 @@ function list(value: string | readonly string[] | undefined): readonly string[] 
   return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
 
+/** The rule SecureBucket adds to every lifecycle: abort stale uploads, remove expired delete markers. */
+const HOUSEKEEPING = {
+  id: 'housekeeping',
+  status: 'Enabled',
+  filter: {},
+  expiration: { expiredObjectDeleteMarker: true },
+  abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+};
+
 const runs = new Map<Environment, MockRun>();
 beforeAll(async () => {
   // Sequential: the mocks are process-global.
@@ -81,7 +90,7 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
       [
         'sensorlake:ingestion:DeviceFleet ingestion-fleet',
         'sensorlake:ingestion:IngestionStack ingestion',
-        'sensorlake:ingestion:RawZone ingestion-raw',
+        'sensorlake:components:SecureBucket ingestion-raw',
         'sensorlake:ingestion:TelemetryDelivery ingestion-delivery',
         'sensorlake:ingestion:TelemetryProcessor ingestion-processor',
       ].sort(),
@@ -185,12 +194,43 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
     }
   });
 
-  it('raw lifecycle: Glacier transition and noncurrent expiry from config', () => {
-    const [rule] = run.get(T.lifecycle, 'ingestion-raw-bucket-lifecycle').inputs.rules as Record<string, unknown>[];
-    expect(rule).toMatchObject({
-      status: 'Enabled',
-      transitions: [{ days: config.rawGlacierTransitionDays, storageClass: 'GLACIER' }],
-      noncurrentVersionExpiration: { noncurrentDays: config.rawNoncurrentVersionExpirationDays },
+  it('raw lifecycle: objects over 32 KiB go to Glacier, noncurrent versions expire, no 128 KiB default floor', () => {
+    const lifecycle = run.get(T.lifecycle, 'ingestion-raw-bucket-lifecycle').inputs;
+    expect(lifecycle).toStrictEqual({
+      bucket: raw().id,
+      transitionDefaultMinimumObjectSize: 'varies_by_storage_class',
+      rules: [
+        {
+          id: 'archive-to-glacier',
+          status: 'Enabled',
+          filter: { objectSizeGreaterThan: 32 * 1024 },
+          transitions: [{ days: config.rawGlacierTransitionDays, storageClass: 'GLACIER' }],
+        },
+        {
+          id: 'expire-noncurrent',
+          status: 'Enabled',
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: config.rawNoncurrentVersionExpirationDays },
+        },
+        HOUSEKEEPING,
+      ],
+    });
+  });
+
+  it('access-log lifecycle: logs expire after the log retention, then their delete markers are removed', () => {
+    expect(run.get(T.lifecycle, 'ingestion-raw-access-logs-lifecycle').inputs).toStrictEqual({
+      bucket: logs().id,
+      transitionDefaultMinimumObjectSize: 'varies_by_storage_class',
+      rules: [
+        {
+          id: 'expire-access-logs',
+          status: 'Enabled',
+          filter: {},
+          expiration: { days: config.logRetentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: 1 },
+        },
+        HOUSEKEEPING,
+      ],
     });
   });
 
@@ -385,22 +425,27 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
     expect(statement(doc, 'InvokeProcessor').Resource).toStrictEqual([fnArn, `${fnArn}:*`]);
   });
 
-  it('roles are assumable only by their service, for this account', () => {
-    const services: Record<string, string> = {
-      'ingestion-processor-role': 'lambda.amazonaws.com',
-      'ingestion-delivery-stream-role': 'firehose.amazonaws.com',
-      'ingestion-delivery-rule-role': 'iot.amazonaws.com',
+  it('roles are assumable only by their service, for this account, with each service\'s documented guard', () => {
+    const ruleArn = `arn:aws:iot:eu-west-1:${MOCK_ACCOUNT_ID}:rule/sensorlake_ingestion_${env}_ingestion_delivery`;
+    const trusts: Record<string, Record<string, unknown>> = {
+      // Firehose documents sts:ExternalId equal to the account id ("Allow Firehose to assume an IAM role").
+      'ingestion-delivery-stream-role': {
+        Principal: { Service: 'firehose.amazonaws.com' },
+        Condition: { StringEquals: { 'sts:ExternalId': MOCK_ACCOUNT_ID } },
+      },
+      // IoT documents aws:SourceAccount with aws:SourceArn naming the rule ("Cross-service confused deputy prevention").
+      'ingestion-delivery-rule-role': {
+        Principal: { Service: 'iot.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': MOCK_ACCOUNT_ID }, ArnLike: { 'aws:SourceArn': ruleArn } },
+      },
+      'ingestion-processor-role': {
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': MOCK_ACCOUNT_ID } },
+      },
     };
-    for (const [name, service] of Object.entries(services)) {
-      const trust = JSON.parse(String(run.get(T.role, name).inputs.assumeRolePolicy)) as PolicyDocument;
-      expect(trust.Statement).toStrictEqual([
-        {
-          Effect: 'Allow',
-          Principal: { Service: service },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': MOCK_ACCOUNT_ID } },
-        },
-      ]);
+    for (const [name, trust] of Object.entries(trusts)) {
+      const document = JSON.parse(String(run.get(T.role, name).inputs.assumeRolePolicy)) as PolicyDocument;
+      expect(document.Statement, name).toStrictEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', ...trust }]);
     }
   });
 
@@ -413,6 +458,8 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
 
   it('exports the IngestionOutputs contract; private keys are secret', () => {
     expect(Object.keys(run.outputs).sort()).toStrictEqual([...INGESTION_OUTPUT_KEYS].sort());
+    const parsed = ingestionOutputsSchema.strict().safeParse(run.outputs);
+    expect(parsed.error?.issues).toBeUndefined();
     expect(run.secretOutputs).toStrictEqual(['devicePrivateKeyPems']);
     const things = run.ofType(T.thing).map((t) => t.state.name);
     expect(run.outputs.thingNames).toStrictEqual(things);

@@ -1,20 +1,89 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { EnvironmentConfig } from '../../core/settings.js';
-import type { IngestionOutputs, LayerOutputs } from '../stack-refs.js';
+import type { IngestionOutputs } from '../../core/contracts.js';
 import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from '../../core/ingestion/definitions.js';
+import type { EnvironmentConfig } from '../../core/settings.js';
+import { SecureBucket, type LifecycleRule } from '../components/secure-bucket.js';
+import type { LayerOutputs } from '../stack-refs.js';
 import { DeviceFleet } from './device-fleet.js';
 import { ingestionKeyPolicy, logGroupNamePrefix, renderPolicy, type AccountContext } from './iam.js';
-import { RawZone } from './raw-zone.js';
 import { TelemetryDelivery } from './telemetry-delivery.js';
-import { TelemetryProcessor } from './telemetry-processor.js';
+import { TelemetryProcessor, type LogLevel } from './telemetry-processor.js';
 
-/** Arguments of IngestionStack. */
+/** Arguments of IngestionStack; `ingestionStackArgs` maps an environment's settings to them. */
 export interface IngestionStackArgs {
-  /** The environment's validated configuration. */
-  readonly config: EnvironmentConfig;
+  /** Protect the key and buckets from deletion (no force-destroy, retained on delete). Default true. */
+  readonly deletionProtection?: boolean;
+  /** Waiting period in days before a scheduled deletion of the key. */
+  readonly kmsDeletionWindowDays: number;
+  /** Retention in days of the layer's log groups and of the raw bucket's access logs. */
+  readonly logRetentionDays: number;
+  /** Days after which raw objects of at least RAW_GLACIER_MIN_OBJECT_BYTES move to Glacier Flexible Retrieval. */
+  readonly rawGlacierTransitionDays: number;
+  /** Days after which noncurrent raw object versions expire. */
+  readonly rawNoncurrentVersionExpirationDays: number;
+  /** Number of simulator things. */
+  readonly simulatorThingCount: number;
+  /** Log level of the processor. */
+  readonly logLevel: LogLevel;
+  /** Readings stamped further than this in the future of their ingest time are quarantined. */
+  readonly maxClockSkewSeconds: number;
+  /** Readings stamped further than this in the past of their ingest time are quarantined. */
+  readonly maxLatenessHours: number;
+  /** Firehose buffer size in MiB (64 to 128 with dynamic partitioning). */
+  readonly bufferSizeMiB: number;
+  /** Firehose buffer interval in seconds (60 to 900 with dynamic partitioning). */
+  readonly bufferIntervalSeconds: number;
   /** Handler source of the Firehose processor, relative to the repository root. Default the telemetry processor. */
   readonly processorEntry?: string;
+}
+
+/** The ingestion layer's arguments from an environment's settings: the one place settings meet components. */
+export function ingestionStackArgs(config: EnvironmentConfig): IngestionStackArgs {
+  return {
+    deletionProtection: config.deletionProtection,
+    kmsDeletionWindowDays: config.kmsDeletionWindowDays,
+    logRetentionDays: config.logRetentionDays,
+    rawGlacierTransitionDays: config.rawGlacierTransitionDays,
+    rawNoncurrentVersionExpirationDays: config.rawNoncurrentVersionExpirationDays,
+    simulatorThingCount: config.simulatorThingCount,
+    logLevel: config.logLevel,
+    maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds,
+    maxLatenessHours: config.telemetryMaxLatenessHours,
+    bufferSizeMiB: config.firehoseBufferSizeMiB,
+    bufferIntervalSeconds: config.firehoseBufferIntervalSeconds,
+  };
+}
+
+/** Prefix of the raw bucket's server access logs inside its log bucket. */
+export const RAW_ACCESS_LOG_PREFIX = 'raw-bucket/';
+
+/**
+ * Smallest raw object that moves to Glacier. Glacier Flexible Retrieval bills each object 40 KB more than its
+ * size (32 KB at the Glacier rate, 8 KB at the Standard rate) and each transition is a billed request. At
+ * eu-west-1 list prices an object under about 16 KB costs more per month in Glacier than in Standard, and one
+ * under about 40 KB takes more than five years to repay its transition request. S3's default floor (128 KiB) is
+ * far above that and skips most Firehose objects of a quiet fleet; 32 KiB archives everything worth archiving and
+ * leaves the smallest objects (tiny in absolute cost) in Standard.
+ */
+export const RAW_GLACIER_MIN_OBJECT_BYTES = 32 * 1024;
+
+/** The raw bucket's lifecycle: archive objects worth archiving, expire noncurrent versions. */
+export function rawLifecycleRules(glacierTransitionDays: number, noncurrentVersionExpirationDays: number): LifecycleRule[] {
+  return [
+    {
+      id: 'archive-to-glacier',
+      status: 'Enabled',
+      filter: { objectSizeGreaterThan: RAW_GLACIER_MIN_OBJECT_BYTES },
+      transitions: [{ days: glacierTransitionDays, storageClass: 'GLACIER' }],
+    },
+    {
+      id: 'expire-noncurrent',
+      status: 'Enabled',
+      filter: {},
+      noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionExpirationDays },
+    },
+  ];
 }
 
 /** IoT Core endpoint type of the ATS-signed data endpoint devices connect to. */
@@ -26,7 +95,7 @@ export const IOT_DATA_ENDPOINT_TYPE = 'iot:Data-ATS';
  */
 export class IngestionStack extends pulumi.ComponentResource {
   readonly key: aws.kms.Key;
-  readonly rawZone: RawZone;
+  readonly rawZone: SecureBucket;
   readonly fleet: DeviceFleet;
   readonly processor: TelemetryProcessor;
   readonly delivery: TelemetryDelivery;
@@ -34,8 +103,7 @@ export class IngestionStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngestionStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('sensorlake:ingestion:IngestionStack', name, {}, opts);
-    const { config } = args;
-    const protect = config.deletionProtection;
+    const protect = args.deletionProtection ?? true;
     const invokeOpts: pulumi.InvokeOutputOptions = { parent: this };
 
     const account: pulumi.Output<AccountContext> = pulumi
@@ -56,28 +124,29 @@ export class IngestionStack extends pulumi.ComponentResource {
       {
         description: 'sensorlake ingestion: raw zone, delivery stream, logs and processor environment',
         enableKeyRotation: true,
-        deletionWindowInDays: config.kmsDeletionWindowDays,
+        deletionWindowInDays: args.kmsDeletionWindowDays,
         policy: account.apply((a) => renderPolicy(ingestionKeyPolicy(a, logGroupPrefix))),
       },
       { parent: this, protect, retainOnDelete: protect },
     );
 
-    this.rawZone = new RawZone(
+    this.rawZone = new SecureBucket(
       `${name}-raw`,
       {
         kmsKeyArn: this.key.arn,
         account,
-        glacierTransitionDays: config.rawGlacierTransitionDays,
-        noncurrentVersionExpirationDays: config.rawNoncurrentVersionExpirationDays,
-        accessLogRetentionDays: config.logRetentionDays,
+        accessLogRetentionDays: args.logRetentionDays,
+        accessLogPrefix: RAW_ACCESS_LOG_PREFIX,
+        lifecycleRules: rawLifecycleRules(args.rawGlacierTransitionDays, args.rawNoncurrentVersionExpirationDays),
         deletionProtection: protect,
       },
-      { parent: this },
+      // The raw zone was a RawZone component before SecureBucket existed: the alias keeps its children's URNs.
+      { parent: this, aliases: [{ type: 'sensorlake:ingestion:RawZone' }] },
     );
 
     this.fleet = new DeviceFleet(
       `${name}-fleet`,
-      { account, simulatorThingCount: config.simulatorThingCount },
+      { account, simulatorThingCount: args.simulatorThingCount },
       { parent: this },
     );
 
@@ -86,11 +155,11 @@ export class IngestionStack extends pulumi.ComponentResource {
       {
         account,
         kmsKeyArn: this.key.arn,
-        logRetentionDays: config.logRetentionDays,
+        logRetentionDays: args.logRetentionDays,
         logGroupPrefix,
-        logLevel: config.logLevel,
-        maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds,
-        maxLatenessHours: config.telemetryMaxLatenessHours,
+        logLevel: args.logLevel,
+        maxClockSkewSeconds: args.maxClockSkewSeconds,
+        maxLatenessHours: args.maxLatenessHours,
         ...(args.processorEntry === undefined ? {} : { entry: args.processorEntry }),
       },
       { parent: this },
@@ -104,9 +173,9 @@ export class IngestionStack extends pulumi.ComponentResource {
         bucketName: this.rawZone.bucket.bucket,
         kmsKeyArn: this.key.arn,
         processorArn: this.processor.function.arn,
-        bufferSizeMiB: config.firehoseBufferSizeMiB,
-        bufferIntervalSeconds: config.firehoseBufferIntervalSeconds,
-        logRetentionDays: config.logRetentionDays,
+        bufferSizeMiB: args.bufferSizeMiB,
+        bufferIntervalSeconds: args.bufferIntervalSeconds,
+        logRetentionDays: args.logRetentionDays,
         logGroupPrefix,
       },
       { parent: this },

@@ -9,7 +9,8 @@ import {
   TOPIC_RULE_SQL_VERSION,
   ZONES,
 } from '../../core/ingestion/definitions.js';
-import { assumeRolePolicy, firehoseRolePolicy, renderPolicy, ruleRolePolicy, type AccountContext } from './iam.js';
+import { serviceRole } from '../components/service-role.js';
+import { firehoseRolePolicy, ruleRolePolicy, type AccountContext } from './iam.js';
 
 /** Top-level folder of the Firehose error prefix (`errors/`), derived from RAW_ZONE.errorOutputPrefix. */
 export const ERROR_OUTPUT_FOLDER = `${RAW_ZONE.errorOutputPrefix.split('/')[0]}/`;
@@ -29,6 +30,11 @@ export const DELIVERY_LOG_STREAM = 'DestinationDelivery';
  */
 export function topicRuleName(project: string, stack: string, name: string): string {
   return `${project}_${stack}_${name}`.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** ARN of a topic rule, as IoT Core names it in `aws:SourceArn` when it assumes the rule's role. */
+export function topicRuleArn(account: AccountContext, ruleName: string): string {
+  return `arn:${account.partition}:iot:${account.region}:${account.accountId}:rule/${ruleName}`;
 }
 
 /** Arguments of TelemetryDelivery. */
@@ -78,23 +84,15 @@ export class TelemetryDelivery extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.streamRole = new aws.iam.Role(
+    const stream = serviceRole(
       `${name}-stream-role`,
       {
-        assumeRolePolicy: pulumi
-          .output(args.account)
-          .apply((account) => renderPolicy(assumeRolePolicy('firehose.amazonaws.com', account))),
-      },
-      { parent: this },
-    );
-    const streamRolePolicy = new aws.iam.RolePolicy(
-      `${name}-stream-role-policy`,
-      {
-        role: this.streamRole.id,
-        policy: pulumi
+        service: 'firehose.amazonaws.com',
+        account: args.account,
+        statements: pulumi
           .all([args.bucketArn, args.kmsKeyArn, this.logGroup.arn, args.processorArn, args.account])
-          .apply(([bucketArn, keyArn, logGroupArn, processorArn, account]) =>
-            renderPolicy(
+          .apply(
+            ([bucketArn, keyArn, logGroupArn, processorArn, account]) =>
               firehoseRolePolicy(
                 {
                   bucketArn,
@@ -104,12 +102,12 @@ export class TelemetryDelivery extends pulumi.ComponentResource {
                   processorArn,
                 },
                 account,
-              ),
-            ),
+              ).Statement,
           ),
       },
       { parent: this },
     );
+    this.streamRole = stream.role;
 
     this.stream = new aws.kinesis.FirehoseDeliveryStream(
       `${name}-stream`,
@@ -143,35 +141,31 @@ export class TelemetryDelivery extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, dependsOn: [streamRolePolicy] },
+      { parent: this, dependsOn: [stream.policy] },
     );
 
-    this.ruleRole = new aws.iam.Role(
+    const ruleName = topicRuleName(pulumi.getProject(), pulumi.getStack(), name);
+    const rule = serviceRole(
       `${name}-rule-role`,
       {
-        assumeRolePolicy: pulumi
-          .output(args.account)
-          .apply((account) => renderPolicy(assumeRolePolicy('iot.amazonaws.com', account))),
-      },
-      { parent: this },
-    );
-    const ruleRolePolicyResource = new aws.iam.RolePolicy(
-      `${name}-rule-role-policy`,
-      {
-        role: this.ruleRole.id,
-        policy: pulumi
+        service: 'iot.amazonaws.com',
+        account: args.account,
+        sourceArn: pulumi.output(args.account).apply((account) => topicRuleArn(account, ruleName)),
+        statements: pulumi
           .all([this.stream.arn, args.bucketArn, args.kmsKeyArn, args.account])
-          .apply(([streamArn, bucketArn, keyArn, account]) =>
-            renderPolicy(ruleRolePolicy({ streamArn, bucketArn, errorPrefix: RAW_ZONE.ruleErrorPrefix, keyArn }, account)),
+          .apply(
+            ([streamArn, bucketArn, keyArn, account]) =>
+              ruleRolePolicy({ streamArn, bucketArn, errorPrefix: RAW_ZONE.ruleErrorPrefix, keyArn }, account).Statement,
           ),
       },
       { parent: this },
     );
+    this.ruleRole = rule.role;
 
     this.rule = new aws.iot.TopicRule(
       `${name}-rule`,
       {
-        name: topicRuleName(pulumi.getProject(), pulumi.getStack(), name),
+        name: ruleName,
         description: 'Telemetry from sensors/<device>/telemetry to the raw zone, with device id and ingest time',
         enabled: true,
         sql: TOPIC_RULE_SQL,
@@ -186,7 +180,7 @@ export class TelemetryDelivery extends pulumi.ComponentResource {
         ],
         errorAction: { s3: { bucketName: args.bucketName, key: RULE_ERROR_KEY, roleArn: this.ruleRole.arn } },
       },
-      { parent: this, dependsOn: [ruleRolePolicyResource] },
+      { parent: this, dependsOn: [rule.policy] },
     );
 
     this.registerOutputs({

@@ -1,7 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { bundleHandler } from './bundle.js';
-import { assumeRolePolicy, processorRolePolicy, renderPolicy, type AccountContext } from './iam.js';
+import { serviceRole } from '../components/service-role.js';
+import { processorRolePolicy, type AccountContext } from './iam.js';
 
 /** Source of the Firehose processor, relative to the repository root. */
 export const PROCESSOR_ENTRY = 'functions/telemetry-processor/handler.ts';
@@ -51,25 +52,18 @@ export class TelemetryProcessor extends pulumi.ComponentResource {
       { namePrefix: `${args.logGroupPrefix}${name}-`, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn },
       { parent: this },
     );
-    this.role = new aws.iam.Role(
+    const role = serviceRole(
       `${name}-role`,
       {
-        assumeRolePolicy: pulumi
-          .output(args.account)
-          .apply((account) => renderPolicy(assumeRolePolicy('lambda.amazonaws.com', account))),
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      {
-        role: this.role.id,
-        policy: pulumi
+        service: 'lambda.amazonaws.com',
+        account: args.account,
+        statements: pulumi
           .all([this.logGroup.arn, args.kmsKeyArn, args.account])
-          .apply(([logGroupArn, keyArn, account]) => renderPolicy(processorRolePolicy({ logGroupArn, keyArn }, account))),
+          .apply(([logGroupArn, keyArn, account]) => processorRolePolicy({ logGroupArn, keyArn }, account).Statement),
       },
       { parent: this },
     );
+    this.role = role.role;
 
     this.function = new aws.lambda.Function(
       `${name}-function`,
@@ -97,7 +91,7 @@ export class TelemetryProcessor extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, dependsOn: [role.policy] },
     );
 
     this.registerOutputs({ functionArn: this.function.arn, functionName: this.function.name });

@@ -11,6 +11,10 @@ export const TYPES = {
   bucketPublicAccessBlock: ['aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock'],
   bucketPolicy: ['aws:s3/bucketPolicy:BucketPolicy'],
   bucketLogging: ['aws:s3/bucketLogging:BucketLogging', 'aws:s3/bucketLoggingV2:BucketLoggingV2'],
+  bucketLifecycle: [
+    'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+    'aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2',
+  ],
   iamPolicyDocument: [
     'aws:iam/policy:Policy',
     'aws:iam/rolePolicy:RolePolicy',

@@ -34,6 +34,7 @@ const T = {
   pab: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
   policy: 'aws:s3/bucketPolicy:BucketPolicy',
   logging: 'aws:s3/bucketLogging:BucketLogging',
+  lifecycle: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
   key: 'aws:kms/key:Key',
   rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
   role: 'aws:iam/role:Role',
@@ -142,6 +143,38 @@ const LAMBDA_OK: readonly CapturedResource[] = [
     environment: { variables: { LOG_LEVEL: 'info', DB_SECRET_ARN: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:db-AbCdEf` } },
   }),
   res(T.logGroup, 'processor-logs', { name: '/sensorlake/dev/processor', retentionInDays: 14, kmsKeyId: KEY_ARN }),
+];
+
+const trustRole = (name: string, service: string, condition?: Record<string, unknown>) =>
+  res(T.role, name, {
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }],
+    }),
+  });
+
+const TRUST_OK: readonly CapturedResource[] = [
+  trustRole('stream-role', 'firehose.amazonaws.com', { StringEquals: { 'sts:ExternalId': ACCOUNT } }),
+  trustRole('rule-role', 'iot.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `${IOT}:rule/r` } }),
+  trustRole('fn-role', 'lambda.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
+];
+
+const EXPIRE_LOGS = { id: 'expire', status: 'Enabled', filter: {}, expiration: { days: 14 }, noncurrentVersionExpiration: { noncurrentDays: 1 } };
+const DELETE_MARKERS = { id: 'housekeeping', status: 'Enabled', filter: {}, expiration: { expiredObjectDeleteMarker: true } };
+
+/** S3_OK with the log bucket versioned and both buckets on lifecycles that clean their delete markers. */
+const LIFECYCLE_OK: readonly CapturedResource[] = [
+  ...S3_OK,
+  res(T.versioning, 'logs-versioning', { bucket: 'logs-bucket-id', versioningConfiguration: { status: 'Enabled' } }),
+  res(T.lifecycle, 'logs-lifecycle', { bucket: 'logs-bucket-id', rules: [EXPIRE_LOGS, DELETE_MARKERS] }),
+  res(T.lifecycle, 'raw-lifecycle', {
+    bucket: 'raw-bucket-id',
+    rules: [{ id: 'noncurrent', status: 'Enabled', filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } }, DELETE_MARKERS],
+  }),
+  // Versioned but nothing expires: no delete marker is ever left behind by a rule.
+  res(T.bucket, 'scripts', {}, 'scripts-bucket-id'),
+  res(T.versioning, 'scripts-versioning', { bucket: 'scripts-bucket-id', versioningConfiguration: { status: 'Enabled' } }),
+  res(T.lifecycle, 'scripts-lifecycle', { bucket: 'scripts-bucket-id', rules: [{ id: 'archive', status: 'Enabled', filter: {}, transitions: [{ days: 30, storageClass: 'GLACIER' }] }] }),
 ];
 
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
@@ -337,6 +370,63 @@ const CASES: readonly RuleCases[] = [
         resources: change(S3_OK, 'raw-policy', (i) => ({ ...i, policy: { Statement: [tlsDeny(RAW_ARN), { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${RAW_ARN}/*` }] } })),
         field: 'policy.Statement[1].Principal',
         mentions: ['"raw-policy"', 'public'],
+      },
+    ],
+  },
+  {
+    rule: 'iam-trust-confused-deputy',
+    passing: TRUST_OK,
+    breaking: [
+      {
+        title: 'Firehose role guarded by aws:SourceAccount instead of its documented sts:ExternalId',
+        resources: change(TRUST_OK, 'stream-role', () => trustRole('stream-role', 'firehose.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }).inputs),
+        field: 'assumeRolePolicy.Statement[0].Condition.StringEquals.sts:ExternalId',
+        mentions: ['"stream-role"', 'is missing', 'firehose.amazonaws.com', '12-digit account id'],
+      },
+      {
+        title: 'Firehose role without any condition',
+        resources: change(TRUST_OK, 'stream-role', () => trustRole('stream-role', 'firehose.amazonaws.com').inputs),
+        field: 'assumeRolePolicy.Statement[0].Condition.StringEquals.sts:ExternalId',
+        mentions: ['is missing'],
+      },
+      {
+        title: 'sts:ExternalId that is not an account id',
+        resources: change(TRUST_OK, 'stream-role', () => trustRole('stream-role', 'firehose.amazonaws.com', { StringEquals: { 'sts:ExternalId': 'anything' } }).inputs),
+        field: 'assumeRolePolicy.Statement[0].Condition.StringEquals.sts:ExternalId',
+        mentions: ['["anything"]', '12-digit account id'],
+      },
+      {
+        title: 'IoT role without aws:SourceAccount',
+        resources: change(TRUST_OK, 'rule-role', () => trustRole('rule-role', 'iot.amazonaws.com').inputs),
+        field: 'assumeRolePolicy.Statement[0].Condition.StringEquals.aws:SourceAccount',
+        mentions: ['"rule-role"', 'iot.amazonaws.com'],
+      },
+      {
+        title: 'a service whose documented guard is not recorded',
+        resources: [trustRole('glue-role', 'glue.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } })],
+        field: 'assumeRolePolicy.Statement[0].Principal',
+        mentions: ['"glue.amazonaws.com"', 'TRUST_GUARD_KEYS'],
+      },
+    ],
+  },
+  {
+    rule: 's3-lifecycle-delete-markers',
+    passing: LIFECYCLE_OK,
+    breaking: [
+      {
+        title: 'versioned access-log bucket that expires logs but keeps their delete markers',
+        resources: change(LIFECYCLE_OK, 'logs-lifecycle', (i) => ({ ...i, rules: [EXPIRE_LOGS] })),
+        field: 'rules',
+        mentions: ['"logs-lifecycle"', 'expiredObjectDeleteMarker'],
+      },
+      {
+        title: 'the delete-marker rule is disabled',
+        resources: change(LIFECYCLE_OK, 'raw-lifecycle', (i) => ({
+          ...i,
+          rules: [(i['rules'] as unknown[])[0], { ...DELETE_MARKERS, status: 'Disabled' }],
+        })),
+        field: 'rules',
+        mentions: ['"raw-lifecycle"'],
       },
     ],
   },

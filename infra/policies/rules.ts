@@ -1,3 +1,4 @@
+import { TRUST_GUARD_KEYS } from '../../core/iam.js';
 import { telemetryTopic } from '../../core/ingestion/definitions.js';
 import { conditionValues, parsePolicyDocument, type NormalizedStatement } from './documents.js';
 import {
@@ -619,13 +620,79 @@ const noPlaintextKeyMaterial = defineRule({
   },
 });
 
+const ACCOUNT_ID = /^\d{12}$/;
+
+const iamTrustConfusedDeputy = defineRule({
+  id: 'iam-trust-confused-deputy',
+  description:
+    'Every role a service assumes is guarded against the confused deputy with the condition key that service ' +
+    'documents (TRUST_GUARD_KEYS: sts:ExternalId for Firehose, aws:SourceAccount for IoT and Lambda), under ' +
+    'StringEquals, equal to a 12-digit account id. A service not listed in TRUST_GUARD_KEYS is refused until its ' +
+    'documented key is recorded there.',
+  severity: 'high',
+  resourceTypes: TYPES.iamRole,
+  needsStack: false,
+  check(role, _all, report) {
+    for (const s of (readDocument(role, 'assumeRolePolicy', report) ?? []).filter(isAllow)) {
+      const base = `assumeRolePolicy.Statement[${s.index}]`;
+      for (const service of s.principals.filter((p) => p.endsWith('.amazonaws.com'))) {
+        const key = (TRUST_GUARD_KEYS as Readonly<Record<string, string>>)[service];
+        if (key === undefined) {
+          report(role, `${base}.Principal`, service, `a service listed in TRUST_GUARD_KEYS with its documented guard`);
+          continue;
+        }
+        const values = conditionValues(s, 'StringEquals', key);
+        if (values.length === 0 || !values.every((v) => ACCOUNT_ID.test(v))) {
+          report(role, `${base}.Condition.StringEquals.${key}`, values.length ? values : undefined,
+            `the 12-digit account id (${service} documents ${key} against the confused deputy)`);
+        }
+      }
+    }
+  },
+});
+
+interface LifecycleRuleView {
+  readonly status?: unknown;
+  readonly expiration?: { readonly days?: unknown; readonly date?: unknown; readonly expiredObjectDeleteMarker?: unknown };
+  readonly noncurrentVersionExpiration?: unknown;
+}
+
+const s3LifecycleDeleteMarkers = defineRule({
+  id: 's3-lifecycle-delete-markers',
+  description:
+    'Every versioned bucket whose lifecycle expires objects or noncurrent versions also has an enabled rule with ' +
+    'expiration.expiredObjectDeleteMarker true, so expired-object delete markers do not pile up.',
+  severity: 'low',
+  resourceTypes: TYPES.bucket,
+  needsStack: true,
+  check(bucket, all, report) {
+    const versioned = relatedTo(bucket, all, TYPES.bucketVersioning).some(
+      (v) => at(v.inputs, 'versioningConfiguration.status') === 'Enabled',
+    );
+    if (!versioned) return;
+    for (const lifecycle of relatedTo(bucket, all, TYPES.bucketLifecycle)) {
+      const rules = asList(lifecycle.inputs['rules']) as LifecycleRuleView[];
+      const enabled = rules.filter((r) => r.status === 'Enabled');
+      const expires = enabled.some(
+        (r) => r.noncurrentVersionExpiration !== undefined || r.expiration?.days !== undefined || r.expiration?.date !== undefined,
+      );
+      if (expires && !enabled.some((r) => r.expiration?.expiredObjectDeleteMarker === true)) {
+        report(lifecycle, 'rules', rules.map((r) => (r as { id?: unknown }).id),
+          'an enabled rule with expiration.expiredObjectDeleteMarker true (S3 refuses it beside expiration.days)');
+      }
+    }
+  },
+});
+
 /** Every security rule, in the order they are reported. */
 export const RULES: readonly SecurityRule[] = [
   s3EncryptionKms,
   s3TlsOnly,
   s3PublicAccessBlock,
   s3Versioning,
+  s3LifecycleDeleteMarkers,
   iamNoWildcards,
+  iamTrustConfusedDeputy,
   iotPolicyThingScoped,
   topicRuleErrorAction,
   firehoseErrorsLoggingEncryption,

@@ -49,11 +49,29 @@ describe('the whole-stack check catches a broken ingestion stack', () => {
       rule: 's3-tls-only',
       field: 'aws:SecureTransport',
     },
+    {
+      title: 'the Firehose role trusted on aws:SourceAccount (the old, undocumented guard)',
+      type: 'aws:iam/role:Role',
+      edit: (i) =>
+        String(i['assumeRolePolicy']).includes('firehose.amazonaws.com')
+          ? { ...i, assumeRolePolicy: String(i['assumeRolePolicy']).replace('sts:ExternalId', 'aws:SourceAccount') }
+          : i,
+      rule: 'iam-trust-confused-deputy',
+      field: 'sts:ExternalId',
+    },
+    {
+      title: 'the access-log lifecycle without its delete-marker rule',
+      type: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+      edit: (i) => ({ ...i, rules: (i['rules'] as { id: string }[]).filter((r) => r.id !== 'housekeeping') }),
+      rule: 's3-lifecycle-delete-markers',
+      field: 'rules',
+    },
   ];
 
   it.each(breakages)('$title', ({ type, edit, rule, field }) => {
     const resources = runs.get('ingestion-dev')!;
-    const target = resources.find((r) => r.type === type);
+    // The first resource of the type that the edit changes.
+    const target = resources.find((r) => r.type === type && JSON.stringify(edit({ ...r.inputs })) !== JSON.stringify(r.inputs));
     expect(target, `the stack has a ${type}`).toBeDefined();
     const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
     const { violations } = evaluateRules(broken);

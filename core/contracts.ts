@@ -1,0 +1,71 @@
+/**
+ * What each layer stack exports, as one zod schema per layer: the TypeScript type, the key list and the readers'
+ * picks are all derived from it. The layer program returns exactly these keys (a test parses the outputs of the
+ * mocked stack with the strict schema), and `infra/stack-refs.ts` reads them back typed. Plain data, so the
+ * simulator and the twin can import the contract without importing the Pulumi program.
+ */
+import { z } from 'zod';
+
+const pemByThingName = z.record(z.string(), z.string());
+
+/** The ingestion layer's outputs, read by the lake, analytics and orchestration layers and by the simulator. */
+export const ingestionOutputsSchema = z.object({
+  /** Name of the raw-zone bucket. */
+  rawBucketName: z.string(),
+  /** ARN of the raw-zone bucket. */
+  rawBucketArn: z.string(),
+  /** Firehose prefix template of processed records (`!{partitionKeyFromLambda:zone}/dt=.../`). */
+  rawPrefix: z.string(),
+  /** Folder of accepted telemetry, partitioned by event date (`telemetry/`). */
+  telemetryPrefix: z.string(),
+  /** Folder of quarantined messages, each with its reason (`quarantine/`). */
+  quarantinePrefix: z.string(),
+  /** Firehose error prefix template, by error output type. */
+  errorOutputPrefix: z.string(),
+  /** Folder where the topic rule's error action writes (`rule-errors/`). */
+  ruleErrorPrefix: z.string(),
+  /** Name of the bucket receiving the raw bucket's server access logs. */
+  accessLogBucketName: z.string(),
+  /** ARN of the KMS key encrypting the ingestion layer's data and logs. */
+  kmsKeyArn: z.string(),
+  /** IoT Core data endpoint (ATS) devices connect to on port 8883. */
+  iotEndpoint: z.string(),
+  /** MQTT filter of the telemetry topics. */
+  telemetryTopicFilter: z.string(),
+  /** Names of the simulator things; each is also the device id and MQTT client id. */
+  thingNames: z.array(z.string()),
+  /** PEM certificate of each simulator thing, by thing name. */
+  deviceCertificatePems: pemByThingName,
+  /** PEM private key of each simulator thing, by thing name (secret). */
+  devicePrivateKeyPems: pemByThingName,
+  /** Name of the Firehose delivery stream. */
+  deliveryStreamName: z.string(),
+  /** ARN of the Firehose delivery stream. */
+  deliveryStreamArn: z.string(),
+  /** Name of the IoT topic rule. */
+  topicRuleName: z.string(),
+  /** Name of the Firehose processor Lambda function. */
+  processorFunctionName: z.string(),
+});
+
+/** What the ingestion layer exports. */
+export type IngestionOutputs = z.infer<typeof ingestionOutputsSchema>;
+
+/** Every key of IngestionOutputs, in contract order. */
+export const INGESTION_OUTPUT_KEYS = ingestionOutputsSchema.keyof().options;
+
+/** The output contract of each layer that has one. */
+export const LAYER_CONTRACTS = {
+  ingestion: ingestionOutputsSchema,
+} as const;
+
+/** Layers with an output contract. */
+export type ContractLayer = keyof typeof LAYER_CONTRACTS;
+
+/** The outputs of a layer, typed by its contract. */
+export type LayerContract<L extends ContractLayer> = z.infer<(typeof LAYER_CONTRACTS)[L]>;
+
+/** The keys of a layer's contract, at run time. */
+export function contractKeys<L extends ContractLayer>(layer: L): readonly (keyof LayerContract<L> & string)[] {
+  return LAYER_CONTRACTS[layer].keyof().options as readonly (keyof LayerContract<L> & string)[];
+}
