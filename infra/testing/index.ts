@@ -3,6 +3,7 @@ export {
   MOCK_DEFAULT_REGION,
   MOCK_ORGANIZATION,
   createMocks,
+  isWireSecret,
   installMocks,
   mockConfig,
   resolveInput,

@@ -25,12 +25,16 @@ export interface CapturedResource {
   readonly retainOnDelete: boolean | undefined;
   /** URNs of the resources this one depends on (explicit `dependsOn` and inputs). */
   readonly dependencies: readonly string[];
+  /** For each input that carries dependencies, the URNs it depends on (a subset of `dependencies`). */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   /** False for component resources. */
   readonly custom: boolean;
   /** Inputs, with every Output resolved and secrets unwrapped. */
   readonly inputs: Record<string, unknown>;
   /** Top-level input names whose value is or contains a secret. */
   readonly secretInputs: readonly string[];
+  /** Inputs as the monitor received them: secrets still marked (see isWireSecret), assets unresolved. */
+  readonly wireInputs: Record<string, unknown>;
   /** Inputs plus the fake outputs the mocks returned (ids, ARNs, names). */
   readonly state: Record<string, unknown>;
   /** The fake physical id (undefined for components). */
@@ -58,6 +62,8 @@ export interface MockRunOptions {
   readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Repository root holding the `Pulumi.<env>.yaml` files. Default PROJECT_ROOT. */
   readonly root?: string;
+  /** The program to run instead of sensorlake's (`infra/index.ts`), e.g. a fixture. */
+  readonly program?: () => Record<string, pulumi.Input<unknown>>;
 }
 
 /** What a mocked run produced. */
@@ -246,7 +252,8 @@ export function mockConfig(env: Environment, options: MockRunOptions = {}): Reco
 /** How the runtime marks a secret value on the wire. */
 const SECRET_SIG = { key: '4dabf18193072939515e22adb298388d', value: '1b47061264138c4ac30d75fd1eb44270' } as const;
 
-function isWireSecret(value: unknown): value is { value: unknown } {
+/** True for a secret as the mock monitor hands it over (`{ <sig>: <secret sig>, value }`). */
+export function isWireSecret(value: unknown): value is { value: unknown } {
   return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG.key] === SECRET_SIG.value;
 }
 
@@ -293,9 +300,11 @@ export function createMocks(
         protect: options?.protect,
         retainOnDelete: options?.retainOnDelete,
         dependencies: options?.dependencies ?? [],
+        propertyDependencies: options?.propertyDependencies ?? {},
         custom: args.custom !== false,
         inputs,
         secretInputs,
+        wireInputs: (args.inputs ?? {}) as Record<string, unknown>,
         state,
         id: fake.id,
       });
@@ -315,6 +324,7 @@ interface RequestOptions {
   readonly protect: boolean | undefined;
   readonly retainOnDelete: boolean | undefined;
   readonly dependencies: readonly string[];
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
 function requestKey(type: string, name: string): string {
@@ -327,6 +337,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(callback: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   hasProtect?(): boolean;
   getProtect(): boolean;
   hasRetainondelete?(): boolean;
@@ -341,6 +352,14 @@ interface MonitorWithRegister {
 function mockUrn(stack: string, parent: string | undefined, type: string, name: string): string {
   const parentType = parent?.split('::')[2]?.split('$').pop();
   return `urn:pulumi:${stack}::${PROJECT}::${parentType ? `${parentType}$` : ''}${type}::${name}`;
+}
+
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+  const byProperty: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    byProperty[key] = deps.getUrnsList();
+  });
+  return byProperty;
 }
 
 /** Records the options of each registration (protect, parent, dependencies) before the mock monitor drops them. */
@@ -360,6 +379,7 @@ function recordRequestOptions(stack: string, requests: Map<string, RequestOption
           : undefined
         : req.getRetainondelete() || undefined,
       dependencies: req.getDependenciesList(),
+      propertyDependencies: propertyDependencies(req),
     };
     requests.set(requestKey(req.getType(), req.getName()), options);
     return register(req, callback);
@@ -440,7 +460,7 @@ export async function runStackUnderMocks(stack: StackNameString | string, option
   }
   const { resources, invokes } = await installMocks(stack, env, options);
 
-  const program = await loadProgram();
+  const program = options.program ?? (await loadProgram());
   const exported = program();
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
