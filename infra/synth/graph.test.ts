@@ -1,7 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { INGESTION_OUTPUT_KEYS, ingestionOutputs } from '../stack-refs.js';
+import { INGESTION_OUTPUT_KEYS } from '../../core/contracts.js';
+import { ingestionOutputs } from '../stack-refs.js';
 import { MOCK_ORGANIZATION, type CapturedResource, type MockRun } from '../testing/index.js';
 import { GraphError, buildStackGraph, engineUrn, stackUrn, type StackGraph } from './graph.js';
 import { REDACTED } from './redact.js';
