@@ -37,6 +37,3 @@ export {
   CA_FILE,
 } from './aws-identities.js';
 export type { FleetStackOutputs, IdentityFile, IdentityBundle, PulumiCli } from './aws-identities.js';
-export { ExitCode } from './cli/action.js';
-export { makeProgram, main } from './cli/program.js';
-export { awsRunCommand, defaultIdentityDir } from './cli/action.js';
