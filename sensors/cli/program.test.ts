@@ -64,6 +64,8 @@ describe('bad options fail with the option, the value and ExitCode.Usage', () =>
     [['--topic', 'sensors/+/telemetry'], "'--topic <template>' argument 'sensors/+/telemetry'"],
     [['--start-time', 'yesterday'], "'--start-time <iso>' argument 'yesterday'"],
     [['--bogus'], "unknown option '--bogus'"],
+    [['--device-prefix', 'sensor.'], "'--device-prefix <prefix>' argument 'sensor.'"],
+    [['replay', '--room-map', '1=in/door'], "'--room-map <pairs>' argument '1=in/door'"],
     [['replay', '--speed', '0'], "'--speed <factor>' argument '0'"],
     [['replay', '--field', 'colour=c'], "'--field <quantity=column>' argument 'colour=c'"],
   ])('%j', async (argv, message) => {
