@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+// eslint-disable-next-line no-restricted-imports -- the ingestion output contract moves to core/ in issue 5 (another helper's part); remove this line then.
 import type { IngestionOutputs } from '../infra/stack-refs.js';
 import { DEVICE_ID_EXPECTED, DEVICE_ID_PATTERN } from '../core/ids.js';
 import { PulumiCliError, StackOutputsError } from './errors.js';
