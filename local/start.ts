@@ -6,9 +6,10 @@ import { Option } from 'commander';
 import { pino } from 'pino';
 import { ExitCode, newProgram, parse, parseArgv, processIo, progressBar, publishProgress } from '../core/cli/index.js';
 import type { Io, Output } from '../core/cli/index.js';
+import { InvalidValueError } from '../core/errors.js';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
 import type { Environment } from '../core/settings.js';
-import { deviceId, runFleet } from '../sensors/index.js';
+import { ConnectError, deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
 import { startTwin } from './ingestion/twin.js';
@@ -179,7 +180,7 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Exi
   return program;
 }
 
-/** Entry point of `npm start`. */
+/** Entry point of `npm start`: the kit's ExitCode (Usage for a bad option, Unavailable when the fleet cannot connect, Incomplete when a message is not accounted for, Failure otherwise). */
 export async function main(argv: readonly string[], io: Io): Promise<void> {
   const abort = new AbortController();
   const interrupted = () => {
@@ -194,7 +195,7 @@ export async function main(argv: readonly string[], io: Io): Promise<void> {
     if (code !== undefined) process.exitCode = code;
   } catch (error) {
     io.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = ExitCode.Failure;
+    process.exitCode = error instanceof ConnectError ? ExitCode.Unavailable : error instanceof InvalidValueError ? ExitCode.Usage : ExitCode.Failure;
   }
 }
 
