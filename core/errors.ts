@@ -3,23 +3,37 @@ export class SensorlakeError extends Error {
   override name = 'SensorlakeError';
 }
 
-/** A configuration value is missing or invalid. */
-export class ConfigError extends SensorlakeError {
-  override name = 'ConfigError';
+/**
+ * A value is missing or invalid: a configuration key, a CLI option, a library or twin option. The one error of this
+ * kind; `subject` says what the key is (`config`, `option`, ...) so the message reads naturally.
+ */
+export class InvalidValueError extends SensorlakeError {
+  override name = 'InvalidValueError';
 
   constructor(
-    /** Fully qualified key, for example `sensorlake:firehoseBufferSizeMiB`. */
+    /** The key as the user wrote it, e.g. `sensorlake:firehoseBufferSizeMiB`, `--rate` or `buffer.sizeBytes`. */
     readonly key: string,
     /** The value that was found (undefined when missing). */
     readonly value: unknown,
     /** What was expected instead. */
     readonly expected: string,
+    /** What kind of key it is, the first word of the message. */
+    readonly subject: string = 'value',
   ) {
     super(
       value === undefined
-        ? `config ${key} is missing: expected ${expected}`
-        : `config ${key} has invalid value ${JSON.stringify(value)}: expected ${expected}`,
+        ? `${subject} ${key} is missing: expected ${expected}`
+        : `${subject} ${key} has invalid value ${JSON.stringify(value)}: expected ${expected}`,
     );
+  }
+}
+
+/** A configuration value is missing or invalid (an InvalidValueError whose message starts with `config`). */
+export class ConfigError extends InvalidValueError {
+  override name = 'ConfigError';
+
+  constructor(key: string, value: unknown, expected: string) {
+    super(key, value, expected, 'config');
   }
 }
 

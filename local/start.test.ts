@@ -4,37 +4,34 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mqtt from 'mqtt';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { captureIo, ExitCode, parseArgv } from '../core/cli/index.js';
 import { PROJECT_ROOT } from '../core/settings.js';
 import { telemetryTopic } from '../core/ingestion/definitions.js';
 import { readRawZone } from './ingestion/raw-zone.js';
-import { StartExitCode, makeStartProgram } from './start.js';
+import { makeStartProgram } from './start.js';
 import type { StartFlags } from './start.js';
 
-function capture() {
-  let text = '';
-  return { write: (s: string) => void (text += s), get text() { return text; } };
-}
+afterEach(() => {
+  process.exitCode = undefined;
+});
 
-async function parse(argv: string[]): Promise<{ flags?: StartFlags; exitCode?: number; stderr: string }> {
-  const stdout = capture();
-  const stderr = capture();
+/** Runs the `npm start` program on argv with captured output and a run that only records the flags. */
+async function parse(argv: string[]): Promise<{ flags?: StartFlags; exitCode: number | undefined; stderr: string }> {
+  const c = captureIo();
   let flags: StartFlags | undefined;
-  const program = makeStartProgram({ stdout, stderr }, async (f) => {
+  const program = makeStartProgram(c.io, async (f) => {
     flags = f;
-    return StartExitCode.Ok;
+    return ExitCode.Ok;
   });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return { flags, stderr: stderr.text };
-  } catch (error) {
-    return { exitCode: (error as { exitCode: number }).exitCode, stderr: stderr.text };
-  }
+  const code = await parseArgv(program, argv);
+  return { flags, exitCode: code ?? (process.exitCode as number | undefined), stderr: c.err() };
 }
 
 describe('npm start options', () => {
   it('GIVEN no options THEN a short default run over mutual TLS into a git-ignored folder of the project', async () => {
-    const { flags } = await parse([]);
+    const { flags, exitCode } = await parse([]);
+    expect(exitCode).toBe(ExitCode.Ok);
     expect(flags).toMatchObject({ duration: 20, devices: 20, env: 'dev', tls: true, dataDir: path.join(PROJECT_ROOT, '.sensorlake') });
     expect(readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8')).toMatch(/^\.sensorlake\/$/m);
   });
@@ -45,10 +42,10 @@ describe('npm start options', () => {
     { argv: ['--env', 'staging'], says: "argument 'staging' is invalid. Allowed choices are dev, prod" },
     { argv: ['--fault-rate', '1.5'], says: "option '--fault-rate <p>' argument '1.5' is invalid" },
     { argv: ['--broker-url', 'http://x'], says: "option '--broker-url <url>' argument 'http://x' is invalid" },
-  ])('GIVEN $argv THEN it refuses, naming the option and the value', async ({ argv, says }) => {
+  ])('GIVEN $argv THEN it refuses with ExitCode.Usage, naming the option and the value', async ({ argv, says }) => {
     const result = await parse(argv);
     expect(result.flags).toBeUndefined();
-    expect(result.exitCode).not.toBe(0);
+    expect(result.exitCode).toBe(ExitCode.Usage);
     expect(result.stderr).toContain(says);
   });
 });

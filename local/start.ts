@@ -1,31 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import cliProgress from 'cli-progress';
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import { pino } from 'pino';
+import { ExitCode, newProgram, parse, parseArgv, processIo, progressBar, publishProgress } from '../core/cli/index.js';
+import type { Io, Output } from '../core/cli/index.js';
+import { InvalidValueError } from '../core/errors.js';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
 import type { Environment } from '../core/settings.js';
-import { brokerUrl, integer, positiveNumber, probability } from '../sensors/cli/parsers.js';
-import { progressHooks } from '../sensors/cli/action.js';
-import type { Output } from '../sensors/cli/action.js';
-import { deviceId, runFleet } from '../sensors/index.js';
+import { ConnectError, deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
 import { startTwin } from './ingestion/twin.js';
 import type { Twin, TwinStats } from './ingestion/twin.js';
-
-/** Exit codes of `npm start`, set through process.exitCode. */
-export enum StartExitCode {
-  /** Every message was accounted for. */
-  Ok = 0,
-  /** The run finished but an invariant broke (a message lost, a fault not quarantined as expected). */
-  Unaccounted = 1,
-  /** A bad option (the message names it and its value). */
-  Usage = 2,
-  /** The twin or the fleet could not run. */
-  Failure = 3,
-}
 
 /** Options of `npm start`, as commander parsed them. */
 export interface StartFlags {
@@ -49,11 +37,6 @@ export interface StartFlags {
   tlsPort?: number;
 }
 
-interface Io {
-  readonly stdout: Output;
-  readonly stderr: Output;
-}
-
 /** Without a terminal, a progress line every five seconds instead of a bar. */
 function progressLines(stdout: Output, enabled: boolean): { hooks: FleetHooks; stop: () => void } {
   if (!enabled) return { hooks: {}, stop: () => undefined };
@@ -72,9 +55,7 @@ function progressLines(stdout: Output, enabled: boolean): { hooks: FleetHooks; s
 
 /** Issues (or reuses) a certificate per device, with a progress bar on a terminal: new RSA keys take a while. */
 async function issueCertificates(twin: Twin, ids: readonly string[], io: Io, progress: boolean): Promise<void> {
-  const bar = io.stdout.isTTY === true && progress
-    ? new cliProgress.SingleBar({ format: 'device certificates [{bar}] {value}/{total}', stream: io.stdout as NodeJS.WritableStream, hideCursor: true }, cliProgress.Presets.shades_classic)
-    : undefined;
+  const bar = progressBar(io.stdout, progress, 'device certificates [{bar}] {value}/{total}');
   const started = Date.now();
   bar?.start(ids.length, 0);
   await twin.ensureDeviceIdentities(ids, (done) => bar?.update(done));
@@ -84,7 +65,7 @@ async function issueCertificates(twin: Twin, ids: readonly string[], io: Io, pro
 }
 
 /** `--serve`: the twin alone, until interrupted; then the account of what it received. */
-async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, signal?: AbortSignal): Promise<StartExitCode> {
+async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, signal?: AbortSignal): Promise<ExitCode> {
   const lines = [`sensorlake local twin (${flags.env}) serving; Ctrl-C stops it and prints the account`];
   if (twin.tcpUrl !== undefined) lines.push(`  MQTT        ${twin.tcpUrl} (plain TCP; client id = device id)`);
   if (twin.tlsUrl !== undefined) lines.push(`  MQTT + mTLS ${twin.tlsUrl} (certificates of sensor-0001..sensor-${String(flags.devices).padStart(4, '0')} and ca.pem in ${twin.pkiDir})`);
@@ -99,7 +80,7 @@ async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, s
   const account = twinAccount(before, twin.stats());
   io.stdout.write(`${formatTwinAccount(account, twin.rawDir)}\n`);
   writeSummary(flags.summaryJson, { env: flags.env, rawDir: twin.rawDir, ...account }, io);
-  return account.lost === 0 ? StartExitCode.Ok : StartExitCode.Unaccounted;
+  return account.lost === 0 ? ExitCode.Ok : ExitCode.Incomplete;
 }
 
 /** Writes `--summary-json` when asked. */
@@ -112,7 +93,7 @@ function writeSummary(file: string | undefined, summary: object, io: Io): void {
 }
 
 /** Runs the local twin with a simulated fleet and accounts for every message. */
-export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal): Promise<StartExitCode> {
+export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal): Promise<ExitCode> {
   const dataDir = path.resolve(flags.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const config = readEnvironmentConfig(flags.env);
@@ -158,13 +139,14 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
         `  raw zone ${twin.rawDir}; buffering ${(twin.buffer.sizeBytes / 2 ** 20).toFixed(0)} MiB or ${twin.buffer.intervalMs / 1000} s (Pulumi.${flags.env}.yaml)\n` +
         `  fleet ${flags.devices} devices in ${flags.rooms} rooms, ${flags.rate} msg/s each, for ${flags.duration} s\n`,
     );
-    const progress = io.stdout.isTTY === true ? progressHooks(io.stdout, flags.progress) : progressLines(io.stdout, flags.progress);
+    const bar = publishProgress(io.stdout, flags.progress);
+    const progress = bar.onProgress === undefined ? progressLines(io.stdout, flags.progress) : { hooks: { onProgress: bar.onProgress }, stop: bar.stop };
     const fleet = await runFleet(fleetOptions, progress.hooks).finally(progress.stop);
     await twin.stop();
     const summary = summarizeRun(fleet, before, twin.stats());
     io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
     writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, io);
-    return summary.ok ? StartExitCode.Ok : StartExitCode.Unaccounted;
+    return summary.ok ? ExitCode.Ok : ExitCode.Incomplete;
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
@@ -172,36 +154,33 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
 }
 
 /** The `npm start` command; `run` is replaceable so tests can check the wiring without starting anything. */
-export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<StartExitCode>): Command {
-  const program = new Command('start')
-    .description('Run the sensorlake ingestion path on this machine: embedded broker, topic rule, delivery stream, simulated fleet.')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .option('--duration <seconds>', 'how long the fleet publishes', integer(1, 86_400), 20)
-    .option('--devices <n>', 'number of simulated devices', integer(1, 10_000), 20)
-    .option('--rooms <n>', 'number of rooms the devices are spread over', integer(1, 1_000), 4)
-    .option('--rate <msgPerSecond>', 'messages per second per device', positiveNumber(1_000), 1)
-    .option('--seed <n>', 'random seed (same seed, same messages)', integer(0, 2 ** 32 - 1), 1)
-    .option('--fault-rate <p>', 'probability that a message carries an injected fault', probability, 0.02)
-    .option('--anomaly-rate <p>', 'probability per reading that an anomaly starts', probability, 0.002)
+export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<ExitCode>): Command {
+  const program = newProgram('start', 'Run the sensorlake ingestion path on this machine: embedded broker, topic rule, delivery stream, simulated fleet.', io)
+    .option('--duration <seconds>', 'how long the fleet publishes', parse.integer(1, 86_400), 20)
+    .option('--devices <n>', 'number of simulated devices', parse.integer(1, 10_000), 20)
+    .option('--rooms <n>', 'number of rooms the devices are spread over', parse.integer(1, 1_000), 4)
+    .option('--rate <msgPerSecond>', 'messages per second per device', parse.positiveNumber(1_000), 1)
+    .option('--seed <n>', 'random seed (same seed, same messages)', parse.integer(0, 2 ** 32 - 1), 1)
+    .option('--fault-rate <p>', 'probability that a message carries an injected fault', parse.probability, 0.02)
+    .option('--anomaly-rate <p>', 'probability per reading that an anomaly starts', parse.probability, 0.002)
     .addOption(new Option('--env <env>', 'environment whose Pulumi.<env>.yaml settings the twin uses').choices(ENVIRONMENTS).default('dev'))
     .option('--data-dir <dir>', 'where the raw zone, write-ahead log and certificates live', path.join(PROJECT_ROOT, '.sensorlake'))
     .option('--summary-json <file>', 'also write the summary as JSON')
     .option('--no-tls', 'devices connect over plain TCP instead of mutual TLS')
-    .option('--broker-url <url>', 'use an external MQTT broker (e.g. Mosquitto) instead of the embedded one', brokerUrl)
-    .option('--buffer-interval <seconds>', 'delivery buffer interval instead of the environment setting', integer(0, 900))
+    .option('--broker-url <url>', 'use an external MQTT broker (e.g. Mosquitto) instead of the embedded one', parse.brokerUrl)
+    .option('--buffer-interval <seconds>', 'delivery buffer interval instead of the environment setting', parse.integer(0, 900))
     .addOption(new Option('--log-level <level>', 'log level of the twin (logs go to stderr)').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .option('--no-progress', 'no progress bar')
     .option('--serve', 'run the twin without a fleet until interrupted, for your own devices or `npm run sensors`', false)
-    .option('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', integer(0, 65_535))
-    .option('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', integer(0, 65_535))
+    .option('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', parse.integer(0, 65_535))
+    .option('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', parse.integer(0, 65_535))
     .action(async (flags: StartFlags) => {
       process.exitCode = await run(flags);
     });
   return program;
 }
 
-/** Entry point of `npm start`. */
+/** Entry point of `npm start`: the kit's ExitCode (Usage for a bad option, Unavailable when the fleet cannot connect, Incomplete when a message is not accounted for, Failure otherwise). */
 export async function main(argv: readonly string[], io: Io): Promise<void> {
   const abort = new AbortController();
   const interrupted = () => {
@@ -212,17 +191,14 @@ export async function main(argv: readonly string[], io: Io): Promise<void> {
   process.once('SIGTERM', interrupted);
   const program = makeStartProgram(io, (flags) => startAction(flags, io, abort.signal));
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    const code = await parseArgv(program, argv);
+    if (code !== undefined) process.exitCode = code;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? StartExitCode.Ok : StartExitCode.Usage;
-      return;
-    }
     io.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = StartExitCode.Failure;
+    process.exitCode = error instanceof ConnectError ? ExitCode.Unavailable : error instanceof InvalidValueError ? ExitCode.Usage : ExitCode.Failure;
   }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  await main(process.argv.slice(2), processIo());
 }

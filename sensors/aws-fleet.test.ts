@@ -6,9 +6,8 @@ import { createServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import { iot } from 'aws-iot-device-sdk-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitCode } from './cli/action.js';
+import { captureIo as capture, ExitCode } from '../core/cli/index.js';
 import { main } from './cli/program.js';
-import { capture } from './cli/test-io.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const OUTPUTS = path.join(FIXTURES, 'ingestion-dev.stack-output.json');
@@ -104,7 +103,7 @@ describe('aws-identities output drives an aws-iot target over mutual TLS', () =>
     };
     try {
       expect(await run()).toContain(`could not connect ${outputs.thingNames[0]} to aws-iot 127.0.0.1:1`);
-      expect(process.exitCode).toBe(ExitCode.Connect);
+      expect(process.exitCode).toBe(ExitCode.Unavailable);
       expect(override).not.toHaveBeenCalled();
 
       const ca = readFileSync(path.join(FIXTURES, 'broker.cert.pem'), 'utf8');

@@ -89,7 +89,7 @@ describe('broken output documents fail with every problem named', () => {
     ['a missing endpoint', (d) => delete d.iotEndpoint, ['iotEndpoint: Invalid input: expected string, received undefined (missing)']],
     ['an endpoint that is a URL', (d) => (d.iotEndpoint = 'https://x.iot.amazonaws.com'), ['iotEndpoint: expected the IoT data endpoint host name, got "https://x.iot.amazonaws.com"']],
     ['no things', (d) => (d.thingNames = []), ['thingNames: expected at least one thing (is simulatorThingCount 0 in the environment config?), got []']],
-    ['a thing name with a space', (d) => (d.thingNames = ['bad name']), ['thingNames.0: expected a thing name from [a-zA-Z0-9:_-], got "bad name"']],
+    ['a thing name with a space', (d) => (d.thingNames = ['bad name']), ['thingNames.0: expected a thing name of 1 to 128 characters from [a-zA-Z0-9:_-], got "bad name"']],
     ['thingNames not a list', (d) => (d.thingNames = 'a' as unknown as string[]), ['thingNames: Invalid input: expected array, received string, got "a"']],
     ['a key that is not PEM', (d) => (d.devicePrivateKeyPems[THINGS[0]!] = d.devicePrivateKeyPems[THINGS[0]!]!.split('\n')[1]!.slice(0, 12)), [`devicePrivateKeyPems.${THINGS[0]}: expected a PEM private key, got 12 characters without a PEM header`]],
     ['a certificate that is a key', (d) => (d.deviceCertificatePems[THINGS[0]!] = d.devicePrivateKeyPems[THINGS[0]!]!), [`deviceCertificatePems.${THINGS[0]}: expected a PEM certificate, got a -----BEGIN EC PRIVATE KEY----- block`]],

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import path from 'node:path';
 import { z } from 'zod';
 import type { IngestionOutputs } from '../core/contracts.js';
-import { MAX_THING_NAME_LENGTH, THING_NAME_PATTERN } from './device-ids.js';
+import { DEVICE_ID_EXPECTED, DEVICE_ID_PATTERN } from '../core/ids.js';
 import { PulumiCliError, StackOutputsError } from './errors.js';
 
 /** The ingestion stack outputs the simulator needs to drive the AWS fleet. */
@@ -23,8 +23,7 @@ export const fleetStackOutputsSchema = z.object({
     .array(
       z
         .string()
-        .max(MAX_THING_NAME_LENGTH, `expected at most ${MAX_THING_NAME_LENGTH} characters`)
-        .regex(THING_NAME_PATTERN, 'expected a thing name from [a-zA-Z0-9:_-]'),
+        .regex(DEVICE_ID_PATTERN, `expected ${DEVICE_ID_EXPECTED}`),
     )
     .min(1, 'expected at least one thing (is simulatorThingCount 0 in the environment config?)'),
   deviceCertificatePems: pemMap,

@@ -1,8 +1,8 @@
-import { ExitCode } from './cli/action.js';
+import { ExitCode, processIo } from '../core/cli/index.js';
 import { main } from './cli/program.js';
 
 try {
-  await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  await main(process.argv.slice(2), processIo());
 } catch (error) {
   process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
   process.exitCode = ExitCode.Failure;

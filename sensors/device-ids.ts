@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { DEVICE_ID_EXPECTED, isDeviceId } from '../core/ids.js';
 import { DeviceIdsError } from './errors.js';
-
-/** Characters AWS IoT allows in a thing name; an explicit device id is also the MQTT client id and a topic level. */
-export const THING_NAME_PATTERN = /^[a-zA-Z0-9:_-]+$/;
-/** AWS IoT's limit on a thing name (and on an MQTT client id). */
-export const MAX_THING_NAME_LENGTH = 128;
-
-const EXPECTED = `a thing name of 1 to ${MAX_THING_NAME_LENGTH} characters from [a-zA-Z0-9:_-]`;
 
 /** One id with where it was found, for messages. */
 interface Located {
@@ -19,8 +13,8 @@ function check(items: readonly Located[], source: string): string[] {
   if (items.length === 0) throw new DeviceIdsError(source, '', undefined, 'holds no device ids: expected at least one');
   const seen = new Map<string, string>();
   for (const { value, location } of items) {
-    if (typeof value !== 'string' || !THING_NAME_PATTERN.test(value) || value.length > MAX_THING_NAME_LENGTH) {
-      throw new DeviceIdsError(source, location, value, `is not a valid device id: expected ${EXPECTED}`);
+    if (!isDeviceId(value)) {
+      throw new DeviceIdsError(source, location, value, `is not a valid device id: expected ${DEVICE_ID_EXPECTED}`);
     }
     const first = seen.get(value);
     if (first !== undefined) throw new DeviceIdsError(source, location, value, `is a duplicate (first at ${first})`);

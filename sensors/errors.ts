@@ -1,23 +1,21 @@
-import { SensorlakeError } from '../core/errors.js';
+import { InvalidValueError, SensorlakeError } from '../core/errors.js';
 
 /** Base class of every error the simulator throws on purpose. */
 export class SimulatorError extends SensorlakeError {
   override name = 'SimulatorError';
 }
 
-/** An option of the simulator (CLI flag or library field) has an invalid value. */
-export class OptionError extends SimulatorError {
+/** An option of the simulator (CLI flag or library field) has an invalid value: the shared InvalidValueError. */
+export class OptionError extends InvalidValueError {
   override name = 'OptionError';
 
   constructor(
     /** Option name as the user wrote it, e.g. `--rate` or `rate`. */
-    readonly option: string,
-    /** The value that was given. */
-    readonly value: unknown,
-    /** What was expected instead. */
-    readonly expected: string,
+    option: string,
+    value: unknown,
+    expected: string,
   ) {
-    super(`option ${option} has invalid value ${JSON.stringify(value)}: expected ${expected}`);
+    super(option, value, expected, 'option');
   }
 }
 

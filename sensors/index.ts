@@ -22,7 +22,7 @@ export type { Quantity, Reading, RoomClimate, DeviceCharacter } from './signal.j
 export { Transport, CONNECTION_MODES, DEFAULT_TRANSPORT, resolveEndpoint } from './transport.js';
 export type { Target, TlsFiles, ConnectionMode, TransportOptions, TransportStats, LatencySummary, PublishOutcome } from './transport.js';
 export { SimulatorError, OptionError, ConnectError, CsvError, DeviceIdsError, StackOutputsError, PulumiCliError, isSimulatorError, isOptionError } from './errors.js';
-export { THING_NAME_PATTERN, MAX_THING_NAME_LENGTH, checkDeviceIds, parseDeviceIds, readDeviceIdsFile } from './device-ids.js';
+export { checkDeviceIds, parseDeviceIds, readDeviceIdsFile } from './device-ids.js';
 export {
   fleetStackOutputsSchema,
   identityFilesFromOutputs,
@@ -37,6 +37,3 @@ export {
   CA_FILE,
 } from './aws-identities.js';
 export type { FleetStackOutputs, IdentityFile, IdentityBundle, PulumiCli } from './aws-identities.js';
-export { ExitCode } from './cli/action.js';
-export { makeProgram, main } from './cli/program.js';
-export { awsRunCommand, defaultIdentityDir } from './cli/action.js';

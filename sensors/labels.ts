@@ -5,7 +5,7 @@ import type { AnomalyLabel } from './anomalies.js';
 /** Columns of the CSV labels file, in order. */
 export const LABEL_COLUMNS = ['device_id', 'room_id', 'kind', 'field', 'start', 'end', 'magnitude', 'first_seq', 'last_seq', 'readings'] as const satisfies readonly (keyof AnomalyLabel)[];
 
-/** Renders labels as CSV with a header row (no value needs quoting: ids are `[A-Za-z0-9_.:-]`). */
+/** Renders labels as CSV with a header row (no value needs quoting: device and room ids are from core/ids.ts charsets, without commas or quotes). */
 export function labelsToCsv(labels: readonly AnomalyLabel[]): string {
   const rows = labels.map((l) => LABEL_COLUMNS.map((c) => String(l[c])).join(','));
   return [LABEL_COLUMNS.join(','), ...rows].join('\n') + '\n';

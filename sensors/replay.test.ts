@@ -49,6 +49,8 @@ describe('readReplayRows', () => {
     ['a missing column', 'reading,mote_id,indoor,humidity\n1,1,1,45\n', 'no column "temperature"'],
     ['a non-numeric value', 'reading,mote_id,indoor,humidity,temperature\n1,1,1,45,warm\n', 'ok.csv:2: column temperature has value "warm"'],
     ['an unknown room flag', 'reading,mote_id,indoor,humidity,temperature\n1,1,2,45,20\n', 'column indoor has value "2", expected 0 or 1'],
+    ['a device id AWS IoT refuses (a dot)', 'reading,mote_id,indoor,humidity,temperature\n1,mote.1,1,45,20\n', 'ok.csv:2: column mote_id has value "mote.1"'],
+    ['a room id outside the room charset', 'reading,mote_id,indoor,humidity,temperature\n1,1,a/b,45,20\n', 'ok.csv:2: column indoor has value "a/b"'],
     ['a short row', 'reading,mote_id,indoor,humidity,temperature\n1,1,1\n', 'has 3 fields, the header has 5'],
   ])('rejects %s with the line, column and value', (_name, text, message) => {
     const f = file('ok.csv', text);

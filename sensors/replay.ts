@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEVICE_ID_EXPECTED, isDeviceId, isRoomId } from '../core/ids.js';
 import type { ProfileName } from '../core/ingestion/profiles.js';
 import { PROFILE_NAMES } from '../core/ingestion/profiles.js';
 import { PROJECT_ROOT } from '../core/settings.js';
@@ -127,14 +128,14 @@ export function readReplayRows(file: string, mapping: CsvMapping, startTimeMs?: 
   const parsed: (Omit<ReplayRow, 'atMs'> & { t: number })[] = rows.map(({ line, fields }) => {
     if (fields.length !== header.fields.length) throw new CsvError(file, line, `has ${fields.length} fields, the header has ${header.fields.length}`);
     const rawDevice = (fields[deviceCol] ?? '').trim();
-    if (!/^[A-Za-z0-9_.:-]+$/.test(rawDevice)) throw new CsvError(file, line, `column ${mapping.device.column} has value ${JSON.stringify(rawDevice)}, expected a device id`);
     const deviceId = `${mapping.device.prefix}${/^\d+$/.test(rawDevice) ? rawDevice.padStart(4, '0') : rawDevice}`;
+    if (rawDevice === '' || !isDeviceId(deviceId)) throw new CsvError(file, line, `column ${mapping.device.column} has value ${JSON.stringify(rawDevice)}, expected what makes (after prefix ${JSON.stringify(mapping.device.prefix)}) ${DEVICE_ID_EXPECTED}`);
     let roomId: string;
     if ('constant' in mapping.room) roomId = mapping.room.constant;
     else {
       const raw = (fields[roomCol!] ?? '').trim();
       const mapped = mapping.room.values === undefined ? raw : mapping.room.values[raw];
-      if (mapped === undefined || !/^[A-Za-z0-9_.:-]+$/.test(mapped)) throw new CsvError(file, line, `column ${mapping.room.column} has value ${JSON.stringify(raw)}, expected ${mapping.room.values ? Object.keys(mapping.room.values).join(' or ') : 'a room id'}`);
+      if (mapped === undefined || !isRoomId(mapped)) throw new CsvError(file, line, `column ${mapping.room.column} has value ${JSON.stringify(raw)}, expected ${mapping.room.values ? Object.keys(mapping.room.values).join(' or ') : 'a room id'}`);
       roomId = mapped;
     }
     let seq: number;

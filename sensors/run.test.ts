@@ -144,6 +144,7 @@ describe('resolveFleetOptions with explicit device ids', () => {
     [{ deviceIds: ['a', 'b.c'] }, 'option deviceIds has invalid value "b.c": expected a non-empty list of distinct thing names (item 2 is not a valid device id'],
     [{ deviceIds: ['a', 'b', 'a'] }, 'option deviceIds has invalid value "a": expected a non-empty list of distinct thing names (item 3 is a duplicate (first at item 1))'],
     [{ deviceIds: ['a', 'b'], devices: 3 }, 'option devices has invalid value 3: expected 2 (the number of deviceIds) or nothing'],
+    [{ deviceIdPrefix: 'sensor.' }, 'option deviceIdPrefix has invalid value "sensor.": expected a prefix of a thing name'],
     [{ deviceIds: ['a'], deviceIdPrefix: 'x-' }, 'option deviceIdPrefix has invalid value "x-": expected nothing when deviceIds are given'],
   ])('%j', (bad, message) => {
     expect(() => resolveFleetOptions({ target, ...bad })).toThrow(message);

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
+import { DEVICE_ID_EXPECTED, isDeviceId } from '../core/ids.js';
 import type { ProfileName } from '../core/ingestion/profiles.js';
 import { PROFILE_NAMES } from '../core/ingestion/profiles.js';
 import type { AnomalyKind } from './anomalies.js';
@@ -38,7 +39,7 @@ export interface FleetOptions extends Partial<Omit<TransportOptions, 'target' | 
   readonly deviceIdPrefix?: string;
   /**
    * Explicit device ids, e.g. the ingestion stack's thing names: they replace the `deviceIdPrefix` numbering and set
-   * the number of devices. Each must be a thing name (`[a-zA-Z0-9:_-]`, at most 128), without duplicates.
+   * the number of devices. Each must be a device id (core/ids.ts: an AWS IoT thing name), without duplicates.
    */
   readonly deviceIds?: readonly string[];
   /** Default `sensors/{deviceId}/telemetry`. */
@@ -144,7 +145,7 @@ export function resolveFleetOptions(options: FleetOptions, nowMs: number = Date.
   const count = options.count ?? Math.round(duration * rate * devices);
   check(Number.isSafeInteger(count) && count >= 0, 'count', count, 'a non-negative integer');
   const prefix = options.deviceIdPrefix ?? d.deviceIdPrefix;
-  check(/^[A-Za-z0-9_.:-]*$/.test(prefix), 'deviceIdPrefix', prefix, 'letters, digits, _ . : - only (an MQTT client id and topic level)');
+  check(prefix === '' || isDeviceId(prefix), 'deviceIdPrefix', prefix, `a prefix of ${DEVICE_ID_EXPECTED} (the ids are the MQTT client ids and a topic level)`);
   const topic = options.topicTemplate ?? d.topicTemplate;
   check(topic.includes(DEVICE_PLACEHOLDER) && !/[+#]/.test(topic) && !topic.startsWith('$'), 'topicTemplate', topic, `a topic containing ${DEVICE_PLACEHOLDER}, without wildcards or a leading $`);
   const anomalyRate = options.anomalyRate ?? d.anomalyRate;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import type { StepRunner } from './automation.js';
-import { ExitCode, main } from './cli.js';
+import { captureIo, ExitCode } from '../../core/cli/index.js';
+import { main } from './cli.js';
 import { DeployUsageError, deployPlan, parseDeployArgs, type DeployStep } from './plan.js';
 
 afterEach(() => {
@@ -48,19 +49,21 @@ describe('deployPlan', () => {
 });
 
 describe('deploy CLI', () => {
-  function harness(runner: StepRunner) {
-    const out: string[] = [];
-    const err: string[] = [];
-    return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), runner } };
+  /** Runs the deploy CLI with captured output; `out` and `err` are the lines written. */
+  async function deploy(argv: string[], runner: StepRunner) {
+    const c = captureIo();
+    const code = await main(argv, c.io, runner);
+    const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+    return { code, out: lines(c.out()), err: lines(c.err()) };
   }
 
   it('GIVEN preview dev THEN runs the implemented layer with Pulumi.dev.yaml and skips the others with a message', async () => {
     const ran: DeployStep[] = [];
-    const h = harness(async (step) => {
+    const h = await deploy(['preview', 'dev'], async (step) => {
       ran.push(step);
       return `previewed ${step.stack}`;
     });
-    expect(await main(['preview', 'dev'], h.io)).toBe(ExitCode.Ok);
+    expect(h.code).toBe(ExitCode.Ok);
     expect(ran.map((s) => [s.command, s.stack, s.configFile])).toStrictEqual([
       ['preview', 'ingestion-dev', `${PROJECT_ROOT}/Pulumi.dev.yaml`],
     ]);
@@ -75,27 +78,38 @@ describe('deploy CLI', () => {
 
   it('GIVEN a bad env THEN a clear error, the usage, exit code 2, and nothing runs', async () => {
     const ran: DeployStep[] = [];
-    const h = harness(async (step) => {
+    const h = await deploy(['up', 'staging'], async (step) => {
       ran.push(step);
       return '';
     });
-    expect(await main(['up', 'staging'], h.io)).toBe(ExitCode.Usage);
+    expect(h.code).toBe(ExitCode.Usage);
     expect(process.exitCode).toBe(ExitCode.Usage);
     expect(h.err[0]).toBe('error: invalid env "staging": expected one of dev, prod');
     expect(ran).toStrictEqual([]);
   });
 
   it('GIVEN no env THEN exit code 2', async () => {
-    const h = harness(async () => '');
-    expect(await main(['destroy'], h.io)).toBe(ExitCode.Usage);
+    const h = await deploy(['destroy'], async () => '');
+    expect(h.code).toBe(ExitCode.Usage);
     expect(h.err.join('\n')).toContain("missing required argument 'env'");
   });
 
-  it('GIVEN a failing stack THEN exit code 1 naming the stack', async () => {
-    const h = harness(async () => {
+  it('GIVEN an unknown option THEN exit code 2 naming it, and nothing runs', async () => {
+    const ran: DeployStep[] = [];
+    const h = await deploy(['up', 'dev', '--stack', 'x'], async (step) => {
+      ran.push(step);
+      return '';
+    });
+    expect(h.code).toBe(ExitCode.Usage);
+    expect(h.err[0]).toBe("error: unknown option '--stack'");
+    expect(ran).toStrictEqual([]);
+  });
+
+  it('GIVEN a failing stack THEN ExitCode.Incomplete naming the stack (the later layers were not run)', async () => {
+    const h = await deploy(['up', 'prod'], async () => {
       throw new Error('boom');
     });
-    expect(await main(['up', 'prod'], h.io)).toBe(ExitCode.Failed);
+    expect(h.code).toBe(ExitCode.Incomplete);
     expect(h.err).toStrictEqual(['error: ingestion-prod failed, later layers were not run: boom']);
   });
 });

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import { ExitCode, newProgram, parseArgv, processIo } from '../../core/cli/index.js';
+import type { Io, Output } from '../../core/cli/index.js';
 import { SensorlakeError } from '../../core/errors.js';
 import { IMPLEMENTED_LAYERS } from '../layers.js';
 import { DeployUsageError, deployPlan, parseDeployArgs } from './plan.js';
@@ -17,73 +19,54 @@ export class StepFailedError extends SensorlakeError {
   }
 }
 
-/** Exit codes of the deploy CLI. */
-export enum ExitCode {
-  Ok = 0,
-  /** A stack operation failed. */
-  Failed = 1,
-  /** Bad arguments. */
-  Usage = 2,
+function writeLine(stream: Output, text: string): void {
+  stream.write(`${text}\n`);
 }
-
-/** Where the CLI writes, and what runs each step (the Automation API unless a test injects another). */
-export interface DeployIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly runner?: StepRunner;
-}
-
-const defaultIo: DeployIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 /**
  * The deploy CLI: `<up|preview|destroy> <env>` runs every layer stack of the environment in deploy order
  * (destroy in reverse), skipping with a message the layers not implemented in this release. Stops at the first
- * failing stack. Sets `process.exitCode` (see ExitCode).
+ * failing stack (StepFailedError). `runner` runs each step: the Automation API unless a test injects another.
  */
-export function makeProgram(io: DeployIo = defaultIo): Command {
-  const program = new Command('sensorlake-deploy')
-    .description('Run pulumi up, preview or destroy on every layer stack of an environment, in order')
+export function makeProgram(io: Io, runner?: StepRunner): Command {
+  const out = (text: string) => writeLine(io.stdout, text);
+  return newProgram('sensorlake-deploy', 'Run pulumi up, preview or destroy on every layer stack of an environment, in order', io)
     .argument('<command>', 'up, preview or destroy')
     .argument('<env>', 'dev or prod')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .action(async (commandArg: string, envArg: string) => {
       const args = parseDeployArgs(commandArg, envArg);
-      const runner = io.runner ?? (await import('./automation.js')).automationRunner;
+      const run = runner ?? (await import('./automation.js')).automationRunner;
       for (const step of deployPlan(args)) {
         if (!step.implemented) {
-          io.out(`skip ${step.stack}: layer ${step.layer} is not implemented yet in this release (implemented: ${IMPLEMENTED_LAYERS.join(', ')})`);
+          out(`skip ${step.stack}: layer ${step.layer} is not implemented yet in this release (implemented: ${IMPLEMENTED_LAYERS.join(', ')})`);
           continue;
         }
-        io.out(`${step.command} ${step.stack} --config-file ${step.configFile}`);
+        out(`${step.command} ${step.stack} --config-file ${step.configFile}`);
         try {
-          io.out(await runner(step, io.out));
+          out(await run(step, out));
         } catch (error) {
           throw new StepFailedError(step.stack, error);
         }
       }
     });
-  return program;
 }
 
-/** Runs the CLI on `argv` (without node and script), reporting errors and setting the exit code. */
-export async function main(argv: readonly string[], io: DeployIo = defaultIo): Promise<ExitCode> {
-  let code = ExitCode.Ok;
+/**
+ * Runs the CLI on `argv` (without node and script), reporting errors and setting process.exitCode: ExitCode.Usage
+ * for bad arguments, ExitCode.Incomplete when a stack operation failed (the later layers were not run),
+ * ExitCode.Failure for anything else.
+ */
+export async function main(argv: readonly string[], io: Io = processIo(), runner?: StepRunner): Promise<ExitCode> {
+  let code: ExitCode;
   try {
-    await makeProgram(io).parseAsync([...argv], { from: 'user' });
+    code = (await parseArgv(makeProgram(io, runner), argv)) ?? ExitCode.Ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      code = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-    } else if (error instanceof DeployUsageError) {
-      io.err(`error: ${error.message}`);
-      io.err('usage: npm run deploy|preview|destroy -- <dev|prod>');
+    writeLine(io.stderr, `error: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof DeployUsageError) {
+      writeLine(io.stderr, 'usage: npm run deploy|preview|destroy -- <dev|prod>');
       code = ExitCode.Usage;
     } else {
-      io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-      code = ExitCode.Failed;
+      code = error instanceof StepFailedError ? ExitCode.Incomplete : ExitCode.Failure;
     }
   }
   process.exitCode = code;

@@ -100,6 +100,7 @@ describe('openPki', () => {
     const pki = await openPki(dir);
     expect(() => pki.identityOf('sensor/0001')).toThrow(LocalTwinError);
     expect(() => pki.identityOf('sensor/0001')).toThrow('"sensor/0001"');
+    expect(() => pki.identityOf('sensor.0001')).toThrow('"sensor.0001"');
     await expect(pki.ensureDevices(['sensor-0001', 'bad id'])).rejects.toThrow('"bad id"');
     expect(pki.identityOf('sensor-0001').certPath).toBe(path.join(dir, 'sensor-0001.cert.pem'));
   });

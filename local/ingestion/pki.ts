@@ -4,6 +4,7 @@ import path from 'node:path';
 // @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { DEVICE_ID_EXPECTED, isDeviceId } from '../../core/ids.js';
 import { LocalTwinError } from './errors.js';
 
 /**
@@ -41,7 +42,6 @@ export interface Pki {
   identityOf(deviceId: string): DeviceIdentity;
 }
 
-const DEVICE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const HOUR_MS = 3_600_000;
 const KEY_CONCURRENCY = 8;
 const EC_P256: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -190,8 +190,8 @@ export async function openPki(dir: string): Promise<Pki> {
   }
 
   const identityOf = (deviceId: string): DeviceIdentity => {
-    if (!DEVICE_ID.test(deviceId)) {
-      throw new LocalTwinError(`device id ${JSON.stringify(deviceId)} is not valid: expected 1 to 128 of A-Z a-z 0-9 _ . : -`);
+    if (!isDeviceId(deviceId)) {
+      throw new LocalTwinError(`device id ${JSON.stringify(deviceId)} is not valid: expected ${DEVICE_ID_EXPECTED}`);
     }
     return {
       deviceId,

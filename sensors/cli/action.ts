@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
+import { ExitCode, publishProgress } from '../../core/cli/index.js';
+import type { Io, Output } from '../../core/cli/index.js';
+import { InvalidValueError } from '../../core/errors.js';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { caFile, DEVICES_FILE, identityFilesFromOutputsJson, readOutputsFile, runPulumiStackOutput, writeIdentityFiles } from '../aws-identities.js';
 import type { ProfileName } from '../../core/ingestion/profiles.js';
@@ -14,28 +16,6 @@ import { SUTHAHARAN_CSV, SUTHAHARAN_MAPPING } from '../replay.js';
 import type { FleetHooks, FleetOptions, FleetReport } from '../run.js';
 import type { Quantity } from '../signal.js';
 import type { ConnectionMode, Target } from '../transport.js';
-
-/** Exit codes of `npm run sensors`, set through process.exitCode. */
-export enum ExitCode {
-  /** Every planned message was acknowledged. */
-  Ok = 0,
-  /** An unexpected error. */
-  Failure = 1,
-  /** A bad option or argument (the message names it and its value). */
-  Usage = 2,
-  /** A connection could not be established. */
-  Connect = 3,
-  /** The run finished but some messages failed or were dropped from the offline queue. */
-  Incomplete = 4,
-  /** An external tool the command needs (the pulumi CLI) is missing or failed. */
-  Tool = 5,
-}
-
-/** Where the CLI writes; `isTTY` decides whether a progress bar is drawn. */
-export interface Output {
-  write(text: string): unknown;
-  readonly isTTY?: boolean;
-}
 
 /** The library functions the actions call (replaceable in tests). */
 export interface Engine {
@@ -215,33 +195,20 @@ export function formatReport(r: FleetReport): string {
   ].join('\n') + '\n';
 }
 
-/** Progress hooks: a cli-progress bar on a terminal, nothing otherwise. */
+/** Progress hooks of a fleet run: the kit's publishing bar on a terminal, nothing otherwise. */
 export function progressHooks(stdout: Output, enabled: boolean): { hooks: FleetHooks; stop: () => void } {
-  if (!enabled || stdout.isTTY !== true) return { hooks: {}, stop: () => undefined };
-  const bar = new cliProgress.SingleBar(
-    { format: 'publishing [{bar}] {percentage}% | {value}/{total} acked | failed {failed} | dropped {dropped} | {rate} msg/s', stream: stdout as NodeJS.WritableStream, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    hooks: {
-      onProgress: (p) => {
-        const payload = { failed: p.failed, dropped: p.offlineDropped, rate: p.elapsedMs > 0 ? Math.round((p.acknowledged * 1000) / p.elapsedMs) : 0 };
-        if (!started) {
-          bar.start(p.planned, p.acknowledged, payload);
-          started = true;
-        } else bar.update(p.acknowledged, payload);
-      },
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
+  const progress = publishProgress(stdout, enabled);
+  return { hooks: progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }, stop: progress.stop };
+}
+
+/** True for errors the user can fix by changing options or input files (reported with ExitCode.Usage). */
+export function isUsageProblem(error: unknown): error is Error {
+  return error instanceof UsageError || error instanceof InvalidValueError || isSimulatorError(error);
 }
 
 /** Runs a command: progress, final report, --report-json, exit code. */
 export async function execute(
-  io: { readonly stdout: Output; readonly stderr: Output },
+  io: Io,
   flags: CommonFlags,
   run: (hooks: FleetHooks) => Promise<FleetReport>,
 ): Promise<void> {
@@ -252,7 +219,7 @@ export async function execute(
   } catch (error) {
     progress.stop();
     io.stderr.write(`error: ${(error as Error).message}\n`);
-    process.exitCode = error instanceof ConnectError ? ExitCode.Connect : isSimulatorError(error) ? ExitCode.Usage : ExitCode.Failure;
+    process.exitCode = error instanceof ConnectError ? ExitCode.Unavailable : isUsageProblem(error) ? ExitCode.Usage : ExitCode.Failure;
     return;
   }
   progress.stop();
@@ -295,7 +262,7 @@ export function awsRunCommand(endpoint: string, dir: string): string {
  * certificate and key per thing, devices.json, endpoint.txt (and ca.pem from --ca), and prints the run command.
  */
 export async function awsIdentities(
-  io: { readonly stdout: Output; readonly stderr: Output },
+  io: Io,
   flags: AwsIdentitiesFlags,
   stackOutput: (stack: string) => Promise<string> = (stack) => runPulumiStackOutput(stack, { cwd: PROJECT_ROOT }),
 ): Promise<void> {
@@ -326,8 +293,8 @@ export async function awsIdentities(
     );
     process.exitCode = ExitCode.Ok;
   } catch (error) {
-    if (!(error instanceof UsageError) && !isSimulatorError(error)) throw error;
+    if (!isUsageProblem(error)) throw error;
     io.stderr.write(`error: ${error.message}\n`);
-    process.exitCode = error instanceof PulumiCliError ? ExitCode.Tool : ExitCode.Usage;
+    process.exitCode = error instanceof PulumiCliError ? ExitCode.Unavailable : ExitCode.Usage;
   }
 }

@@ -6,9 +6,10 @@ import { PulumiCliError } from '../errors.js';
 import type { ReplayOptions } from '../replay.js';
 import { SUTHAHARAN_CSV, SUTHAHARAN_MAPPING } from '../replay.js';
 import type { FleetOptions, FleetReport } from '../run.js';
-import { defaultIdentityDir, ExitCode } from './action.js';
+import { ExitCode } from '../../core/cli/index.js';
+import { defaultIdentityDir } from './action.js';
 import { main } from './program.js';
-import { capture } from './test-io.js';
+import { captureIo as capture } from '../../core/cli/index.js';
 
 /** An engine that records the options it was called with and returns a report with the given counts. */
 function recordingEngine(messages: Partial<FleetReport['messages']> = {}) {
@@ -63,6 +64,8 @@ describe('bad options fail with the option, the value and ExitCode.Usage', () =>
     [['--topic', 'sensors/+/telemetry'], "'--topic <template>' argument 'sensors/+/telemetry'"],
     [['--start-time', 'yesterday'], "'--start-time <iso>' argument 'yesterday'"],
     [['--bogus'], "unknown option '--bogus'"],
+    [['--device-prefix', 'sensor.'], "'--device-prefix <prefix>' argument 'sensor.'"],
+    [['replay', '--room-map', '1=in/door'], "'--room-map <pairs>' argument '1=in/door'"],
     [['replay', '--speed', '0'], "'--speed <factor>' argument '0'"],
     [['replay', '--field', 'colour=c'], "'--field <quantity=column>' argument 'colour=c'"],
   ])('%j', async (argv, message) => {
@@ -131,11 +134,11 @@ describe('valid options', () => {
     expect(process.exitCode).toBe(ExitCode.Incomplete);
   });
 
-  it('exits with ExitCode.Connect when the broker is unreachable', async () => {
+  it('exits with ExitCode.Unavailable when the broker is unreachable', async () => {
     const c = capture();
     await main(['--target', 'mqtt://127.0.0.1:1', '--devices', '1', '--connect-attempts', '1'], c.io);
     expect(c.err()).toContain('could not connect sensor-0001 to mqtt://127.0.0.1:1');
-    expect(process.exitCode).toBe(ExitCode.Connect);
+    expect(process.exitCode).toBe(ExitCode.Unavailable);
   });
 });
 
@@ -253,7 +256,7 @@ describe('aws-identities', () => {
     expect(process.exitCode).toBe(ExitCode.Usage);
   });
 
-  it('runs the stack output command for --stack, and reports a missing pulumi CLI with ExitCode.Tool', async () => {
+  it('runs the stack output command for --stack, and reports a missing pulumi CLI with ExitCode.Unavailable', async () => {
     const asked: string[] = [];
     const dir = path.join(tempDir(), 'out');
     const ok = { ...recordingEngine().engine, stackOutput: async (stack: string) => (asked.push(stack), readFileSync(OUTPUTS, 'utf8')) };
@@ -266,7 +269,7 @@ describe('aws-identities', () => {
     const missing = { ...recordingEngine().engine, stackOutput: async () => Promise.reject(new PulumiCliError('pulumi stack output', 'the pulumi CLI was not found')) };
     await main(['aws-identities', '--stack', 'ingestion-dev'], c.io, missing);
     expect(c.err()).toContain('error: pulumi stack output: the pulumi CLI was not found');
-    expect(process.exitCode).toBe(ExitCode.Tool);
+    expect(process.exitCode).toBe(ExitCode.Unavailable);
   });
 
   it.each([

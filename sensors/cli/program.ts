@@ -1,12 +1,14 @@
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ExitCode, newProgram, parseArgv } from '../../core/cli/index.js';
+import type { Io } from '../../core/cli/index.js';
 import { DEFAULT_FAULT_TOLERANCES } from '../faults.js';
 import { DEFAULT_PLAN, DEFAULT_TOPIC_TEMPLATE } from '../fleet.js';
 import { replayCsv, SUTHAHARAN_CSV } from '../replay.js';
 import { runFleet } from '../run.js';
 import { DEFAULT_TRANSPORT } from '../transport.js';
-import { isSimulatorError } from '../errors.js';
-import type { AwsIdentitiesFlags, CommonFlags, Engine, Output, ReplayFlags, RunFlags } from './action.js';
-import { awsIdentities, execute, ExitCode, fleetOptionsOf, replayOptionsOf, UsageError } from './action.js';
+import type { AwsIdentitiesFlags, CommonFlags, Engine, ReplayFlags, RunFlags } from './action.js';
+import { awsIdentities, execute, fleetOptionsOf, isUsageProblem, replayOptionsOf } from './action.js';
 import * as parse from './parsers.js';
 
 function addCommon(command: Command): Command {
@@ -32,19 +34,11 @@ function addCommon(command: Command): Command {
 }
 
 /**
- * Builds the `sensors` program. Output goes to the given streams, errors set process.exitCode from ExitCode,
+ * Builds the `sensors` program. Output goes to the given streams, errors set process.exitCode (the kit's ExitCode),
  * nothing calls process.exit, so tests can run it in-process.
  */
-export function makeProgram(io: { readonly stdout: Output; readonly stderr: Output }, engine: Engine = { runFleet, replayCsv }): Command {
-  const program = new Command('sensors')
-    .description('sensorlake fleet simulator: publish simulated or replayed telemetry over MQTT (aws-iot-device-sdk-v2)')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
-    .showHelpAfterError('(run with --help for usage)');
-  program.addHelpText(
-    'after',
-    `\nExit codes: ${ExitCode.Ok} ok, ${ExitCode.Failure} unexpected error, ${ExitCode.Usage} bad option, ${ExitCode.Connect} cannot connect, ${ExitCode.Incomplete} some messages failed or were dropped, ${ExitCode.Tool} the pulumi CLI is missing or failed.`,
-  );
+export function makeProgram(io: Io, engine: Engine = { runFleet, replayCsv }): Command {
+  const program = newProgram('sensors', 'sensorlake fleet simulator: publish simulated or replayed telemetry over MQTT (aws-iot-device-sdk-v2)', io);
 
   addCommon(
     program
@@ -111,7 +105,7 @@ export function makeProgram(io: { readonly stdout: Output; readonly stderr: Outp
 }
 
 async function guarded<O>(
-  io: { readonly stdout: Output; readonly stderr: Output },
+  io: Io,
   flags: CommonFlags,
   build: () => O,
   run: (options: O, hooks: Parameters<Engine['runFleet']>[1]) => ReturnType<Engine['runFleet']>,
@@ -120,7 +114,7 @@ async function guarded<O>(
   try {
     options = build();
   } catch (error) {
-    if (!(error instanceof UsageError) && !isSimulatorError(error)) throw error;
+    if (!isUsageProblem(error)) throw error;
     io.stderr.write(`error: ${error.message}\n`);
     process.exitCode = ExitCode.Usage;
     return;
@@ -129,15 +123,7 @@ async function guarded<O>(
 }
 
 /** Parses argv (without node and script) and runs; commander's usage errors become ExitCode.Usage. */
-export async function main(argv: readonly string[], io: { readonly stdout: Output; readonly stderr: Output }, engine?: Engine): Promise<void> {
-  const program = makeProgram(io, engine);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-      return;
-    }
-    throw error;
-  }
+export async function main(argv: readonly string[], io: Io, engine?: Engine): Promise<void> {
+  const code = await parseArgv(makeProgram(io, engine), argv);
+  if (code !== undefined) process.exitCode = code;
 }

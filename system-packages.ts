@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** An external engine the system tests run, and the Debian package that provides it. */
+export interface SystemTool {
+  readonly binary: string;
+  readonly debianPackage: string;
+  /** Where the package installs it when that is not on every user's PATH (e.g. /usr/sbin). */
+  readonly paths: readonly string[];
+}
+
+/**
+ * What `npm run test:system` needs beyond Node and npm; `.ci/run` installs these packages. The next layers add
+ * postgresql, python3-sqlglot and chromium here (and to DEBIAN_PACKAGES in .ci/run).
+ */
+export const SYSTEM_TOOLS: readonly SystemTool[] = [{ binary: 'mosquitto', debianPackage: 'mosquitto', paths: ['/usr/sbin/mosquitto'] }];
+
+/** The tools found neither at their known paths nor in a directory of `searchPath` (a PATH value). */
+export function missingTools(tools: readonly SystemTool[], searchPath: string, exists: (file: string) => boolean = existsSync): SystemTool[] {
+  const dirs = searchPath.split(path.delimiter).filter((d) => d !== '');
+  return tools.filter((t) => ![...t.paths, ...dirs.map((d) => path.join(d, t.binary))].some(exists));
+}
+
+/** The message that stops the system tests, naming each missing binary and the command that installs it. */
+export function missingToolsMessage(missing: readonly SystemTool[]): string {
+  const packages = [...new Set(missing.map((t) => t.debianPackage))];
+  return (
+    `npm run test:system needs ${missing.map((t) => `${t.binary} (Debian package ${t.debianPackage})`).join(', ')}, not found on this machine.\n` +
+    `Install: sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}   (.ci/run does this)`
+  );
+}
+
+/** Throws, naming each missing binary and its package, unless every tool is found. */
+export function assertSystemTools(tools: readonly SystemTool[], searchPath: string, exists: (file: string) => boolean = existsSync): void {
+  const missing = missingTools(tools, searchPath, exists);
+  if (missing.length > 0) throw new Error(missingToolsMessage(missing));
+}
+
+/** Vitest global setup of the system tier: fails the run at once, before any test, when a tool is missing. */
+export default function checkSystemTools(): void {
+  assertSystemTools(SYSTEM_TOOLS, process.env.PATH ?? '');
+}
