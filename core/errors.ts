@@ -37,6 +37,15 @@ export class ConfigError extends InvalidValueError {
   }
 }
 
+/** A command-line argument (not an option) is missing or invalid: the message starts with `argument`. */
+export class ArgumentError extends InvalidValueError {
+  override name = 'ArgumentError';
+
+  constructor(key: string, value: unknown, expected: string) {
+    super(key, value, expected, 'argument');
+  }
+}
+
 /** Several configuration problems found together. */
 export class ConfigErrors extends SensorlakeError {
   override name = 'ConfigErrors';

@@ -3,7 +3,8 @@ import { PROJECT_ROOT } from '../../core/settings.js';
 import type { StepRunner } from './automation.js';
 import { captureIo, ExitCode } from '../../core/cli/index.js';
 import { main } from './cli.js';
-import { DeployUsageError, deployPlan, parseDeployArgs, type DeployStep } from './plan.js';
+import { ArgumentError } from '../../core/errors.js';
+import { deployPlan, parseDeployArgs, type DeployStep } from './plan.js';
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -19,11 +20,11 @@ describe('parseDeployArgs', () => {
   });
 
   it.each([
-    ['up', 'staging', 'invalid env "staging": expected one of dev, prod'],
-    ['up', undefined, 'missing env: expected one of dev, prod'],
-    ['apply', 'dev', 'invalid command "apply": expected one of up, preview, destroy'],
+    ['up', 'staging', 'argument env has invalid value "staging": expected one of dev, prod'],
+    ['up', undefined, 'argument env is missing: expected one of dev, prod'],
+    ['apply', 'dev', 'argument command has invalid value "apply": expected one of up, preview, destroy'],
   ])('rejects %s %s with a clear error', (command, env, message) => {
-    expect(() => parseDeployArgs(command, env)).toThrow(DeployUsageError);
+    expect(() => parseDeployArgs(command, env)).toThrow(ArgumentError);
     expect(() => parseDeployArgs(command, env)).toThrow(message);
   });
 });
@@ -84,7 +85,7 @@ describe('deploy CLI', () => {
     });
     expect(h.code).toBe(ExitCode.Usage);
     expect(process.exitCode).toBe(ExitCode.Usage);
-    expect(h.err[0]).toBe('error: invalid env "staging": expected one of dev, prod');
+    expect(h.err[0]).toBe('error: argument env has invalid value "staging": expected one of dev, prod');
     expect(ran).toStrictEqual([]);
   });
 

@@ -4,7 +4,8 @@ import { ExitCode, newProgram, parseArgv, processIo } from '../../core/cli/index
 import type { Io, Output } from '../../core/cli/index.js';
 import { SensorlakeError } from '../../core/errors.js';
 import { IMPLEMENTED_LAYERS } from '../layers.js';
-import { DeployUsageError, deployPlan, parseDeployArgs } from './plan.js';
+import { ArgumentError } from '../../core/errors.js';
+import { deployPlan, parseDeployArgs } from './plan.js';
 import type { StepRunner } from './automation.js';
 
 /** A stack operation failed; the layers after it were not run. */
@@ -62,7 +63,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), runner
     code = (await parseArgv(makeProgram(io, runner), argv)) ?? ExitCode.Ok;
   } catch (error) {
     writeLine(io.stderr, `error: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof DeployUsageError) {
+    if (error instanceof ArgumentError) {
       writeLine(io.stderr, 'usage: npm run deploy|preview|destroy -- <dev|prod>');
       code = ExitCode.Usage;
     } else {

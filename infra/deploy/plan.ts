@@ -1,5 +1,5 @@
 import { ENVIRONMENTS, PROJECT_ROOT, isEnvironment, type Environment } from '../../core/settings.js';
-import { SensorlakeError } from '../../core/errors.js';
+import { ArgumentError } from '../../core/errors.js';
 import { isImplemented } from '../layers.js';
 import { LAYERS, stackName, type Layer } from '../stack-name.js';
 import path from 'node:path';
@@ -7,26 +7,6 @@ import path from 'node:path';
 /** What `npm run deploy|preview|destroy` can do. */
 export const COMMANDS = ['up', 'preview', 'destroy'] as const;
 export type DeployCommand = (typeof COMMANDS)[number];
-
-/** Bad command-line arguments for the deploy CLI. */
-export class DeployUsageError extends SensorlakeError {
-  override name = 'DeployUsageError';
-
-  constructor(
-    /** Which argument was wrong. */
-    readonly argument: 'command' | 'env',
-    /** The value given (undefined when missing). */
-    readonly value: string | undefined,
-    /** What was expected instead. */
-    readonly expected: string,
-  ) {
-    super(
-      value === undefined
-        ? `missing ${argument}: expected ${expected}`
-        : `invalid ${argument} ${JSON.stringify(value)}: expected ${expected}`,
-    );
-  }
-}
 
 /** Parsed arguments of the deploy CLI. */
 export interface DeployArgs {
@@ -37,10 +17,10 @@ export interface DeployArgs {
 /** Parses `<command> <env>` (command from the npm script, env from the user). */
 export function parseDeployArgs(command: string | undefined, env: string | undefined): DeployArgs {
   if (command === undefined || !(COMMANDS as readonly string[]).includes(command)) {
-    throw new DeployUsageError('command', command, `one of ${COMMANDS.join(', ')}`);
+    throw new ArgumentError('command', command, `one of ${COMMANDS.join(', ')}`);
   }
   if (env === undefined || !isEnvironment(env)) {
-    throw new DeployUsageError('env', env, `one of ${ENVIRONMENTS.join(', ')}`);
+    throw new ArgumentError('env', env, `one of ${ENVIRONMENTS.join(', ')}`);
   }
   return { command: command as DeployCommand, env };
 }

@@ -7,17 +7,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, readEnvironmentConfig } from '../../core/settings.js';
 import { runStackUnderMocks } from '../testing/index.js';
 import type { GraphResource, StackGraph } from './graph.js';
-import { ExitCode, SynthUsageError, main, parseSynthArgs } from './cli.js';
+import { ExitCode } from '../../core/cli/index.js';
+import { InvalidValueError } from '../../core/errors.js';
+import { main, parseSynthArgs } from './cli.js';
 import type { EnvironmentSynth } from './synth.js';
 
 afterEach(() => {
   process.exitCode = undefined;
 });
 
+/** Captures what the CLI writes, line by line. */
 function harness() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+  const lines = (into: string[]) => ({ write: (s: string) => into.push(...s.replace(/\n$/, '').split('\n')) });
+  return { out, err, io: { stdout: lines(out), stderr: lines(err) } };
 }
 
 describe('parseSynthArgs', () => {
@@ -33,19 +37,19 @@ describe('parseSynthArgs', () => {
   });
 
   it.each([
-    ['staging', {}, 'invalid env "staging": expected one of dev, prod'],
-    [undefined, {}, 'missing env: expected one of dev, prod'],
-    ['dev', { layer: 'lakes' }, 'invalid layer "lakes": expected one of ingestion, lake, analytics, orchestration'],
-  ])('GIVEN env %j and %j THEN SynthUsageError %j', (env, options, message) => {
-    expect(() => parseSynthArgs(env, options, '/x')).toThrow(SynthUsageError);
+    ['staging', {}, 'argument env has invalid value "staging": expected one of dev, prod'],
+    [undefined, {}, 'argument env is missing: expected one of dev, prod'],
+    ['dev', { layer: 'lakes' }, 'option --layer has invalid value "lakes": expected one of ingestion, lake, analytics, orchestration'],
+  ])('GIVEN env %j and %j THEN InvalidValueError %j', (env, options, message) => {
+    expect(() => parseSynthArgs(env, options, '/x')).toThrow(InvalidValueError);
     expect(() => parseSynthArgs(env, options, '/x')).toThrow(message);
   });
 });
 
 describe('synth CLI arguments', () => {
   it.each([
-    [['staging'], 'error: invalid env "staging": expected one of dev, prod'],
-    [['dev', '--layer', 'lakes'], 'error: invalid layer "lakes": expected one of ingestion, lake, analytics, orchestration'],
+    [['staging'], 'error: argument env has invalid value "staging": expected one of dev, prod'],
+    [['dev', '--layer', 'lakes'], 'error: option --layer has invalid value "lakes": expected one of ingestion, lake, analytics, orchestration'],
   ])('GIVEN %j THEN exit code 2, the value named, the usage, nothing printed', async (argv, message) => {
     const h = harness();
     expect(await main(argv, h.io)).toBe(ExitCode.Usage);
