@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { ENVIRONMENTS, PROJECT, PROJECT_ROOT, SETTINGS, readEnvironmentConfig } from '../core/settings.js';
 import { projectConfigDeclarations } from './project-file.js';
 
-const SCHEMA_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'schemas');
+const SCHEMA_DIR = path.resolve(PROJECT_ROOT, 'infra', 'testing', 'schemas');
 const projectFile = parseYaml(readFileSync(path.join(PROJECT_ROOT, 'Pulumi.yaml'), 'utf8')) as Record<string, unknown>;
 
 function validator() {

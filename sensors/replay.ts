@@ -42,8 +42,8 @@ export interface CsvMapping {
   readonly constants?: Readonly<Partial<Record<Quantity, number>>>;
 }
 
-/** The shared single-hop dataset: `../shared/data/suthaharan-single-hop/data.csv` beside the repository. */
-export const SUTHAHARAN_CSV = path.resolve(PROJECT_ROOT, '../shared/data/suthaharan-single-hop/data.csv');
+/** The single-hop dataset in the repository: `data/suthaharan-single-hop/data.csv` (provenance and licence in its README). */
+export const SUTHAHARAN_CSV = path.resolve(PROJECT_ROOT, 'data/suthaharan-single-hop/data.csv');
 
 /**
  * Mapping of the single-hop dataset: motes are devices (mote 1 → sensor-0001), `reading` is seq and counts 5 s

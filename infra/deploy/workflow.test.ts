@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { PROJECT_ROOT } from '../../core/settings.js';
 
 const schema = JSON.parse(
-  readFileSync(path.resolve(PROJECT_ROOT, '..', 'shared', 'schemas', 'github-workflow.schema.json'), 'utf8'),
+  readFileSync(path.resolve(PROJECT_ROOT, 'infra', 'testing', 'schemas', 'github-workflow.schema.json'), 'utf8'),
 ) as object;
 const workflow = parseYaml(readFileSync(path.join(PROJECT_ROOT, '.github', 'workflows', 'preview.yml'), 'utf8')) as {
   on: { pull_request?: unknown };
