@@ -87,7 +87,7 @@ describe('mutual-TLS broker enforcing the device policy', () => {
   });
 
   it('GIVEN a certificate for one device WHEN the client id is another device THEN the connection is refused', async () => {
-    const before = twin.stats().refused['client-id-mismatch'] ?? 0;
+    const before = twin.stats().refused['connect-not-allowed'] ?? 0;
     const error = await mqtt.connectAsync(twin.tlsUrl as string, tlsOptions(bob, 'sensor-0001')).then(
       (c) => {
         c.end(true);
@@ -96,7 +96,7 @@ describe('mutual-TLS broker enforcing the device policy', () => {
       (e: Error) => e,
     );
     expect(error?.message).toMatch(/Not authorized/i);
-    expect(twin.stats().refused['client-id-mismatch']).toBe(before + 1);
+    expect(twin.stats().refused['connect-not-allowed']).toBe(before + 1);
   });
 
   it('GIVEN a certificate the twin CA did not sign THEN the TLS handshake is refused', async () => {

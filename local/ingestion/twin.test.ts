@@ -57,7 +57,6 @@ describe('startTwin over TCP', () => {
     await client.publishAsync(topic, reading('sensor-0001', 3), { qos: 1 });
     await client.publishAsync(topic, '{"broken', { qos: 1 });
     await client.publishAsync(topic, reading('sensor-0002', 99), { qos: 1 });
-    await client.publishAsync('not/a/telemetry/topic', 'hello', { qos: 1 });
 
     const before = twin.stats();
     expect(before.received).toBe(23);
@@ -71,7 +70,7 @@ describe('startTwin over TCP', () => {
       landed: 20,
       quarantined: 3,
       quarantinedByReason: { duplicate: 1, 'malformed-json': 1, 'device-mismatch': 1 },
-      ignored: 1,
+      ignored: 0,
       pendingInBuffer: 0,
       objectsWritten: 2,
     });
@@ -81,12 +80,26 @@ describe('startTwin over TCP', () => {
     expect(reasons.sort()).toStrictEqual(['device-mismatch', 'duplicate', 'malformed-json']);
   });
 
-  it('quarantines devices outside knownDevices as unknown-device', async () => {
+  it('GIVEN knownDevices WHEN a device outside the fleet connects over TCP THEN it is refused and counted as connect-not-allowed', async () => {
     const twin = await twinAt(tempDir(), { knownDevices: ['sensor-0001'] });
-    const client = await publisher(twin.brokerUrl, 'sensor-0009');
-    await client.publishAsync(telemetryTopic('sensor-0009'), reading('sensor-0009', 1), { qos: 1 });
+    await expect(mqtt.connectAsync(twin.brokerUrl, { clientId: 'sensor-0009', reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/);
     await twin.stop();
-    expect(twin.stats().quarantinedByReason).toStrictEqual({ 'unknown-device': 1 });
+    expect(twin.stats()).toMatchObject({ received: 0, refused: { 'connect-not-allowed': 1 } });
+  });
+
+  it('GIVEN a device WHEN it publishes to another device\'s topic over TCP THEN no PUBACK, nothing received, counted as topic-not-allowed', async () => {
+    const twin = await twinAt(tempDir());
+    const client = await mqtt.connectAsync(twin.brokerUrl, { clientId: 'sensor-0001', reconnectPeriod: 0 });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    let acknowledged = false;
+    client.publish(telemetryTopic('sensor-0002'), reading('sensor-0002', 1), { qos: 1 }, (error) => {
+      if (!error) acknowledged = true;
+    });
+    await closed;
+    client.end(true);
+    await twin.stop();
+    expect(acknowledged).toBe(false);
+    expect(twin.stats()).toMatchObject({ received: 0, landed: 0, refused: { 'topic-not-allowed': 1 } });
   });
 
   it('flushes by size while running (buffer override) and keeps counting across a restart', async () => {

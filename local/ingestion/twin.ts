@@ -40,7 +40,10 @@ export interface TwinOptions {
   readonly externalBrokerOptions?: IClientOptions;
   /** Overrides of the environment's buffering hints (Firehose's minimum of 64 MiB is not enforced here). */
   readonly buffer?: { readonly sizeBytes?: number; readonly intervalMs?: number };
-  /** Devices the processor accepts; others are quarantined as unknown-device. Default: any device. */
+  /**
+   * The twin's fleet: devices the processor accepts (others are quarantined as unknown-device) and the only client
+   * ids that may connect over plain TCP (the IsAttached of a connection without a certificate). Default: any device.
+   */
   readonly knownDevices?: readonly string[];
   /** Delivery stream name used in object names. Default `sensorlake-<env>-telemetry`. */
   readonly streamName?: string;
@@ -220,6 +223,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   let pki: Pki | undefined;
   const getPki = async () => (pki ??= await openPki(pkiDir));
 
+  const fleet = options.knownDevices ? new Set(options.knownDevices) : undefined;
+  if (fleet === undefined && options.externalBrokerUrl === undefined) {
+    logger.warn('no knownDevices: every well-formed device id may connect over plain TCP (as itself, to its own topic only)');
+  }
   let broker: EmbeddedBroker | undefined;
   let external: MqttClient | undefined;
   if (options.externalBrokerUrl !== undefined) {
@@ -234,6 +241,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       ingest,
       onIgnored: () => (ignored += 1),
       onRefused,
+      ...(fleet ? { isFleetDevice: (id: string) => fleet.has(id) } : {}),
       logger,
     });
   }
