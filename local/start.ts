@@ -12,8 +12,8 @@ import type { Output } from '../sensors/cli/action.js';
 import { deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
-import { startTwin } from './ingestion/twin.js';
-import type { Twin, TwinStats } from './ingestion/twin.js';
+import { startIngestionTwin } from './ingestion/index.js';
+import type { Twin, TwinStats } from './ingestion/index.js';
 
 /** Exit codes of `npm start`, set through process.exitCode. */
 export enum StartExitCode {
@@ -117,7 +117,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
   mkdirSync(dataDir, { recursive: true });
   const config = readEnvironmentConfig(flags.env);
   const logger = pino({ level: flags.logLevel, base: { component: 'local-twin' } }, pino.destination(2));
-  const twin = await startTwin({
+  const twin = await startIngestionTwin({
     dataDir,
     env: flags.env,
     config,

@@ -34,6 +34,28 @@ export class WalError extends LocalTwinError {
   }
 }
 
+/** The delivery stream could not write a batch within its attempts (a full disk names ENOSPC). */
+export class DeliveryFailedError extends LocalTwinError {
+  override name = 'DeliveryFailedError';
+  /** The error code of the last attempt, e.g. ENOSPC. */
+  readonly code: string | undefined;
+
+  constructor(
+    /** Records of the batch, kept in the write-ahead log. */
+    readonly records: number,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    super(
+      `delivery stream failed: ${records} records could not be written to the raw zone after ${attempts} attempts ` +
+        `(${code === 'ENOSPC' ? 'disk full, ENOSPC' : code ?? 'error'}: ${(cause as Error | undefined)?.message ?? String(cause)}); ` +
+        'they stay in the write-ahead log and are delivered at the next start',
+    );
+    this.code = code;
+  }
+}
+
 export function isLocalTwinError(error: unknown): error is LocalTwinError {
   return error instanceof LocalTwinError;
 }
