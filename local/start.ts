@@ -13,7 +13,7 @@ import { deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
 import { startIngestionTwin } from './ingestion/index.js';
-import type { Twin, TwinStats } from './ingestion/index.js';
+import type { Twin, TwinOptions, TwinStats } from './ingestion/index.js';
 
 /** Exit codes of `npm start`, set through process.exitCode. */
 export enum StartExitCode {
@@ -99,7 +99,16 @@ async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, s
   const account = twinAccount(before, twin.stats());
   io.stdout.write(`${formatTwinAccount(account, twin.rawDir)}\n`);
   writeSummary(flags.summaryJson, { env: flags.env, rawDir: twin.rawDir, ...account }, io);
-  return account.lost === 0 ? StartExitCode.Ok : StartExitCode.Unaccounted;
+  return exitCodeOf(account.lost === 0, twin, io);
+}
+
+/** Failure when the twin failed (naming a full disk), else Ok or Unaccounted. */
+function exitCodeOf(accounted: boolean, twin: Twin, io: Io): StartExitCode {
+  const failure = twin.stats().failure;
+  if (failure === undefined) return accounted ? StartExitCode.Ok : StartExitCode.Unaccounted;
+  const what = failure.diskFull ? `the disk of the data directory is full (${failure.code})` : `the twin failed (${failure.code ?? 'error'})`;
+  io.stderr.write(`npm start failed: ${what}: ${failure.message}\n`);
+  return StartExitCode.Failure;
 }
 
 /** Writes `--summary-json` when asked. */
@@ -111,12 +120,16 @@ function writeSummary(file: string | undefined, summary: object, io: Io): void {
   io.stdout.write(`  summary    ${resolved}\n`);
 }
 
+/** What tests replace in `startAction`: the twin's file writes and its delivery retries (a full disk, fast). */
+export type StartDeps = Pick<TwinOptions, 'fs' | 'deliveryAttempts' | 'deliveryRetryBaseMs'>;
+
 /** Runs the local twin with a simulated fleet and accounts for every message. */
-export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal): Promise<StartExitCode> {
+export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal, deps: StartDeps = {}): Promise<StartExitCode> {
   const dataDir = path.resolve(flags.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const config = readEnvironmentConfig(flags.env);
   const logger = pino({ level: flags.logLevel, base: { component: 'local-twin' } }, pino.destination(2));
+  const fleetIds = Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i));
   const twin = await startIngestionTwin({
     dataDir,
     env: flags.env,
@@ -126,7 +139,19 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     tls: flags.brokerUrl === undefined && flags.tls ? { port: flags.tlsPort ?? (flags.serve ? 8883 : 0) } : false,
     ...(flags.brokerUrl === undefined ? {} : { externalBrokerUrl: flags.brokerUrl }),
     ...(flags.bufferInterval === undefined ? {} : { buffer: { intervalMs: flags.bufferInterval * 1000 } }),
+    // The fleet's devices are the things the twin knows: only they may connect over plain TCP.
+    knownDevices: fleetIds,
+    ...deps,
     logger,
+  });
+  // A twin that fails (a full disk) ends the run: the fleet stops publishing and the account is printed.
+  const stopRun = new AbortController();
+  const abortRun = () => stopRun.abort();
+  if (signal?.aborted) abortRun();
+  else signal?.addEventListener('abort', abortRun, { once: true });
+  twin.onFailed((failure) => {
+    io.stderr.write(`\nthe twin failed: ${failure.message}\nstopping the run\n`);
+    abortRun();
   });
   try {
     // Deliver whatever an interrupted earlier run left in the write-ahead log, so this run's counts are its own.
@@ -135,9 +160,9 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const useTls = twin.tlsUrl !== undefined;
     const url = useTls ? twin.tlsUrl! : twin.brokerUrl;
     if (useTls) {
-      await issueCertificates(twin, Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)), io, flags.progress);
+      await issueCertificates(twin, fleetIds, io, flags.progress);
     }
-    if (flags.serve) return await serve(twin, before, flags, io, signal);
+    if (flags.serve) return await serve(twin, before, flags, io, stopRun.signal);
     const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
     const fleetOptions: FleetOptions = {
       target: { kind: 'broker', url },
@@ -151,7 +176,10 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       anomalyRate: flags.anomalyRate,
       labelsFile,
       tolerances: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours },
-      ...(signal ? { signal } : {}),
+      // Bounds the wait for acknowledgements that a failed twin never sends.
+      operationTimeoutMs: 10_000,
+      drainTimeoutMs: 10_000,
+      signal: stopRun.signal,
     };
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
@@ -164,7 +192,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const summary = summarizeRun(fleet, before, twin.stats());
     io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
     writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, io);
-    return summary.ok ? StartExitCode.Ok : StartExitCode.Unaccounted;
+    return exitCodeOf(summary.ok, twin, io);
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
