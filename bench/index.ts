@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../core/settings.js';
 import { ExitCode, parse } from '../core/cli/index.js';
 import { runFleet } from '../sensors/index.js';
 import type { FleetReport } from '../sensors/index.js';
-import { startTwin } from '../local/index.js';
+import { startIngestionTwin } from '../local/index.js';
 import { startBareBroker } from '../sensors/test-broker.js';
 import { ingestFigure, median, renderTable, simulatorFigures } from './figures.js';
 import type { Figure, PairedRound } from './figures.js';
@@ -61,7 +61,7 @@ async function measureBareFanIn(o: BenchOptions): Promise<number> {
 /** Same publishers through the twin, timed until every message is in the raw zone; loss is counted, not assumed. */
 async function measureTwinIngest(o: BenchOptions): Promise<{ rate: number; lost: number; landed: number; quarantined: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sensorlake-bench-'));
-  const twin = await startTwin({ dataDir, env: 'dev', tcpPort: 0, logger: pino({ level: 'warn' }) });
+  const twin = await startIngestionTwin({ dataDir, env: 'dev', tcpPort: 0, logger: pino({ level: 'warn' }) });
   try {
     const started = process.hrtime.bigint();
     const report: FleetReport = await runFleet(fanInOptions(twin.brokerUrl, o));

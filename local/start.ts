@@ -12,8 +12,8 @@ import type { Environment } from '../core/settings.js';
 import { ConnectError, deviceId, runFleet } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
-import { startTwin } from './ingestion/twin.js';
-import type { Twin, TwinStats } from './ingestion/twin.js';
+import { ExternalBrokerError, startIngestionTwin } from './ingestion/index.js';
+import type { Twin, TwinOptions, TwinStats } from './ingestion/index.js';
 
 /** Options of `npm start`, as commander parsed them. */
 export interface StartFlags {
@@ -80,7 +80,16 @@ async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, s
   const account = twinAccount(before, twin.stats());
   io.stdout.write(`${formatTwinAccount(account, twin.rawDir)}\n`);
   writeSummary(flags.summaryJson, { env: flags.env, rawDir: twin.rawDir, ...account }, io);
-  return account.lost === 0 ? ExitCode.Ok : ExitCode.Incomplete;
+  return exitCodeOf(account.lost === 0, twin, io);
+}
+
+/** DiskFull or Failure when the twin failed (the message names the cause), else Ok or Incomplete. */
+function exitCodeOf(accounted: boolean, twin: Twin, io: Io): ExitCode {
+  const failure = twin.stats().failure;
+  if (failure === undefined) return accounted ? ExitCode.Ok : ExitCode.Incomplete;
+  const what = failure.diskFull ? `the disk of the data directory is full (${failure.code})` : `the twin failed (${failure.code ?? 'error'})`;
+  io.stderr.write(`npm start failed: ${what}: ${failure.message}\n`);
+  return failure.diskFull ? ExitCode.DiskFull : ExitCode.Failure;
 }
 
 /** Writes `--summary-json` when asked. */
@@ -92,13 +101,17 @@ function writeSummary(file: string | undefined, summary: object, io: Io): void {
   io.stdout.write(`  summary    ${resolved}\n`);
 }
 
+/** What tests replace in `startAction`: the twin's file writes and its delivery retries (a full disk, fast). */
+export type StartDeps = Pick<TwinOptions, 'fs' | 'deliveryAttempts' | 'deliveryRetryBaseMs'>;
+
 /** Runs the local twin with a simulated fleet and accounts for every message. */
-export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal): Promise<ExitCode> {
+export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal, deps: StartDeps = {}): Promise<ExitCode> {
   const dataDir = path.resolve(flags.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const config = readEnvironmentConfig(flags.env);
   const logger = pino({ level: flags.logLevel, base: { component: 'local-twin' } }, pino.destination(2));
-  const twin = await startTwin({
+  const fleetIds = Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i));
+  const twin = await startIngestionTwin({
     dataDir,
     env: flags.env,
     config,
@@ -107,7 +120,19 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     tls: flags.brokerUrl === undefined && flags.tls ? { port: flags.tlsPort ?? (flags.serve ? 8883 : 0) } : false,
     ...(flags.brokerUrl === undefined ? {} : { externalBrokerUrl: flags.brokerUrl }),
     ...(flags.bufferInterval === undefined ? {} : { buffer: { intervalMs: flags.bufferInterval * 1000 } }),
+    // The fleet's devices are the things the twin knows: only they may connect over plain TCP.
+    knownDevices: fleetIds,
+    ...deps,
     logger,
+  });
+  // A twin that fails (a full disk) ends the run: the fleet stops publishing and the account is printed.
+  const stopRun = new AbortController();
+  const abortRun = () => stopRun.abort();
+  if (signal?.aborted) abortRun();
+  else signal?.addEventListener('abort', abortRun, { once: true });
+  twin.onFailed((failure) => {
+    io.stderr.write(`\nthe twin failed: ${failure.message}\nstopping the run\n`);
+    abortRun();
   });
   try {
     // Deliver whatever an interrupted earlier run left in the write-ahead log, so this run's counts are its own.
@@ -116,9 +141,9 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const useTls = twin.tlsUrl !== undefined;
     const url = useTls ? twin.tlsUrl! : twin.brokerUrl;
     if (useTls) {
-      await issueCertificates(twin, Array.from({ length: flags.devices }, (_, i) => deviceId('sensor-', i)), io, flags.progress);
+      await issueCertificates(twin, fleetIds, io, flags.progress);
     }
-    if (flags.serve) return await serve(twin, before, flags, io, signal);
+    if (flags.serve) return await serve(twin, before, flags, io, stopRun.signal);
     const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
     const fleetOptions: FleetOptions = {
       target: { kind: 'broker', url },
@@ -132,7 +157,10 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       anomalyRate: flags.anomalyRate,
       labelsFile,
       tolerances: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours },
-      ...(signal ? { signal } : {}),
+      // Bounds the wait for acknowledgements that a failed twin never sends.
+      operationTimeoutMs: 10_000,
+      drainTimeoutMs: 10_000,
+      signal: stopRun.signal,
     };
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
@@ -146,7 +174,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const summary = summarizeRun(fleet, before, twin.stats());
     io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
     writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, io);
-    return summary.ok ? ExitCode.Ok : ExitCode.Incomplete;
+    return exitCodeOf(summary.ok, twin, io);
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
@@ -195,7 +223,7 @@ export async function main(argv: readonly string[], io: Io): Promise<void> {
     if (code !== undefined) process.exitCode = code;
   } catch (error) {
     io.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof ConnectError ? ExitCode.Unavailable : error instanceof InvalidValueError ? ExitCode.Usage : ExitCode.Failure;
+    process.exitCode = error instanceof ConnectError || error instanceof ExternalBrokerError ? ExitCode.Unavailable : error instanceof InvalidValueError ? ExitCode.Usage : ExitCode.Failure;
   }
 }
 

@@ -96,6 +96,11 @@ describe('summarizeRun', () => {
       after: stats({ received: 110, landed: 103, quarantined: 7, pendingInBuffer: 2, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 } }),
       problem: '2 messages are still buffered after the final flush',
     },
+    {
+      case: 'a twin that failed on a full disk',
+      after: stats({ received: 110, landed: 103, quarantined: 7, pendingInBuffer: 2, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 }, failure: { code: 'ENOSPC', message: 'ENOSPC: no space left on device, write', diskFull: true } }),
+      problem: 'the twin failed: ENOSPC: no space left on device, write',
+    },
   ])('GIVEN $case WHEN summarized THEN it is not ok and says so', ({ after, problem }) => {
     const summary = summarizeRun(fleet(), before, after);
     expect(summary.ok).toBe(false);
@@ -109,4 +114,13 @@ describe('summarizeRun', () => {
     expect(text).toContain('result     FAILED:');
     expect(text).toContain('raw zone   0 objects written under /data/raw');
   });
+
+  it('GIVEN a twin failed on a full disk WHEN summarized THEN what it acknowledged is kept in the log, not lost', () => {
+    const after = stats({ received: 110, landed: 101, quarantined: 7, pendingInBuffer: 2, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 }, failure: { code: 'ENOSPC', message: 'disk full', diskFull: true } });
+    const summary = summarizeRun(fleet(), before, after);
+    expect(summary.messages).toMatchObject({ lost: 0, keptInLog: 2 });
+    expect(summary.problems).toContain('2 acknowledged messages are kept in the write-ahead log and delivered at the next start');
+    expect(formatSummary(summary, { rawDir: '/data/raw' })).toContain('lost 0, kept in the write-ahead log 2');
+  });
 });
+

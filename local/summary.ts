@@ -30,8 +30,10 @@ export interface RunSummary {
     readonly received: number;
     readonly landed: number;
     readonly quarantined: number;
-    /** received − landed − quarantined, after the final flush. */
+    /** received − landed − quarantined − keptInLog, after the final flush. */
     readonly lost: number;
+    /** Acknowledged, not delivered because the twin failed (a full disk), kept in the write-ahead log for the next start. */
+    readonly keptInLog?: number;
   };
   readonly quarantinedByReason: Readonly<Record<string, number>>;
   readonly faults: readonly FaultAccount[];
@@ -63,8 +65,10 @@ export interface TwinAccount {
   readonly received: number;
   readonly landed: number;
   readonly quarantined: number;
-  /** received − landed − quarantined. */
+  /** received − landed − quarantined − keptInLog. */
   readonly lost: number;
+  /** After a twin failure: received, not delivered, still in the write-ahead log (delivered at the next start). */
+  readonly keptInLog: number;
   readonly quarantinedByReason: Readonly<Record<string, number>>;
   readonly refused: Readonly<Record<string, number>>;
   readonly objectsWritten: number;
@@ -75,11 +79,13 @@ export function twinAccount(before: TwinStats, after: TwinStats): TwinAccount {
   const received = after.received - before.received;
   const landed = after.landed - before.landed;
   const quarantined = after.quarantined - before.quarantined;
+  const keptInLog = after.failure === undefined ? 0 : after.pendingInBuffer;
   return {
     received,
     landed,
     quarantined,
-    lost: received - landed - quarantined,
+    lost: received - landed - quarantined - keptInLog,
+    keptInLog,
     quarantinedByReason: delta(after.quarantinedByReason, before.quarantinedByReason),
     refused: delta(after.refused, before.refused),
     objectsWritten: after.objectsWritten - before.objectsWritten,
@@ -93,7 +99,8 @@ export function formatTwinAccount(a: TwinAccount, rawDir: string): string {
   return [
     '',
     'sensorlake local twin: account',
-    `  messages   received ${a.received}: landed ${a.landed} + quarantined ${a.quarantined}, lost ${a.lost}`,
+    `  messages   received ${a.received}: landed ${a.landed} + quarantined ${a.quarantined}, lost ${a.lost}` +
+      (a.keptInLog > 0 ? `, kept in the write-ahead log ${a.keptInLog}` : ''),
     ...(reasons.length > 0 ? [`  quarantine ${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
     ...(refused.length > 0 ? [`  refused    ${refused.map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
     `  raw zone   ${a.objectsWritten} objects written under ${rawDir}`,
@@ -108,7 +115,7 @@ export function formatTwinAccount(a: TwinAccount, rawDir: string): string {
  */
 export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinStats): RunSummary {
   const account = twinAccount(before, after);
-  const { received, landed, quarantined, lost, quarantinedByReason } = account;
+  const { received, landed, quarantined, lost, keptInLog, quarantinedByReason } = account;
 
   const faults = FAULT_KINDS.map((kind) => ({
     kind,
@@ -124,7 +131,12 @@ export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinS
 
   const problems: string[] = [];
   if (lost !== 0) problems.push(`${lost} received messages are neither landed nor quarantined`);
-  if (after.pendingInBuffer !== 0) problems.push(`${after.pendingInBuffer} messages are still buffered after the final flush`);
+  if (after.failure !== undefined) {
+    problems.push(`the twin failed: ${after.failure.message}`);
+    problems.push(`${keptInLog} acknowledged messages are kept in the write-ahead log and delivered at the next start`);
+  } else if (after.pendingInBuffer !== 0) {
+    problems.push(`${after.pendingInBuffer} messages are still buffered after the final flush`);
+  }
   if (fleet.messages.acknowledged !== received) {
     problems.push(`the broker acknowledged ${fleet.messages.acknowledged} messages but the twin received ${received}`);
   }
@@ -140,7 +152,7 @@ export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinS
   return {
     ok: problems.length === 0,
     problems,
-    messages: { sent: fleet.messages.sent, acknowledged: fleet.messages.acknowledged, received, landed, quarantined, lost },
+    messages: { sent: fleet.messages.sent, acknowledged: fleet.messages.acknowledged, received, landed, quarantined, lost, ...(keptInLog > 0 ? { keptInLog } : {}) },
     quarantinedByReason,
     faults,
     reasons,
@@ -161,7 +173,8 @@ export function formatSummary(s: RunSummary, where: { readonly rawDir: string; r
     '',
     'sensorlake local twin: summary',
     `  messages   sent ${m.sent}, acknowledged ${m.acknowledged}, received ${m.received}`,
-    `             landed ${m.landed} + quarantined ${m.quarantined} = ${m.landed + m.quarantined}, lost ${m.lost}`,
+    `             landed ${m.landed} + quarantined ${m.quarantined} = ${m.landed + m.quarantined}, lost ${m.lost}` +
+      (m.keptInLog ? `, kept in the write-ahead log ${m.keptInLog}` : ''),
     `  publish    ${Math.round(s.publish.ratePerSecond)} msg/s, latency p50 ${s.publish.latencyMs.p50.toFixed(1)} ms, ` +
       `p99 ${s.publish.latencyMs.p99.toFixed(1)} ms`,
   ];

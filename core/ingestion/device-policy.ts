@@ -1,15 +1,30 @@
+import { compilePolicy } from '../iam-evaluate.js';
+import type { Decision } from '../iam-evaluate.js';
 import type { AccountContext, PolicyDocument } from '../iam.js';
 import { telemetryTopic } from './definitions.js';
 
+/** IoT policy condition key: the name of the thing attached to the connecting certificate. */
+export const THING_NAME_KEY = 'iot:Connection.Thing.ThingName';
+
+/** IoT policy condition key: true when the certificate is attached to the thing named by THING_NAME_KEY. */
+export const IS_ATTACHED_KEY = 'iot:Connection.Thing.IsAttached';
+
 /** IoT policy variable holding the name of the thing attached to the connecting certificate. */
-export const THING_NAME_VARIABLE = '${iot:Connection.Thing.ThingName}';
+export const THING_NAME_VARIABLE = `\${${THING_NAME_KEY}}`;
+
+/** The IoT resource kinds a device policy names: a client id, a topic (publish, receive), a topic filter (subscribe). */
+export type IotResourceKind = 'client' | 'topic' | 'topicfilter';
+
+/** ARN of an IoT resource, e.g. `arn:aws:iot:eu-west-1:123456789012:topic/sensors/d1/telemetry`. */
+export function iotResourceArn(account: AccountContext, kind: IotResourceKind, name: string): string {
+  return `arn:${account.partition}:iot:${account.region}:${account.accountId}:${kind}/${name}`;
+}
 
 /**
  * The device policy: a certificate connects only with its own thing's name as client id (and only while it is
  * attached to that thing), and publishes only to that thing's telemetry topic.
  */
 export function devicePolicyDocument(account: AccountContext): PolicyDocument {
-  const iotArn = `arn:${account.partition}:iot:${account.region}:${account.accountId}`;
   return {
     Version: '2012-10-17',
     Statement: [
@@ -17,16 +32,56 @@ export function devicePolicyDocument(account: AccountContext): PolicyDocument {
         Sid: 'ConnectAsOwnThing',
         Effect: 'Allow',
         Action: 'iot:Connect',
-        Resource: `${iotArn}:client/${THING_NAME_VARIABLE}`,
-        Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+        Resource: iotResourceArn(account, 'client', THING_NAME_VARIABLE),
+        Condition: { Bool: { [IS_ATTACHED_KEY]: 'true' } },
       },
       {
         Sid: 'PublishOwnTelemetry',
         Effect: 'Allow',
         Action: 'iot:Publish',
-        Resource: `${iotArn}:topic/${telemetryTopic(THING_NAME_VARIABLE)}`,
+        Resource: iotResourceArn(account, 'topic', telemetryTopic(THING_NAME_VARIABLE)),
       },
     ],
   };
 }
 
+/** Who is connecting: the thing the credentials belong to, and whether they are attached to it. */
+export interface DevicePrincipal {
+  readonly thingName: string;
+  readonly attached: boolean;
+}
+
+/** The MQTT decisions of one connection, each evaluated against the policy document. */
+export interface DeviceDecisions {
+  connect(clientId: string): Decision;
+  publish(topic: string): Decision;
+  subscribe(topicFilter: string): Decision;
+  receive(topic: string): Decision;
+}
+
+/** A device policy compiled for an account, ready to decide per connection. */
+export interface DevicePolicy {
+  forConnection(principal: DevicePrincipal): DeviceDecisions;
+}
+
+/**
+ * Compiles a device policy document (throws on a statement it cannot evaluate, naming the condition key); each
+ * connection then gets precomputed matchers, so a publish costs one ARN concatenation and a set or regex test.
+ */
+export function compileDevicePolicy(document: PolicyDocument, account: AccountContext): DevicePolicy {
+  const policy = compilePolicy(document);
+  const topicPrefix = iotResourceArn(account, 'topic', '');
+  const filterPrefix = iotResourceArn(account, 'topicfilter', '');
+  const clientPrefix = iotResourceArn(account, 'client', '');
+  return {
+    forConnection(principal) {
+      const decide = policy.forContext({ [THING_NAME_KEY]: principal.thingName, [IS_ATTACHED_KEY]: principal.attached });
+      return {
+        connect: (clientId) => decide('iot:Connect', clientPrefix + clientId),
+        publish: (topic) => decide('iot:Publish', topicPrefix + topic),
+        subscribe: (topicFilter) => decide('iot:Subscribe', filterPrefix + topicFilter),
+        receive: (topic) => decide('iot:Receive', topicPrefix + topic),
+      };
+    },
+  };
+}

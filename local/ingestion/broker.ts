@@ -5,15 +5,25 @@ import { TLSSocket, createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
-import { deviceIdFromTopic, telemetryTopic } from '../../core/ingestion/definitions.js';
+import { deviceIdFromTopic } from '../../core/ingestion/definitions.js';
+import { compileDevicePolicy, devicePolicyDocument } from '../../core/ingestion/device-policy.js';
+import type { DeviceDecisions } from '../../core/ingestion/device-policy.js';
+import type { Decision } from '../../core/iam-evaluate.js';
+import type { AccountContext, PolicyDocument } from '../../core/iam.js';
+import { DEVICE_ID_EXPECTED, isDeviceId } from '../../core/ids.js';
 
 /**
- * The embedded MQTT broker (aedes) on TCP and on mutual TLS. On TLS it enforces what the IoT device policy
- * enforces in AWS: a certificate the CA did not sign is refused, the client id must be the certificate's CN (a
- * device connects only as itself), a device publishes only to its own telemetry topic and subscribes to nothing.
- * Messages on telemetry topics go to `ingest`, which must call back only once the message is durable: aedes sends
- * the QoS 1 PUBACK after that callback.
+ * The embedded MQTT broker (aedes) on TCP and on mutual TLS. Connect, publish, subscribe and receive are decided
+ * by evaluating the device policy document the stack deploys (core/ingestion/device-policy.ts), with the thing
+ * name and IsAttached of the connection: on TLS the thing is the certificate's CN (a certificate is attached to
+ * the thing it is named after; one the CA did not sign is refused), on plain TCP the thing is the client id, which
+ * must be a device id, and it is attached when it is a device of the twin's fleet (`isFleetDevice`). QoS 2 is
+ * refused as IoT Core refuses it. Messages on telemetry topics go to `ingest`, which must call back only once the
+ * message is durable: aedes sends the QoS 1 PUBACK after that callback.
  */
+
+/** The account the twin's ARNs name (a placeholder: the twin has no AWS account). */
+export const LOCAL_ACCOUNT: AccountContext = { partition: 'aws', region: 'local', accountId: '000000000000' };
 
 /** Largest MQTT payload IoT Core accepts; larger publishes are refused (the connection is closed, as IoT Core does). */
 export const IOT_MAX_PAYLOAD_BYTES = 128 * 1024;
@@ -26,9 +36,11 @@ export const IOT_MAX_PAYLOAD_BYTES = 128 * 1024;
 export const REFUSAL_REASONS = [
   'untrusted-certificate',
   'tls-handshake-failed',
-  'client-id-mismatch',
+  'invalid-client-id',
+  'connect-not-allowed',
   'topic-not-allowed',
   'subscribe-not-allowed',
+  'qos-not-supported',
   'payload-too-large',
   'wal-append-failed',
 ] as const;
@@ -58,8 +70,17 @@ export interface EmbeddedBrokerOptions {
    * to `onRefused` again.
    */
   readonly ingest: (topic: string, payload: Buffer, done: (error?: Error | null) => void) => void;
-  /** Called for a publish to a topic that is not a telemetry topic (allowed on TCP, not ingested). */
+  /** Called for a publish the policy allows to a topic that is not a telemetry topic (not ingested). */
   readonly onIgnored?: (topic: string) => void;
+  /** The device policy to evaluate. Default: `devicePolicyDocument(account)`, the document the stack deploys. */
+  readonly policy?: PolicyDocument;
+  /** The account of the ARNs. Default LOCAL_ACCOUNT. */
+  readonly account?: AccountContext;
+  /**
+   * Whether a plain-TCP client id names a device of the twin's fleet (IsAttached of a connection without a
+   * certificate). Default: every valid device id.
+   */
+  readonly isFleetDevice?: (deviceId: string) => boolean;
   readonly onRefused: (refusal: Refusal) => void;
   readonly logger: Logger;
 }
@@ -93,43 +114,75 @@ function certificateCn(client: Client): string | undefined {
   return Array.isArray(cn) ? cn[0] : cn;
 }
 
-/** Starts the broker on its listeners. */
+function denied(decision: Decision): string {
+  return decision.reason === 'explicit-deny' ? `denied by statement ${decision.statement ?? '?'}` : 'no statement allows it';
+}
+
+/** Starts the broker on its listeners. Throws when the policy document cannot be evaluated. */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
-  const devices = new WeakMap<Client, string>();
+  const account = options.account ?? LOCAL_ACCOUNT;
+  const policy = compileDevicePolicy(options.policy ?? devicePolicyDocument(account), account);
+  const isFleetDevice = options.isFleetDevice ?? (() => true);
+  const connections = new WeakMap<Client, DeviceDecisions>();
+  // aedes replaces an empty client id by a generated one before authenticate; the CONNECT packet has the real one.
+  const sentClientIds = new WeakMap<Client, string>();
 
   const refuse = (refusal: Refusal, returnCode?: number): RefusedError => {
     options.onRefused(refusal);
     return new RefusedError(refusal, returnCode);
   };
+  const notAuthorized = (refusal: Refusal): AuthenticateError =>
+    Object.assign(refuse(refusal, NOT_AUTHORIZED), { returnCode: NOT_AUTHORIZED }) as unknown as AuthenticateError;
 
   const aedes = await Aedes.createBroker({
     // IoT Core accepts client ids up to 128 characters; MQTT 3.1's 23 is too short for device names.
     maxClientsIdLength: 128,
+    preConnect(client, packet, done) {
+      sentClientIds.set(client, packet.clientId ?? '');
+      done(null, true);
+    },
     authenticate(client, _username, _password, done) {
       const conn = client.conn;
-      if (!(conn instanceof TLSSocket)) return done(null, true);
-      const cn = certificateCn(client);
-      if (!conn.authorized || cn === undefined) {
-        const error = refuse({ reason: 'untrusted-certificate', detail: `certificate not verified (${String(conn.authorizationError)})`, clientId: client.id }, NOT_AUTHORIZED);
-        return done(error as unknown as AuthenticateError, false);
+      const clientId = sentClientIds.get(client) ?? client.id;
+      let thingName: string;
+      let attached: boolean;
+      let certificate: string | undefined;
+      if (conn instanceof TLSSocket) {
+        certificate = certificateCn(client);
+        if (!conn.authorized || certificate === undefined) {
+          return done(notAuthorized({ reason: 'untrusted-certificate', detail: `certificate not verified (${String(conn.authorizationError)})`, clientId }), false);
+        }
+        // The twin's PKI attaches each certificate to the thing it is named after.
+        thingName = certificate;
+        attached = true;
+      } else {
+        if (!isDeviceId(clientId)) {
+          return done(notAuthorized({ reason: 'invalid-client-id', detail: `client id ${JSON.stringify(clientId)} is not a device id: on plain TCP the client id is the device identity, expected ${DEVICE_ID_EXPECTED}`, clientId }), false);
+        }
+        thingName = clientId;
+        attached = isFleetDevice(clientId);
       }
-      if (client.id !== cn) {
-        const error = refuse(
-          { reason: 'client-id-mismatch', detail: `client id ${JSON.stringify(client.id)} is not the certificate's CN ${JSON.stringify(cn)}`, clientId: client.id, certificateCn: cn },
-          NOT_AUTHORIZED,
-        );
-        return done(Object.assign(error, { returnCode: NOT_AUTHORIZED }) as unknown as AuthenticateError, false);
+      const decisions = policy.forConnection({ thingName, attached });
+      const decision = decisions.connect(clientId);
+      if (!decision.allowed) {
+        const why = attached ? denied(decision) : `${denied(decision)}; ${certificate === undefined ? `${thingName} is not a device of the twin's fleet` : 'the certificate is not attached'}`;
+        return done(notAuthorized({ reason: 'connect-not-allowed', detail: `the device policy does not allow iot:Connect as client ${JSON.stringify(clientId)} for thing ${thingName} (${why})`, clientId, ...(certificate ? { certificateCn: certificate } : {}) }), false);
       }
-      devices.set(client, cn);
+      connections.set(client, decisions);
       done(null, true);
     },
     authorizePublish(client: Client | null, packet: PublishPacket, done) {
       if (client === null) return done(null);
-      const device = devices.get(client);
+      const decisions = connections.get(client);
       const topic = packet.topic;
-      if (device !== undefined && topic !== telemetryTopic(device)) {
-        return done(refuse({ reason: 'topic-not-allowed', detail: `device ${device} may publish only to ${telemetryTopic(device)}, not ${topic}`, clientId: client.id, certificateCn: device, topic }));
+      if (decisions === undefined) return done(refuse({ reason: 'topic-not-allowed', detail: `client ${client.id} is not authenticated`, clientId: client.id, topic }));
+      if (packet.qos === 2) {
+        return done(refuse({ reason: 'qos-not-supported', detail: `QoS 2 publish to ${topic}: AWS IoT Core supports QoS 0 and 1 only and acknowledges no QoS 2 request`, clientId: client.id, topic }));
+      }
+      const decision = decisions.publish(topic);
+      if (!decision.allowed) {
+        return done(refuse({ reason: 'topic-not-allowed', detail: `the device policy does not allow client ${client.id} iot:Publish to ${topic} (${denied(decision)})`, clientId: client.id, topic }));
       }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       if (payload.length > IOT_MAX_PAYLOAD_BYTES) {
@@ -142,9 +195,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       options.ingest(topic, payload, (error) => done(error ?? null));
     },
     authorizeSubscribe(client, subscription, done) {
-      const device = devices.get(client);
-      if (device === undefined) return done(null, subscription);
-      done(refuse({ reason: 'subscribe-not-allowed', detail: `device ${device} may not subscribe (to ${subscription.topic})`, clientId: client.id, certificateCn: device, topic: subscription.topic }));
+      const decisions = connections.get(client);
+      const topic = subscription.topic;
+      if (subscription.qos === 2) {
+        return done(refuse({ reason: 'qos-not-supported', detail: `QoS 2 subscription to ${topic}: AWS IoT Core supports QoS 0 and 1 only`, clientId: client.id, topic }));
+      }
+      const decision = decisions?.subscribe(topic);
+      if (decision?.allowed !== true) {
+        return done(refuse({ reason: 'subscribe-not-allowed', detail: `the device policy does not allow client ${client.id} iot:Subscribe to ${topic}${decision ? ` (${denied(decision)})` : ''}`, clientId: client.id, topic }));
+      }
+      done(null, subscription);
+    },
+    authorizeForward(client, packet) {
+      return connections.get(client)?.receive(packet.topic).allowed === true ? packet : null;
     },
   });
   aedes.on('clientError', (client, error) => {

@@ -1,4 +1,4 @@
-import { startTwin } from './twin.js';
+import { startIngestionTwin } from './twin.js';
 import { DEFAULT_CONFIG, silentLogger } from './testing.js';
 
 /**
@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, silentLogger } from './testing.js';
  */
 const [dataDir, sizeBytes] = process.argv.slice(2);
 if (dataDir === undefined || sizeBytes === undefined) throw new Error('usage: crash-child.ts <dataDir> <bufferSizeBytes>');
-const twin = await startTwin({
+const twin = await startIngestionTwin({
   dataDir,
   config: DEFAULT_CONFIG,
   tcpPort: 0,

@@ -7,7 +7,8 @@ import { applyTopicRule, telemetryTopic } from '../../core/ingestion/definitions
 import { DeliveryStream, PROCESSING_FAILED } from './delivery-stream.js';
 import type { BufferHints, DeliveryEntry } from './delivery-stream.js';
 import { readRawZone } from './raw-zone.js';
-import { reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
+import { limitedDisk, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
+import { DeliveryFailedError } from './errors.js';
 import type { WalPosition } from './wal.js';
 
 const HOUR = 3_600_000;
@@ -136,3 +137,52 @@ describe('DeliveryStream objects', () => {
     expect(files.filter((f) => f.endsWith('.ndjson.gz'))).toHaveLength(1);
   });
 });
+
+describe('DeliveryStream on a full disk', () => {
+  it('GIVEN a disk with no space WHEN a batch is flushed THEN it fails after its bounded attempts naming ENOSPC, delivers nothing, and keeps the records pending', async () => {
+    const rawDir = tempDir();
+    const delivered: WalPosition[] = [];
+    const failures: DeliveryFailedError[] = [];
+    const s = new DeliveryStream({
+      rawDir,
+      streamName: 'sensorlake-test-telemetry',
+      buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR },
+      processor: { settings: { maxClockSkewSeconds: 300, maxLatenessHours: 72 }, dedupe: createDedupeWindow() },
+      logger: silentLogger,
+      fs: limitedDisk(0),
+      maxAttempts: 3,
+      retryBaseMs: 1,
+      onDelivered: (position) => delivered.push(position),
+      onFailed: (error) => failures.push(error),
+    });
+    s.put(entries(5));
+    const error = await s.flush().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ code: 'ENOSPC', attempts: 3, records: 5 });
+    expect((error as Error).message).toContain('disk full, ENOSPC');
+    expect(failures).toHaveLength(1);
+    expect(delivered).toStrictEqual([]);
+    expect(s.pending).toBe(5);
+    expect(readRawZone(rawDir)).toStrictEqual([]);
+    await expect(s.close()).rejects.toBe(error);
+  });
+
+  it('GIVEN a disk that frees space before the last attempt WHEN flushed THEN the batch is delivered', async () => {
+    const rawDir = tempDir();
+    const disk = limitedDisk(0);
+    const s = new DeliveryStream({
+      rawDir,
+      streamName: 'sensorlake-test-telemetry',
+      buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR },
+      processor: { settings: { maxClockSkewSeconds: 300, maxLatenessHours: 72 }, dedupe: createDedupeWindow() },
+      logger: { ...silentLogger, error: () => (disk.free = Number.POSITIVE_INFINITY) } as unknown as typeof silentLogger,
+      fs: disk,
+      maxAttempts: 3,
+      retryBaseMs: 1,
+    });
+    s.put(entries(5));
+    await s.flush();
+    expect(s.snapshot()).toMatchObject({ landed: 5, objectsWritten: 1 });
+  });
+});
+

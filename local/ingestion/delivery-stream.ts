@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -9,6 +8,9 @@ import { outcomeLine, processEnvelope } from '../../core/ingestion/processor.js'
 import type { ProcessorContext } from '../../core/ingestion/processor.js';
 import { RAW_ZONE, RECORD_DELIMITER, deliveryObjectName, expandPrefix } from '../../core/ingestion/definitions.js';
 import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
+import { DeliveryFailedError } from './errors.js';
+import { nodeFs } from './fs.js';
+import type { TwinFs } from './fs.js';
 import type { WalPosition } from './wal.js';
 
 /**
@@ -64,8 +66,16 @@ export interface DeliveryStreamOptions {
   readonly counters?: DeliveryCounters;
   /** fsync objects before renaming them into place. */
   readonly fsync?: boolean;
-  /** Called after a batch's objects are all in place, with the WAL position of its last entry. */
-  readonly onDelivered?: (position: WalPosition, counters: DeliveryCounters) => void;
+  /** Called after a batch's objects are all in place, with the WAL position of its last entry and their keys. */
+  readonly onDelivered?: (position: WalPosition, counters: DeliveryCounters, keys: readonly string[]) => void;
+  /** Called once when a batch could not be written within the retries; the stream delivers nothing more. */
+  readonly onFailed?: (error: DeliveryFailedError) => void;
+  /** Attempts to write one batch before the stream fails (backoff doubling from `retryBaseMs`). Default 6. */
+  readonly maxAttempts?: number;
+  /** First retry delay; later ones double, up to 30 s. Default 500 ms (six attempts take about 30 s). */
+  readonly retryBaseMs?: number;
+  /** The writes of the objects (tests inject a full disk). Default the real file system. */
+  readonly fs?: TwinFs;
 }
 
 interface PreparedObject {
@@ -115,10 +125,13 @@ export class DeliveryStream {
   private processing: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private failure: DeliveryFailedError | undefined;
+  private readonly fs: TwinFs;
   private readonly counters: DeliveryCounters;
   private readonly prefixes = new Map<string, string>();
 
   constructor(private readonly options: DeliveryStreamOptions) {
+    this.fs = options.fs ?? nodeFs;
     const c = options.counters;
     this.counters = c
       ? { ...c, quarantinedByReason: { ...c.quarantinedByReason } }
@@ -152,12 +165,22 @@ export class DeliveryStream {
     return { ...this.counters, quarantinedByReason: { ...this.counters.quarantinedByReason } };
   }
 
-  /** Delivers everything buffered now and resolves when it is in the raw zone. */
+  /** Why the stream stopped delivering, once a batch failed all its attempts. */
+  get failed(): DeliveryFailedError | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Delivers everything buffered now and resolves when it is in the raw zone; rejects with DeliveryFailedError when
+   * a batch could not be written (it stays in the write-ahead log, unacknowledged by the raw zone).
+   */
   async flush(): Promise<void> {
     while (this.buffered() > 0 || this.running) {
+      if (this.failure) break;
       if (!this.running) this.kick();
       await this.running;
     }
+    if (this.failure) throw this.failure;
   }
 
   /** Flushes and stops the timer; the stream accepts no more records afterwards. */
@@ -175,7 +198,7 @@ export class DeliveryStream {
   }
 
   private kick(): void {
-    if (this.running) return;
+    if (this.running || this.failure) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
       if (this.buffered() === 0) return;
@@ -185,7 +208,7 @@ export class DeliveryStream {
   }
 
   private armTimer(): void {
-    if (this.timer !== undefined || this.closed) return;
+    if (this.timer !== undefined || this.closed || this.failure) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.kick();
@@ -284,13 +307,21 @@ export class DeliveryStream {
       landed: open.landed,
       byReason: open.byReason,
     };
+    const maxAttempts = this.options.maxAttempts ?? 6;
+    const baseMs = this.options.retryBaseMs ?? 500;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.write(batch);
         break;
       } catch (error) {
-        // Like Firehose, keep retrying the same prepared objects: nothing received is dropped.
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+        if (attempt >= maxAttempts) {
+          // Nothing is dropped: the batch stays in the write-ahead log (no checkpoint) for the next start.
+          this.failure = new DeliveryFailedError(batch.count, attempt, error);
+          this.options.logger.error({ err: error, attempts: attempt, records: batch.count }, this.failure.message);
+          this.options.onFailed?.(this.failure);
+          return;
+        }
+        const delay = Math.min(30_000, baseMs * 2 ** (attempt - 1));
         this.options.logger.error({ err: error, attempt, retryInMs: delay }, 'delivery stream could not write a batch; retrying');
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -302,7 +333,7 @@ export class DeliveryStream {
     }
     this.counters.objectsWritten += batch.objects.length;
     this.inflight = 0;
-    this.options.onDelivered?.(batch.last, this.snapshot());
+    this.options.onDelivered?.(batch.last, this.snapshot(), batch.objects.map((o) => o.key));
     this.options.logger.debug({ records: batch.count, objects: batch.objects.map((o) => o.key) }, 'batch delivered');
   }
 
@@ -312,20 +343,10 @@ export class DeliveryStream {
         // Level 1: the format is what Firehose writes; a faster level leaves the CPU to the broker.
         const body = await gzipAsync(object.lines.join(''), { level: zlibConstants.Z_BEST_SPEED });
         const file = path.join(this.options.rawDir, ...object.key.split('/'));
-        await mkdir(path.dirname(file), { recursive: true });
+        await this.fs.mkdir(path.dirname(file));
         const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-        if (this.options.fsync) {
-          const handle = await open(tmp, 'w');
-          try {
-            await handle.writeFile(body);
-            await handle.sync();
-          } finally {
-            await handle.close();
-          }
-        } else {
-          await writeFile(tmp, body);
-        }
-        await rename(tmp, file);
+        await this.fs.writeFile(tmp, body, this.options.fsync === true);
+        await this.fs.rename(tmp, file);
       }),
     );
   }

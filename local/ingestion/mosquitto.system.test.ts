@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runFleet } from '../../sensors/index.js';
 import { summarizeRun } from '../summary.js';
 import { DEFAULT_CONFIG, silentLogger, tempDir, waitFor } from './testing.js';
-import { startTwin } from './twin.js';
+import { startIngestionTwin } from './twin.js';
 
 /** Debian's broker; `.ci/run` installs it (apt-get install mosquitto). */
 const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -53,7 +53,7 @@ describe('the twin behind a Mosquitto broker', () => {
     expect(await accepting(port)).toBe(true);
 
     const url = `mqtt://127.0.0.1:${port}`;
-    const twin = await startTwin({ dataDir: path.join(dir, 'twin'), config: DEFAULT_CONFIG, externalBrokerUrl: url, logger: silentLogger });
+    const twin = await startIngestionTwin({ dataDir: path.join(dir, 'twin'), config: DEFAULT_CONFIG, externalBrokerUrl: url, logger: silentLogger });
     const before = twin.stats();
     const fleet = await runFleet({
       target: { kind: 'broker', url },

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SUTHAHARAN_CSV, replayCsv } from '../../sensors/index.js';
 import { readRawZone } from './raw-zone.js';
 import { DEFAULT_CONFIG, silentLogger, tempDir } from './testing.js';
-import { startTwin } from './twin.js';
+import { startIngestionTwin } from './twin.js';
 
 interface LandedRecord {
   readonly device_id: string;
@@ -20,8 +20,9 @@ describe('replay of the shared dataset through the twin', () => {
     const rows = readFileSync(SUTHAHARAN_CSV, 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
     expect(rows).toHaveLength(18_914);
 
-    const twin = await startTwin({ dataDir: dir, config: DEFAULT_CONFIG, tcpPort: 0, logger: silentLogger });
-    const report = await replayCsv({ target: { kind: 'broker', url: twin.brokerUrl }, file: SUTHAHARAN_CSV, mode: 'shared' });
+    // Per-device connections: the twin, like AWS IoT, lets a client publish only as the device its client id names.
+    const twin = await startIngestionTwin({ dataDir: dir, config: DEFAULT_CONFIG, tcpPort: 0, logger: silentLogger });
+    const report = await replayCsv({ target: { kind: 'broker', url: twin.brokerUrl }, file: SUTHAHARAN_CSV, mode: 'per-device' });
     await twin.stop();
 
     expect(report.messages.acknowledged).toBe(18_914);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { parseEnvironmentConfig } from '../../core/settings.js';
 import type { EnvironmentConfig } from '../../core/settings.js';
+import { diskFullError, nodeFs } from './fs.js';
+import type { TwinFs } from './fs.js';
 
 /** Test helpers of the local twin (imported by its tests only). */
 
@@ -52,4 +54,38 @@ export function reading(deviceId: string, seq: number, overrides: Record<string,
     pressure: 1013,
     ...overrides,
   });
+}
+
+/** A disk of limited space for tests: `free` bytes may still be written; set it again to "return space". */
+export interface LimitedDisk extends TwinFs {
+  free: number;
+}
+
+/**
+ * The real file system with only `free` bytes of space left: a write beyond it writes what fits (a short write, as
+ * the kernel does) and the next one throws ENOSPC. Whole-file writes either fit or throw before writing.
+ */
+export function limitedDisk(free: number, base: TwinFs = nodeFs): LimitedDisk {
+  const disk: LimitedDisk = {
+    ...base,
+    free,
+    writeSync(fd, buffer, offset, length) {
+      if (disk.free <= 0) throw diskFullError('write');
+      const n = base.writeSync(fd, buffer, offset, Math.min(length, disk.free));
+      disk.free -= n;
+      return n;
+    },
+    writeFileSync(file, data) {
+      const bytes = Buffer.byteLength(data);
+      if (bytes > disk.free) throw diskFullError('write', file);
+      base.writeFileSync(file, data);
+      disk.free -= bytes;
+    },
+    async writeFile(file, data, sync) {
+      if (data.length > disk.free) throw diskFullError('write', file);
+      await base.writeFile(file, data, sync);
+      disk.free -= data.length;
+    },
+  };
+  return disk;
 }

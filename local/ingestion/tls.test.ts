@@ -9,7 +9,7 @@ import { openPki } from './pki.js';
 import type { DeviceIdentity } from './pki.js';
 import { readRawZone } from './raw-zone.js';
 import { DEFAULT_CONFIG, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
-import { startTwin } from './twin.js';
+import { startIngestionTwin } from './twin.js';
 import type { Twin } from './twin.js';
 
 const HOUR = 3_600_000;
@@ -19,7 +19,7 @@ let bob: DeviceIdentity;
 let stranger: DeviceIdentity;
 
 beforeAll(async () => {
-  twin = await startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 0, tls: { port: 0 }, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger });
+  twin = await startIngestionTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 0, tls: { port: 0 }, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger });
   [alice, bob] = (await twin.ensureDeviceIdentities(['sensor-0001', 'sensor-0002'])) as [DeviceIdentity, DeviceIdentity];
   // A certificate from another CA, with a CN the twin's CA does know.
   [stranger] = (await (await openPki(tempDir())).ensureDevices(['sensor-0001'])) as [DeviceIdentity];
@@ -87,7 +87,7 @@ describe('mutual-TLS broker enforcing the device policy', () => {
   });
 
   it('GIVEN a certificate for one device WHEN the client id is another device THEN the connection is refused', async () => {
-    const before = twin.stats().refused['client-id-mismatch'] ?? 0;
+    const before = twin.stats().refused['connect-not-allowed'] ?? 0;
     const error = await mqtt.connectAsync(twin.tlsUrl as string, tlsOptions(bob, 'sensor-0001')).then(
       (c) => {
         c.end(true);
@@ -96,7 +96,7 @@ describe('mutual-TLS broker enforcing the device policy', () => {
       (e: Error) => e,
     );
     expect(error?.message).toMatch(/Not authorized/i);
-    expect(twin.stats().refused['client-id-mismatch']).toBe(before + 1);
+    expect(twin.stats().refused['connect-not-allowed']).toBe(before + 1);
   });
 
   it('GIVEN a certificate the twin CA did not sign THEN the TLS handshake is refused', async () => {
@@ -130,7 +130,7 @@ describe('mutual-TLS broker enforcing the device policy', () => {
 
   it('lands what the allowed publishes carried, and nothing of the refused ones', async () => {
     // Its own twin (sharing the PKI), so the raw zone holds only what this test published.
-    const own = await startTwin({ dataDir: tempDir(), pkiDir: twin.pkiDir, config: DEFAULT_CONFIG, tcpPort: 0, tls: { port: 0 }, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger });
+    const own = await startIngestionTwin({ dataDir: tempDir(), pkiDir: twin.pkiDir, config: DEFAULT_CONFIG, tcpPort: 0, tls: { port: 0 }, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger });
     try {
       const allowed = await mqtt.connectAsync(own.tlsUrl as string, tlsOptions(alice, 'sensor-0001'));
       await allowed.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 7), { qos: 1 });

@@ -10,11 +10,12 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { telemetryTopic } from '../../core/ingestion/definitions.js';
-import { TwinOptionError } from './errors.js';
+import { ExternalBrokerError, TwinOptionError } from './errors.js';
 import { readRawZone } from './raw-zone.js';
-import { DEFAULT_CONFIG, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
-import { startTwin } from './twin.js';
-import type { Twin, TwinOptions, TwinStats } from './twin.js';
+import { DEFAULT_CONFIG, limitedDisk, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
+import { diskFullError } from './fs.js';
+import { startIngestionTwin } from './twin.js';
+import type { ObjectsLanded, Twin, TwinFailure, TwinOptions, TwinStats } from './twin.js';
 
 const HOUR = 3_600_000;
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -24,7 +25,7 @@ afterEach(async () => {
 afterAll(removeTempDirs);
 
 async function twinAt(dataDir: string, options: Partial<TwinOptions> = {}): Promise<Twin> {
-  const twin = await startTwin({ dataDir, config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger, ...options });
+  const twin = await startIngestionTwin({ dataDir, config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 1024 * 1024, intervalMs: HOUR }, logger: silentLogger, ...options });
   cleanups.push(() => twin.stop());
   return twin;
 }
@@ -48,7 +49,7 @@ function expectBalanced(stats: TwinStats): void {
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-describe('startTwin over TCP', () => {
+describe('startIngestionTwin over TCP', () => {
   it('GIVEN good and bad messages WHEN stopped THEN every acknowledged message is landed or quarantined with its reason', async () => {
     const twin = await twinAt(tempDir());
     const client = await publisher(twin.brokerUrl, 'sensor-0001');
@@ -57,7 +58,6 @@ describe('startTwin over TCP', () => {
     await client.publishAsync(topic, reading('sensor-0001', 3), { qos: 1 });
     await client.publishAsync(topic, '{"broken', { qos: 1 });
     await client.publishAsync(topic, reading('sensor-0002', 99), { qos: 1 });
-    await client.publishAsync('not/a/telemetry/topic', 'hello', { qos: 1 });
 
     const before = twin.stats();
     expect(before.received).toBe(23);
@@ -71,7 +71,7 @@ describe('startTwin over TCP', () => {
       landed: 20,
       quarantined: 3,
       quarantinedByReason: { duplicate: 1, 'malformed-json': 1, 'device-mismatch': 1 },
-      ignored: 1,
+      ignored: 0,
       pendingInBuffer: 0,
       objectsWritten: 2,
     });
@@ -81,12 +81,26 @@ describe('startTwin over TCP', () => {
     expect(reasons.sort()).toStrictEqual(['device-mismatch', 'duplicate', 'malformed-json']);
   });
 
-  it('quarantines devices outside knownDevices as unknown-device', async () => {
+  it('GIVEN knownDevices WHEN a device outside the fleet connects over TCP THEN it is refused and counted as connect-not-allowed', async () => {
     const twin = await twinAt(tempDir(), { knownDevices: ['sensor-0001'] });
-    const client = await publisher(twin.brokerUrl, 'sensor-0009');
-    await client.publishAsync(telemetryTopic('sensor-0009'), reading('sensor-0009', 1), { qos: 1 });
+    await expect(mqtt.connectAsync(twin.brokerUrl, { clientId: 'sensor-0009', reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/);
     await twin.stop();
-    expect(twin.stats().quarantinedByReason).toStrictEqual({ 'unknown-device': 1 });
+    expect(twin.stats()).toMatchObject({ received: 0, refused: { 'connect-not-allowed': 1 } });
+  });
+
+  it('GIVEN a device WHEN it publishes to another device\'s topic over TCP THEN no PUBACK, nothing received, counted as topic-not-allowed', async () => {
+    const twin = await twinAt(tempDir());
+    const client = await mqtt.connectAsync(twin.brokerUrl, { clientId: 'sensor-0001', reconnectPeriod: 0 });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    let acknowledged = false;
+    client.publish(telemetryTopic('sensor-0002'), reading('sensor-0002', 1), { qos: 1 }, (error) => {
+      if (!error) acknowledged = true;
+    });
+    await closed;
+    client.end(true);
+    await twin.stop();
+    expect(acknowledged).toBe(false);
+    expect(twin.stats()).toMatchObject({ received: 0, landed: 0, refused: { 'topic-not-allowed': 1 } });
   });
 
   it('flushes by size while running (buffer override) and keeps counting across a restart', async () => {
@@ -129,15 +143,27 @@ describe('startTwin over TCP', () => {
   });
 
   it('rejects invalid options naming the option and the value', async () => {
-    await expect(startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 70_000, logger: silentLogger })).rejects.toThrow(
+    await expect(startIngestionTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 70_000, logger: silentLogger })).rejects.toThrow(
       /twin option tcpPort has invalid value 70000/,
     );
-    await expect(startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 0 }, logger: silentLogger })).rejects.toThrow(
+    await expect(startIngestionTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 0, buffer: { sizeBytes: 0 }, logger: silentLogger })).rejects.toThrow(
       TwinOptionError,
     );
-    await expect(startTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, externalBrokerUrl: 'localhost:1883', logger: silentLogger })).rejects.toThrow(
+    await expect(startIngestionTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, externalBrokerUrl: 'localhost:1883', logger: silentLogger })).rejects.toThrow(
       /externalBrokerUrl has invalid value "localhost:1883"/,
     );
+  });
+
+  it('GIVEN an external broker URL nobody listens on THEN start fails with ExternalBrokerError naming the URL', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `mqtt://127.0.0.1:${port}`;
+    const started = startIngestionTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, tcpPort: 0, externalBrokerUrl: url, logger: silentLogger });
+    await expect(started).rejects.toThrow(ExternalBrokerError);
+    await expect(started).rejects.toThrow(`external broker ${url} cannot be used: not reachable`);
   });
 });
 
@@ -222,5 +248,81 @@ describe('external broker mode', () => {
     await again.stop();
     expect(again.stats()).toMatchObject({ received: 15, landed: 15, pendingInBuffer: 0 });
     expect(seqsIn(again.rawDir)).toStrictEqual(range(15));
+  });
+});
+
+describe('startIngestionTwin: objects landed', () => {
+  it('GIVEN a subscriber WHEN a batch is delivered THEN it gets the raw zone and the keys of exactly the objects written', async () => {
+    const twin = await twinAt(tempDir());
+    const events: ObjectsLanded[] = [];
+    const unsubscribe = twin.onObjectsLanded((e) => events.push(e));
+    const client = await publisher(twin.brokerUrl, 'sensor-0001');
+    await client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 1), { qos: 1 });
+    await client.publishAsync(telemetryTopic('sensor-0001'), '{"broken', { qos: 1 });
+    await twin.flush();
+    unsubscribe();
+    await client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 2), { qos: 1 });
+    await twin.stop();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.zone).toBe('raw');
+    expect([...(events[0]?.keys ?? [])].sort()).toStrictEqual(readRawZone(twin.rawDir).map((o) => o.key).filter((k) => events[0]?.keys.includes(k)).sort());
+    expect(events[0]?.keys.map((k) => k.split('/')[0]).sort()).toStrictEqual(['quarantine', 'telemetry']);
+    expect(twin.stats().objectsWritten).toBe(3);
+  });
+});
+
+describe('startIngestionTwin on a full disk', () => {
+  async function publishOutcome(client: mqtt.MqttClient, seq: number): Promise<'acknowledged' | 'refused'> {
+    return new Promise((resolve) => {
+      client.once('close', () => resolve('refused'));
+      client.publish(telemetryTopic('sensor-0001'), reading('sensor-0001', seq), { qos: 1 }, (error) => resolve(error ? 'refused' : 'acknowledged'));
+    });
+  }
+
+  it('GIVEN the disk fills up WHEN publishes cannot be logged THEN they are refused and counted, stop ends with an ENOSPC failure, and the next start delivers what was acknowledged', async () => {
+    const dataDir = tempDir();
+    const disk = limitedDisk(Number.POSITIVE_INFINITY);
+    const twin = await twinAt(dataDir, { fs: disk, deliveryAttempts: 2, deliveryRetryBaseMs: 1 });
+    const failures: TwinFailure[] = [];
+    twin.onFailed((f) => failures.push(f));
+    const client = await mqtt.connectAsync(twin.brokerUrl, { clientId: 'sensor-0001', reconnectPeriod: 0 });
+    for (const seq of range(5)) expect(await publishOutcome(client, seq)).toBe('acknowledged');
+
+    disk.free = 0;
+    expect(await publishOutcome(client, 5)).toBe('refused');
+    client.end(true);
+    await twin.stop();
+
+    const stats = twin.stats();
+    expect(stats).toMatchObject({ received: 5, landed: 0, pendingInBuffer: 5, refused: { 'wal-append-failed': 1 } });
+    expect(stats.failure).toMatchObject({ code: 'ENOSPC', diskFull: true });
+    expect(failures).toHaveLength(1);
+    expect(readRawZone(twin.rawDir)).toStrictEqual([]);
+    cleanups.pop();
+
+    // Space returns: the next start replays the acknowledged messages from the write-ahead log.
+    const again = await twinAt(dataDir);
+    await again.stop();
+    expect(again.stats()).toMatchObject({ received: 5, landed: 5, quarantined: 0, pendingInBuffer: 0, replayed: 5 });
+    expect(again.stats().failure).toBeUndefined();
+    expect(seqsIn(again.rawDir)).toStrictEqual(range(5));
+  });
+
+  it('GIVEN the raw zone cannot be written WHEN stopped THEN stop resolves after the bounded attempts with the failure, and nothing acknowledged is lost', async () => {
+    const dataDir = tempDir();
+    const disk = limitedDisk(Number.POSITIVE_INFINITY);
+    // Room for the log, none for the objects: the async whole-file writes of delivery throw.
+    const twin = await twinAt(dataDir, { fs: { ...disk, writeFile: async (file) => Promise.reject(diskFullError('write', file)) }, deliveryAttempts: 3, deliveryRetryBaseMs: 1 });
+    const client = await publisher(twin.brokerUrl, 'sensor-0001');
+    for (const seq of range(3)) await client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', seq), { qos: 1 });
+    await expect(twin.flush()).rejects.toThrow(/ENOSPC/);
+    await client.endAsync();
+    await twin.stop();
+    expect(twin.stats()).toMatchObject({ received: 3, landed: 0, pendingInBuffer: 3, failure: { code: 'ENOSPC', diskFull: true } });
+    cleanups.pop();
+
+    const again = await twinAt(dataDir);
+    await again.stop();
+    expect(again.stats()).toMatchObject({ received: 3, landed: 3, replayed: 3 });
   });
 });

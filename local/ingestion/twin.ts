@@ -5,22 +5,23 @@ import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { processorSettings } from '../../core/ingestion/processor.js';
+import { createDedupeWindow, deviceRegistry, isEnvelopeError, parseEnvelope, processorSettings } from '../../core/ingestion/processor.js';
 import { readEnvironmentConfig } from '../../core/settings.js';
 import type { Environment, EnvironmentConfig } from '../../core/settings.js';
 import { TELEMETRY_TOPIC_FILTER, applyTopicRule, deviceIdFromTopic } from '../../core/ingestion/definitions.js';
 import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import { IOT_MAX_PAYLOAD_BYTES, startEmbeddedBroker } from './broker.js';
 import type { EmbeddedBroker, Refusal, RefusalReason } from './broker.js';
-import { checkEnvelopeLine, envelopeLine, inThreadSink, runsOf } from './delivery-sink.js';
-import type { DeliverySink, SinkOptions } from './delivery-sink.js';
-import type { BufferHints, DeliveryCounters } from './delivery-stream.js';
-import { TwinOptionError } from './errors.js';
+import { DeliveryStream } from './delivery-stream.js';
+import type { BufferHints, DeliveryCounters, DeliveryEntry } from './delivery-stream.js';
+import { ExternalBrokerError, TwinOptionError } from './errors.js';
+import { isDiskFull, nodeFs } from './fs.js';
+import type { TwinFs } from './fs.js';
 import { openPki } from './pki.js';
 import type { DeviceIdentity, Pki } from './pki.js';
 import { WriteAheadLog } from './wal.js';
 
-/** Options of `startTwin`. */
+/** Options of `startIngestionTwin`. */
 export interface TwinOptions {
   /** Directory of the twin's state: `raw/` (the raw bucket), `wal/` (write-ahead log), `pki/` (certificates). */
   readonly dataDir: string;
@@ -40,7 +41,10 @@ export interface TwinOptions {
   readonly externalBrokerOptions?: IClientOptions;
   /** Overrides of the environment's buffering hints (Firehose's minimum of 64 MiB is not enforced here). */
   readonly buffer?: { readonly sizeBytes?: number; readonly intervalMs?: number };
-  /** Devices the processor accepts; others are quarantined as unknown-device. Default: any device. */
+  /**
+   * The twin's fleet: devices the processor accepts (others are quarantined as unknown-device) and the only client
+   * ids that may connect over plain TCP (the IsAttached of a connection without a certificate). Default: any device.
+   */
   readonly knownDevices?: readonly string[];
   /** Delivery stream name used in object names. Default `sensorlake-<env>-telemetry`. */
   readonly streamName?: string;
@@ -48,7 +52,29 @@ export interface TwinOptions {
   readonly fsync?: boolean;
   /** Directory of the PKI. Default `<dataDir>/pki`. */
   readonly pkiDir?: string;
+  /** The writes of the write-ahead log and the raw zone (tests inject a full disk). Default the real file system. */
+  readonly fs?: TwinFs;
+  /** Attempts to write one delivery batch before the twin fails (backoff from 500 ms, about 30 s). Default 6. */
+  readonly deliveryAttempts?: number;
+  /** First delivery retry delay in ms. Default 500. */
+  readonly deliveryRetryBaseMs?: number;
   readonly logger?: Logger;
+}
+
+/** Objects landed in a zone of the lake: how the layer twins meet, as S3 event notifications join AWS services. */
+export interface ObjectsLanded {
+  /** The zone (bucket) the objects landed in: `raw` for ingestion. */
+  readonly zone: string;
+  /** Keys relative to the zone's root, `/`-separated (the S3 keys). */
+  readonly keys: readonly string[];
+}
+
+/** Why the twin stopped accepting or delivering: the first fatal error, with its code (ENOSPC for a full disk). */
+export interface TwinFailure {
+  readonly code: string | undefined;
+  readonly message: string;
+  /** True when the code says the disk is full (ENOSPC, EDQUOT). */
+  readonly diskFull: boolean;
 }
 
 /** Counters of the twin; `received = landed + quarantined + pendingInBuffer` at all times. */
@@ -70,6 +96,8 @@ export interface TwinStats {
   readonly objectsWritten: number;
   /** Log entries recovered at start (acknowledged before a crash, not yet delivered). */
   readonly replayed: number;
+  /** Set once the log could not be appended or a delivery batch could not be written (see TwinFailure). */
+  readonly failure?: TwinFailure;
 }
 
 /** A running local twin of the ingestion path. */
@@ -89,9 +117,16 @@ export interface Twin {
   /** Creates (or reuses) a certificate and key per device, CN = device id, signed by the twin's CA. */
   ensureDeviceIdentities(deviceIds: readonly string[], onProgress?: (done: number, total: number) => void): Promise<DeviceIdentity[]>;
   stats(): TwinStats;
-  /** Delivers everything received so far and resolves when it is in the raw zone. */
+  /** Calls `listener` after each delivered batch with the keys it wrote; returns the unsubscribe function. */
+  onObjectsLanded(listener: (event: ObjectsLanded) => void): () => void;
+  /** Calls `listener` once when the twin fails (a full disk): the run should stop; returns the unsubscribe function. */
+  onFailed(listener: (failure: TwinFailure) => void): () => void;
+  /** Delivers everything received so far and resolves when it is in the raw zone; rejects once delivery failed. */
   flush(): Promise<void>;
-  /** Stops the broker (or the external subscription), delivers everything and checkpoints. */
+  /**
+   * Stops the broker (or the external subscription), delivers everything and checkpoints. Resolves also when the
+   * delivery failed (the undelivered entries stay in the write-ahead log): `stats().failure` tells.
+   */
   stop(): Promise<void>;
 }
 
@@ -123,7 +158,7 @@ function resolveBuffer(config: EnvironmentConfig, override: TwinOptions['buffer'
  * writing GZIP NDJSON objects under `<dataDir>/raw/` with the raw bucket's key layout. Entries acknowledged before
  * a crash are replayed first.
  */
-export async function startTwin(options: TwinOptions): Promise<Twin> {
+export async function startIngestionTwin(options: TwinOptions): Promise<Twin> {
   const env = options.env ?? 'dev';
   const config = options.config ?? readEnvironmentConfig(env);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { component: 'local-twin' } });
@@ -138,31 +173,69 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const pkiDir = path.resolve(options.pkiDir ?? path.join(dataDir, 'pki'));
   mkdirSync(rawDir, { recursive: true });
 
-  const { wal, checkpoint, recovered, tornBytes } = WriteAheadLog.open(path.join(dataDir, 'wal'), { fsync: options.fsync ?? false });
+  const fs = options.fs ?? nodeFs;
+  const { wal, checkpoint, recovered, tornBytes } = WriteAheadLog.open(path.join(dataDir, 'wal'), { fsync: options.fsync ?? false, fs });
   if (tornBytes > 0) logger.warn({ tornBytes }, 'write-ahead log ended inside an append (never acknowledged); ignoring those bytes');
   const persisted = checkpoint.counters as PersistedCounters | undefined;
   const refused: Record<string, number> = { ...(persisted?.refused ?? {}) };
   let ignored = persisted?.ignored ?? 0;
 
-  checkEnvelopeLine();
-  const persist = (): PersistedCounters => ({ delivery: sink.counters(), refused: { ...refused }, ignored });
-  const sinkOptions: SinkOptions = {
+  const landedListeners = new Set<(event: ObjectsLanded) => void>();
+  const failedListeners = new Set<(failure: TwinFailure) => void>();
+  let failure: TwinFailure | undefined;
+  const fail = (error: unknown) => {
+    if (failure !== undefined) return;
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    failure = { code, message: error instanceof Error ? error.message : String(error), diskFull: isDiskFull(error) };
+    for (const listener of failedListeners) listener(failure);
+  };
+
+  let delivery = persisted?.delivery ?? { landed: 0, quarantined: 0, quarantinedByReason: {}, objectsWritten: 0 };
+  const persist = (): PersistedCounters => ({ delivery, refused: { ...refused }, ignored });
+  const stream = new DeliveryStream({
     rawDir,
     streamName: options.streamName ?? `sensorlake-${env}-telemetry`,
     buffer,
-    settings: processorSettings(config),
-    ...(options.knownDevices ? { knownDevices: options.knownDevices } : {}),
-    fsync: options.fsync ?? false,
-    ...(persisted ? { counters: persisted.delivery } : {}),
+    processor: {
+      settings: processorSettings(config),
+      dedupe: createDedupeWindow(),
+      ...(options.knownDevices ? { knownDevices: deviceRegistry(options.knownDevices) } : {}),
+    },
     logger,
-    onDelivered: (position) => wal.checkpoint(position, persist() as unknown as Record<string, unknown>),
-  };
-  const sink: DeliverySink = inThreadSink(sinkOptions);
+    fsync: options.fsync ?? false,
+    fs,
+    ...(options.deliveryAttempts === undefined ? {} : { maxAttempts: options.deliveryAttempts }),
+    ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),
+    ...(persisted ? { counters: persisted.delivery } : {}),
+    onDelivered: (position, counters, keys) => {
+      delivery = counters;
+      try {
+        wal.checkpoint(position, persist() as unknown as Record<string, unknown>);
+      } catch (error) {
+        // The objects are in place; the older checkpoint stays, so a restart delivers this batch again (at least once).
+        logger.error({ err: error }, 'write-ahead log checkpoint failed');
+        fail(error);
+      }
+      const event: ObjectsLanded = { zone: 'raw', keys };
+      for (const listener of landedListeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          logger.error({ err: error }, 'an objects-landed listener threw');
+        }
+      }
+    },
+    onFailed: fail,
+  });
 
   const delivered = persisted ? persisted.delivery.landed + persisted.delivery.quarantined : 0;
   let received = delivered + recovered.length;
   if (recovered.length > 0) {
-    sink.put(recovered.map((entry) => entry.line), runsOf(recovered), null);
+    const now = Date.now();
+    stream.put(recovered.map(({ line, position }): DeliveryEntry => {
+      const envelope = envelopeOf(line);
+      return { envelope, raw: line, position, arrivalMs: envelope?.ingest_ts ?? now };
+    }));
     logger.info({ entries: recovered.length }, 'replaying acknowledged messages from the write-ahead log');
   }
 
@@ -189,18 +262,26 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       const reason: RefusalReason = 'wal-append-failed';
       refused[reason] = (refused[reason] ?? 0) + batchLines.length;
       logger.error({ err: error, messages: batchLines.length }, 'write-ahead log append failed; refusing the messages (not acknowledged)');
+      fail(error);
       for (const cb of batchCallbacks) cb(error as Error);
       done();
       return;
     }
     received += batchLines.length;
-    sink.put(batchLines, [{ segment: first.segment, consumed: first.consumed, count: batchLines.length }], Date.now(), batchEnvelopes);
+    const arrivalMs = Date.now();
+    const batch: DeliveryEntry[] = batchEnvelopes.map((envelope, i) => ({
+      envelope,
+      raw: batchLines[i] as string,
+      position: { segment: first.segment, consumed: first.consumed + i },
+      arrivalMs,
+    }));
+    stream.put(batch);
     for (const cb of batchCallbacks) cb(null);
     done();
   };
   const ingest = (topic: string, payload: Buffer, cb: (error?: Error | null) => void) => {
     const envelope = applyTopicRule({ topic, payload, receivedAtMs: Date.now() });
-    lines.push(envelopeLine(envelope));
+    lines.push(JSON.stringify(envelope));
     envelopes.push(envelope);
     callbacks.push(cb);
     if (!commitScheduled) {
@@ -220,6 +301,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   let pki: Pki | undefined;
   const getPki = async () => (pki ??= await openPki(pkiDir));
 
+  const fleet = options.knownDevices ? new Set(options.knownDevices) : undefined;
+  if (fleet === undefined && options.externalBrokerUrl === undefined) {
+    logger.warn('no knownDevices: every well-formed device id may connect over plain TCP (as itself, to its own topic only)');
+  }
   let broker: EmbeddedBroker | undefined;
   let external: MqttClient | undefined;
   if (options.externalBrokerUrl !== undefined) {
@@ -234,6 +319,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       ingest,
       onIgnored: () => (ignored += 1),
       onRefused,
+      ...(fleet ? { isFleetDevice: (id: string) => fleet.has(id) } : {}),
       logger,
     });
   }
@@ -252,7 +338,6 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       return (await getPki()).ensureDevices(deviceIds, onProgress);
     },
     stats() {
-      const delivery = sink.counters();
       return {
         received,
         landed: delivery.landed,
@@ -263,19 +348,33 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         pendingInBuffer: received - delivery.landed - delivery.quarantined,
         objectsWritten: delivery.objectsWritten,
         replayed: recovered.length,
+        ...(failure ? { failure } : {}),
       };
+    },
+    onObjectsLanded(listener) {
+      landedListeners.add(listener);
+      return () => landedListeners.delete(listener);
+    },
+    onFailed(listener) {
+      failedListeners.add(listener);
+      return () => failedListeners.delete(listener);
     },
     async flush() {
       await committed;
-      await sink.flush();
+      await stream.flush();
     },
     stop() {
       stopping ??= (async () => {
         if (broker) await broker.close();
         if (external) await new Promise<void>((resolve) => (external as MqttClient).end(false, {}, () => resolve()));
         await committed;
-        await sink.close();
-        wal.checkpoint(wal.checkpointed, persist() as unknown as Record<string, unknown>);
+        await stream.close().catch(fail);
+        try {
+          wal.checkpoint(wal.checkpointed, persist() as unknown as Record<string, unknown>);
+        } catch (error) {
+          logger.error({ err: error }, 'write-ahead log checkpoint failed at stop; the previous one stays');
+          fail(error);
+        }
         wal.close();
         logger.info(twin.stats(), 'local twin stopped');
       })();
@@ -283,6 +382,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     },
   };
   return twin;
+}
+
+function envelopeOf(line: string): RuleEnvelope | undefined {
+  try {
+    return parseEnvelope(line);
+  } catch (error) {
+    if (isEnvelopeError(error)) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -316,14 +424,14 @@ async function connectExternal(
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => {
       client.end(true);
-      reject(new TwinOptionError('externalBrokerUrl', url, `a reachable MQTT broker (${error.message})`));
+      reject(new ExternalBrokerError(url, `not reachable (${error.message})`));
     };
     client.once('error', fail);
     client.once('connect', () => {
       client.removeListener('error', fail);
       client.subscribe(TELEMETRY_TOPIC_FILTER, { qos: 1 }, (error, granted) => {
         if (error) return reject(error);
-        if (granted?.[0]?.qos === 128) return reject(new TwinOptionError('externalBrokerUrl', url, `a broker that lets the twin subscribe to ${TELEMETRY_TOPIC_FILTER}`));
+        if (granted?.[0]?.qos === 128) return reject(new ExternalBrokerError(url, `it refused the twin's subscription to ${TELEMETRY_TOPIC_FILTER}`));
         resolve();
       });
     });

@@ -2,7 +2,7 @@ import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WalError } from './errors.js';
-import { removeTempDirs, tempDir } from './testing.js';
+import { limitedDisk, removeTempDirs, tempDir } from './testing.js';
 import { WriteAheadLog } from './wal.js';
 
 afterAll(removeTempDirs);
@@ -71,5 +71,34 @@ describe('WriteAheadLog', () => {
     wal.checkpoint({ segment: 1, consumed: 5 }, {});
     wal.close();
     expect(() => WriteAheadLog.open(dir)).toThrow(/checkpoint says 5 entries are consumed but the segment holds 1/);
+  });
+
+  it('GIVEN a disk that fills up inside an append WHEN the append throws ENOSPC THEN none of its lines is in the log, and appends resume when space returns', () => {
+    const dir = tempDir();
+    const disk = limitedDisk(9); // "a\nb\n", then "ccc\nd" of the next append
+    const { wal } = WriteAheadLog.open(dir, { fs: disk });
+    expect(wal.append(['a', 'b'])).toStrictEqual({ segment: 1, consumed: 1 });
+    expect(() => wal.append(['ccc', 'dddd'])).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
+    expect(WriteAheadLog.open(dir).recovered.map((e) => e.line)).toStrictEqual(['a', 'b']);
+
+    disk.free = Number.POSITIVE_INFINITY;
+    expect(wal.append(['e'])).toStrictEqual({ segment: 1, consumed: 3 });
+    wal.close();
+    const reopened = WriteAheadLog.open(dir);
+    expect(reopened.recovered.map((e) => e.line)).toStrictEqual(['a', 'b', 'e']);
+    expect(reopened.tornBytes).toBe(0);
+  });
+
+  it('GIVEN a full disk WHEN a checkpoint is written THEN it throws ENOSPC and the previous checkpoint stays', () => {
+    const dir = tempDir();
+    const disk = limitedDisk(Number.POSITIVE_INFINITY);
+    const { wal } = WriteAheadLog.open(dir, { fs: disk });
+    wal.append(['a', 'b']);
+    wal.checkpoint({ segment: 1, consumed: 1 }, { n: 1 });
+    disk.free = 0;
+    expect(() => wal.checkpoint({ segment: 1, consumed: 2 }, { n: 2 })).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
+    const reopened = WriteAheadLog.open(dir);
+    expect(reopened.checkpoint).toStrictEqual({ position: { segment: 1, consumed: 1 }, counters: { n: 1 } });
+    expect(reopened.recovered.map((e) => e.line)).toStrictEqual(['b']);
   });
 });

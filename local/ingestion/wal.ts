@@ -1,17 +1,8 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { WalError } from './errors.js';
+import { nodeFs } from './fs.js';
+import type { TwinFs } from './fs.js';
 
 /**
  * The twin's write-ahead log: every envelope is appended (one JSON line) before the broker acknowledges the
@@ -47,6 +38,8 @@ export interface WalOptions {
   readonly fsync?: boolean;
   /** Start a new segment when the current one is larger than this. Default 64 MiB. */
   readonly segmentBytes?: number;
+  /** The writes of the log (tests inject a full disk). Default the real file system. */
+  readonly fs?: TwinFs;
 }
 
 const SEGMENT = /^segment-(\d{10})\.ndjson$/;
@@ -64,6 +57,9 @@ export class WriteAheadLog {
   private bytesInSegment = 0;
   private readonly fsync: boolean;
   private readonly segmentBytes: number;
+  private readonly fs: TwinFs;
+  /** A failed append could not be undone in the current segment: the next append starts a new one. */
+  private mustRotate = false;
   private lastCheckpoint: WalPosition;
 
   private constructor(
@@ -76,6 +72,7 @@ export class WriteAheadLog {
     this.segment = nextSegment;
     this.fsync = options.fsync ?? false;
     this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
+    this.fs = options.fs ?? nodeFs;
     this.lastCheckpoint = checkpoint;
   }
 
@@ -120,22 +117,36 @@ export class WriteAheadLog {
   /**
    * Appends lines (each without its newline) in one write and returns the position of the first; the i-th line's
    * position is `{segment, consumed: first.consumed + i}`. When this returns, the lines survive a process kill.
+   * When it throws (a full disk: ENOSPC), none of the lines is in the log: a partial write is truncated away, so a
+   * refused (unacknowledged) publish is never replayed.
    */
   append(lines: readonly string[]): WalPosition {
-    if (this.fd === undefined || this.bytesInSegment >= this.segmentBytes) this.rotate();
-    const text = `${lines.join('\n')}\n`;
-    let bytes = writeSync(this.fd as number, text);
-    const total = Buffer.byteLength(text);
-    if (bytes < total) {
-      // A short write to a regular file is rare (disk full, signals); finish it from a buffer.
-      const buffer = Buffer.from(text, 'utf8');
-      while (bytes < total) bytes += writeSync(this.fd as number, buffer, bytes, total - bytes);
+    if (this.fd === undefined || this.mustRotate || this.bytesInSegment >= this.segmentBytes) this.rotate();
+    const fd = this.fd as number;
+    const buffer = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    let bytes = 0;
+    try {
+      // A short write to a regular file is rare (disk full, signals); finish it.
+      while (bytes < buffer.length) bytes += this.fs.writeSync(fd, buffer, bytes, buffer.length - bytes);
+      if (this.fsync) this.fs.fsyncSync(fd);
+    } catch (error) {
+      this.undo(fd, bytes);
+      throw error;
     }
-    if (this.fsync) fsyncSync(this.fd as number);
     const first = { segment: this.segment, consumed: this.entriesInSegment + 1 };
     this.entriesInSegment += lines.length;
     this.bytesInSegment += bytes;
     return first;
+  }
+
+  private undo(fd: number, written: number): void {
+    if (written === 0) return;
+    try {
+      this.fs.ftruncateSync(fd, this.bytesInSegment);
+    } catch {
+      // The partial lines stay at the end of this segment; a new segment keeps them from being followed by more.
+      this.mustRotate = true;
+    }
   }
 
   /**
@@ -145,13 +156,13 @@ export class WriteAheadLog {
   checkpoint(position: WalPosition, counters: WalCounters): void {
     const file = path.join(this.dir, CHECKPOINT);
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, position, counters }));
+    this.fs.writeFileSync(tmp, JSON.stringify({ version: 1, position, counters }));
     if (this.fsync) {
-      const fd = openSync(tmp, 'r+');
-      fsyncSync(fd);
-      closeSync(fd);
+      const fd = this.fs.openSync(tmp, 'r+');
+      this.fs.fsyncSync(fd);
+      this.fs.closeSync(fd);
     }
-    renameSync(tmp, file);
+    this.fs.renameSync(tmp, file);
     const previous = this.lastCheckpoint;
     this.lastCheckpoint = position;
     for (let s = previous.segment; s < position.segment; s++) rmSync(path.join(this.dir, segmentName(s)), { force: true });
@@ -164,16 +175,17 @@ export class WriteAheadLog {
 
   /** Closes the current segment. */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) this.fs.closeSync(this.fd);
     this.fd = undefined;
   }
 
   private rotate(): void {
     if (this.fd !== undefined) {
-      closeSync(this.fd);
+      this.fs.closeSync(this.fd);
       this.segment += 1;
     }
-    this.fd = openSync(path.join(this.dir, segmentName(this.segment)), 'a');
+    this.fd = this.fs.openSync(path.join(this.dir, segmentName(this.segment)), 'a');
+    this.mustRotate = false;
     this.entriesInSegment = 0;
     this.bytesInSegment = 0;
   }
