@@ -231,38 +231,34 @@ function parseMessage(profile: ProfileName, message: Record<string, unknown>): R
   return result.data as Record<string, unknown>;
 }
 
-function valueOf(plan: ProfilePlan, m: Record<string, unknown>, column: Column): string | number | null {
-  const field = plan.columns[column];
-  return field === undefined ? null : ((m[field] as string | number | undefined) ?? null);
-}
-
 function normalize(plan: ProfilePlan, m: Record<string, unknown>, deviceId: string, eventMs: number, ingestIso: string): TelemetryRecord {
-  const room = valueOf(plan, m, 'room_id');
+  const c = plan.columns;
+  const room = c.room_id === undefined ? null : (m[c.room_id] as string | number);
   return {
     device_id: deviceId,
     room_id: room === null ? null : String(room),
     ts: isoOf(eventMs),
-    seq: valueOf(plan, m, 'seq') as number | null,
-    temperature: valueOf(plan, m, 'temperature') as number,
-    humidity: valueOf(plan, m, 'humidity') as number | null,
-    pressure: valueOf(plan, m, 'pressure') as number | null,
-    pitch: valueOf(plan, m, 'pitch') as number | null,
-    roll: valueOf(plan, m, 'roll') as number | null,
-    yaw: valueOf(plan, m, 'yaw') as number | null,
+    seq: c.seq === undefined ? null : (m[c.seq] as number),
+    temperature: m[c.temperature as string] as number,
+    humidity: c.humidity === undefined ? null : (m[c.humidity] as number),
+    pressure: c.pressure === undefined ? null : (m[c.pressure] as number),
+    pitch: c.pitch === undefined ? null : (m[c.pitch] as number),
+    roll: c.roll === undefined ? null : (m[c.roll] as number),
+    yaw: c.yaw === undefined ? null : (m[c.yaw] as number),
     profile: plan.name,
     ingest_ts: ingestIso,
   };
+}
+
+function hasMarkers(message: Record<string, unknown>, name: ProfileName): boolean {
+  for (const key of PROFILES[name].markers) if (!Object.hasOwn(message, key)) return false;
+  return true;
 }
 
 /**
  * The profile a message belongs to: the ones whose markers it all has; of several, the one whose markers include
  * every other's. A string when no profile, or no single most specific one, matches.
  */
-function hasMarkers(message: Record<string, unknown>, name: ProfileName): boolean {
-  for (const key of PROFILES[name].markers) if (!Object.hasOwn(message, key)) return false;
-  return true;
-}
-
 function detectProfile(message: Record<string, unknown>): ProfileName | string {
   let only: ProfileName | undefined;
   let count = 0;
@@ -285,6 +281,8 @@ function detectProfile(message: Record<string, unknown>): ProfileName | string {
   return `payload has the markers of several profiles and none is the most specific: ${names}`;
 }
 
+const MAX_DATE_MS = 8.64e15;
+
 let lastIngestMs = Number.NaN;
 let lastIngestIso = '';
 
@@ -298,7 +296,6 @@ function ingestIsoOf(envelope: RuleEnvelope): string {
   return lastIngestIso;
 }
 
-const MAX_DATE_MS = 8.64e15;
 
 /** Seqs a batch accepted, held until the batch commits. */
 class HeldSeqs {
