@@ -136,6 +136,7 @@ describe('faults', () => {
   it('skips duplicate-seq for the room-reading profile, which has no seq', () => {
     expect(faultKindsFor('room-reading')).not.toContain('duplicate-seq');
     expect(faultKindsFor('sensorlake')).toContain('duplicate-seq');
+    expect(faultKindsFor('sense-hat')).toContain('duplicate-seq');
   });
 
   it('pads oversize payloads beyond the accepted maximum but below the IoT Core limit', () => {

@@ -1,4 +1,5 @@
-import type { ProfileName } from '../core/ingestion/profiles.js';
+import { PROFILES, PROFILE_NAMES } from '../core/ingestion/profiles.js';
+import type { FieldSpec, ProfileName } from '../core/ingestion/profiles.js';
 import type { Orientation, Reading } from './signal.js';
 
 /** Everything a device knows when it reports one reading. */
@@ -23,8 +24,10 @@ export const PROFILE_QUANTITIES = {
   'sense-hat': ['temperature', 'humidity', 'pressure'],
 } as const satisfies Record<ProfileName, readonly string[]>;
 
-/** Profiles whose messages carry `seq`, so a duplicate can be told from a new reading. */
-export const PROFILES_WITH_SEQ: readonly ProfileName[] = ['sensorlake', 'sense-hat'];
+/** Profiles whose messages carry a sequence number, so a duplicate can be told from a new reading. */
+export const PROFILES_WITH_SEQ: readonly ProfileName[] = PROFILE_NAMES.filter((name) =>
+  Object.values(PROFILES[name].fields as Readonly<Record<string, FieldSpec>>).some((spec) => spec.column === 'seq'),
+);
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, the stamp of the room-reading and sense-hat profiles. */
 export function roomReadingTimestamp(atMs: number): string {

@@ -17,7 +17,10 @@ export const RANGES = {
   orientation: { min: 0, max: 360, unit: '°' },
 } as const;
 
-/** One rule a field's value must satisfy; `T` is the type of a value that satisfies it. */
+/**
+ * One rule a field's value must satisfy; `T` is the type of a value that satisfies it (`_t` is never set: it only
+ * carries `T` to the message types).
+ */
 export type FieldRule<T = unknown> =
   | { readonly type: 'text'; readonly pattern: RegExp; readonly expected: string; readonly _t?: T }
   | {
