@@ -49,6 +49,16 @@ const SEED_SENSE_HAT = {
   yaw: 77.01560798660883,
   count: 104,
 };
+/** What the seed message's record keeps of its values: count as seq, the three sensors and the orientation. */
+const SEED_RECORD_VALUES = {
+  seq: 104,
+  temperature: 30.10732078552246,
+  humidity: 39.35261535644531,
+  pressure: 1020.447509765625,
+  pitch: 4.044007304723748,
+  roll: 7.533848064912158,
+  yaw: 77.01560798660883,
+};
 const senseHat = { ...SEED_SENSE_HAT, client_id: DEVICE, timestamp: '2026-11-22 10:00:00' };
 const NO_ORIENTATION = { pitch: null, roll: null, yaw: null };
 
@@ -77,13 +87,7 @@ describe('processEnvelope accepts every profile', () => {
         device_id: DEVICE,
         room_id: null,
         ts: '2026-11-22T10:00:00.000Z',
-        seq: 104,
-        temperature: 30.10732078552246,
-        humidity: 39.35261535644531,
-        pressure: 1020.447509765625,
-        pitch: 4.044007304723748,
-        roll: 7.533848064912158,
-        yaw: 77.01560798660883,
+        ...SEED_RECORD_VALUES,
       },
     ],
   ])('GIVEN a valid %s payload THEN it becomes a TelemetryRecord partitioned by event date', (profile, payload, fields) => {
@@ -404,13 +408,7 @@ describe('the Sense HAT message of the streaming-ETL seed', () => {
         device_id: 'raspberrypi',
         room_id: null,
         ts: '2020-04-16T11:33:23.000Z',
-        seq: 104,
-        temperature: 30.10732078552246,
-        humidity: 39.35261535644531,
-        pressure: 1020.447509765625,
-        pitch: 4.044007304723748,
-        roll: 7.533848064912158,
-        yaw: 77.01560798660883,
+        ...SEED_RECORD_VALUES,
         profile: 'sense-hat',
         ingest_ts: '2020-04-16T11:33:24.250Z',
       },
