@@ -73,6 +73,24 @@ describe('sensorlake payload', () => {
   });
 });
 
+describe('sense-hat payload', () => {
+  it('has the fields of the seed message, in its order, with count as the per-device seq and client_id as the device', () => {
+    const { messages } = generateMessages(plan({ profile: 'sense-hat', devices: 2, count: 4, ratePerDevice: 1 }));
+    const bodies = messages.map((m) => JSON.parse(m.payload.toString()) as Record<string, unknown>);
+    expect(Object.keys(bodies[0]!)).toStrictEqual(['client_id', 'timestamp', 'humidity', 'temperature', 'pressure', 'pitch', 'roll', 'yaw', 'count']);
+    expect(bodies.map((b) => `${b.client_id} ${b.count} ${b.timestamp}`)).toStrictEqual([
+      'sensor-0001 0 2026-11-22 08:00:00',
+      'sensor-0002 0 2026-11-22 08:00:00',
+      'sensor-0001 1 2026-11-22 08:00:01',
+      'sensor-0002 1 2026-11-22 08:00:01',
+    ]);
+    // A device is mounted once: its orientation is the same in every message, and differs between devices.
+    const orientation = (b: Record<string, unknown>) => [b.pitch, b.roll, b.yaw];
+    expect(orientation(bodies[2]!)).toStrictEqual(orientation(bodies[0]!));
+    expect(orientation(bodies[1]!)).not.toStrictEqual(orientation(bodies[0]!));
+  });
+});
+
 describe('anomalies', () => {
   const base = plan({ devices: 4, count: 4000, anomalyRate: 0.01 });
   const clean = generateMessages({ ...base, anomalyRate: 0 });
@@ -118,6 +136,7 @@ describe('faults', () => {
   it('skips duplicate-seq for the room-reading profile, which has no seq', () => {
     expect(faultKindsFor('room-reading')).not.toContain('duplicate-seq');
     expect(faultKindsFor('sensorlake')).toContain('duplicate-seq');
+    expect(faultKindsFor('sense-hat')).toContain('duplicate-seq');
   });
 
   it('pads oversize payloads beyond the accepted maximum but below the IoT Core limit', () => {

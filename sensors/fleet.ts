@@ -220,7 +220,14 @@ export class FleetGenerator {
       return { ...base, seq, sendAtMs, payload: s.lastCleanPayload!, fault };
     }
     const eventMs = fault === 'clock-skew' || fault === 'late' ? atMs + faultTimeShiftMs(fault, plan.tolerances) : atMs;
-    const fields = encodeFields(plan.profile, { deviceId: s.character.deviceId, roomId: s.character.room.roomId, atMs: eventMs, seq, reading });
+    const fields = encodeFields(plan.profile, {
+      deviceId: s.character.deviceId,
+      roomId: s.character.room.roomId,
+      atMs: eventMs,
+      seq,
+      reading,
+      orientation: s.character.orientation,
+    });
     let payload: Buffer;
     if (fault === null) {
       payload = Buffer.from(JSON.stringify(fields), 'utf8');

@@ -1,5 +1,6 @@
-import type { ProfileName } from '../core/ingestion/profiles.js';
-import type { Reading } from './signal.js';
+import { PROFILES, PROFILE_NAMES } from '../core/ingestion/profiles.js';
+import type { FieldSpec, ProfileName } from '../core/ingestion/profiles.js';
+import type { Orientation, Reading } from './signal.js';
 
 /** Everything a device knows when it reports one reading. */
 export interface ReadingContext {
@@ -9,7 +10,12 @@ export interface ReadingContext {
   readonly atMs: number;
   readonly seq: number;
   readonly reading: Reading;
+  /** How the device is mounted (sense-hat reports it); default LEVEL. */
+  readonly orientation?: Orientation;
 }
+
+/** A device lying flat, facing north: what a sense-hat message reports when the source knows no orientation. */
+export const LEVEL: Orientation = { pitch: 0, roll: 0, yaw: 0 };
 
 /** Which quantities each payload profile carries (room-reading only has temperature). */
 export const PROFILE_QUANTITIES = {
@@ -18,10 +24,12 @@ export const PROFILE_QUANTITIES = {
   'sense-hat': ['temperature', 'humidity', 'pressure'],
 } as const satisfies Record<ProfileName, readonly string[]>;
 
-/** Profiles whose messages carry `seq`, so a duplicate can be told from a new reading. */
-export const PROFILES_WITH_SEQ: readonly ProfileName[] = ['sensorlake', 'sense-hat'];
+/** Profiles whose messages carry a sequence number, so a duplicate can be told from a new reading. */
+export const PROFILES_WITH_SEQ: readonly ProfileName[] = PROFILE_NAMES.filter((name) =>
+  Object.values(PROFILES[name].fields as Readonly<Record<string, FieldSpec>>).some((spec) => spec.column === 'seq'),
+);
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC, the room-reading profile's stamp. */
+/** `YYYY-MM-DD HH:MM:SS` in UTC, the stamp of the room-reading and sense-hat profiles. */
 export function roomReadingTimestamp(atMs: number): string {
   return new Date(atMs).toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -44,14 +52,20 @@ export function encodeFields(profile: ProfileName, ctx: ReadingContext): Record<
       };
     case 'room-reading':
       return { timestamp: roomReadingTimestamp(ctx.atMs), room_id: ctx.roomId, temperature: ctx.reading.temperature };
-    case 'sense-hat':
+    case 'sense-hat': {
+      const orientation = ctx.orientation ?? LEVEL;
+      // The seed's field order; its stamp is whole seconds, so readings within one second share it.
       return {
-        time: ctx.atMs / 1000,
-        temperature: ctx.reading.temperature,
+        client_id: ctx.deviceId,
+        timestamp: roomReadingTimestamp(ctx.atMs),
         humidity: ctx.reading.humidity,
+        temperature: ctx.reading.temperature,
         pressure: ctx.reading.pressure,
-        room: ctx.roomId,
-        seq: ctx.seq,
+        pitch: orientation.pitch,
+        roll: orientation.roll,
+        yaw: orientation.yaw,
+        count: ctx.seq,
       };
+    }
   }
 }

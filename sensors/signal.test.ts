@@ -25,6 +25,17 @@ describe('signal model', () => {
     }
   });
 
+  it('mounts every device nearly level, within the Sense HAT orientation range', () => {
+    for (let d = 0; d < 50; d++) {
+      const { orientation } = deviceCharacter(d, d, `sensor-${d}`, room);
+      for (const angle of [orientation.pitch, orientation.roll, orientation.yaw]) {
+        expect(angle).toBeGreaterThanOrEqual(RANGES.orientation.min);
+        expect(angle).toBeLessThanOrEqual(RANGES.orientation.max);
+      }
+      expect(Math.max(orientation.pitch, orientation.roll)).toBeLessThanOrEqual(5);
+    }
+  });
+
   it('follows a daily cycle: warmest at the room peak hour, coldest twelve hours later, same value a day later', () => {
     const peak = DAY0 + room.peakHourUtc * HOUR;
     const warm = expectedReading(a, peak, DAY0);

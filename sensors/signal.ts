@@ -11,6 +11,13 @@ export type Reading = Record<Quantity, number>;
 
 const DAY_MS = 86_400_000;
 
+/** How a device is mounted, in degrees from 0 to 360, as a Sense HAT reports it (`get_orientation_degrees()`). */
+export interface Orientation {
+  readonly pitch: number;
+  readonly roll: number;
+  readonly yaw: number;
+}
+
 /** Climate of one room: a base level and a daily cycle per quantity (shared by the devices in it). */
 export interface RoomClimate {
   readonly roomId: string;
@@ -32,6 +39,8 @@ export interface DeviceCharacter {
   readonly driftPerDay: Reading;
   /** Standard deviation of the measurement noise per quantity. */
   readonly noise: Reading;
+  /** Mounting orientation: nearly level (pitch and roll within a few degrees), any heading. */
+  readonly orientation: Orientation;
 }
 
 /** Decimal places a device reports per quantity. */
@@ -57,7 +66,13 @@ export function deviceCharacter(seed: number, index: number, deviceId: string, r
     offset: { temperature: uniform(r, -0.8, 0.8), humidity: uniform(r, -3, 3), pressure: uniform(r, -1.5, 1.5) },
     driftPerDay: { temperature: uniform(r, -0.2, 0.2), humidity: uniform(r, -0.5, 0.5), pressure: uniform(r, -0.3, 0.3) },
     noise: { temperature: uniform(r, 0.03, 0.12), humidity: uniform(r, 0.2, 0.5), pressure: uniform(r, 0.03, 0.1) },
+    // Drawn last, so the draws above (and every reading) are what they were before orientation existed.
+    orientation: { pitch: degrees(uniform(r, 0, 5)), roll: degrees(uniform(r, 0, 5)), yaw: degrees(uniform(r, 0, 360)) },
   };
+}
+
+function degrees(value: number): number {
+  return Math.min(RANGES.orientation.max, Math.round(value * 100) / 100);
 }
 
 function clamp(q: Quantity, value: number): number {

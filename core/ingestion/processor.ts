@@ -3,15 +3,8 @@ import type { EnvironmentConfig } from '../settings.js';
 import { SensorlakeError } from '../errors.js';
 import { MAX_TELEMETRY_PAYLOAD_BYTES, RECORD_DELIMITER, ZONES } from './definitions.js';
 import type { RuleEnvelope } from './definitions.js';
-import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS, RANGES } from './profiles.js';
-import type {
-  ProfileName,
-  QuarantineReason,
-  RoomReadingMessage,
-  SenseHatMessage,
-  SensorlakeMessage,
-  TelemetryRecord,
-} from './profiles.js';
+import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS, isoOf } from './profiles.js';
+import type { Column, FieldRule, FieldSpec, ProfileName, QuarantineReason, TelemetryRecord } from './profiles.js';
 
 /**
  * The Firehose processor, free of AWS: turns one topic-rule envelope into exactly one outcome, either an accepted
@@ -38,12 +31,16 @@ export function processorSettings(
 }
 
 /**
- * Remembers which (device, seq) pairs were accepted recently. Implementations must be bounded: Firehose retries and
- * QoS 1 redeliveries arrive close together, so a window per device is enough.
+ * Remembers which (device, seq) pairs were delivered recently. Implementations must be bounded: Firehose retries and
+ * QoS 1 redeliveries arrive close together, so a window per device is enough. The processor checks it while a batch
+ * runs and records a batch's seqs only when the batch is committed (see beginBatch), so a batch that failed and is
+ * retried is not taken for its own duplicate.
  */
 export interface DedupeWindow {
-  /** True when (deviceId, seq) was already recorded; otherwise records it and returns false. */
-  checkAndRecord(deviceId: string, seq: number): boolean;
+  /** True when (deviceId, seq) was recorded. */
+  has(deviceId: string, seq: number): boolean;
+  /** Records (deviceId, seq) as delivered. */
+  record(deviceId: string, seq: number): void;
 }
 
 /** Devices the platform knows (the IoT registry in AWS, the twin's fleet locally). */
@@ -54,7 +51,7 @@ export interface DeviceRegistry {
 /** Everything processEnvelope needs besides the envelope itself. */
 export interface ProcessorContext {
   readonly settings: ProcessorSettings;
-  /** When given, an accepted (device, seq) seen again is quarantined as `duplicate`. */
+  /** When given, a (device, seq) already delivered, or accepted earlier in the same batch, is quarantined as `duplicate`. */
   readonly dedupe?: DedupeWindow;
   /** When given, a device not in it is quarantined as `unknown-device`. */
   readonly knownDevices?: DeviceRegistry;
@@ -154,26 +151,55 @@ class Quarantine {
   ) {}
 }
 
-const TIMESTAMP_FIELDS = new Set(['ts', 'timestamp', 'time']);
-
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
-function issueToQuarantine(issue: z.core.$ZodIssue, input: Record<string, unknown>, profile: ProfileName): Quarantine {
+/** How the processor reads one profile's field table. */
+interface ProfilePlan {
+  readonly name: ProfileName;
+  /** Payload field of each column the profile fills. */
+  readonly columns: Readonly<Partial<Record<Column, string>>>;
+  /** The field stamping the event, and how to read it. */
+  readonly timeField: string;
+  readonly toMs: (text: string) => number;
+  /** Fields whose rule is an instant: their format problems are `bad-timestamp`. */
+  readonly instantFields: ReadonlySet<string>;
+}
+
+function planOf(name: ProfileName): ProfilePlan {
+  const columns: Partial<Record<Column, string>> = {};
+  const instantFields = new Set<string>();
+  let time: { field: string; rule: FieldRule; required: boolean } | undefined;
+  for (const [field, spec] of Object.entries(PROFILES[name].fields as Readonly<Record<string, FieldSpec>>)) {
+    columns[spec.column] = field;
+    if (spec.rule.type === 'instant') instantFields.add(field);
+    if (spec.column === 'ts') time = { field, rule: spec.rule, required: spec.required };
+  }
+  if (time?.rule.type !== 'instant' || !time.required) {
+    throw new SensorlakeError(`profile ${name} needs a required instant field filling column ts`);
+  }
+  return { name, columns, timeField: time.field, toMs: time.rule.toMs, instantFields };
+}
+
+const PLANS = Object.fromEntries(PROFILE_NAMES.map((name) => [name, planOf(name)])) as Record<ProfileName, ProfilePlan>;
+
+function issueToQuarantine(issue: z.core.$ZodIssue, input: Record<string, unknown>, plan: ProfilePlan): Quarantine {
   const field = issue.path.map(String).join('.') || '(payload)';
   const value = issue.path.length > 0 ? input[String(issue.path[0])] : input;
-  const where = `${profile} field ${field}`;
-  if (issue.code === 'invalid_type' && value === undefined) {
+  const where = `${plan.name} field ${field}`;
+  // Missing is a fact of the input, not of the issue code: zod 4 reports a missing key whose schema is a union as
+  // invalid_union, not invalid_type.
+  if (issue.path.length === 1 && value === undefined) {
     return new Quarantine('missing-field', `${where} is missing`);
   }
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
     const expected = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
     return new Quarantine('wrong-type', `${where} has value ${describe(value)}: ${expected}`);
   }
-  if (TIMESTAMP_FIELDS.has(field)) {
+  if (plan.instantFields.has(field)) {
     return new Quarantine('bad-timestamp', `${where} has value ${describe(value)}: ${issue.message}`);
   }
   if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number') {
@@ -184,8 +210,8 @@ function issueToQuarantine(issue: z.core.$ZodIssue, input: Record<string, unknow
 
 const ISSUE_PRIORITY: readonly QuarantineReason[] = ['missing-field', 'wrong-type', 'bad-timestamp', 'out-of-range'];
 
-function firstIssue(issues: readonly z.core.$ZodIssue[], input: Record<string, unknown>, profile: ProfileName) {
-  const mapped = issues.map((issue) => issueToQuarantine(issue, input, profile));
+function firstIssue(issues: readonly z.core.$ZodIssue[], input: Record<string, unknown>, plan: ProfilePlan) {
+  const mapped = issues.map((issue) => issueToQuarantine(issue, input, plan));
   mapped.sort((a, b) => ISSUE_PRIORITY.indexOf(a.reason) - ISSUE_PRIORITY.indexOf(b.reason));
   const first = mapped[0] as Quarantine;
   return mapped.length === 1
@@ -193,156 +219,69 @@ function firstIssue(issues: readonly z.core.$ZodIssue[], input: Record<string, u
     : new Quarantine(first.reason, `${first.detail} (and ${mapped.length - 1} more problem(s))`);
 }
 
-const MAX_DATE_MS = 8.64e15;
-
-/** Event time in epoch ms, or a Quarantine when the stamp is not a real instant. */
-function eventTime(profile: ProfileName, message: Record<string, unknown>): number | Quarantine {
-  let ms: number;
-  let shown: string;
-  if (profile === 'sensorlake') {
-    shown = (message as SensorlakeMessage).ts;
-    ms = parseInstant(shown);
-  } else if (profile === 'room-reading') {
-    shown = (message as RoomReadingMessage).timestamp;
-    ms = Date.parse(`${shown.replace(' ', 'T')}Z`);
-    // Date.parse rolls 2026-02-30 over to March; the round trip catches dates that do not exist.
-    if (Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) !== shown.replace(' ', 'T')) ms = Number.NaN;
-  } else {
-    const seconds = (message as SenseHatMessage).time;
-    shown = String(seconds);
-    ms = seconds * 1000;
-  }
-  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
-    return new Quarantine('bad-timestamp', `${profile} timestamp ${JSON.stringify(shown)} is not a valid instant`);
-  }
-  return ms;
+/**
+ * Validates a message against its profile: the fast parser on the happy path, zod (which names the broken field)
+ * for the rest. Both are built from the profile's field table and return the same value.
+ */
+function parseMessage(profile: ProfileName, message: Record<string, unknown>): Record<string, unknown> | Quarantine {
+  const fast = PROFILES[profile].fastParse(message);
+  if (fast !== undefined) return fast;
+  const result = PROFILES[profile].schema.safeParse(message);
+  if (!result.success) return firstIssue(result.error.issues, message, PLANS[profile]);
+  return result.data as Record<string, unknown>;
 }
 
-function normalize(
-  profile: ProfileName,
-  message: Record<string, unknown>,
-  deviceId: string,
-  eventMs: number,
-  ingestIso: string,
-): TelemetryRecord {
-  const ts = isoOf(eventMs);
-  if (profile === 'sensorlake') {
-    const m = message as SensorlakeMessage;
-    return {
-      device_id: deviceId,
-      room_id: m.room_id,
-      ts,
-      seq: m.seq,
-      temperature: m.temperature,
-      humidity: m.humidity,
-      pressure: m.pressure,
-      profile,
-      ingest_ts: ingestIso,
-    };
-  }
-  if (profile === 'room-reading') {
-    const m = message as RoomReadingMessage;
-    return {
-      device_id: deviceId,
-      room_id: String(m.room_id),
-      ts,
-      seq: null,
-      temperature: m.temperature,
-      humidity: null,
-      pressure: null,
-      profile,
-      ingest_ts: ingestIso,
-    };
-  }
-  const m = message as SenseHatMessage;
+function normalize(plan: ProfilePlan, m: Record<string, unknown>, deviceId: string, eventMs: number, ingestIso: string): TelemetryRecord {
+  const c = plan.columns;
+  const room = c.room_id === undefined ? null : (m[c.room_id] as string | number);
   return {
     device_id: deviceId,
-    room_id: m.room ?? null,
-    ts,
-    seq: m.seq ?? null,
-    temperature: m.temperature,
-    humidity: m.humidity,
-    pressure: m.pressure,
-    profile,
+    room_id: room === null ? null : String(room),
+    ts: isoOf(eventMs),
+    seq: c.seq === undefined ? null : (m[c.seq] as number),
+    temperature: m[c.temperature as string] as number,
+    humidity: c.humidity === undefined ? null : (m[c.humidity] as number),
+    pressure: c.pressure === undefined ? null : (m[c.pressure] as number),
+    pitch: c.pitch === undefined ? null : (m[c.pitch] as number),
+    roll: c.roll === undefined ? null : (m[c.roll] as number),
+    yaw: c.yaw === undefined ? null : (m[c.yaw] as number),
+    profile: plan.name,
     ingest_ts: ingestIso,
   };
 }
 
-const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
-const ROOM_READING_TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-function inRange(value: unknown, range: { readonly min: number; readonly max: number }): boolean {
-  return typeof value === 'number' && value >= range.min && value <= range.max;
-}
-
-function isSeq(value: unknown): boolean {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+function hasMarkers(message: Record<string, unknown>, name: ProfileName): boolean {
+  for (const key of PROFILES[name].markers) if (!Object.hasOwn(message, key)) return false;
+  return true;
 }
 
 /**
- * A conservative, allocation-free acceptor for the common case: it returns true only for messages the profile's
- * zod schema also accepts (a property test checks this), so zod stays the authority and runs for everything else,
- * producing the issue that names the field. Zod per message costs several microseconds, which the local twin's
- * throughput target cannot afford on the happy path.
+ * The profile a message belongs to: the ones whose markers it all has; of several, the one whose markers include
+ * every other's. A string when no profile, or no single most specific one, matches.
  */
-export function fastAccepts(profile: ProfileName, m: Record<string, unknown>): boolean {
-  if (profile === 'sensorlake') {
-    return (
-      typeof m.device_id === 'string' && ID.test(m.device_id) &&
-      typeof m.room_id === 'string' && ID.test(m.room_id) &&
-      typeof m.ts === 'string' && ISO_UTC.test(m.ts) && realInstant(m.ts) &&
-      isSeq(m.seq) &&
-      inRange(m.temperature, RANGES.temperature) && inRange(m.humidity, RANGES.humidity) && inRange(m.pressure, RANGES.pressure)
-    );
+function detectProfile(message: Record<string, unknown>): ProfileName | string {
+  let only: ProfileName | undefined;
+  let count = 0;
+  for (const name of PROFILE_NAMES) {
+    if (hasMarkers(message, name)) {
+      only = name;
+      count += 1;
+    }
   }
-  if (profile === 'room-reading') {
-    return (
-      typeof m.timestamp === 'string' && ROOM_READING_TS.test(m.timestamp) &&
-      ((typeof m.room_id === 'string' && ID.test(m.room_id)) || isSeq(m.room_id)) &&
-      inRange(m.temperature, RANGES.temperature)
-    );
+  if (count === 1) return only as ProfileName;
+  const matching = PROFILE_NAMES.filter((name) => hasMarkers(message, name));
+  if (matching.length === 0) {
+    const markers = PROFILE_NAMES.map((name) => `${PROFILES[name].markers.join('+')} (${name})`).join(', ');
+    return `payload has keys [${Object.keys(message).slice(0, 10).join(', ')}] but none of the profile markers ${markers}`;
   }
-  return (
-    typeof m.time === 'number' && Number.isFinite(m.time) && m.time > 0 &&
-    inRange(m.temperature, RANGES.temperature) && inRange(m.humidity, RANGES.humidity) && inRange(m.pressure, RANGES.pressure) &&
-    (m.room === undefined || (typeof m.room === 'string' && ID.test(m.room))) &&
-    (m.seq === undefined || isSeq(m.seq))
-  );
+  const covers = (name: ProfileName, other: ProfileName) => PROFILES[other].markers.every((key) => PROFILES[name].markers.includes(key));
+  const specific = matching.find((name) => matching.every((other) => covers(name, other)));
+  if (specific !== undefined) return specific;
+  const names = matching.map((name) => `${name} (${PROFILES[name].markers.join('+')})`).join(', ');
+  return `payload has the markers of several profiles and none is the most specific: ${names}`;
 }
 
-/** The calendar fields of an ISO instant exist (no 30 February, no hour 24): they survive a Date round trip. */
-function realInstant(iso: string): boolean {
-  const ms = parseInstant(iso);
-  return Number.isFinite(ms) && isoOf(ms).slice(0, 19) === iso.slice(0, 19);
-}
-
-// Single-entry memos of two pure functions: validation, event time and normalization each need the same parse
-// and format of one message's stamp, and date formatting is a large share of the processor's time.
-let memoIso = '';
-let memoMs = Number.NaN;
-let memoMsForIso = Number.NaN;
-let memoIsoOfMs = '';
-
-function parseInstant(iso: string): number {
-  if (iso !== memoIso) {
-    memoIso = iso;
-    memoMs = Date.parse(iso);
-  }
-  return memoMs;
-}
-
-function isoOf(ms: number): string {
-  if (ms !== memoMsForIso) {
-    memoIsoOfMs = new Date(ms).toISOString();
-    memoMsForIso = ms;
-  }
-  return memoIsoOfMs;
-}
-
-function detectProfile(message: Record<string, unknown>): ProfileName | undefined {
-  return PROFILE_NAMES.find((name) => Object.hasOwn(message, PROFILES[name].marker));
-}
+const MAX_DATE_MS = 8.64e15;
 
 let lastIngestMs = Number.NaN;
 let lastIngestIso = '';
@@ -357,7 +296,32 @@ function ingestIsoOf(envelope: RuleEnvelope): string {
   return lastIngestIso;
 }
 
-function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: string): TelemetryRecord | Quarantine {
+
+/** Seqs a batch accepted, held until the batch commits. */
+class HeldSeqs {
+  private readonly byDevice = new Map<string, Set<number>>();
+
+  constructor(private readonly window: DedupeWindow) {}
+
+  /** True when (deviceId, seq) is delivered or already held; otherwise holds it. */
+  claim(deviceId: string, seq: number): boolean {
+    if (this.window.has(deviceId, seq)) return true;
+    let seqs = this.byDevice.get(deviceId);
+    if (seqs === undefined) {
+      seqs = new Set();
+      this.byDevice.set(deviceId, seqs);
+    } else if (seqs.has(seq)) return true;
+    seqs.add(seq);
+    return false;
+  }
+
+  commit(): void {
+    for (const [deviceId, seqs] of this.byDevice) for (const seq of seqs) this.window.record(deviceId, seq);
+    this.byDevice.clear();
+  }
+}
+
+function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: string, held: HeldSeqs | undefined): TelemetryRecord | Quarantine {
   const bytes = Buffer.from(envelope.payload, 'base64');
   if (bytes.length > MAX_TELEMETRY_PAYLOAD_BYTES) {
     return new Quarantine(
@@ -375,61 +339,49 @@ function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: stri
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return new Quarantine('unknown-shape', `payload ${describe(parsed)} is not a JSON object`);
   }
-  const message = parsed as Record<string, unknown>;
-  const profile = detectProfile(message);
-  if (profile === undefined) {
-    const markers = PROFILE_NAMES.map((name) => `${PROFILES[name].marker} (${name})`).join(', ');
-    return new Quarantine(
-      'unknown-shape',
-      `payload has keys [${Object.keys(message).slice(0, 10).join(', ')}] but none of the profile markers ${markers}`,
-    );
-  }
-  let valid = message;
-  if (!fastAccepts(profile, message)) {
-    const result = PROFILES[profile].schema.safeParse(message);
-    if (!result.success) return firstIssue(result.error.issues, message, profile);
-    valid = result.data as Record<string, unknown>;
-  }
+  const profile = detectProfile(parsed as Record<string, unknown>);
+  if (!(profile in PLANS)) return new Quarantine('unknown-shape', profile);
+  const plan = PLANS[profile as ProfileName];
+  const valid = parseMessage(plan.name, parsed as Record<string, unknown>);
+  if (valid instanceof Quarantine) return valid;
 
   const deviceId = envelope.device_id;
-  if (profile === 'sensorlake' && (valid as SensorlakeMessage).device_id !== deviceId) {
+  const deviceField = plan.columns.device;
+  if (deviceField !== undefined && valid[deviceField] !== deviceId) {
     return new Quarantine(
       'device-mismatch',
-      `payload device_id ${JSON.stringify((valid as SensorlakeMessage).device_id)} differs from topic device ${JSON.stringify(deviceId)}`,
+      `payload ${deviceField} ${JSON.stringify(valid[deviceField])} differs from topic device ${JSON.stringify(deviceId)}`,
     );
   }
   if (ctx.knownDevices && !ctx.knownDevices.has(deviceId)) {
     return new Quarantine('unknown-device', `device ${JSON.stringify(deviceId)} is not in the device registry`);
   }
-  const eventMs = eventTime(profile, valid);
-  if (eventMs instanceof Quarantine) return eventMs;
+  const eventMs = plan.toMs(valid[plan.timeField] as string);
   const aheadMs = eventMs - envelope.ingest_ts;
   if (aheadMs > ctx.settings.maxClockSkewSeconds * 1000) {
     return new Quarantine(
       'clock-skew',
-      `event time ${new Date(eventMs).toISOString()} is ${Math.round(aheadMs / 1000)} s after ingest time ${ingestIso} (limit ${ctx.settings.maxClockSkewSeconds} s)`,
+      `event time ${isoOf(eventMs)} is ${Math.round(aheadMs / 1000)} s after ingest time ${ingestIso} (limit ${ctx.settings.maxClockSkewSeconds} s)`,
     );
   }
   if (-aheadMs > ctx.settings.maxLatenessHours * 3_600_000) {
     return new Quarantine(
       'late',
-      `event time ${new Date(eventMs).toISOString()} is ${(-aheadMs / 3_600_000).toFixed(1)} h before ingest time ${ingestIso} (limit ${ctx.settings.maxLatenessHours} h)`,
+      `event time ${isoOf(eventMs)} is ${(-aheadMs / 3_600_000).toFixed(1)} h before ingest time ${ingestIso} (limit ${ctx.settings.maxLatenessHours} h)`,
     );
   }
-  const record = normalize(profile, valid, deviceId, eventMs, ingestIso);
-  if (record.seq !== null && ctx.dedupe?.checkAndRecord(deviceId, record.seq)) {
-    return new Quarantine('duplicate', `device ${JSON.stringify(deviceId)} already sent seq ${record.seq}`);
+  const record = normalize(plan, valid, deviceId, eventMs, ingestIso);
+  if (record.seq !== null && ctx.dedupe !== undefined) {
+    const duplicate = held ? held.claim(deviceId, record.seq) : ctx.dedupe.has(deviceId, record.seq);
+    if (duplicate) return new Quarantine('duplicate', `device ${JSON.stringify(deviceId)} already sent seq ${record.seq}`);
+    if (!held) ctx.dedupe.record(deviceId, record.seq);
   }
   return record;
 }
 
-/**
- * Processes one rule envelope into exactly one outcome. Never throws for bad device data: every problem with the
- * payload becomes a quarantine outcome whose detail names the field and the value.
- */
-export function processEnvelope(envelope: RuleEnvelope, ctx: ProcessorContext): ProcessOutcome {
+function outcomeOf(envelope: RuleEnvelope, ctx: ProcessorContext, held: HeldSeqs | undefined): ProcessOutcome {
   const ingestIso = ingestIsoOf(envelope);
-  const result = evaluate(envelope, ctx, ingestIso);
+  const result = evaluate(envelope, ctx, ingestIso, held);
   if (result instanceof Quarantine) {
     return {
       kind: 'quarantined',
@@ -448,6 +400,36 @@ export function processEnvelope(envelope: RuleEnvelope, ctx: ProcessorContext): 
   return { kind: 'accepted', record: result, partitionKeys: { zone: ZONES.telemetry, dt: result.ts.slice(0, 10) } };
 }
 
+/**
+ * Processes one rule envelope into exactly one outcome, as a batch of one committed at once: an accepted seq is
+ * recorded in the dedupe window immediately. Never throws for bad device data: every problem with the payload
+ * becomes a quarantine outcome whose detail names the field and the value.
+ */
+export function processEnvelope(envelope: RuleEnvelope, ctx: ProcessorContext): ProcessOutcome {
+  return outcomeOf(envelope, ctx, undefined);
+}
+
+/**
+ * A batch in progress. Its outcomes are checked against the dedupe window and against each other, but its accepted
+ * seqs enter the window only on commit(): call it once the batch's output is safely delivered (the Lambda handler
+ * returned). A batch never committed (the invocation failed, Firehose will retry it) leaves the window as it was.
+ */
+export interface ProcessorBatch {
+  /** Processes the next envelope of the batch, in arrival order. */
+  process(envelope: RuleEnvelope): ProcessOutcome;
+  /** Records the batch's accepted seqs in the dedupe window. */
+  commit(): void;
+}
+
+/** Starts a batch over the context's dedupe window. */
+export function beginBatch(ctx: ProcessorContext): ProcessorBatch {
+  const held = ctx.dedupe ? new HeldSeqs(ctx.dedupe) : undefined;
+  return {
+    process: (envelope) => outcomeOf(envelope, ctx, held),
+    commit: () => held?.commit(),
+  };
+}
+
 /** Counts of one batch's outcomes. */
 export interface BatchCounts {
   accepted: number;
@@ -459,6 +441,8 @@ export interface BatchCounts {
 export interface BatchResult {
   readonly outcomes: ProcessOutcome[];
   readonly counts: BatchCounts;
+  /** Records the batch's accepted seqs in the dedupe window; call it once the outcomes are delivered. */
+  readonly commit: () => void;
 }
 
 /** A zeroed count per quarantine reason. */
@@ -466,11 +450,15 @@ export function emptyReasonCounts(): Record<QuarantineReason, number> {
   return Object.fromEntries(QUARANTINE_REASONS.map((reason) => [reason, 0])) as Record<QuarantineReason, number>;
 }
 
-/** Processes envelopes in order (so the dedupe window sees them in arrival order) and counts the outcomes. */
+/**
+ * Processes envelopes in order (so duplicates are told in arrival order) as one batch, and counts the outcomes.
+ * The dedupe window learns the batch's seqs only when `commit()` of the result is called.
+ */
 export function processBatch(envelopes: readonly RuleEnvelope[], ctx: ProcessorContext): BatchResult {
+  const batch = beginBatch(ctx);
   const counts: BatchCounts = { accepted: 0, quarantined: 0, byReason: emptyReasonCounts() };
   const outcomes = envelopes.map((envelope) => {
-    const outcome = processEnvelope(envelope, ctx);
+    const outcome = batch.process(envelope);
     if (outcome.kind === 'accepted') counts.accepted += 1;
     else {
       counts.quarantined += 1;
@@ -478,7 +466,7 @@ export function processBatch(envelopes: readonly RuleEnvelope[], ctx: ProcessorC
     }
     return outcome;
   });
-  return { outcomes, counts };
+  return { outcomes, counts, commit: batch.commit };
 }
 
 /** The NDJSON line (with its delimiter) Firehose writes for an outcome. */
@@ -490,12 +478,16 @@ function jsonValue(value: string | number | null): string {
   return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
+function jsonNumber(value: number | null): string {
+  return value === null ? 'null' : String(value);
+}
+
 /**
  * JSON.stringify of a TelemetryRecord, field by field in the order normalize builds it; several times faster, and
  * the processor writes one per accepted message. A property test checks it against JSON.stringify.
  */
 function telemetryJson(r: TelemetryRecord): string {
-  return `{"device_id":${JSON.stringify(r.device_id)},"room_id":${jsonValue(r.room_id)},"ts":"${r.ts}","seq":${jsonValue(r.seq)},"temperature":${r.temperature},"humidity":${jsonValue(r.humidity)},"pressure":${jsonValue(r.pressure)},"profile":"${r.profile}","ingest_ts":"${r.ingest_ts}"}`;
+  return `{"device_id":${JSON.stringify(r.device_id)},"room_id":${jsonValue(r.room_id)},"ts":"${r.ts}","seq":${jsonValue(r.seq)},"temperature":${r.temperature},"humidity":${jsonValue(r.humidity)},"pressure":${jsonNumber(r.pressure)},"pitch":${jsonNumber(r.pitch)},"roll":${jsonNumber(r.roll)},"yaw":${jsonNumber(r.yaw)},"profile":"${r.profile}","ingest_ts":"${r.ingest_ts}"}`;
 }
 
 /** A bounded DedupeWindow: remembers the last `perDevice` seqs of each of at most `maxDevices` devices. */
@@ -506,7 +498,8 @@ export function createDedupeWindow(options: { perDevice?: number; maxDevices?: n
   if (!Number.isInteger(maxDevices) || maxDevices < 1) throw new RangeError(`maxDevices must be >= 1, got ${maxDevices}`);
   const devices = new Map<string, { seen: Set<number>; ring: number[]; next: number }>();
   return {
-    checkAndRecord(deviceId, seq) {
+    has: (deviceId, seq) => devices.get(deviceId)?.seen.has(seq) ?? false,
+    record(deviceId, seq) {
       let entry = devices.get(deviceId);
       if (entry === undefined) {
         if (devices.size >= maxDevices) {
@@ -516,7 +509,7 @@ export function createDedupeWindow(options: { perDevice?: number; maxDevices?: n
         entry = { seen: new Set(), ring: [], next: 0 };
         devices.set(deviceId, entry);
       }
-      if (entry.seen.has(seq)) return true;
+      if (entry.seen.has(seq)) return;
       if (entry.ring.length < perDevice) entry.ring.push(seq);
       else {
         entry.seen.delete(entry.ring[entry.next] as number);
@@ -524,7 +517,6 @@ export function createDedupeWindow(options: { perDevice?: number; maxDevices?: n
         entry.next = (entry.next + 1) % perDevice;
       }
       entry.seen.add(seq);
-      return false;
     },
   };
 }

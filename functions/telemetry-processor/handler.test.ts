@@ -2,7 +2,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, ConfigErrors } from '../../core/errors.js';
 import { applyTopicRule, expandPrefix, RAW_ZONE, telemetryTopic } from '../../core/ingestion/definitions.js';
-import { createHandler, HANDLER_ENV, readHandlerSettings } from './handler.js';
+import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
+import { createHandler, lambdaLogger, readHandlerSettings } from './handler.js';
 import type { FirehoseTransformationEvent } from './handler.js';
 
 const silent = pino({ level: 'silent' });
@@ -58,6 +59,9 @@ describe('createHandler', () => {
     for (const line of lines) expect(line.endsWith('\n')).toBe(true);
     expect(JSON.parse(lines[0] as string)).toStrictEqual({
       ...reading(1),
+      pitch: null,
+      roll: null,
+      yaw: null,
       profile: 'sensorlake',
       ingest_ts: '2026-11-22T10:00:05.000Z',
     });
@@ -108,10 +112,75 @@ describe('createHandler', () => {
   it('quarantines unknown devices only when SENSORLAKE_KNOWN_DEVICES is set', async () => {
     const single = { ...event, records: [ruleRecord('1', 'sensor-0001', reading(1))] };
     const open = createHandler(readHandlerSettings({}), silent);
-    const closed = createHandler(readHandlerSettings({ [HANDLER_ENV.knownDevices]: 'sensor-0002, sensor-0003' }), silent);
+    const closed = createHandler(readHandlerSettings({ [PROCESSOR_ENV.knownDevices]: 'sensor-0002, sensor-0003' }), silent);
     const line = async (h: typeof open) => JSON.parse(Buffer.from((await h(single)).records[0]?.data ?? '', 'base64').toString());
     expect((await line(open)).profile).toBe('sensorlake');
     expect((await line(closed)).reason).toBe('unknown-device');
+  });
+});
+
+describe('a failed invocation retried in the same container', () => {
+  it('GIVEN an invocation that throws after processing WHEN Firehose retries the same records THEN they are accepted, not duplicates', async () => {
+    let failNext = true;
+    const flaky = pino({ level: 'info' }, {
+      write: (line: string) => {
+        if (failNext && line.includes('batch processed')) {
+          failNext = false;
+          throw new Error('log sink down');
+        }
+      },
+    });
+    const handle = createHandler(readHandlerSettings({}), flaky);
+    const batch = { ...event, records: [ruleRecord('1', 'sensor-0001', reading(1)), ruleRecord('2', 'sensor-0001', reading(2))] };
+    const outcomes = async () =>
+      (await handle(batch)).records.map((r) => {
+        const line = JSON.parse(Buffer.from(r.data, 'base64').toString()) as Record<string, unknown>;
+        return line.profile ?? line.reason;
+      });
+
+    await expect(handle(batch)).rejects.toThrow('log sink down');
+    expect(await outcomes()).toStrictEqual(['sensorlake', 'sensorlake']);
+    // The retry returned: now its seqs are delivered, and a redelivery is a duplicate.
+    expect(await outcomes()).toStrictEqual(['duplicate', 'duplicate']);
+  });
+});
+
+describe('lambdaLogger (what Lambda JSON log-level filtering reads)', () => {
+  const capture = (level: 'debug' | 'info' | 'warn' | 'error') => {
+    const lines: Record<string, unknown>[] = [];
+    const log = lambdaLogger(level, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    return { log, lines };
+  };
+
+  it('GIVEN the handler logging through it THEN each line has an upper-case level name and an RFC 3339 timestamp', async () => {
+    const { log, lines } = capture('info');
+    await createHandler(readHandlerSettings({}), log)(event);
+    expect(lines.map((l) => [l.level, l.msg])).toStrictEqual([
+      ['WARN', 'record is not a rule envelope: ProcessingFailed'],
+      ['INFO', 'batch processed'],
+    ]);
+    for (const line of lines) {
+      expect(line.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(Number.isFinite(Date.parse(line.timestamp as string))).toBe(true);
+      expect(line).not.toHaveProperty('time');
+      expect(line.fn).toBe('telemetry-processor');
+    }
+  });
+
+  it.each([
+    ['debug', 'DEBUG'],
+    ['info', 'INFO'],
+    ['warn', 'WARN'],
+    ['error', 'ERROR'],
+  ] as const)('GIVEN level %s THEN a line at that level says %s, and lines below it are not written', (level, name) => {
+    const { log, lines } = capture(level);
+    log[level]('at the level');
+    log.trace('below every level');
+    expect(lines.map((l) => [l.level, l.msg])).toStrictEqual([[name, 'at the level']]);
+  });
+
+  it('maps every pino level to a Lambda level name', () => {
+    expect(Object.keys(pino.levels.values).sort()).toStrictEqual(Object.keys(LAMBDA_LOG_LEVEL).sort());
   });
 });
 
@@ -180,3 +249,4 @@ describe('module entry point', () => {
     expect(result.records[0]?.result).toBe('Ok');
   });
 });
+

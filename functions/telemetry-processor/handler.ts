@@ -1,15 +1,17 @@
 import { pino } from 'pino';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { SETTINGS } from '../../core/settings.js';
 import { ConfigError, ConfigErrors } from '../../core/errors.js';
+import { isDeviceId } from '../../core/ids.js';
+import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
 import {
+  beginBatch,
   createDedupeWindow,
   deviceRegistry,
   emptyReasonCounts,
   isEnvelopeError,
   outcomeLine,
   parseEnvelope,
-  processEnvelope,
 } from '../../core/ingestion/processor.js';
 import type { PartitionKeys, ProcessorContext, ProcessorSettings } from '../../core/ingestion/processor.js';
 
@@ -19,7 +21,7 @@ import type { PartitionKeys, ProcessorContext, ProcessorSettings } from '../../c
  * `Ok` with `zone=quarantine` so each keeps its reason in the raw zone; only a record that is not a rule envelope at
  * all (an infrastructure fault) is `ProcessingFailed` and lands under the error output prefix.
  *
- * Environment variables (read and validated once, at cold start):
+ * Environment variables (PROCESSOR_ENV, read and validated once, at cold start):
  * - `SENSORLAKE_MAX_CLOCK_SKEW_SECONDS`: setting telemetryMaxClockSkewSeconds (default 300).
  * - `SENSORLAKE_MAX_LATENESS_HOURS`: setting telemetryMaxLatenessHours (default 72).
  * - `SENSORLAKE_KNOWN_DEVICES`: optional comma-separated device ids; when set, other devices are `unknown-device`.
@@ -70,15 +72,6 @@ export interface HandlerSettings extends ProcessorSettings {
   readonly dedupePerDevice: number;
 }
 
-/** Environment variable of each handler setting. */
-export const HANDLER_ENV = {
-  maxClockSkewSeconds: 'SENSORLAKE_MAX_CLOCK_SKEW_SECONDS',
-  maxLatenessHours: 'SENSORLAKE_MAX_LATENESS_HOURS',
-  knownDevices: 'SENSORLAKE_KNOWN_DEVICES',
-  dedupePerDevice: 'SENSORLAKE_DEDUPE_PER_DEVICE',
-  logLevel: 'LOG_LEVEL',
-} as const;
-
 function integerFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, expected: string, errors: ConfigError[]): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -98,22 +91,22 @@ export function readHandlerSettings(env: NodeJS.ProcessEnv = process.env): Handl
   const errors: ConfigError[] = [];
   const skew = SETTINGS.telemetryMaxClockSkewSeconds;
   const lateness = SETTINGS.telemetryMaxLatenessHours;
-  const maxClockSkewSeconds = integerFrom(env, HANDLER_ENV.maxClockSkewSeconds, skew.default, (n) => skew.schema.safeParse(n).success, skew.expected, errors);
-  const maxLatenessHours = integerFrom(env, HANDLER_ENV.maxLatenessHours, lateness.default, (n) => lateness.schema.safeParse(n).success, lateness.expected, errors);
-  const dedupePerDevice = integerFrom(env, HANDLER_ENV.dedupePerDevice, 4096, (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'an integer from 1 to 1000000', errors);
-  const rawLevel = env[HANDLER_ENV.logLevel];
+  const maxClockSkewSeconds = integerFrom(env, PROCESSOR_ENV.maxClockSkewSeconds, skew.default, (n) => skew.schema.safeParse(n).success, skew.expected, errors);
+  const maxLatenessHours = integerFrom(env, PROCESSOR_ENV.maxLatenessHours, lateness.default, (n) => lateness.schema.safeParse(n).success, lateness.expected, errors);
+  const dedupePerDevice = integerFrom(env, PROCESSOR_ENV.dedupePerDevice, 4096, (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'an integer from 1 to 1000000', errors);
+  const rawLevel = env[PROCESSOR_ENV.logLevel];
   let logLevel: HandlerSettings['logLevel'] = SETTINGS.logLevel.default;
   if (rawLevel !== undefined && rawLevel !== '') {
     const parsed = SETTINGS.logLevel.schema.safeParse(rawLevel.toLowerCase());
     if (parsed.success) logLevel = parsed.data;
-    else errors.push(new ConfigError(HANDLER_ENV.logLevel, rawLevel, SETTINGS.logLevel.expected));
+    else errors.push(new ConfigError(PROCESSOR_ENV.logLevel, rawLevel, SETTINGS.logLevel.expected));
   }
   let knownDevices: string[] | undefined;
-  const rawDevices = env[HANDLER_ENV.knownDevices];
+  const rawDevices = env[PROCESSOR_ENV.knownDevices];
   if (rawDevices !== undefined && rawDevices.trim() !== '') {
     knownDevices = rawDevices.split(',').map((id) => id.trim()).filter((id) => id !== '');
-    const bad = knownDevices.find((id) => !/^[A-Za-z0-9_.:-]{1,128}$/.test(id));
-    if (bad !== undefined) errors.push(new ConfigError(HANDLER_ENV.knownDevices, rawDevices, `comma-separated device ids (${JSON.stringify(bad)} is not one)`));
+    const bad = knownDevices.find((id) => !isDeviceId(id));
+    if (bad !== undefined) errors.push(new ConfigError(PROCESSOR_ENV.knownDevices, rawDevices, `comma-separated device ids (${JSON.stringify(bad)} is not one)`));
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
@@ -124,24 +117,43 @@ export function readHandlerSettings(env: NodeJS.ProcessEnv = process.env): Handl
 export type FirehoseTransformationHandler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
 /**
- * Builds a handler with its own dedupe window (it lives as long as the Lambda container, which catches Firehose
- * retries of the same batch and QoS 1 redeliveries close together).
+ * A pino logger whose lines Lambda's JSON log-level filtering (LoggingConfig logFormat JSON, applicationLogLevel)
+ * reads: `level` is the upper-case level name (`INFO`, `WARN`, ...) and `timestamp` an RFC 3339 instant. Pino's
+ * numeric level and epoch `time` would make Lambda take every line for INFO.
+ */
+export function lambdaLogger(level: HandlerSettings['logLevel'], destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: { fn: 'telemetry-processor' },
+    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    formatters: {
+      level: (label: string) => ({ level: LAMBDA_LOG_LEVEL[label as keyof typeof LAMBDA_LOG_LEVEL] ?? label.toUpperCase() }),
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Builds a handler with its own dedupe window (it lives as long as the Lambda container, which catches QoS 1
+ * redeliveries close together). An invocation's seqs enter the window only when it returns: if it throws, Firehose
+ * retries the same records, and they must not be taken for their own duplicates.
  */
 export function createHandler(settings: HandlerSettings, logger?: Logger): FirehoseTransformationHandler {
-  const log = logger ?? pino({ level: settings.logLevel, base: { fn: 'telemetry-processor' } });
+  const log = logger ?? lambdaLogger(settings.logLevel);
   const ctx: ProcessorContext = {
     settings,
     dedupe: createDedupeWindow({ perDevice: settings.dedupePerDevice }),
     ...(settings.knownDevices ? { knownDevices: deviceRegistry(settings.knownDevices) } : {}),
   };
   return async (event) => {
+    const batch = beginBatch(ctx);
     const byReason = emptyReasonCounts();
     let accepted = 0;
     let failed = 0;
     const records = event.records.map((input): FirehoseTransformationResultRecord => {
       try {
         const envelope = parseEnvelope(Buffer.from(input.data, 'base64').toString('utf8'));
-        const outcome = processEnvelope(envelope, ctx);
+        const outcome = batch.process(envelope);
         if (outcome.kind === 'accepted') accepted += 1;
         else {
           byReason[outcome.reason] += 1;
@@ -162,6 +174,7 @@ export function createHandler(settings: HandlerSettings, logger?: Logger): Fireh
     });
     const quarantined = Object.fromEntries(Object.entries(byReason).filter(([, n]) => n > 0));
     log.info({ invocationId: event.invocationId, records: records.length, accepted, quarantined, processingFailed: failed }, 'batch processed');
+    batch.commit();
     return { records };
   };
 }

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
 import { bundleHandler } from './bundle.js';
 import { serviceRole } from '../components/service-role.js';
 import { processorRolePolicy, type AccountContext } from './iam.js';
@@ -80,14 +81,14 @@ export class TelemetryProcessor extends pulumi.ComponentResource {
         loggingConfig: {
           logFormat: 'JSON',
           logGroup: this.logGroup.name,
-          applicationLogLevel: args.logLevel.toUpperCase(),
+          applicationLogLevel: LAMBDA_LOG_LEVEL[args.logLevel],
           systemLogLevel: 'WARN',
         },
         environment: {
           variables: {
-            SENSORLAKE_MAX_CLOCK_SKEW_SECONDS: pulumi.output(args.maxClockSkewSeconds).apply(String),
-            SENSORLAKE_MAX_LATENESS_HOURS: pulumi.output(args.maxLatenessHours).apply(String),
-            LOG_LEVEL: args.logLevel,
+            [PROCESSOR_ENV.maxClockSkewSeconds]: pulumi.output(args.maxClockSkewSeconds).apply(String),
+            [PROCESSOR_ENV.maxLatenessHours]: pulumi.output(args.maxLatenessHours).apply(String),
+            [PROCESSOR_ENV.logLevel]: args.logLevel,
           },
         },
       },
