@@ -194,7 +194,7 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
     }
   });
 
-  it('raw lifecycle: objects over 32 KiB go to Glacier, noncurrent versions expire, no 128 KiB default floor', () => {
+  it('raw lifecycle: objects over 40 KiB go to Glacier, noncurrent versions expire, no 128 KiB default floor', () => {
     const lifecycle = run.get(T.lifecycle, 'ingestion-raw-bucket-lifecycle').inputs;
     expect(lifecycle).toStrictEqual({
       bucket: raw().id,
@@ -203,7 +203,7 @@ describe.each(['dev', 'prod'] as const)('ingestion-%s under mocks', (env) => {
         {
           id: 'archive-to-glacier',
           status: 'Enabled',
-          filter: { objectSizeGreaterThan: 32 * 1024 },
+          filter: { objectSizeGreaterThan: 40 * 1024 },
           transitions: [{ days: config.rawGlacierTransitionDays, storageClass: 'GLACIER' }],
         },
         {

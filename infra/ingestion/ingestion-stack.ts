@@ -63,10 +63,10 @@ export const RAW_ACCESS_LOG_PREFIX = 'raw-bucket/';
  * size (32 KB at the Glacier rate, 8 KB at the Standard rate) and each transition is a billed request. At
  * eu-west-1 list prices an object under about 16 KB costs more per month in Glacier than in Standard, and one
  * under about 40 KB takes more than five years to repay its transition request. S3's default floor (128 KiB) is
- * far above that and skips most Firehose objects of a quiet fleet; 32 KiB archives everything worth archiving and
- * leaves the smallest objects (tiny in absolute cost) in Standard.
+ * far above that and skips most Firehose objects of a quiet fleet; 40 KiB archives every object that repays its
+ * transition within five years and leaves the smaller ones (tiny in absolute cost) in Standard.
  */
-export const RAW_GLACIER_MIN_OBJECT_BYTES = 32 * 1024;
+export const RAW_GLACIER_MIN_OBJECT_BYTES = 40 * 1024;
 
 /** The raw bucket's lifecycle: archive objects worth archiving, expire noncurrent versions. */
 export function rawLifecycleRules(glacierTransitionDays: number, noncurrentVersionExpirationDays: number): LifecycleRule[] {
