@@ -81,8 +81,8 @@ judged AS (
       WHEN n.room_id IS NULL OR n.room_id = '' THEN 'missing-field'
       WHEN n.ts_text IS NULL OR n.ts_text = '' THEN 'missing-field'
       WHEN n.temperature_text IS NULL OR n.temperature_text = '' THEN 'missing-field'
-      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = '' THEN 'wrong-type'
       WHEN regexp_extract(n.room_id, '{{room_id_pattern}}', 0) = '' THEN 'wrong-type'
+      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = '' THEN 'wrong-type'
       WHEN n.temperature IS NULL THEN 'wrong-type'
       WHEN n.ts IS NULL THEN 'bad-timestamp'
       WHEN NOT (n.temperature >= '{{temperature_min}}' AND n.temperature <= '{{temperature_max}}') THEN 'out-of-range'
@@ -94,10 +94,10 @@ judged AS (
       WHEN n.room_id IS NULL OR n.room_id = '' THEN n.source || ' field room_id is missing'
       WHEN n.ts_text IS NULL OR n.ts_text = '' THEN n.source || ' field timestamp is missing'
       WHEN n.temperature_text IS NULL OR n.temperature_text = '' THEN n.source || ' field temperature is missing'
-      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = ''
-        THEN n.source || ' field device_id has value ' || n.device_id || ': expected a match of ' || '{{device_id_pattern}}'
       WHEN regexp_extract(n.room_id, '{{room_id_pattern}}', 0) = ''
         THEN n.source || ' field room_id has value ' || n.room_id || ': expected a match of ' || '{{room_id_pattern}}'
+      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = ''
+        THEN n.source || ' field device_id has value ' || n.device_id || ': expected a match of ' || '{{device_id_pattern}}'
       WHEN n.temperature IS NULL
         THEN n.source || ' field temperature has value ' || n.temperature_text || ': expected a number'
       WHEN n.ts IS NULL
