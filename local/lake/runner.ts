@@ -71,7 +71,7 @@ async function loadSourceReadings(connection: DuckDBConnection, view: string, re
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${view} (reading_id BIGINT, mote_id VARCHAR, room_id VARCHAR, recorded_at TIMESTAMP, temperature_f DOUBLE, humidity DOUBLE)`,
   );
-  const appender = await connection.createAppender(view, 'temp');
+  const appender = await connection.createAppender(view, 'main', 'temp');
   const optionalDouble = (value: number | null) => (value === null ? appender.appendNull() : appender.appendDouble(value));
   for await (const batch of reader.batches(batchSize)) {
     for (const row of batch) {
