@@ -1,25 +1,57 @@
+import { DEVICE_ID_PATTERN, ROOM_ID_PATTERN } from '../ids.js';
+import { RANGES } from '../ingestion/profiles.js';
+import { InvalidValueError } from '../errors.js';
 import { CURATED_QUARANTINE, CURATED_TELEMETRY, LANDING_HISTORICAL, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from './tables.js';
 
 /**
  * The lake's ETL jobs, defined once: which tables each reads (and under which view name its SQL sees them), which
- * SQL file it runs, and which tables it writes. The lake stack makes Glue jobs from these objects (the PySpark
+ * SQL files it runs, and which tables it writes. The lake stack makes Glue jobs from these objects (the PySpark
  * scripts in etl/jobs/ register the inputs as views, run the SQL with spark.sql and write the outputs); the twin's
  * job runner does the same with DuckDB, with the same SQL files.
  */
 
-/** An input of a job: a table, or the external database over JDBC, seen by the SQL as `view`. */
+/**
+ * Columns the runner (twin) or the script (Glue) adds to an input view before any SQL runs, because the engines
+ * name them differently or, for Spark, not at all.
+ */
+export const ADDED_COLUMNS = {
+  source_file: 'key of the object the row was read from, relative to its bucket (Spark: input_file_name() without the s3://bucket/ part)',
+  source_row: '1-based row number of the row in that object (Spark has no per-file row number: the script reads each object on its own and numbers its rows)',
+  original: "the row as JSON of the view's columns (Spark: to_json(struct(*)); DuckDB: to_json of the row)",
+} as const;
+export type AddedColumn = keyof typeof ADDED_COLUMNS;
+
+/**
+ * An input of a job: a table, or the external database over JDBC, seen by the SQL as `view`.
+ * `records` inputs are the rows the job accounts for (every one ends written, quarantined or a duplicate);
+ * `reference` inputs are only compared against (the rows already curated or quarantined by earlier runs).
+ */
 export interface JobInput {
   /** Name of the temporary view the SQL reads. */
   readonly view: string;
   /** The table read; `jdbc` reads the external database's readings table through the Glue connection. */
   readonly source: TableDefinition | 'jdbc';
+  readonly role: 'records' | 'reference';
+  /** Columns added to the view before the SQL runs (ADDED_COLUMNS). */
+  readonly addColumns?: readonly AddedColumn[];
+}
+
+/** An intermediate step: the SELECT of `sql`, registered as the view `view` for the later SQL files. */
+export interface JobStage {
+  readonly sql: string;
+  readonly view: string;
 }
 
 /** An output of a job: the rows of one SQL file, written to a table. */
 export interface JobOutput {
-  /** SQL file under etl/sql/ whose SELECT produces the rows. */
+  /** SQL file under etl/sql/ whose SELECT produces the rows (its columns, then the partition keys it sets). */
   readonly sql: string;
   readonly table: TableDefinition;
+  /**
+   * A partition key the SQL does not produce: the writer sets it to the UTC date of the run (the import date of
+   * the raw imports, the curate date of the quarantine).
+   */
+  readonly runDatePartition?: string;
 }
 
 /** One ETL job. */
@@ -30,8 +62,42 @@ export interface JobDefinition {
   /** PySpark entry point under etl/jobs/. */
   readonly script: string;
   readonly inputs: readonly JobInput[];
+  /** Steps run in order after the inputs are registered, before the outputs. */
+  readonly stages: readonly JobStage[];
   readonly outputs: readonly JobOutput[];
+  /**
+   * Values the SQL files refer to as the string literal `'{{name}}'`; `renderSql` puts each in before the SQL runs
+   * (both runtimes: the stack uploads the rendered SQL), so a limit is written once, in core/.
+   */
+  readonly parameters: Readonly<Record<string, number | string>>;
 }
+
+/**
+ * Why curate refused a row (the quarantine's `reason`). Checked in this order; the first that applies is the one
+ * reported, with a detail naming the field and the value.
+ */
+export const CURATE_REASONS = ['missing-field', 'wrong-type', 'bad-timestamp', 'out-of-range'] as const;
+export type CurateReason = (typeof CURATE_REASONS)[number];
+
+/**
+ * Kinds of duplicate curate counts: the same record twice in one run (`in-run`), a record curated by an earlier run
+ * (`already-curated`, same `record_key`), a refused row quarantined by an earlier run (`already-quarantined`, same
+ * `row_key`).
+ */
+export const DUPLICATE_KINDS = ['in-run', 'already-curated', 'already-quarantined'] as const;
+export type DuplicateKind = (typeof DUPLICATE_KINDS)[number];
+
+/** The parameters of the curate SQL: the sensors' physical ranges and the id patterns, from their one definition. */
+export const CURATE_PARAMETERS: Readonly<Record<string, number | string>> = {
+  temperature_min: RANGES.temperature.min,
+  temperature_max: RANGES.temperature.max,
+  humidity_min: RANGES.humidity.min,
+  humidity_max: RANGES.humidity.max,
+  pressure_min: RANGES.pressure.min,
+  pressure_max: RANGES.pressure.max,
+  device_id_pattern: DEVICE_ID_PATTERN.source,
+  room_id_pattern: ROOM_ID_PATTERN.source,
+};
 
 /** Every job, in pipeline order. */
 export const LAKE_JOBS: readonly JobDefinition[] = [
@@ -39,32 +105,67 @@ export const LAKE_JOBS: readonly JobDefinition[] = [
     name: 'import-historical',
     description: 'Historical CSV drops to the raw zone, values kept as found, with their file and row',
     script: 'import_historical.py',
-    inputs: [{ view: 'landing_historical', source: LANDING_HISTORICAL }],
-    outputs: [{ sql: 'import_historical.sql', table: RAW_HISTORICAL }],
+    inputs: [{ view: 'landing_historical', source: LANDING_HISTORICAL, role: 'records', addColumns: ['source_file', 'source_row'] }],
+    stages: [],
+    outputs: [{ sql: 'import_historical.sql', table: RAW_HISTORICAL, runDatePartition: 'dt' }],
+    parameters: {},
   },
   {
     name: 'import-db',
     description: 'The external database readings table to the raw zone over the JDBC connection',
     script: 'import_db.py',
-    inputs: [{ view: 'source_readings', source: 'jdbc' }],
-    outputs: [{ sql: 'import_db.sql', table: RAW_DATABASE }],
+    inputs: [{ view: 'source_readings', source: 'jdbc', role: 'records' }],
+    stages: [],
+    outputs: [{ sql: 'import_db.sql', table: RAW_DATABASE, runDatePartition: 'dt' }],
+    parameters: {},
   },
   {
     name: 'curate',
     description: 'Raw telemetry, historical and database rows to one clean, deduplicated, Celsius dataset; refusals quarantined',
     script: 'curate.py',
     inputs: [
-      { view: 'raw_telemetry', source: RAW_TELEMETRY },
-      { view: 'raw_historical', source: RAW_HISTORICAL },
-      { view: 'raw_database', source: RAW_DATABASE },
-      { view: 'curated_existing', source: CURATED_TELEMETRY },
+      { view: 'raw_telemetry', source: RAW_TELEMETRY, role: 'records', addColumns: ['original'] },
+      { view: 'raw_historical', source: RAW_HISTORICAL, role: 'records', addColumns: ['original'] },
+      { view: 'raw_database', source: RAW_DATABASE, role: 'records', addColumns: ['original'] },
+      { view: 'curated_existing', source: CURATED_TELEMETRY, role: 'reference' },
+      { view: 'quarantine_existing', source: CURATED_QUARANTINE, role: 'reference' },
     ],
+    stages: [{ sql: 'curate_staged.sql', view: 'curate_staged' }],
     outputs: [
       { sql: 'curate_telemetry.sql', table: CURATED_TELEMETRY },
-      { sql: 'curate_quarantine.sql', table: CURATED_QUARANTINE },
+      { sql: 'curate_quarantine.sql', table: CURATED_QUARANTINE, runDatePartition: 'date' },
     ],
+    parameters: CURATE_PARAMETERS,
   },
 ];
 
 /** Names of the jobs. */
 export type JobName = JobDefinition['name'];
+
+/** Names of the jobs, in pipeline order. */
+export const JOB_NAMES: readonly JobName[] = LAKE_JOBS.map((job) => job.name);
+
+/** Finds a job by name; throws naming the value and the known names when there is none. */
+export function lakeJob(name: string): JobDefinition {
+  const job = LAKE_JOBS.find((j) => j.name === name);
+  if (job === undefined) throw new InvalidValueError('job', name, `one of ${JOB_NAMES.join(', ')}`, 'lake job');
+  return job;
+}
+
+function sqlLiteral(value: number | string): string {
+  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Puts the job's parameters into a SQL file: each string literal `'{{name}}'` becomes the value (a number bare, a
+ * string quoted). A placeholder without a parameter is an error naming it, so a typo cannot run as a literal.
+ */
+export function renderSql(sql: string, parameters: Readonly<Record<string, number | string>>, file = 'SQL'): string {
+  return sql.replace(/'\{\{([A-Za-z0-9_]+)\}\}'/g, (_match, name: string) => {
+    const value = parameters[name];
+    if (value === undefined) {
+      throw new InvalidValueError('placeholder', name, `one of ${Object.keys(parameters).join(', ') || '(no parameters)'}`, `${file} parameter`);
+    }
+    return sqlLiteral(value);
+  });
+}

@@ -211,6 +211,7 @@ export const CURATED_QUARANTINE: TableDefinition = {
     col('detail', 'string', 'the field and the value that broke the rule'),
     col('device_id', 'string', 'device id when known'),
     col('record_key', 'string', 'the deduplication key when it could be formed'),
+    col('row_key', 'string', 'identity of the refused input row (its source position), so a re-run does not quarantine it twice'),
     col('original', 'string', 'the refused row as JSON'),
   ],
   partitionKeys: [col('date', 'string', 'UTC date of the curate run, YYYY-MM-DD')],

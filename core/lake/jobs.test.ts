@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEVICE_ID_PATTERN, ROOM_ID_PATTERN } from '../ids.js';
+import { RANGES } from '../ingestion/profiles.js';
+import { PROJECT_ROOT } from '../settings.js';
+import { CURATE_PARAMETERS, CURATE_REASONS, DUPLICATE_KINDS, LAKE_JOBS, lakeJob, renderSql } from './jobs.js';
+
+const sqlFile = (name: string) => readFileSync(path.join(PROJECT_ROOT, 'etl', 'sql', name), 'utf8');
+
+describe('renderSql', () => {
+  it('GIVEN placeholders WHEN rendered THEN a number goes in bare and a string quoted with its quotes doubled', () => {
+    expect(renderSql("x >= '{{min}}' AND y = '{{name}}'", { min: -40, name: "o'k" })).toBe("x >= -40 AND y = 'o''k'");
+  });
+
+  it('GIVEN a placeholder without a parameter WHEN rendered THEN it fails naming the placeholder and the file', () => {
+    expect(() => renderSql("x >= '{{mni}}'", { min: 1 }, 'curate_staged.sql')).toThrow('curate_staged.sql parameter placeholder has invalid value "mni": expected one of min');
+  });
+
+  it('GIVEN the curate parameters THEN they are the ranges of the profiles and the patterns of the ids', () => {
+    expect(CURATE_PARAMETERS).toMatchObject({ temperature_min: RANGES.temperature.min, pressure_max: RANGES.pressure.max, device_id_pattern: DEVICE_ID_PATTERN.source, room_id_pattern: ROOM_ID_PATTERN.source });
+  });
+});
+
+describe('LAKE_JOBS', () => {
+  it.each(LAKE_JOBS.flatMap((job) => [...job.stages, ...job.outputs].map((step) => [job.name, step.sql] as const)))(
+    'GIVEN job %s WHEN its file %s is rendered THEN no placeholder is left and it is one SELECT (no statement separator)',
+    (name, file) => {
+      const rendered = renderSql(sqlFile(file), lakeJob(name).parameters, file).replace(/--.*$/gm, '');
+      expect(rendered).not.toMatch(/\{\{/);
+      expect(rendered).not.toContain(';');
+      expect(rendered).toMatch(/^\s*(SELECT|WITH)\b/m);
+    },
+  );
+
+  it('GIVEN the curate rules THEN every reason and every duplicate kind is produced by the staged SQL', () => {
+    const sql = sqlFile('curate_staged.sql').replace(/--.*$/gm, '');
+    for (const word of [...CURATE_REASONS, ...DUPLICATE_KINDS]) expect(sql).toContain(`'${word}'`);
+  });
+
+  it('GIVEN an unknown job name THEN lakeJob fails naming it and the known ones', () => {
+    expect(() => lakeJob('curated')).toThrow('lake job job has invalid value "curated": expected one of import-historical, import-db, curate');
+  });
+});

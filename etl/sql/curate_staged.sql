@@ -1,0 +1,160 @@
+-- The curate rules, once. Every row of the three sources gets exactly one outcome:
+--   curated              valid, and the first copy of its record_key in this run and in the curated zone;
+--   quarantined          refused with a reason (the first that applies, in this order):
+--                          missing-field  a required field is null or empty;
+--                          wrong-type     a value is not of its type (a number that does not parse, an id
+--                                         outside its pattern);
+--                          bad-timestamp  the event time is not a real instant in the expected form;
+--                          out-of-range   a value is outside the sensor's physical range;
+--   in-run               another copy of the same record (or refused row) earlier in this run;
+--   already-curated      the record_key was curated by an earlier run;
+--   already-quarantined  the same refused row (row_key) was quarantined by an earlier run.
+-- record_key is the device and seq where the shape has a seq, else the device and the event time.
+-- Quoted {{placeholders}} are parameters from core/lake/jobs.ts (the ranges of core/ingestion/profiles.ts, the ids'
+-- patterns of core/ids.ts). Timestamps are UTC without zone (Spark: spark.sql.session.timeZone=UTC).
+WITH normalized AS (
+  SELECT
+    'fleet' AS source,
+    t.device_id,
+    t.room_id,
+    t.ts AS ts_text,
+    TRY_CAST(t.ts AS TIMESTAMP) AS ts,
+    t.seq,
+    CAST(t.temperature AS STRING) AS temperature_text,
+    t.temperature,
+    t.humidity,
+    t.pressure,
+    t.pitch,
+    t.roll,
+    t.yaw,
+    TRY_CAST(t.ingest_ts AS TIMESTAMP) AS ingest_ts,
+    'fleet:' || COALESCE(t.device_id, '') || COALESCE('#' || CAST(t.seq AS STRING), '@' || t.ts, '') AS row_key,
+    t.original
+  FROM raw_telemetry t
+  UNION ALL
+  SELECT
+    'historical' AS source,
+    'historical:' || h.room_id AS device_id,
+    h.room_id,
+    h.timestamp AS ts_text,
+    CASE
+      WHEN regexp_extract(h.timestamp, '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$', 0) <> ''
+        THEN TRY_CAST(h.timestamp AS TIMESTAMP)
+    END AS ts,
+    CAST(NULL AS BIGINT) AS seq,
+    h.temperature AS temperature_text,
+    TRY_CAST(h.temperature AS DOUBLE) AS temperature,
+    CAST(NULL AS DOUBLE) AS humidity,
+    CAST(NULL AS DOUBLE) AS pressure,
+    CAST(NULL AS DOUBLE) AS pitch,
+    CAST(NULL AS DOUBLE) AS roll,
+    CAST(NULL AS DOUBLE) AS yaw,
+    CAST(h.dt AS TIMESTAMP) AS ingest_ts,
+    'historical:' || COALESCE(h.source_file, '') || ':' || COALESCE(CAST(h.source_row AS STRING), '') AS row_key,
+    h.original
+  FROM raw_historical h
+  UNION ALL
+  SELECT
+    'database' AS source,
+    d.mote_id AS device_id,
+    d.room_id,
+    CAST(d.recorded_at AS STRING) AS ts_text,
+    d.recorded_at AS ts,
+    CAST(NULL AS BIGINT) AS seq,
+    CAST(d.temperature_f AS STRING) AS temperature_text,
+    (d.temperature_f - 32) * 5 / 9 AS temperature,
+    d.humidity,
+    CAST(NULL AS DOUBLE) AS pressure,
+    CAST(NULL AS DOUBLE) AS pitch,
+    CAST(NULL AS DOUBLE) AS roll,
+    CAST(NULL AS DOUBLE) AS yaw,
+    CAST(d.dt AS TIMESTAMP) AS ingest_ts,
+    'database:' || COALESCE(CAST(d.reading_id AS STRING), '') AS row_key,
+    d.original
+  FROM raw_database d
+),
+judged AS (
+  SELECT
+    n.*,
+    CASE
+      WHEN n.device_id IS NULL OR n.device_id = '' THEN 'missing-field'
+      WHEN n.room_id IS NULL OR n.room_id = '' THEN 'missing-field'
+      WHEN n.ts_text IS NULL OR n.ts_text = '' THEN 'missing-field'
+      WHEN n.temperature_text IS NULL OR n.temperature_text = '' THEN 'missing-field'
+      WHEN regexp_extract(n.room_id, '{{room_id_pattern}}', 0) = '' THEN 'wrong-type'
+      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = '' THEN 'wrong-type'
+      WHEN n.temperature IS NULL THEN 'wrong-type'
+      WHEN n.ts IS NULL THEN 'bad-timestamp'
+      WHEN NOT (n.temperature >= '{{temperature_min}}' AND n.temperature <= '{{temperature_max}}') THEN 'out-of-range'
+      WHEN NOT (n.humidity >= '{{humidity_min}}' AND n.humidity <= '{{humidity_max}}') THEN 'out-of-range'
+      WHEN NOT (n.pressure >= '{{pressure_min}}' AND n.pressure <= '{{pressure_max}}') THEN 'out-of-range'
+    END AS reason,
+    CASE
+      WHEN n.device_id IS NULL OR n.device_id = '' THEN n.source || ' field device_id is missing'
+      WHEN n.room_id IS NULL OR n.room_id = '' THEN n.source || ' field room_id is missing'
+      WHEN n.ts_text IS NULL OR n.ts_text = '' THEN n.source || ' field timestamp is missing'
+      WHEN n.temperature_text IS NULL OR n.temperature_text = '' THEN n.source || ' field temperature is missing'
+      WHEN regexp_extract(n.room_id, '{{room_id_pattern}}', 0) = ''
+        THEN n.source || ' field room_id has value ' || n.room_id || ': expected a match of ' || '{{room_id_pattern}}'
+      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = ''
+        THEN n.source || ' field device_id has value ' || n.device_id || ': expected a match of ' || '{{device_id_pattern}}'
+      WHEN n.temperature IS NULL
+        THEN n.source || ' field temperature has value ' || n.temperature_text || ': expected a number'
+      WHEN n.ts IS NULL
+        THEN n.source || ' field timestamp has value ' || n.ts_text || ': expected a real instant, YYYY-MM-DD HH:MM:SS (UTC)'
+      WHEN NOT (n.temperature >= '{{temperature_min}}' AND n.temperature <= '{{temperature_max}}')
+        THEN n.source || ' field temperature has value ' || n.temperature_text || ': expected degrees Celsius from '
+          || CAST('{{temperature_min}}' AS STRING) || ' to ' || CAST('{{temperature_max}}' AS STRING)
+      WHEN NOT (n.humidity >= '{{humidity_min}}' AND n.humidity <= '{{humidity_max}}')
+        THEN n.source || ' field humidity has value ' || CAST(n.humidity AS STRING) || ': expected percent from '
+          || CAST('{{humidity_min}}' AS STRING) || ' to ' || CAST('{{humidity_max}}' AS STRING)
+      WHEN NOT (n.pressure >= '{{pressure_min}}' AND n.pressure <= '{{pressure_max}}')
+        THEN n.source || ' field pressure has value ' || CAST(n.pressure AS STRING) || ': expected hPa from '
+          || CAST('{{pressure_min}}' AS STRING) || ' to ' || CAST('{{pressure_max}}' AS STRING)
+    END AS detail,
+    CASE
+      WHEN n.device_id IS NOT NULL AND n.ts IS NOT NULL
+        THEN n.device_id || COALESCE('#' || CAST(n.seq AS STRING), '@' || CAST(n.ts AS STRING))
+    END AS record_key
+  FROM normalized n
+),
+ranked AS (
+  SELECT
+    j.*,
+    ROW_NUMBER() OVER (
+      PARTITION BY CASE WHEN j.reason IS NULL THEN 'c:' || j.record_key ELSE 'q:' || j.row_key END
+      ORDER BY j.ingest_ts ASC NULLS LAST, j.source, j.row_key, j.original
+    ) AS copy_number
+  FROM judged j
+)
+SELECT
+  r.source,
+  r.device_id,
+  r.room_id,
+  r.ts,
+  r.seq,
+  r.temperature,
+  r.humidity,
+  r.pressure,
+  r.pitch,
+  r.roll,
+  r.yaw,
+  r.ingest_ts,
+  r.record_key,
+  r.row_key,
+  r.reason,
+  r.detail,
+  CASE WHEN r.reason IS NOT NULL THEN r.original END AS original,
+  CAST(CAST(r.ts AS DATE) AS STRING) AS date,
+  CASE
+    WHEN r.reason IS NULL AND e.record_key IS NOT NULL THEN 'already-curated'
+    WHEN r.reason IS NOT NULL AND q.row_key IS NOT NULL THEN 'already-quarantined'
+    WHEN r.copy_number > 1 THEN 'in-run'
+    WHEN r.reason IS NULL THEN 'curated'
+    ELSE 'quarantined'
+  END AS outcome
+FROM ranked r
+LEFT JOIN (SELECT DISTINCT record_key FROM curated_existing) e
+  ON r.reason IS NULL AND r.record_key = e.record_key
+LEFT JOIN (SELECT DISTINCT row_key FROM quarantine_existing) q
+  ON r.reason IS NOT NULL AND r.row_key = q.row_key

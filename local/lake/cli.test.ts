@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode, captureIo } from '../../core/cli/index.js';
+import { main } from './cli.js';
+import { memorySourceReader, telemetry, tempDataDir, writeRawTelemetry } from './testing.js';
+
+describe('npm run etl', () => {
+  it('GIVEN an unknown job WHEN run THEN it exits 2 naming the job and the known ones', async () => {
+    const io = captureIo();
+    expect(await main(['curated'], io.io)).toBe(ExitCode.Usage);
+    expect(io.err()).toContain('argument job has invalid value "curated": expected one of import-historical, import-db, curate');
+  });
+
+  it('GIVEN a raw zone WHEN curate runs THEN it prints the counts per input and output, and that they add up', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, '2026-11-22T10:00:00.000Z'), telemetry('dev-1', 1, '2026-11-22T10:00:00.000Z')]);
+    const io = captureIo();
+    expect(await main(['curate', '--data-dir', dir], io.io)).toBe(ExitCode.Ok);
+    expect(io.out()).toContain('read:        raw_telemetry 2, raw_historical 0, raw_database 0');
+    expect(io.out()).toContain('written:     curated.telemetry 1, curated.quarantine 0');
+    expect(io.out()).toContain('duplicates:  in-run 1, already-curated 0, already-quarantined 0');
+    expect(io.out()).toContain('accounted:   2 of 2 rows read');
+  });
+
+  it('GIVEN import-db without --source-url WHEN run THEN it exits 2 naming the option', async () => {
+    const io = captureIo();
+    expect(await main(['import-db', '--data-dir', tempDataDir()], io.io)).toBe(ExitCode.Usage);
+    expect(io.err()).toContain('option --source-url is missing');
+  });
+
+  it('GIVEN import-db with a URL and a reader WHEN run THEN it reads through the reader, closes it and prints JSON counts', async () => {
+    const reader = memorySourceReader([{ reading_id: 1, mote_id: 'm', room_id: 'r', recorded_at: new Date(0), temperature_f: 50, humidity: null }]);
+    const io = captureIo();
+    const urls: string[] = [];
+    const code = await main(['import-db', '--data-dir', tempDataDir(), '--source-url', 'postgres://h/db', '--json'], io.io, {
+      openSourceReader: async (url) => (urls.push(url), reader),
+    });
+    expect(code).toBe(ExitCode.Ok);
+    expect(urls).toEqual(['postgres://h/db']);
+    expect(reader.closed).toBe(true);
+    expect(JSON.parse(io.out())).toMatchObject({ job: 'import-db', read: { source_readings: 1 }, written: { 'raw.database_readings': 1 } });
+  });
+});

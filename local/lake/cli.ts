@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { ExitCode, newProgram, parseArgv, processIo, type Io } from '../../core/cli/index.js';
+import { ArgumentError, InvalidValueError } from '../../core/errors.js';
+import { JOB_NAMES, lakeJob } from '../../core/lake/jobs.js';
+import type { SourceReadingsReader } from '../../core/lake/source-database.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
+import { accounting, runJob, type JobCounts } from './runner.js';
+
+/** What the CLI needs from outside: how to open the external database for import-db. */
+export interface EtlCliDeps {
+  /** Opens a reader of the source readings table at `url`; absent when no reader is wired in. */
+  readonly openSourceReader?: (url: string) => Promise<SourceReadingsReader>;
+}
+
+/** The counts of a run as the lines the CLI prints. */
+export function renderCounts(counts: JobCounts): string[] {
+  const pairs = (record: Record<string, number>) => Object.entries(record).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const { read, accounted } = accounting(counts);
+  return [
+    `job ${counts.job} (run date ${counts.runDate})`,
+    `  read:        ${pairs(counts.read)}`,
+    `  compared:    ${pairs(counts.reference)}`,
+    `  written:     ${pairs(counts.written)}`,
+    `  duplicates:  ${pairs(counts.duplicates)}`,
+    `  quarantined: ${pairs(counts.quarantined)}`,
+    `  partitions:  ${Object.entries(counts.partitions).map(([t, p]) => `${t} ${p.length} (${counts.compacted[t]?.length ?? 0} compacted)`).join(', ')}`,
+    `  accounted:   ${accounted} of ${read} rows read${accounted === read ? '' : ' (MISMATCH)'}`,
+  ];
+}
+
+function userCwd(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
+/**
+ * `npm run etl -- <job> [--data-dir <dir>] [--source-url <url>] [--json]`: runs one lake job locally with DuckDB
+ * over the local object store and prints its counts. Exit 4 when the counts do not add up.
+ */
+export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) => void): Command {
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  return newProgram('sensorlake-etl', 'Run one lake job locally (the same SQL as the Glue job, on DuckDB) and print its counts', io)
+    .argument('<job>', `the job, one of ${JOB_NAMES.join(', ')}`)
+    .option('--data-dir <dir>', 'root of the local object store (landing/, raw/, curated/) and its catalog', path.join(PROJECT_ROOT, '.sensorlake'))
+    .option('--source-url <url>', 'PostgreSQL URL of the external database (import-db)')
+    .option('--json', 'print the counts as JSON')
+    .action(async (jobArg: string, options: { dataDir: string; sourceUrl?: string; json?: boolean }) => {
+      if (!(JOB_NAMES as readonly string[]).includes(jobArg)) throw new ArgumentError('job', jobArg, `one of ${JOB_NAMES.join(', ')}`);
+      const job = lakeJob(jobArg);
+      let sourceReader: SourceReadingsReader | undefined;
+      if (job.inputs.some((input) => input.source === 'jdbc')) {
+        if (options.sourceUrl === undefined) throw new InvalidValueError('--source-url', undefined, `the external database's PostgreSQL URL for ${job.name}`, 'option');
+        if (deps.openSourceReader === undefined) {
+          io.stderr.write(`error: job ${job.name} needs a source database reader, and none is wired into this CLI\n`);
+          setCode(ExitCode.Unavailable);
+          return;
+        }
+        sourceReader = await deps.openSourceReader(options.sourceUrl);
+      }
+      try {
+        const counts = await runJob(job.name, { dataDir: path.resolve(userCwd(), options.dataDir), sourceReader });
+        if (options.json === true) out(JSON.stringify(counts, null, 2));
+        else for (const line of renderCounts(counts)) out(line);
+        const { read, accounted } = accounting(counts);
+        setCode(read === accounted ? ExitCode.Ok : ExitCode.Incomplete);
+      } finally {
+        await sourceReader?.close();
+      }
+    });
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code and sets process.exitCode. */
+export async function main(argv: readonly string[], io: Io = processIo(), deps: EtlCliDeps = {}): Promise<ExitCode> {
+  let code: ExitCode = ExitCode.Ok;
+  try {
+    code = (await parseArgv(makeProgram(io, deps, (c) => (code = c)), argv)) ?? code;
+  } catch (error) {
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof InvalidValueError) {
+      io.stderr.write(`usage: npm run etl -- <${JOB_NAMES.join('|')}> [--data-dir <dir>] [--source-url <url>] [--json]\n`);
+      code = ExitCode.Usage;
+    } else {
+      code = ExitCode.Failure;
+    }
+  }
+  process.exitCode = code;
+  return code;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await main(process.argv.slice(2));
+}

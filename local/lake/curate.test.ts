@@ -1,0 +1,177 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RANGES } from '../../core/ingestion/profiles.js';
+import { openDuckdb, queryRows, sqlString } from './duckdb.js';
+import { accounting, runJob } from './runner.js';
+import { telemetry, tempDataDir, writeRawDatabase, writeRawHistorical, writeRawTelemetry } from './testing.js';
+
+const NOW = new Date('2026-11-23T08:00:00Z');
+const TS = '2026-11-22T10:00:00.000Z';
+
+async function rows(dir: string, sql: (glob: string) => string, table = 'curated/telemetry'): Promise<Record<string, unknown>[]> {
+  const db = await openDuckdb();
+  try {
+    return await queryRows(db.connection, sql(`read_parquet(${sqlString(path.join(dir, table, '**', '*.parquet'))}, hive_partitioning = true)`));
+  } finally {
+    db.close();
+  }
+}
+
+function filesUnder(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.set(path.relative(dir, full), readFileSync(full));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const hist = (timestamp: string | null, room_id: string | null, temperature: string | null, source_row = 1) => ({
+  timestamp,
+  room_id,
+  temperature,
+  source_file: 'historical/h.csv',
+  source_row,
+});
+
+const dbRow = (overrides: Partial<{ mote_id: string | null; room_id: string | null; temperature_f: number | null; humidity: number | null; recorded_at: string }> = {}) => ({
+  reading_id: 1,
+  mote_id: 'mote-1',
+  room_id: 'room-9',
+  recorded_at: '2026-11-20 01:02:03',
+  temperature_f: 68,
+  humidity: 50,
+  ...overrides,
+});
+
+type Fixture = (dir: string) => Promise<void> | void;
+
+describe.each<[string, Fixture, string, string]>([
+  ['a fleet reading without room (Sense HAT without room)', (d) => void writeRawTelemetry(d, '2026-11-22', 'a', [telemetry('dev-1', 1, TS, { room_id: null, profile: 'sense-hat', pitch: 1, roll: 2, yaw: 3 })]), 'missing-field', 'fleet field room_id is missing'],
+  ['a fleet reading with humidity above the range', (d) => void writeRawTelemetry(d, '2026-11-22', 'a', [telemetry('dev-1', 1, TS, { humidity: 150 })]), 'out-of-range', 'fleet field humidity has value 150.0'],
+  ['a fleet reading with pressure below the range', (d) => void writeRawTelemetry(d, '2026-11-22', 'a', [telemetry('dev-1', 1, TS, { pressure: 100 })]), 'out-of-range', 'fleet field pressure has value 100.0'],
+  ['a fleet reading with a device id outside the pattern', (d) => void writeRawTelemetry(d, '2026-11-22', 'a', [telemetry('dev 1', 1, TS)]), 'wrong-type', 'fleet field device_id has value dev 1'],
+  ['a historical row whose temperature is not a number', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', 'warm')]), 'wrong-type', 'historical field temperature has value warm: expected a number'],
+  ['a historical row without temperature', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', null)]), 'missing-field', 'historical field temperature is missing'],
+  ['a historical row with a room id outside the pattern', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-01-01 00:00:00', 'room/1', '20')]), 'wrong-type', 'historical field room_id has value room/1'],
+  ['a historical row dated 30 February', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-02-30 00:00:00', 'r1', '20')]), 'bad-timestamp', 'historical field timestamp has value 2020-02-30 00:00:00'],
+  ['a historical row stamped in ISO form, not the room-reading form', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-01-01T00:00:00', 'r1', '20')]), 'bad-timestamp', 'historical field timestamp has value 2020-01-01T00:00:00'],
+  ['a historical row above the temperature range', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', '90')]), 'out-of-range', `historical field temperature has value 90: expected degrees Celsius from ${RANGES.temperature.min} to ${RANGES.temperature.max}`],
+  ['a historical row of NaN degrees', (d) => writeRawHistorical(d, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', 'NaN')]), 'out-of-range', 'historical field temperature has value NaN'],
+  ['a database row of 212 °F (100 °C, above the range)', (d) => writeRawDatabase(d, '2026-11-23', [dbRow({ temperature_f: 212 })]), 'out-of-range', 'database field temperature has value 212.0'],
+  ['a database row without mote id', (d) => writeRawDatabase(d, '2026-11-23', [dbRow({ mote_id: null })]), 'missing-field', 'database field device_id is missing'],
+  ['a database row without temperature', (d) => writeRawDatabase(d, '2026-11-23', [dbRow({ temperature_f: null })]), 'missing-field', 'database field temperature is missing'],
+  ['a database row with negative humidity', (d) => writeRawDatabase(d, '2026-11-23', [dbRow({ humidity: -5 })]), 'out-of-range', 'database field humidity has value -5.0'],
+])('GIVEN %s', (_name, fixture, reason, detail) => {
+  it(`WHEN curated THEN it is quarantined as ${reason}, the detail naming the field and value, and nothing is curated`, async () => {
+    const dir = tempDataDir();
+    await fixture(dir);
+    const counts = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(counts.quarantined[reason as keyof typeof counts.quarantined]).toBe(1);
+    expect(counts.written).toEqual({ 'curated.telemetry': 0, 'curated.quarantine': 1 });
+    const [row] = await rows(dir, (from) => `SELECT reason, detail, original, date FROM ${from}`, 'curated/quarantine');
+    expect(row?.reason).toBe(reason);
+    expect(String(row?.detail)).toContain(detail);
+    expect(row?.date).toBe('2026-11-23');
+    expect(JSON.parse(String(row?.original))).toBeTypeOf('object');
+  });
+});
+
+describe('curate', () => {
+  it('GIVEN a valid row of each source WHEN curated THEN each lands in its room and event date, Fahrenheit as Celsius, historical rows under a derived device', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [
+      telemetry('dev-1', 7, TS),
+      telemetry('hat-1', null, '2026-11-22T11:00:00.000Z', { room_id: 'lab', profile: 'sense-hat', pitch: 1.5, roll: 2.5, yaw: 3.5 }),
+    ]);
+    await writeRawHistorical(dir, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', '20.5')]);
+    await writeRawDatabase(dir, '2026-11-23', [dbRow({ temperature_f: 68 }), { ...dbRow({ temperature_f: 32 }), reading_id: 2, recorded_at: '2026-11-20 01:02:04' }]);
+    const counts = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(counts.written['curated.telemetry']).toBe(5);
+    const got = await rows(dir, (from) => `SELECT device_id, room_id, date, seq, temperature, pitch, source, record_key FROM ${from} ORDER BY source, device_id, temperature`);
+    expect(got).toEqual([
+      { device_id: 'mote-1', room_id: 'room-9', date: '2026-11-20', seq: null, temperature: 0, pitch: null, source: 'database', record_key: 'mote-1@2026-11-20 01:02:04' },
+      { device_id: 'mote-1', room_id: 'room-9', date: '2026-11-20', seq: null, temperature: 20, pitch: null, source: 'database', record_key: 'mote-1@2026-11-20 01:02:03' },
+      { device_id: 'dev-1', room_id: 'room-1', date: '2026-11-22', seq: '7', temperature: 21.5, pitch: null, source: 'fleet', record_key: 'dev-1#7' },
+      { device_id: 'hat-1', room_id: 'lab', date: '2026-11-22', seq: null, temperature: 21.5, pitch: 1.5, source: 'fleet', record_key: 'hat-1@2026-11-22 11:00:00' },
+      { device_id: 'historical:r1', room_id: 'r1', date: '2020-01-01', seq: null, temperature: 20.5, pitch: null, source: 'historical', record_key: 'historical:r1@2020-01-01 00:00:00' },
+    ]);
+  });
+
+  it('GIVEN the same (device, seq) twice and a room reading (no seq) twice at one time WHEN curated THEN one of each is curated and two are counted duplicates in-run', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS), telemetry('dev-1', 2, TS)]);
+    writeRawTelemetry(dir, '2026-11-22', 'b', [
+      telemetry('dev-1', 1, TS, { ingest_ts: '2026-11-22T10:00:05.000Z' }),
+      telemetry('rr-1', null, TS, { profile: 'room-reading', humidity: null, pressure: null }),
+      telemetry('rr-1', null, TS, { profile: 'room-reading', humidity: null, pressure: null }),
+      telemetry('rr-1', null, '2026-11-22T10:00:01.000Z', { profile: 'room-reading', humidity: null, pressure: null }),
+    ]);
+    const counts = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(counts.duplicates['in-run']).toBe(2);
+    expect(counts.written['curated.telemetry']).toBe(4);
+    const keys = await rows(dir, (from) => `SELECT record_key, ingest_ts FROM ${from} ORDER BY record_key`);
+    expect(keys.map((k) => k.record_key)).toEqual(['dev-1#1', 'dev-1#2', 'rr-1@2026-11-22 10:00:00', 'rr-1@2026-11-22 10:00:01']);
+    expect(keys[0]?.ingest_ts).toBe('2026-11-22 10:00:00');
+  });
+
+  it('GIVEN a curated run WHEN a later run reads a redelivered record and a late one THEN the redelivery is already-curated and the late reading lands in its event date', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS)]);
+    await runJob('curate', { dataDir: dir, now: NOW });
+    writeRawTelemetry(dir, '2026-11-22', 'b', [telemetry('dev-1', 1, TS, { ingest_ts: '2026-11-23T07:00:00.000Z' })]);
+    writeRawTelemetry(dir, '2026-11-18', 'c', [telemetry('dev-1', 2, '2026-11-18T09:00:00.000Z', { ingest_ts: '2026-11-23T07:00:00.000Z' })]);
+    const counts = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(counts.duplicates['already-curated']).toBe(2);
+    expect(counts.written['curated.telemetry']).toBe(1);
+    expect(counts.partitions['curated.telemetry']).toEqual(['room_id=room-1/date=2026-11-18']);
+    const all = await rows(dir, (from) => `SELECT record_key, date FROM ${from} ORDER BY record_key`);
+    expect(all).toEqual([{ record_key: 'dev-1#1', date: '2026-11-22' }, { record_key: 'dev-1#2', date: '2026-11-18' }]);
+  });
+
+  it('GIVEN mixed good, bad and duplicate rows WHEN curated twice THEN the counts add up each time and the second run changes no byte', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS), telemetry('dev-1', 1, TS), telemetry('dev-2', 1, TS, { temperature: 99 })]);
+    await writeRawHistorical(dir, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', '20', 1), hist('bad', 'r1', '20', 2)]);
+    await writeRawDatabase(dir, '2026-11-23', [dbRow()]);
+    const first = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(accounting(first)).toEqual({ read: 6, accounted: 6 });
+    expect(first).toMatchObject({ kept: 3, duplicates: { 'in-run': 1 }, quarantined: { 'out-of-range': 1, 'bad-timestamp': 1 } });
+    const before = filesUnder(path.join(dir, 'curated'));
+    const second = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(accounting(second)).toEqual({ read: 6, accounted: 6 });
+    expect(second).toMatchObject({ kept: 0, duplicates: { 'in-run': 0, 'already-curated': 4, 'already-quarantined': 2 } });
+    expect(filesUnder(path.join(dir, 'curated'))).toEqual(before);
+  });
+
+  it('GIVEN the same raw zone in two data directories WHEN each is curated THEN the curated and quarantine files are byte for byte equal', async () => {
+    const dirs = [tempDataDir(), tempDataDir()];
+    for (const dir of dirs) {
+      writeRawTelemetry(dir, '2026-11-22', 'a', Array.from({ length: 50 }, (_, i) => telemetry(`dev-${i % 5}`, i, TS, { temperature: i % 7 === 0 ? 120 : 20 + i / 10 })));
+      await writeRawHistorical(dir, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', '20')]);
+      await runJob('curate', { dataDir: dir, now: NOW });
+    }
+    const [a, b] = dirs.map((dir) => filesUnder(path.join(dir as string, 'curated')));
+    expect(a?.size).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
+
+  it('GIVEN four runs each adding rows to one partition WHEN curated THEN the partition holds one file with every row, compacted by each later run', async () => {
+    const dir = tempDataDir();
+    for (let run = 0; run < 4; run++) {
+      writeRawTelemetry(dir, '2026-11-22', `run-${run}`, Array.from({ length: 10 }, (_, i) => telemetry('dev-1', run * 10 + i, TS)));
+      const counts = await runJob('curate', { dataDir: dir, now: NOW });
+      expect(counts.written['curated.telemetry']).toBe(10);
+      expect(counts.compacted['curated.telemetry']).toEqual(run === 0 ? [] : ['room_id=room-1/date=2026-11-22']);
+    }
+    const partition = path.join(dir, 'curated', 'telemetry', 'room_id=room-1', 'date=2026-11-22');
+    expect(readdirSync(partition)).toEqual(['data.parquet']);
+    const [count] = await rows(dir, (from) => `SELECT count(*) AS n, count(DISTINCT record_key) AS k FROM ${from}`);
+    expect(count).toEqual({ n: '40', k: '40' });
+  });
+});

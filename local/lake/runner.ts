@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { PROJECT_ROOT } from '../../core/settings.js';
+import {
+  CURATE_REASONS,
+  DUPLICATE_KINDS,
+  lakeJob,
+  renderSql,
+  type CurateReason,
+  type DuplicateKind,
+  type JobDefinition,
+  type JobName,
+} from '../../core/lake/jobs.js';
+import type { SourceReadingsReader } from '../../core/lake/source-database.js';
+import { CURATED_QUARANTINE } from '../../core/lake/tables.js';
+import { LocalCatalog } from './catalog.js';
+import { openDuckdb, queryCount, queryRows } from './duckdb.js';
+import { writePartitioned } from './writer.js';
+
+/** Where the SQL files both runtimes run live. */
+export const SQL_DIR = path.join(PROJECT_ROOT, 'etl', 'sql');
+
+/** What one job needs besides its name. */
+export interface RunJobOptions {
+  /** Root of the local object store (`landing/`, `raw/`, `curated/`) and its catalog. */
+  readonly dataDir: string;
+  /** Time of the run: its UTC date is the import date of the imports and the date of the quarantine partition. */
+  readonly now?: Date;
+  /** The external database, for import-db (the caller closes it). */
+  readonly sourceReader?: SourceReadingsReader;
+  /** Rows per batch read from the external database. */
+  readonly batchSize?: number;
+}
+
+/** The counts of one run. Every row of a `records` input ends written, quarantined or a duplicate. */
+export interface JobCounts {
+  readonly job: JobName;
+  /** UTC date of the run. */
+  readonly runDate: string;
+  /** Rows read per `records` input view. */
+  readonly read: Record<string, number>;
+  /** Rows of the `reference` inputs (what earlier runs wrote), per view. */
+  readonly reference: Record<string, number>;
+  /** Rows written to the job's outputs other than the quarantine (curated, or imported). */
+  readonly kept: number;
+  /** Rows written per output table (`<database>.<name>`). */
+  readonly written: Record<string, number>;
+  /** Duplicates by kind (curate). */
+  readonly duplicates: Record<DuplicateKind, number>;
+  /** Quarantined rows by reason (curate). */
+  readonly quarantined: Record<CurateReason, number>;
+  /** Partition folders written per output table. */
+  readonly partitions: Record<string, string[]>;
+  /** Partition folders that already held rows and were compacted, per output table. */
+  readonly compacted: Record<string, string[]>;
+}
+
+/** The job's SQL file, rendered with its parameters. */
+export function jobSql(job: JobDefinition, file: string): string {
+  return renderSql(readFileSync(path.join(SQL_DIR, file), 'utf8'), job.parameters, file);
+}
+
+/** The rows the counts say were read, and the rows they say were accounted for; equal when nothing was lost. */
+export function accounting(counts: JobCounts): { read: number; accounted: number } {
+  const sum = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
+  return { read: sum(counts.read), accounted: counts.kept + sum(counts.quarantined) + sum(counts.duplicates) };
+}
+
+async function loadSourceReadings(connection: DuckDBConnection, view: string, reader: SourceReadingsReader, batchSize: number): Promise<void> {
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${view} (reading_id BIGINT, mote_id VARCHAR, room_id VARCHAR, recorded_at TIMESTAMP, temperature_f DOUBLE, humidity DOUBLE)`,
+  );
+  const appender = await connection.createAppender(view, 'main', 'temp');
+  const optionalDouble = (value: number | null) => (value === null ? appender.appendNull() : appender.appendDouble(value));
+  for await (const batch of reader.batches(batchSize)) {
+    for (const row of batch) {
+      appender.appendBigInt(BigInt(row.reading_id));
+      appender.appendVarchar(row.mote_id);
+      appender.appendVarchar(row.room_id);
+      const at = row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at);
+      if (Number.isNaN(at.getTime())) throw new Error(`source reading ${row.reading_id} has recorded_at ${JSON.stringify(row.recorded_at)}, not a time`);
+      appender.appendTimestamp(new DuckDBTimestampValue(BigInt(at.getTime()) * 1000n));
+      optionalDouble(row.temperature_f);
+      optionalDouble(row.humidity);
+      appender.endRow();
+    }
+    appender.flushSync();
+  }
+  appender.closeSync();
+}
+
+function zeroed<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
+/**
+ * Runs one job with DuckDB: registers its inputs as views (tables through the local catalog, `jdbc` through the
+ * source reader), runs its stages and output SQL files, writes each output partitioned with compaction, registers
+ * the partitions and saves the catalog, and returns the counts.
+ */
+export async function runJob(name: JobName | string, options: RunJobOptions): Promise<JobCounts> {
+  const job = lakeJob(name);
+  const now = options.now ?? new Date();
+  const runDate = now.toISOString().slice(0, 10);
+  const runId = `${now.getTime()}-${process.pid}`;
+  const catalog = LocalCatalog.open(options.dataDir, { now: () => now });
+  const db = await openDuckdb();
+  const { connection } = db;
+  try {
+    const counts: Omit<JobCounts, 'kept'> & { kept: number } = {
+      job: job.name,
+      kept: 0,
+      runDate,
+      read: {},
+      reference: {},
+      written: {},
+      duplicates: zeroed(DUPLICATE_KINDS),
+      quarantined: zeroed(CURATE_REASONS),
+      partitions: {},
+      compacted: {},
+    };
+    for (const input of job.inputs) {
+      if (input.source === 'jdbc') {
+        if (options.sourceReader === undefined) throw new Error(`job ${job.name} reads the external database: give it a source reader`);
+        await loadSourceReadings(connection, input.view, options.sourceReader, options.batchSize ?? 10_000);
+      } else {
+        await catalog.createView(connection, input.source, input.view, input.addColumns);
+      }
+      const rows = await queryCount(connection, `SELECT count(*) FROM ${input.view}`);
+      (input.role === 'records' ? counts.read : counts.reference)[input.view] = rows;
+    }
+    for (const stage of job.stages) {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);
+      if (stage.view === 'curate_staged') {
+        for (const row of await queryRows(connection, `SELECT outcome, reason, count(*) AS n FROM ${stage.view} GROUP BY outcome, reason`)) {
+          const n = Number(row.n);
+          if ((DUPLICATE_KINDS as readonly unknown[]).includes(row.outcome)) counts.duplicates[row.outcome as DuplicateKind] += n;
+          else if (row.outcome === 'quarantined') counts.quarantined[row.reason as CurateReason] += n;
+        }
+      }
+    }
+    for (const output of job.outputs) {
+      const runPartition = output.runDatePartition === undefined ? '' : `, '${runDate}' AS ${output.runDatePartition}`;
+      const select = `SELECT *${runPartition} FROM (${jobSql(job, output.sql)})`;
+      const result = await writePartitioned(connection, catalog, output.table, select, runId);
+      const id = `${output.table.database}.${output.table.name}`;
+      counts.written[id] = result.rows;
+      counts.partitions[id] = result.partitions;
+      counts.compacted[id] = result.compacted;
+      if (output.table !== CURATED_QUARANTINE) counts.kept += result.rows;
+    }
+    catalog.save();
+    return counts;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TableDefinition } from '../../core/lake/tables.js';
+import type { LocalCatalog } from './catalog.js';
+import { sqlString, sqlStringList } from './duckdb.js';
+
+/** Name of the one data file of each partition. */
+export const PARTITION_FILE = 'data.parquet';
+
+/** What a write did. */
+export interface WriteResult {
+  /** Rows written by this run. */
+  readonly rows: number;
+  /** Partition folders this run wrote to, sorted. */
+  readonly partitions: string[];
+  /** Of those, the ones that already held rows and were compacted (old and new rows rewritten as one file). */
+  readonly compacted: string[];
+}
+
+function listFiles(dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(suffix) && !name.startsWith('.') && !name.startsWith('_'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+function stagedPartitions(dir: string, depth: number, prefix = ''): string[] {
+  if (depth === 0) return [prefix];
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.includes('='))
+    .flatMap((e) => stagedPartitions(path.join(dir, e.name), depth - 1, prefix === '' ? e.name : `${prefix}/${e.name}`));
+}
+
+/**
+ * Writes the rows of `select` (the table's columns, then its partition keys) into the table's location as
+ * Parquet under `<key>=<value>/` folders, one file per partition: a run first writes every partition into a hidden
+ * staging folder; a partition that already holds rows is then compacted (its old and new rows rewritten as one
+ * file); each final file is written beside the old one and renamed over it, so a failed run leaves every partition
+ * as it was. Rows are sorted, so the same rows give the same file. Registers the partitions in the catalog.
+ */
+export async function writePartitioned(
+  connection: DuckDBConnection,
+  catalog: LocalCatalog,
+  table: TableDefinition,
+  select: string,
+  runId: string,
+): Promise<WriteResult> {
+  const location = catalog.location(table);
+  const staging = path.join(location, `.staging-${runId}`);
+  const keys = table.partitionKeys.map((k) => k.name);
+  const columns = table.columns.map((c) => c.name);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    const counted = await connection.runAndReadAll(
+      `COPY (SELECT * FROM (${select}) ORDER BY ALL) TO ${sqlString(staging)} (FORMAT parquet${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
+    );
+    const rows = Number(counted.getRows()[0]?.[0] ?? 0);
+    const partitions = rows === 0 ? [] : stagedPartitions(staging, keys.length).sort();
+    const compacted: string[] = [];
+    for (const partition of partitions) {
+      const finalDir = path.join(location, partition);
+      const existing = listFiles(finalDir, '.parquet');
+      const staged = listFiles(path.join(staging, partition), '.parquet');
+      mkdirSync(finalDir, { recursive: true });
+      const target = path.join(finalDir, PARTITION_FILE);
+      if (existing.length === 0 && staged.length === 1) {
+        renameSync(staged[0] as string, target);
+        continue;
+      }
+      if (existing.length > 0) compacted.push(partition);
+      const tmp = path.join(finalDir, `.${PARTITION_FILE}.${runId}.tmp`);
+      await connection.run(
+        `COPY (SELECT ${columns.join(', ')} FROM read_parquet(${sqlStringList([...existing, ...staged])}, union_by_name = true) ORDER BY ALL) TO ${sqlString(tmp)} (FORMAT parquet)`,
+      );
+      renameSync(tmp, target);
+      for (const old of existing) if (old !== target) rmSync(old);
+    }
+    catalog.registerPartitions(table, partitions);
+    return { rows, partitions, compacted };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
