@@ -1,23 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceReadingRow } from '../../core/lake/source-database.js';
+import { freePort } from './source-db.testing.js';
 import { historyReadings, pgSourceReader, seedSourceDatabase } from './source-db.js';
 
 /** Debian's PostgreSQL 15 server binaries (package postgresql), kept off PATH. */
 const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Runs a server binary; as root through `runuser -u postgres` (initdb and postgres refuse to run as root; the

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCE_TABLE_NAME, type SourceReadingRow } from '../../core/lake/source-database.js';
 import { SUTHAHARAN_CSV } from '../../sensors/index.js';
+import { freePort } from './source-db.testing.js';
 import { historyReadings, pgSourceReader, seedSourceDatabase, startSourceDatabase, type SourceDatabase } from './source-db.js';
 
 /** The dataset's rows as the file has them, for checking what went through the database against the source. */
@@ -13,14 +13,6 @@ function csvRows(): { mote: string; indoor: string; reading: number; humidity: n
     const [reading, mote, indoor, humidity, temperature] = line.split(',');
     return { mote: mote!, indoor: indoor!, reading: Number(reading), humidity: Number(humidity), celsius: Number(temperature) };
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function readAll(url: string, batchSize: number): Promise<{ rows: SourceReadingRow[]; batchSizes: number[] }> {
@@ -66,7 +58,7 @@ describe('the seeded history (single-hop dataset as the source table)', () => {
 describe('the twin source database (PGlite over the Postgres wire protocol)', () => {
   let source: SourceDatabase;
   beforeAll(async () => {
-    source = await startSourceDatabase({ port: await freePort() });
+    source = await startSourceDatabase();
   });
   afterAll(async () => {
     await source?.close();
@@ -111,6 +103,16 @@ describe('the twin source database (PGlite over the Postgres wire protocol)', ()
     const reader = pgSourceReader(source.url);
     await expect(reader.batches(size)[Symbol.asyncIterator]().next()).rejects.toThrow(`source reader batchSize has invalid value ${size}: expected a positive integer`);
     await reader.close();
+  });
+});
+
+describe('the twin source database options', () => {
+  it.each([
+    { options: { port: 70000 }, message: 'source database option port has invalid value 70000: expected an integer from 0 (any free port) to 65535' },
+    { options: { port: -1 }, message: 'source database option port has invalid value -1' },
+    { options: { maxConnections: 0 }, message: 'source database option maxConnections has invalid value 0: expected a positive integer' },
+  ])('GIVEN $options THEN starting refuses it naming the option and value', async ({ options, message }) => {
+    await expect(startSourceDatabase(options)).rejects.toThrow(message);
   });
 });
 
