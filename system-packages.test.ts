@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSystemTools, missingTools, missingToolsMessage, SYSTEM_TOOLS } from './system-packages.js';
 import type { SystemTool } from './system-packages.js';
@@ -23,6 +26,16 @@ describe('system-test preflight', () => {
 
   it('GIVEN a missing binary THEN the preflight throws naming its package; GIVEN every binary THEN it passes', () => {
     expect(() => assertSystemTools(SYSTEM_TOOLS, '/nowhere', () => false)).toThrow('mosquitto (Debian package mosquitto)');
-    expect(() => assertSystemTools(SYSTEM_TOOLS, '/nowhere', (f) => f === '/usr/sbin/mosquitto')).not.toThrow();
+    const debianPaths = SYSTEM_TOOLS.flatMap((t) => t.paths);
+    expect(() => assertSystemTools(SYSTEM_TOOLS, '/nowhere', (f) => f === '/usr/sbin/mosquitto')).toThrow(
+      'initdb (Debian package postgresql), pg_ctl (Debian package postgresql), sqlglot (Python module) (Debian package python3-sqlglot)',
+    );
+    expect(() => assertSystemTools(SYSTEM_TOOLS, '/nowhere', (f) => debianPaths.includes(f))).not.toThrow();
+  });
+
+  it('GIVEN .ci/run THEN it installs exactly the Debian packages of the preflight', () => {
+    const script = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '.ci', 'run'), 'utf8');
+    const listed = /^DEBIAN_PACKAGES=\(([^)]*)\)$/m.exec(script)?.[1]?.trim().split(/\s+/);
+    expect(new Set(listed)).toStrictEqual(new Set(SYSTEM_TOOLS.map((t) => t.debianPackage)));
   });
 });

@@ -11,9 +11,16 @@ export interface SystemTool {
 
 /**
  * What `npm run test:system` needs beyond Node and npm; `.ci/run` installs these packages. The next layers add
- * postgresql, python3-sqlglot and chromium here (and to DEBIAN_PACKAGES in .ci/run).
+ * chromium here (and to DEBIAN_PACKAGES in .ci/run). A Python module counts as found by its Debian path: only
+ * Debian's /usr/bin/python3 imports it.
  */
-export const SYSTEM_TOOLS: readonly SystemTool[] = [{ binary: 'mosquitto', debianPackage: 'mosquitto', paths: ['/usr/sbin/mosquitto'] }];
+export const SYSTEM_TOOLS: readonly SystemTool[] = [
+  { binary: 'mosquitto', debianPackage: 'mosquitto', paths: ['/usr/sbin/mosquitto'] },
+  // Debian keeps the server binaries off PATH, under the major version's directory.
+  { binary: 'initdb', debianPackage: 'postgresql', paths: ['/usr/lib/postgresql/15/bin/initdb'] },
+  { binary: 'pg_ctl', debianPackage: 'postgresql', paths: ['/usr/lib/postgresql/15/bin/pg_ctl'] },
+  { binary: 'sqlglot (Python module)', debianPackage: 'python3-sqlglot', paths: ['/usr/lib/python3/dist-packages/sqlglot/__init__.py'] },
+];
 
 /** The tools found neither at their known paths nor in a directory of `searchPath` (a PATH value). */
 export function missingTools(tools: readonly SystemTool[], searchPath: string, exists: (file: string) => boolean = existsSync): SystemTool[] {

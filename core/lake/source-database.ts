@@ -39,5 +39,14 @@ export const SOURCE_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${SOURCE_TABLE_NAME}
   humidity      DOUBLE PRECISION
 )`;
 
+/** Columns of the readings table, in DDL order. */
+export const SOURCE_COLUMNS = ['reading_id', 'mote_id', 'room_id', 'recorded_at', 'temperature_f', 'humidity'] as const;
+
 /** The SELECT both runtimes issue (Glue through the connection's query, the twin through its client). */
-export const SOURCE_SELECT = `SELECT reading_id, mote_id, room_id, recorded_at, temperature_f, humidity FROM ${SOURCE_TABLE_NAME} ORDER BY reading_id`;
+export const SOURCE_SELECT = `SELECT ${SOURCE_COLUMNS.join(', ')} FROM ${SOURCE_TABLE_NAME} ORDER BY reading_id`;
+
+/**
+ * One page of SOURCE_SELECT by keyset pagination: `$1` is the last `reading_id` read, `$2` the page size. Each page
+ * is an index range scan on the primary key, with no cursor or transaction held open between pages.
+ */
+export const SOURCE_PAGE_SELECT = `SELECT ${SOURCE_COLUMNS.join(', ')} FROM ${SOURCE_TABLE_NAME} WHERE reading_id > $1 ORDER BY reading_id LIMIT $2`;

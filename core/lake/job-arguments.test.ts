@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { glueJobArguments, glueJobInputs, glueJobOutputs, glueScriptLocation, MAX_RECORDS_PER_FILE, type GlueJobEnvironment } from './job-arguments.js';
+import { LAKE_JOBS, type JobName } from './jobs.js';
+
+const env: GlueJobEnvironment = {
+  scriptsBucketUrl: 's3://scripts/',
+  zoneBucketUrl: (zone) => `s3://${zone}-bucket/`,
+  databaseName: (database) => `sensorlake_dev_${database}`,
+  jdbc: { connectionName: 'sensorlake-dev-source', connectionType: 'sqlserver' },
+};
+
+const job = (name: JobName) => LAKE_JOBS.find((j) => j.name === name)!;
+
+describe('Glue job arguments made from the job definitions', () => {
+  it('GIVEN curate THEN the raw inputs are bookmarked and the curated table it rewrites is read whole', () => {
+    expect(glueJobInputs(job('curate'), env)).toStrictEqual([
+      { view: 'raw_telemetry', database: 'sensorlake_dev_raw', table: 'telemetry', bookmark: true },
+      { view: 'raw_historical', database: 'sensorlake_dev_raw', table: 'historical', bookmark: true },
+      { view: 'raw_database', database: 'sensorlake_dev_raw', table: 'database_readings', bookmark: true },
+      { view: 'curated_existing', database: 'sensorlake_dev_curated', table: 'telemetry', bookmark: false },
+    ]);
+  });
+
+  it('GIVEN curate THEN curated telemetry is rewritten by partition and quarantine appended, each from its SQL file', () => {
+    expect(glueJobOutputs(job('curate'), env)).toStrictEqual([
+      {
+        sql_path: 's3://scripts/etl/sql/curate_telemetry.sql',
+        path: 's3://curated-bucket/telemetry/',
+        database: 'sensorlake_dev_curated',
+        table: 'telemetry',
+        partition_keys: ['room_id', 'date'],
+        mode: 'overwrite_partitions',
+        max_records_per_file: MAX_RECORDS_PER_FILE,
+      },
+      {
+        sql_path: 's3://scripts/etl/sql/curate_quarantine.sql',
+        path: 's3://curated-bucket/quarantine/',
+        database: 'sensorlake_dev_curated',
+        table: 'quarantine',
+        partition_keys: ['date'],
+        mode: 'append',
+        max_records_per_file: MAX_RECORDS_PER_FILE,
+      },
+    ]);
+  });
+
+  it('GIVEN import-db THEN it reads the readings table through the connection, bookmarked on its primary key', () => {
+    expect(glueJobInputs(job('import-db'), env)).toStrictEqual([
+      {
+        view: 'source_readings',
+        connection_type: 'sqlserver',
+        connection_name: 'sensorlake-dev-source',
+        dbtable: 'public.sensor_readings',
+        bookmark_keys: ['reading_id'],
+        bookmark: true,
+      },
+    ]);
+    expect(glueJobOutputs(job('import-db'), env).map((o) => [o.path, o.mode])).toStrictEqual([['s3://raw-bucket/database/sensor_readings/', 'append']]);
+  });
+
+  it('GIVEN import-historical THEN it reads the landing CSV table and writes the raw historical table', () => {
+    expect(glueJobInputs(job('import-historical'), env)).toStrictEqual([
+      { view: 'landing_historical', database: 'sensorlake_dev_raw', table: 'historical_csv', bookmark: true },
+    ]);
+    expect(glueJobOutputs(job('import-historical'), env).map((o) => o.path)).toStrictEqual(['s3://raw-bucket/historical/']);
+  });
+
+  it.each(LAKE_JOBS.map((j) => ({ name: j.name, script: j.script })))(
+    'GIVEN $name THEN its script and the shared module are in the scripts bucket and the catalog and bookmarks are on',
+    ({ name, script }) => {
+      expect(glueScriptLocation(job(name), env)).toBe(`s3://scripts/etl/jobs/${script}`);
+      const args = glueJobArguments(job(name), env);
+      expect(args['--extra-py-files']).toBe('s3://scripts/etl/jobs/sensorlake_etl.py');
+      expect(args['--enable-glue-datacatalog']).toBe('true');
+      expect(args['--job-bookmark-option']).toBe('job-bookmark-enable');
+      expect(JSON.parse(args['--inputs']!)).toStrictEqual(glueJobInputs(job(name), env));
+      expect(JSON.parse(args['--outputs']!)).toStrictEqual(glueJobOutputs(job(name), env));
+    },
+  );
+
+  it.each([
+    { key: 'scriptsBucketUrl', env: { ...env, scriptsBucketUrl: 's3://scripts' }, value: 's3://scripts' },
+    { key: 'zoneBucketUrl(raw)', env: { ...env, zoneBucketUrl: () => 'raw-bucket/' }, value: 'raw-bucket/' },
+  ])('GIVEN a bucket URL that is not s3://bucket/ THEN the error names $key and the value', ({ key, env: bad, value }) => {
+    expect(() => glueJobArguments(job('import-db'), bad)).toThrow(`Glue job environment ${key} has invalid value ${JSON.stringify(value)}: expected an s3://bucket/ URL ending with /`);
+  });
+});

@@ -1,0 +1,132 @@
+import { InvalidValueError } from '../errors.js';
+import type { JobDefinition } from './jobs.js';
+import { SOURCE_DATABASE_TABLE, type LakeDatabase, type LakeZone, type TableDefinition } from './tables.js';
+
+/**
+ * The arguments of the Glue jobs, made from the job definitions (core/lake/jobs.ts) so that the PySpark scripts in
+ * etl/jobs/ read their inputs, SQL files and outputs from the one definition. etl/jobs/sensorlake_etl.py documents
+ * and validates the same format; etl/python.test.ts runs the scripts (under stub Glue and Spark modules) with the
+ * arguments this module makes.
+ */
+
+/** Folder of the scripts bucket holding the job scripts and the shared module (the repository's etl/jobs/). */
+export const ETL_JOBS_PREFIX = 'etl/jobs/';
+/** Folder of the scripts bucket holding the SQL files (the repository's etl/sql/). */
+export const ETL_SQL_PREFIX = 'etl/sql/';
+/** The module every script imports, shipped with `--extra-py-files`. */
+export const ETL_SHARED_MODULE = 'sensorlake_etl.py';
+
+/** Glue JDBC connection types, one per URL form the lake stack accepts. */
+export const JDBC_CONNECTION_TYPES = ['postgresql', 'sqlserver', 'mysql', 'oracle'] as const;
+export type JdbcConnectionType = (typeof JDBC_CONNECTION_TYPES)[number];
+
+/** Rows a job writes into one Parquet file at most; a partition gets more than one file only beyond this. */
+export const MAX_RECORDS_PER_FILE = 1_000_000;
+
+/** Primary key of the source readings table: the import-db job's bookmark key (rows after the last run's maximum). */
+export const SOURCE_BOOKMARK_KEY = 'reading_id';
+
+/** Where things are in one environment (what the lake stack knows once its buckets, databases and connection exist). */
+export interface GlueJobEnvironment {
+  /** `s3://bucket/` of the scripts bucket. */
+  readonly scriptsBucketUrl: string;
+  /** `s3://bucket/` of the bucket holding a zone. */
+  readonly zoneBucketUrl: (zone: LakeZone) => string;
+  /** Physical Glue database name of a lake database. */
+  readonly databaseName: (database: LakeDatabase) => string;
+  /** The Glue connection to the external database. */
+  readonly jdbc: { readonly connectionName: string; readonly connectionType: JdbcConnectionType };
+}
+
+/** One input as the scripts read it (`--inputs`). */
+export type GlueJobInput =
+  | { readonly view: string; readonly database: string; readonly table: string; readonly bookmark: boolean }
+  | {
+      readonly view: string;
+      readonly connection_type: JdbcConnectionType;
+      readonly connection_name: string;
+      readonly dbtable: string;
+      readonly bookmark_keys: readonly string[];
+      readonly bookmark: boolean;
+    };
+
+/** One output as the scripts write it (`--outputs`). */
+export interface GlueJobOutput {
+  readonly sql_path: string;
+  readonly path: string;
+  readonly database: string;
+  readonly table: string;
+  readonly partition_keys: readonly string[];
+  /** `overwrite_partitions` replaces the partitions a run writes (the SQL returns their whole content); `append` adds files. */
+  readonly mode: 'overwrite_partitions' | 'append';
+  readonly max_records_per_file: number;
+}
+
+function bucketUrl(url: string, key: string): string {
+  if (!/^s3:\/\/[^/]+\/$/.test(url)) throw new InvalidValueError(key, url, 'an s3://bucket/ URL ending with /', 'Glue job environment');
+  return url;
+}
+
+/** S3 URL of a table's folder. */
+export function tableLocation(table: TableDefinition, env: GlueJobEnvironment): string {
+  return `${bucketUrl(env.zoneBucketUrl(table.zone), `zoneBucketUrl(${table.zone})`)}${table.prefix}`;
+}
+
+/** S3 URL of a job's script (the Glue job's `command.scriptLocation`). */
+export function glueScriptLocation(job: JobDefinition, env: GlueJobEnvironment): string {
+  return `${bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl')}${ETL_JOBS_PREFIX}${job.script}`;
+}
+
+/** Whether a job writes the table it reads: such an input is read whole, never through a bookmark. */
+function writes(job: JobDefinition, table: TableDefinition): boolean {
+  return job.outputs.some((o) => o.table === table);
+}
+
+/** The `--inputs` of a job. */
+export function glueJobInputs(job: JobDefinition, env: GlueJobEnvironment): GlueJobInput[] {
+  return job.inputs.map(({ view, source }) =>
+    source === 'jdbc'
+      ? {
+          view,
+          connection_type: env.jdbc.connectionType,
+          connection_name: env.jdbc.connectionName,
+          dbtable: `${SOURCE_DATABASE_TABLE.schema}.${SOURCE_DATABASE_TABLE.table}`,
+          bookmark_keys: [SOURCE_BOOKMARK_KEY],
+          bookmark: true,
+        }
+      : { view, database: env.databaseName(source.database), table: source.name, bookmark: !writes(job, source) },
+  );
+}
+
+/**
+ * The `--outputs` of a job. A projected table partitioned by date only is appended to (each run's rows are new
+ * rows: the bookmarks read each input row once); a table the job also reads (curated telemetry) is rewritten
+ * partition by partition, which compacts a partition a run adds to.
+ */
+export function glueJobOutputs(job: JobDefinition, env: GlueJobEnvironment): GlueJobOutput[] {
+  const scripts = bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl');
+  return job.outputs.map(({ sql, table }) => ({
+    sql_path: `${scripts}${ETL_SQL_PREFIX}${sql}`,
+    path: tableLocation(table, env),
+    database: env.databaseName(table.database),
+    table: table.name,
+    partition_keys: table.partitionKeys.map((k) => k.name),
+    mode: job.inputs.some((i) => i.source === table) ? 'overwrite_partitions' : 'append',
+    max_records_per_file: MAX_RECORDS_PER_FILE,
+  }));
+}
+
+/**
+ * The Glue job's default arguments: what the script reads (`--inputs`, `--outputs`), the shared module
+ * (`--extra-py-files`), the Data Catalog as Spark's metastore (the scripts register partitions with ALTER TABLE)
+ * and job bookmarks (the inputs marked `bookmark`). The stack adds its own (metrics, logging, temp dir).
+ */
+export function glueJobArguments(job: JobDefinition, env: GlueJobEnvironment): Record<string, string> {
+  return {
+    '--inputs': JSON.stringify(glueJobInputs(job, env)),
+    '--outputs': JSON.stringify(glueJobOutputs(job, env)),
+    '--extra-py-files': `${bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl')}${ETL_JOBS_PREFIX}${ETL_SHARED_MODULE}`,
+    '--enable-glue-datacatalog': 'true',
+    '--job-bookmark-option': 'job-bookmark-enable',
+  };
+}

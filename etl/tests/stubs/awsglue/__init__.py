@@ -1,0 +1,1 @@
+"""Stub of awsglue for the etl/ tests: records calls in stub_log instead of running Glue."""

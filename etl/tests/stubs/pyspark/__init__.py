@@ -1,0 +1,1 @@
+"""Stub of pyspark for the etl/ tests: records calls in stub_log instead of running Spark."""

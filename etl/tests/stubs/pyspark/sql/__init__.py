@@ -1,0 +1,127 @@
+"""Stub SparkSession and DataFrame: every operation that matters to a job is recorded in stub_log."""
+
+import stub_log
+
+
+class Column:
+    """A column expression, kept as text (e.g. `row_number() OVER (PARTITION BY col(source_file) ...)`)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def over(self, window):
+        return Column("%s OVER (%s)" % (self.text, window.text))
+
+    def cast(self, type_name):
+        return Column("CAST(%s AS %s)" % (self.text, type_name))
+
+    def __repr__(self):
+        return self.text
+
+
+class DataFrame:
+    """A frame that knows where it came from, its columns (with their expressions) and the rows collect returns."""
+
+    def __init__(self, spark, origin, columns, rows=(), expressions=None):
+        self.spark = spark
+        self.origin = origin
+        self.columns = list(columns)
+        self.rows = list(rows)
+        self.expressions = dict(expressions or {})
+
+    def withColumn(self, name, column):
+        expressions = dict(self.expressions)
+        expressions[name] = column.text
+        return DataFrame(self.spark, self.origin, self.columns + [name], self.rows, expressions)
+
+    def limit(self, n):
+        return DataFrame(self.spark, "%s LIMIT %d" % (self.origin, n), self.columns, [], self.expressions)
+
+    def createOrReplaceTempView(self, name):
+        stub_log.record("createOrReplaceTempView", view=name, origin=self.origin, columns=list(self.columns), expressions=dict(self.expressions))
+
+    def localCheckpoint(self, eager=True):
+        stub_log.record("localCheckpoint", origin=self.origin, eager=eager)
+        return self
+
+    def repartition(self, *columns):
+        return Writable(self, [c.text for c in columns])
+
+    def select(self, *names):
+        return DataFrame(self.spark, self.origin, names, [{n: row[n] for n in names} for row in self.rows])
+
+    def distinct(self):
+        unique = []
+        for row in self.rows:
+            if row not in unique:
+                unique.append(row)
+        return DataFrame(self.spark, self.origin, self.columns, unique)
+
+    def collect(self):
+        stub_log.record("collect", origin=self.origin)
+        return list(self.rows)
+
+
+class Writable:
+    """The frame after repartition, whose `write` records the whole writer when `parquet` is called."""
+
+    def __init__(self, frame, repartition):
+        self.frame = frame
+        self.repartition = repartition
+
+    @property
+    def write(self):
+        return Writer(self.frame, self.repartition)
+
+
+class Writer:
+    def __init__(self, frame, repartition):
+        self.frame = frame
+        self.state = {"origin": frame.origin, "repartition": repartition, "options": {}, "mode": None, "partition_by": None}
+
+    def option(self, key, value):
+        self.state["options"][key] = value
+        return self
+
+    def mode(self, mode):
+        self.state["mode"] = mode
+        return self
+
+    def partitionBy(self, *columns):
+        self.state["partition_by"] = list(columns)
+        return self
+
+    def parquet(self, path):
+        stub_log.record("write.parquet", path=path, **self.state)
+
+
+class Conf:
+    def set(self, key, value):
+        stub_log.record("conf.set", key=key, value=value)
+
+
+class Reader:
+    def __init__(self, spark):
+        self.spark = spark
+
+    def text(self, path, wholetext=False):
+        stub_log.record("read.text", path=path, wholetext=wholetext)
+        rows = [{0: stub_log.S3[path]}] if path in stub_log.S3 else []
+        return DataFrame(self.spark, "text(%s)" % path, ["value"], rows)
+
+
+class SparkSession:
+    """Records conf.set, read.text, sql and table; sql returns the frame stub_log.SQL_RESULTS holds for the text."""
+
+    def __init__(self):
+        self.conf = Conf()
+        self.read = Reader(self)
+
+    def sql(self, text):
+        stub_log.record("spark.sql", text=text)
+        result = stub_log.SQL_RESULTS.get(text, {"columns": [], "rows": []})
+        return DataFrame(self, "sql", result["columns"], result["rows"])
+
+    def table(self, name):
+        stub_log.record("spark.table", name=name)
+        return DataFrame(self, "table(%s)" % name, stub_log.COLUMNS.get(name, []))
