@@ -13,7 +13,7 @@ import {
   processEnvelope,
 } from './processor.js';
 import type { ProcessorContext } from './processor.js';
-import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS } from './profiles.js';
+import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS, dedupeKey } from './profiles.js';
 import type { ProfileName, QuarantineReason } from './profiles.js';
 
 const INGEST_MS = Date.parse('2026-11-22T10:00:05.000Z');
@@ -222,22 +222,22 @@ describe('passing fixtures at the edge of each rule', () => {
 describe('createDedupeWindow', () => {
   it('forgets the oldest seq of a device beyond its bound', () => {
     const window = createDedupeWindow({ perDevice: 2 });
-    for (const seq of [1, 2, 3]) window.record('d', seq);
-    expect([1, 2, 3].map((seq) => window.has('d', seq))).toStrictEqual([false, true, true]);
+    for (const key of ['1', '2', '3']) window.record('d', key);
+    expect(['1', '2', '3'].map((key) => window.has('d', key))).toStrictEqual([false, true, true]);
   });
 
   it('recording a seq twice keeps one slot', () => {
     const window = createDedupeWindow({ perDevice: 2 });
-    for (const seq of [1, 1, 2]) window.record('d', seq);
-    expect([1, 2].map((seq) => window.has('d', seq))).toStrictEqual([true, true]);
+    for (const key of ['1', '1', '2']) window.record('d', key);
+    expect(['1', '2'].map((key) => window.has('d', key))).toStrictEqual([true, true]);
   });
 
   it('forgets the oldest device beyond maxDevices', () => {
     const window = createDedupeWindow({ perDevice: 4, maxDevices: 1 });
-    window.record('a', 1);
-    window.record('b', 1);
-    expect(window.has('a', 1)).toBe(false);
-    expect(window.has('b', 1)).toBe(true);
+    window.record('a', '1');
+    window.record('b', '1');
+    expect(window.has('a', '1')).toBe(false);
+    expect(window.has('b', '1')).toBe(true);
   });
 
   it('rejects a non-positive bound naming the value', () => {
@@ -501,5 +501,129 @@ describe('seqs enter the dedupe window only when the batch commits', () => {
     const batch = beginBatch(fullCtx());
     expect(batch.process(envelope({ ...sensorlake, temperature: 999 })).kind).toBe('quarantined');
     expect(batch.process(envelope(sensorlake)).kind).toBe('accepted');
+  });
+});
+
+describe('a wrongly formatted stamp does not poison a valid message with the same stamp text', () => {
+  const LOCAL_TEXT = '2026-11-22 10:00:00';
+  const ISO_TEXT = '2026-11-22T10:00:00.000Z';
+  const rows: { name: string; bad: Record<string, unknown>; badProfile: ProfileName; detail: string; good: Record<string, unknown>; goodProfile: ProfileName }[] = [
+    {
+      name: 'a sensorlake ts in the local format, then a room reading',
+      bad: { ...sensorlake, ts: LOCAL_TEXT },
+      badProfile: 'sensorlake',
+      detail: `sensorlake field ts has value "${LOCAL_TEXT}": expected an ISO 8601 UTC instant such as 2026-11-22T10:00:00.000Z`,
+      good: { ...roomReading, timestamp: LOCAL_TEXT },
+      goodProfile: 'room-reading',
+    },
+    {
+      name: 'a room-reading timestamp in the ISO format, then a sensorlake message',
+      bad: { ...roomReading, timestamp: ISO_TEXT },
+      badProfile: 'room-reading',
+      detail: `room-reading field timestamp has value "${ISO_TEXT}": expected a timestamp "YYYY-MM-DD HH:MM:SS"`,
+      good: { ...sensorlake, ts: ISO_TEXT },
+      goodProfile: 'sensorlake',
+    },
+  ];
+
+  describe.each(rows)('$name', ({ bad, badProfile, detail, good, goodProfile }) => {
+    it('GIVEN the bad message processed first WHEN the good one follows THEN the bad has one problem and the good is accepted', () => {
+      const ctx = fullCtx();
+      const [first, second] = [processEnvelope(envelope(bad), ctx), processEnvelope(envelope(good), ctx)];
+      expect([first, second].map((o) => (o.kind === 'quarantined' ? [o.reason, o.record.detail] : o.kind))).toStrictEqual([
+        ['bad-timestamp', detail],
+        'accepted',
+      ]);
+    });
+
+    it('GIVEN the bad message through zod WHEN the good one is parsed by zod and by the fast parser THEN both accept it', () => {
+      const badIssues = PROFILES[badProfile].schema.safeParse(bad).error?.issues.map((i) => i.message);
+      const goodByZod = PROFILES[goodProfile].schema.safeParse(good).success;
+      PROFILES[badProfile].schema.safeParse(bad);
+      const goodByFastParser = PROFILES[goodProfile].fastParse(good) !== undefined;
+      expect({ badIssues, goodByZod, goodByFastParser }).toStrictEqual({ badIssues: [detail.split(': ')[1]], goodByZod: true, goodByFastParser: true });
+    });
+  });
+});
+
+describe('a room id that is neither a room id nor a room number names both expectations', () => {
+  const EXPECTED = 'expected a room id of 1 to 128 characters from [A-Za-z0-9_.:-] or a room number (a non-negative integer)';
+  // -3 is a number, but a room number is an identifier, not a measurement: no range of a quantity applies, so it is
+  // the wrong kind of value (wrong-type), like 2.5, not out-of-range.
+  it.each<[unknown, string]>([
+    [null, 'null'],
+    [2.5, '2.5'],
+    [-3, '-3'],
+    ['a b', '"a b"'],
+    [true, 'true'],
+  ])('GIVEN room_id %j THEN it is wrong-type and the detail names the value and both expected forms', (roomId, shown) => {
+    const outcome = processEnvelope(envelope({ ...roomReading, room_id: roomId }), fullCtx());
+    expect(outcome.kind === 'quarantined' ? [outcome.reason, outcome.record.detail] : outcome.kind).toStrictEqual([
+      'wrong-type',
+      `room-reading field room_id has value ${shown}: ${EXPECTED}`,
+    ]);
+  });
+});
+
+describe('dedupe identity: (device, seq), or (device, seq, event time) for a counter that restarts', () => {
+  const at = (sec: number) => new Date(INGEST_MS + sec * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const pi = (count: number, sec: number) => envelope({ ...senseHat, timestamp: at(sec), count }, DEVICE, INGEST_MS + sec * 1000);
+  const kinds = (outcomes: readonly { kind: string; reason?: string }[]) => outcomes.map((o) => o.reason ?? o.kind);
+
+  it('GIVEN a Sense HAT whose program restarted (count again from 0, later stamps) THEN its readings are accepted', () => {
+    const ctx = fullCtx();
+    processBatch([0, 1, 2].map((c) => pi(c, c)), ctx).commit();
+    expect(kinds(processBatch([0, 1, 2].map((c) => pi(c, 60 + c)), ctx).outcomes)).toStrictEqual(['accepted', 'accepted', 'accepted']);
+  });
+
+  it('GIVEN a Sense HAT message redelivered (same count, same stamp) THEN the redelivery is a duplicate naming both', () => {
+    const ctx = fullCtx();
+    processBatch([pi(4, 1)], ctx).commit();
+    const outcome = processEnvelope(pi(4, 1), ctx);
+    expect(outcome.kind === 'quarantined' ? [outcome.reason, outcome.record.detail] : outcome.kind).toStrictEqual([
+      'duplicate',
+      `device "${DEVICE}" already sent seq 4 stamped 2026-11-22T10:00:06.000Z`,
+    ]);
+  });
+
+  it('GIVEN a sensorlake message repeating a seq with another stamp THEN it is still a duplicate', () => {
+    const ctx = fullCtx();
+    processBatch([envelope(sensorlake)], ctx).commit();
+    const outcome = processEnvelope(envelope({ ...sensorlake, ts: '2026-11-22T10:00:01.000Z' }), ctx);
+    expect(outcome.kind === 'quarantined' ? outcome.reason : outcome.kind).toBe('duplicate');
+  });
+
+  it.each<[ProfileName, Record<string, unknown>, string | null]>([
+    ['sensorlake', sensorlake, '7'],
+    ['sense-hat', senseHat, '104@2026-11-22T10:00:00.000Z'],
+    ['room-reading', roomReading, null],
+  ])('dedupeKey of a %s record', (_profile, payload, key) => {
+    const outcome = processEnvelope(envelope(payload), { settings });
+    expect(outcome.kind === 'accepted' ? dedupeKey(outcome.record) : outcome.record.detail).toBe(key);
+  });
+});
+
+describe('a stamp without zone taken as UTC says so when it is skewed or late', () => {
+  const NO_ZONE = 'the timestamp has no zone and is taken as UTC (the profile requires devices on UTC); a device on local time is off by its UTC offset';
+
+  it('GIVEN the seed message stamped in Tokyo (UTC+9) THEN clock-skew says the device may be 9.0 h off', () => {
+    const outcome = processEnvelope(envelope(SEED_SENSE_HAT, 'raspberrypi', Date.parse('2020-04-16T02:33:24Z')), { settings });
+    expect(outcome.kind === 'quarantined' ? [outcome.reason, outcome.record.detail] : outcome.kind).toStrictEqual([
+      'clock-skew',
+      `event time 2020-04-16T11:33:23.000Z is 32399 s after ingest time 2020-04-16T02:33:24.000Z (limit 300 s); ${NO_ZONE}, here 9.0 h`,
+    ]);
+  });
+
+  it('GIVEN a room reading stamped in UTC-7 with a 1 h lateness limit THEN late says the device may be 7.0 h off', () => {
+    const outcome = processEnvelope(envelope(roomReading, DEVICE, Date.parse('2026-11-22T17:00:01Z')), { settings: { ...settings, maxLatenessHours: 1 } });
+    expect(outcome.kind === 'quarantined' ? [outcome.reason, outcome.record.detail] : outcome.kind).toStrictEqual([
+      'late',
+      `event time 2026-11-22T10:00:00.000Z is 7.0 h before ingest time 2026-11-22T17:00:01.000Z (limit 1 h); ${NO_ZONE}, here 7.0 h`,
+    ]);
+  });
+
+  it('GIVEN a sensorlake stamp (zoned, Z) that is skewed THEN the detail does not blame the zone', () => {
+    const outcome = processEnvelope(envelope({ ...sensorlake, ts: '2026-11-22T19:00:00.000Z' }), { settings });
+    expect(outcome.kind === 'quarantined' ? outcome.record.detail : outcome.kind).not.toContain('zone');
   });
 });

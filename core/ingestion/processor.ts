@@ -3,7 +3,7 @@ import type { EnvironmentConfig } from '../settings.js';
 import { SensorlakeError } from '../errors.js';
 import { MAX_TELEMETRY_PAYLOAD_BYTES, RECORD_DELIMITER, ZONES } from './definitions.js';
 import type { RuleEnvelope } from './definitions.js';
-import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS, isoOf } from './profiles.js';
+import { PROFILES, PROFILE_NAMES, QUARANTINE_REASONS, dedupeKey, isoOf } from './profiles.js';
 import type { Column, FieldRule, FieldSpec, ProfileName, QuarantineReason, TelemetryRecord } from './profiles.js';
 
 /**
@@ -31,16 +31,17 @@ export function processorSettings(
 }
 
 /**
- * Remembers which (device, seq) pairs were delivered recently. Implementations must be bounded: Firehose retries and
- * QoS 1 redeliveries arrive close together, so a window per device is enough. The processor checks it while a batch
- * runs and records a batch's seqs only when the batch is committed (see beginBatch), so a batch that failed and is
+ * Remembers which (device, key) pairs were delivered recently, the key being the record's dedupeKey (its seq, or
+ * its seq and event time, as its profile says). Implementations must be bounded: Firehose retries and QoS 1
+ * redeliveries arrive close together, so a window per device is enough. The processor checks it while a batch runs
+ * and records a batch's keys only when the batch is committed (see beginBatch), so a batch that failed and is
  * retried is not taken for its own duplicate.
  */
 export interface DedupeWindow {
-  /** True when (deviceId, seq) was recorded. */
-  has(deviceId: string, seq: number): boolean;
-  /** Records (deviceId, seq) as delivered. */
-  record(deviceId: string, seq: number): void;
+  /** True when (deviceId, key) was recorded. */
+  has(deviceId: string, key: string): boolean;
+  /** Records (deviceId, key) as delivered. */
+  record(deviceId: string, key: string): void;
 }
 
 /** Devices the platform knows (the IoT registry in AWS, the twin's fleet locally). */
@@ -51,7 +52,10 @@ export interface DeviceRegistry {
 /** Everything processEnvelope needs besides the envelope itself. */
 export interface ProcessorContext {
   readonly settings: ProcessorSettings;
-  /** When given, a (device, seq) already delivered, or accepted earlier in the same batch, is quarantined as `duplicate`. */
+  /**
+   * When given, a (device, dedupeKey) already delivered, or accepted earlier in the same batch, is quarantined as
+   * `duplicate`.
+   */
   readonly dedupe?: DedupeWindow;
   /** When given, a device not in it is quarantined as `unknown-device`. */
   readonly knownDevices?: DeviceRegistry;
@@ -165,23 +169,29 @@ interface ProfilePlan {
   /** The field stamping the event, and how to read it. */
   readonly timeField: string;
   readonly toMs: (text: string) => number;
+  /** False when the stamp has no zone and is taken as UTC. */
+  readonly zoned: boolean;
   /** Fields whose rule is an instant: their format problems are `bad-timestamp`. */
   readonly instantFields: ReadonlySet<string>;
+  /** What a field of several accepted forms (an `either` rule) expects: any problem with it is `wrong-type`. */
+  readonly eitherExpected: ReadonlyMap<string, string>;
 }
 
 function planOf(name: ProfileName): ProfilePlan {
   const columns: Partial<Record<Column, string>> = {};
   const instantFields = new Set<string>();
+  const eitherExpected = new Map<string, string>();
   let time: { field: string; rule: FieldRule; required: boolean } | undefined;
   for (const [field, spec] of Object.entries(PROFILES[name].fields as Readonly<Record<string, FieldSpec>>)) {
     columns[spec.column] = field;
     if (spec.rule.type === 'instant') instantFields.add(field);
+    if (spec.rule.type === 'either') eitherExpected.set(field, spec.rule.expected);
     if (spec.column === 'ts') time = { field, rule: spec.rule, required: spec.required };
   }
   if (time?.rule.type !== 'instant' || !time.required) {
     throw new SensorlakeError(`profile ${name} needs a required instant field filling column ts`);
   }
-  return { name, columns, timeField: time.field, toMs: time.rule.toMs, instantFields };
+  return { name, columns, timeField: time.field, toMs: time.rule.toMs, zoned: time.rule.zoned, instantFields, eitherExpected };
 }
 
 const PLANS = Object.fromEntries(PROFILE_NAMES.map((name) => [name, planOf(name)])) as Record<ProfileName, ProfilePlan>;
@@ -195,6 +205,9 @@ function issueToQuarantine(issue: z.core.$ZodIssue, input: Record<string, unknow
   if (issue.path.length === 1 && value === undefined) {
     return new Quarantine('missing-field', `${where} is missing`);
   }
+  // A room number of -3 is not a measurement out of its range but an identifier of neither accepted form.
+  const either = plan.eitherExpected.get(field);
+  if (either !== undefined) return new Quarantine('wrong-type', `${where} has value ${describe(value)}: expected ${either}`);
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
     const expected = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
     return new Quarantine('wrong-type', `${where} has value ${describe(value)}: ${expected}`);
@@ -296,32 +309,38 @@ function ingestIsoOf(envelope: RuleEnvelope): string {
   return lastIngestIso;
 }
 
-
-/** Seqs a batch accepted, held until the batch commits. */
-class HeldSeqs {
-  private readonly byDevice = new Map<string, Set<number>>();
+/** Dedupe keys a batch accepted, held until the batch commits. */
+class HeldKeys {
+  private readonly byDevice = new Map<string, Set<string>>();
 
   constructor(private readonly window: DedupeWindow) {}
 
-  /** True when (deviceId, seq) is delivered or already held; otherwise holds it. */
-  claim(deviceId: string, seq: number): boolean {
-    if (this.window.has(deviceId, seq)) return true;
-    let seqs = this.byDevice.get(deviceId);
-    if (seqs === undefined) {
-      seqs = new Set();
-      this.byDevice.set(deviceId, seqs);
-    } else if (seqs.has(seq)) return true;
-    seqs.add(seq);
+  /** True when (deviceId, key) is delivered or already held; otherwise holds it. */
+  claim(deviceId: string, key: string): boolean {
+    if (this.window.has(deviceId, key)) return true;
+    let keys = this.byDevice.get(deviceId);
+    if (keys === undefined) {
+      keys = new Set();
+      this.byDevice.set(deviceId, keys);
+    } else if (keys.has(key)) return true;
+    keys.add(key);
     return false;
   }
 
   commit(): void {
-    for (const [deviceId, seqs] of this.byDevice) for (const seq of seqs) this.window.record(deviceId, seq);
+    for (const [deviceId, keys] of this.byDevice) for (const key of keys) this.window.record(deviceId, key);
     this.byDevice.clear();
   }
 }
 
-function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: string, held: HeldSeqs | undefined): TelemetryRecord | Quarantine {
+/** What a skew or lateness detail adds for a stamp without zone: the likely cause, and by how much. */
+function zoneNote(plan: ProfilePlan, offMs: number): string {
+  if (plan.zoned) return '';
+  const hours = (Math.abs(offMs) / 3_600_000).toFixed(1);
+  return `; the timestamp has no zone and is taken as UTC (the profile requires devices on UTC); a device on local time is off by its UTC offset, here ${hours} h`;
+}
+
+function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: string, held: HeldKeys | undefined): TelemetryRecord | Quarantine {
   const bytes = Buffer.from(envelope.payload, 'base64');
   if (bytes.length > MAX_TELEMETRY_PAYLOAD_BYTES) {
     return new Quarantine(
@@ -361,25 +380,29 @@ function evaluate(envelope: RuleEnvelope, ctx: ProcessorContext, ingestIso: stri
   if (aheadMs > ctx.settings.maxClockSkewSeconds * 1000) {
     return new Quarantine(
       'clock-skew',
-      `event time ${isoOf(eventMs)} is ${Math.round(aheadMs / 1000)} s after ingest time ${ingestIso} (limit ${ctx.settings.maxClockSkewSeconds} s)`,
+      `event time ${isoOf(eventMs)} is ${Math.round(aheadMs / 1000)} s after ingest time ${ingestIso} (limit ${ctx.settings.maxClockSkewSeconds} s)${zoneNote(plan, aheadMs)}`,
     );
   }
   if (-aheadMs > ctx.settings.maxLatenessHours * 3_600_000) {
     return new Quarantine(
       'late',
-      `event time ${isoOf(eventMs)} is ${(-aheadMs / 3_600_000).toFixed(1)} h before ingest time ${ingestIso} (limit ${ctx.settings.maxLatenessHours} h)`,
+      `event time ${isoOf(eventMs)} is ${(-aheadMs / 3_600_000).toFixed(1)} h before ingest time ${ingestIso} (limit ${ctx.settings.maxLatenessHours} h)${zoneNote(plan, aheadMs)}`,
     );
   }
   const record = normalize(plan, valid, deviceId, eventMs, ingestIso);
-  if (record.seq !== null && ctx.dedupe !== undefined) {
-    const duplicate = held ? held.claim(deviceId, record.seq) : ctx.dedupe.has(deviceId, record.seq);
-    if (duplicate) return new Quarantine('duplicate', `device ${JSON.stringify(deviceId)} already sent seq ${record.seq}`);
-    if (!held) ctx.dedupe.record(deviceId, record.seq);
+  const key = ctx.dedupe === undefined ? null : dedupeKey(record);
+  if (key !== null && ctx.dedupe !== undefined) {
+    const duplicate = held ? held.claim(deviceId, key) : ctx.dedupe.has(deviceId, key);
+    if (duplicate) {
+      const stamped = PROFILES[plan.name].dedupe === 'seq-and-time' ? ` stamped ${record.ts}` : '';
+      return new Quarantine('duplicate', `device ${JSON.stringify(deviceId)} already sent seq ${record.seq}${stamped}`);
+    }
+    if (!held) ctx.dedupe.record(deviceId, key);
   }
   return record;
 }
 
-function outcomeOf(envelope: RuleEnvelope, ctx: ProcessorContext, held: HeldSeqs | undefined): ProcessOutcome {
+function outcomeOf(envelope: RuleEnvelope, ctx: ProcessorContext, held: HeldKeys | undefined): ProcessOutcome {
   const ingestIso = ingestIsoOf(envelope);
   const result = evaluate(envelope, ctx, ingestIso, held);
   if (result instanceof Quarantine) {
@@ -401,7 +424,7 @@ function outcomeOf(envelope: RuleEnvelope, ctx: ProcessorContext, held: HeldSeqs
 }
 
 /**
- * Processes one rule envelope into exactly one outcome, as a batch of one committed at once: an accepted seq is
+ * Processes one rule envelope into exactly one outcome, as a batch of one committed at once: an accepted dedupe key is
  * recorded in the dedupe window immediately. Never throws for bad device data: every problem with the payload
  * becomes a quarantine outcome whose detail names the field and the value.
  */
@@ -411,19 +434,19 @@ export function processEnvelope(envelope: RuleEnvelope, ctx: ProcessorContext): 
 
 /**
  * A batch in progress. Its outcomes are checked against the dedupe window and against each other, but its accepted
- * seqs enter the window only on commit(): call it once the batch's output is safely delivered (the Lambda handler
+ * dedupe keys enter the window only on commit(): call it once the batch's output is safely delivered (the Lambda handler
  * returned). A batch never committed (the invocation failed, Firehose will retry it) leaves the window as it was.
  */
 export interface ProcessorBatch {
   /** Processes the next envelope of the batch, in arrival order. */
   process(envelope: RuleEnvelope): ProcessOutcome;
-  /** Records the batch's accepted seqs in the dedupe window. */
+  /** Records the batch's accepted dedupe keys in the dedupe window. */
   commit(): void;
 }
 
 /** Starts a batch over the context's dedupe window. */
 export function beginBatch(ctx: ProcessorContext): ProcessorBatch {
-  const held = ctx.dedupe ? new HeldSeqs(ctx.dedupe) : undefined;
+  const held = ctx.dedupe ? new HeldKeys(ctx.dedupe) : undefined;
   return {
     process: (envelope) => outcomeOf(envelope, ctx, held),
     commit: () => held?.commit(),
@@ -441,7 +464,7 @@ export interface BatchCounts {
 export interface BatchResult {
   readonly outcomes: ProcessOutcome[];
   readonly counts: BatchCounts;
-  /** Records the batch's accepted seqs in the dedupe window; call it once the outcomes are delivered. */
+  /** Records the batch's accepted dedupe keys in the dedupe window; call it once the outcomes are delivered. */
   readonly commit: () => void;
 }
 
@@ -452,7 +475,7 @@ export function emptyReasonCounts(): Record<QuarantineReason, number> {
 
 /**
  * Processes envelopes in order (so duplicates are told in arrival order) as one batch, and counts the outcomes.
- * The dedupe window learns the batch's seqs only when `commit()` of the result is called.
+ * The dedupe window learns the batch's dedupe keys only when `commit()` of the result is called.
  */
 export function processBatch(envelopes: readonly RuleEnvelope[], ctx: ProcessorContext): BatchResult {
   const batch = beginBatch(ctx);
@@ -490,16 +513,16 @@ function telemetryJson(r: TelemetryRecord): string {
   return `{"device_id":${JSON.stringify(r.device_id)},"room_id":${jsonValue(r.room_id)},"ts":"${r.ts}","seq":${jsonValue(r.seq)},"temperature":${r.temperature},"humidity":${jsonValue(r.humidity)},"pressure":${jsonNumber(r.pressure)},"pitch":${jsonNumber(r.pitch)},"roll":${jsonNumber(r.roll)},"yaw":${jsonNumber(r.yaw)},"profile":"${r.profile}","ingest_ts":"${r.ingest_ts}"}`;
 }
 
-/** A bounded DedupeWindow: remembers the last `perDevice` seqs of each of at most `maxDevices` devices. */
+/** A bounded DedupeWindow: remembers the last `perDevice` keys of each of at most `maxDevices` devices. */
 export function createDedupeWindow(options: { perDevice?: number; maxDevices?: number } = {}): DedupeWindow {
   const perDevice = options.perDevice ?? 4096;
   const maxDevices = options.maxDevices ?? 100_000;
   if (!Number.isInteger(perDevice) || perDevice < 1) throw new RangeError(`perDevice must be >= 1, got ${perDevice}`);
   if (!Number.isInteger(maxDevices) || maxDevices < 1) throw new RangeError(`maxDevices must be >= 1, got ${maxDevices}`);
-  const devices = new Map<string, { seen: Set<number>; ring: number[]; next: number }>();
+  const devices = new Map<string, { seen: Set<string>; ring: string[]; next: number }>();
   return {
-    has: (deviceId, seq) => devices.get(deviceId)?.seen.has(seq) ?? false,
-    record(deviceId, seq) {
+    has: (deviceId, key) => devices.get(deviceId)?.seen.has(key) ?? false,
+    record(deviceId, key) {
       let entry = devices.get(deviceId);
       if (entry === undefined) {
         if (devices.size >= maxDevices) {
@@ -509,14 +532,14 @@ export function createDedupeWindow(options: { perDevice?: number; maxDevices?: n
         entry = { seen: new Set(), ring: [], next: 0 };
         devices.set(deviceId, entry);
       }
-      if (entry.seen.has(seq)) return;
-      if (entry.ring.length < perDevice) entry.ring.push(seq);
+      if (entry.seen.has(key)) return;
+      if (entry.ring.length < perDevice) entry.ring.push(key);
       else {
-        entry.seen.delete(entry.ring[entry.next] as number);
-        entry.ring[entry.next] = seq;
+        entry.seen.delete(entry.ring[entry.next] as string);
+        entry.ring[entry.next] = key;
         entry.next = (entry.next + 1) % perDevice;
       }
-      entry.seen.add(seq);
+      entry.seen.add(key);
     },
   };
 }

@@ -29,11 +29,13 @@ export type FieldRule<T = unknown> =
       readonly expected: string;
       /** Epoch ms of a text matching `pattern`, NaN when its calendar fields do not exist (30 February). */
       readonly toMs: (text: string) => number;
+      /** False when the text carries no zone and is taken as UTC (the device's clock must be on UTC). */
+      readonly zoned: boolean;
       readonly _t?: T;
     }
   | { readonly type: 'integer'; readonly min: number; readonly _t?: T }
   | { readonly type: 'number'; readonly min: number; readonly max: number; readonly _t?: T }
-  | { readonly type: 'either'; readonly options: readonly FieldRule[]; readonly _t?: T };
+  | { readonly type: 'either'; readonly options: readonly FieldRule[]; readonly expected: string; readonly _t?: T };
 
 /** A TelemetryRecord column a payload field fills; `device` is the sender's id, checked against the topic's device. */
 export type Column = 'device' | 'room_id' | 'ts' | 'seq' | 'temperature' | 'humidity' | 'pressure' | 'pitch' | 'roll' | 'yaw';
@@ -48,10 +50,8 @@ export interface FieldSpec<T = unknown, R extends boolean = boolean> {
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const LOCAL_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-// Single-entry memos: the validators and the processor's event time parse the same stamp of one message, and date
-// parsing and formatting are a large share of the processor's time.
-let memoText = '';
-let memoTextMs = Number.NaN;
+// Single-entry memo: the processor formats the event time of one message more than once, and date formatting is a
+// large share of the processor's time.
 let memoMs = Number.NaN;
 let memoMsIso = '';
 
@@ -64,13 +64,23 @@ export function isoOf(ms: number): string {
   return memoMsIso;
 }
 
-function calendarMs(text: string, asIso: string): number {
-  if (text === memoText) return memoTextMs;
-  const ms = Date.parse(asIso);
-  // Date.parse rolls 2026-02-30 over to March; the round trip catches calendar fields that do not exist.
-  memoTextMs = Number.isFinite(ms) && isoOf(ms).slice(0, 19) === asIso.slice(0, 19) ? ms : Number.NaN;
-  memoText = text;
-  return memoTextMs;
+/**
+ * The `toMs` of one stamp format: epoch ms of a text matching the format, read as the ISO text `asIso` gives. Each
+ * format has its own single-entry memo (the validators and the event time read the same stamp of one message), so
+ * the same text read in another format never answers for it.
+ */
+function calendarReader(asIso: (text: string) => string): (text: string) => number {
+  let memoText: string | undefined;
+  let memoTextMs = Number.NaN;
+  return (text) => {
+    if (text === memoText) return memoTextMs;
+    const iso = asIso(text);
+    const ms = Date.parse(iso);
+    // Date.parse rolls 2026-02-30 over to March; the round trip catches calendar fields that do not exist.
+    memoTextMs = Number.isFinite(ms) && isoOf(ms).slice(0, 19) === iso.slice(0, 19) ? ms : Number.NaN;
+    memoText = text;
+    return memoTextMs;
+  };
 }
 
 /** The rules of the platform's field kinds. */
@@ -82,14 +92,19 @@ export const FIELD_RULES = {
     type: 'instant',
     pattern: ISO_UTC,
     expected: 'an ISO 8601 UTC instant such as 2026-11-22T10:00:00.000Z',
-    toMs: (text: string) => calendarMs(text, text),
+    toMs: calendarReader((text) => text),
+    zoned: true,
   } as FieldRule<string>,
-  /** A local-time stamp without zone, taken as UTC. */
+  /**
+   * A wall-clock stamp without zone, taken as UTC: a device whose clock runs on local time is off by its UTC offset,
+   * which the processor cannot tell (it names the possibility when such a stamp is skewed or late).
+   */
   localTimestamp: {
     type: 'instant',
     pattern: LOCAL_TIMESTAMP,
     expected: 'a timestamp "YYYY-MM-DD HH:MM:SS"',
-    toMs: (text: string) => calendarMs(text, `${text.replace(' ', 'T')}Z`),
+    toMs: calendarReader((text) => `${text.replace(' ', 'T')}Z`),
+    zoned: false,
   } as FieldRule<string>,
   /** A per-device sequence number (also a room number of the room-reading profile). */
   seq: { type: 'integer', min: 0 } as FieldRule<number>,
@@ -101,7 +116,20 @@ export const FIELD_RULES = {
 
 const required = <T>(rule: FieldRule<T>, column: Column): FieldSpec<T, true> => ({ rule, required: true, column });
 
-const roomIdOrNumber: FieldRule<string | number> = { type: 'either', options: [FIELD_RULES.roomId, FIELD_RULES.seq] };
+const roomIdOrNumber: FieldRule<string | number> = {
+  type: 'either',
+  options: [FIELD_RULES.roomId, FIELD_RULES.seq],
+  expected: `${ROOM_ID_EXPECTED} or a room number (a non-negative integer)`,
+};
+
+/**
+ * What identifies a message for deduplication, besides its device: `seq` (the sequence number alone: the device
+ * never reuses one, so a repeat is a redelivery whatever its stamp), `seq-and-time` (the sequence number and the
+ * event time: the counter restarts with the device's program, and a redelivery, a Firehose retry or a QoS 1
+ * redelivery, carries the same stamp while a restarted counter does not) or `none` (no sequence number: nothing to
+ * dedupe on).
+ */
+export type DedupeIdentity = 'seq' | 'seq-and-time' | 'none';
 
 /**
  * The field table of each profile, and the keys that identify it (`markers`): a message belongs to the profile
@@ -112,6 +140,7 @@ const TABLES = {
   /** sensorlake's own message: every field, one reading of each quantity. */
   sensorlake: {
     markers: ['ts'],
+    dedupe: 'seq',
     fields: {
       device_id: required(FIELD_RULES.deviceId, 'device'),
       room_id: required(FIELD_RULES.roomId, 'room_id'),
@@ -122,8 +151,12 @@ const TABLES = {
       pressure: required(FIELD_RULES.pressure, 'pressure'),
     },
   },
-  /** The room-reading shape of the seed article: a local-time stamp (taken as UTC), room and temperature. */
+  /**
+   * The room-reading shape of the seed article: a stamp without zone, room and temperature. The stamp is taken as
+   * UTC: devices sending this profile must keep their clock on UTC.
+   */
   'room-reading': {
+    dedupe: 'none',
     // Not room_id: a room reading without its room must be reported missing that field, not unrecognised.
     markers: ['timestamp'],
     fields: {
@@ -133,11 +166,18 @@ const TABLES = {
     },
   },
   /**
-   * The Raspberry Pi Sense HAT message of the streaming-ETL seed: the sender's client id, a local-time stamp (taken
-   * as UTC), the three sensors and the orientation in degrees, and `count`, the publish counter.
+   * The Raspberry Pi Sense HAT message of the streaming-ETL seed: the sender's client id, a stamp without zone, the
+   * three sensors and the orientation in degrees, and `count`, the publish counter.
+   *
+   * The stamp is taken as UTC: the Pi must keep its clock on UTC (the seed stamps with `datetime.fromtimestamp`,
+   * the Pi's local time; on a Pi not on UTC, use `datetime.utcfromtimestamp` or set its timezone to UTC). A Pi on
+   * local time is off by its UTC offset: far enough ahead it is clock-skew, far enough behind late, in between
+   * stored at the wrong instant. `count` starts again at 0 when the program restarts, so the dedupe identity is
+   * (device, count, event time).
    */
   'sense-hat': {
     markers: ['timestamp', 'client_id'],
+    dedupe: 'seq-and-time',
     fields: {
       client_id: required(FIELD_RULES.deviceId, 'device'),
       timestamp: required(FIELD_RULES.localTimestamp, 'ts'),
@@ -150,7 +190,7 @@ const TABLES = {
       count: required(FIELD_RULES.seq, 'seq'),
     },
   },
-} as const satisfies Record<string, { markers: readonly string[]; fields: Record<string, FieldSpec> }>;
+} as const satisfies Record<string, { markers: readonly string[]; dedupe: DedupeIdentity; fields: Record<string, FieldSpec> }>;
 
 type Fields = Readonly<Record<string, FieldSpec>>;
 type ValueOf<S> = S extends FieldSpec<infer T> ? T : never;
@@ -166,16 +206,18 @@ function zodOf(rule: FieldRule): z.ZodType {
     case 'text':
       return z.string().regex(rule.pattern, `expected ${rule.expected}`);
     case 'instant':
+      // abort: zod 4 runs later checks after a failed one; the calendar check of a text in another format would
+      // only add a second, misleading problem.
       return z
         .string()
-        .regex(rule.pattern, `expected ${rule.expected}`)
+        .regex(rule.pattern, { message: `expected ${rule.expected}`, abort: true })
         .refine((text) => Number.isFinite(rule.toMs(text)), 'is not a valid instant (no such calendar date or time)');
     case 'integer':
       return z.number().int().min(rule.min);
     case 'number':
       return z.number().min(rule.min).max(rule.max);
     case 'either':
-      return z.union(rule.options.map(zodOf) as [z.ZodType, z.ZodType]);
+      return z.union(rule.options.map(zodOf) as [z.ZodType, z.ZodType], { error: `expected ${rule.expected}` });
   }
 }
 
@@ -235,6 +277,8 @@ function fastParserOf<F extends Fields>(fields: F): (message: Record<string, unk
 /** A payload profile: its field table, markers, and the two validators built from the table. */
 export interface Profile<F extends Fields = Fields> {
   readonly markers: readonly string[];
+  /** What identifies one of its messages for deduplication, besides the device (see dedupeKey). */
+  readonly dedupe: DedupeIdentity;
   readonly fields: F;
   /** The authority: names the field and the value that broke a rule. */
   readonly schema: z.ZodType<MessageOf<F>>;
@@ -242,8 +286,14 @@ export interface Profile<F extends Fields = Fields> {
   readonly fastParse: (message: Record<string, unknown>) => MessageOf<F> | undefined;
 }
 
-function profileOf<F extends Fields>(table: { readonly markers: readonly string[]; readonly fields: F }): Profile<F> {
-  return { markers: table.markers, fields: table.fields, schema: schemaOf(table.fields), fastParse: fastParserOf(table.fields) };
+function profileOf<F extends Fields>(table: { readonly markers: readonly string[]; readonly dedupe: DedupeIdentity; readonly fields: F }): Profile<F> {
+  return {
+    markers: table.markers,
+    dedupe: table.dedupe,
+    fields: table.fields,
+    schema: schemaOf(table.fields),
+    fastParse: fastParserOf(table.fields),
+  };
 }
 
 /** Payload profiles by name. */
@@ -301,3 +351,20 @@ export const QUARANTINE_REASONS = [
   'duplicate',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
+/**
+ * The dedupe key of an accepted record within its device: a message is a duplicate when its (device_id, key) was
+ * delivered before. By its profile's identity: `"<seq>"`, or `"<seq>@<ts>"` (ts the record's ISO event time), or
+ * null when the profile has no sequence number. The lake's curate forms its record key the same way.
+ */
+export function dedupeKey(record: TelemetryRecord): string | null {
+  if (record.seq === null) return null;
+  switch (PROFILES[record.profile].dedupe) {
+    case 'seq':
+      return String(record.seq);
+    case 'seq-and-time':
+      return `${record.seq}@${record.ts}`;
+    case 'none':
+      return null;
+  }
+}

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, ConfigErrors } from '../../core/errors.js';
-import { applyTopicRule, expandPrefix, RAW_ZONE, telemetryTopic } from '../../core/ingestion/definitions.js';
+import { applyTopicRule, expandPrefix, MAX_TELEMETRY_PAYLOAD_BYTES, RAW_ZONE, telemetryTopic } from '../../core/ingestion/definitions.js';
 import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
-import { createHandler, lambdaLogger, readHandlerSettings } from './handler.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, createHandler, lambdaLogger, readHandlerSettings } from './handler.js';
 import type { FirehoseTransformationEvent } from './handler.js';
 
 const silent = pino({ level: 'silent' });
@@ -142,6 +142,29 @@ describe('a failed invocation retried in the same container', () => {
     expect(await outcomes()).toStrictEqual(['sensorlake', 'sensorlake']);
     // The retry returned: now its seqs are delivered, and a redelivery is a duplicate.
     expect(await outcomes()).toStrictEqual(['duplicate', 'duplicate']);
+  });
+});
+
+describe('a response over Lambda\'s 6 MB synchronous response limit', () => {
+  it('GIVEN a batch whose response would exceed the limit THEN the invocation fails naming the size, and its seqs stay uncommitted', async () => {
+    const lines: string[] = [];
+    const handle = createHandler(readHandlerSettings({}), lambdaLogger('info', { write: (line: string) => lines.push(line) }));
+    const oversize = { ...reading(2), pad: 'x'.repeat(MAX_TELEMETRY_PAYLOAD_BYTES) };
+    const records = [ruleRecord('0', 'sensor-0001', reading(1)), ...Array.from({ length: 240 }, (_, i) => ruleRecord(String(i + 1), 'sensor-0001', oversize))];
+    await expect(handle({ ...event, records })).rejects.toThrow(
+      new RegExp(`^response of \\d+ bytes for ${records.length} records exceeds Lambda's synchronous response limit of ${LAMBDA_RESPONSE_LIMIT_BYTES} bytes`),
+    );
+    expect(lines.some((line) => line.includes('"level":"ERROR"') && line.includes('response too large'))).toBe(true);
+    const single = async () => {
+      const [result] = (await handle({ ...event, records: [ruleRecord('9', 'sensor-0001', reading(1))] })).records;
+      return (JSON.parse(Buffer.from(result!.data, 'base64').toString()) as Record<string, unknown>).profile ?? 'quarantined';
+    };
+    expect(await single()).toBe('sensorlake');
+    expect(await single()).toBe('quarantined');
+  });
+
+  it('the limit is Lambda\'s 6 MB (6 MiB) synchronous payload quota', () => {
+    expect(LAMBDA_RESPONSE_LIMIT_BYTES).toBe(6 * 1024 * 1024);
   });
 });
 

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import { SETTINGS } from '../../core/settings.js';
-import { ConfigError, ConfigErrors } from '../../core/errors.js';
+import { ConfigError, ConfigErrors, SensorlakeError } from '../../core/errors.js';
 import { isDeviceId } from '../../core/ids.js';
 import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
 import {
@@ -113,6 +113,27 @@ export function readHandlerSettings(env: NodeJS.ProcessEnv = process.env): Handl
   return { maxClockSkewSeconds, maxLatenessHours, logLevel, dedupePerDevice, ...(knownDevices ? { knownDevices } : {}) };
 }
 
+/**
+ * Lambda's quota on a synchronous invocation's response (6 MB, i.e. 6 MiB); Firehose invokes the transformation
+ * synchronously, and a larger response is refused by Lambda after the handler returned.
+ */
+export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/** The invocation's response would exceed LAMBDA_RESPONSE_LIMIT_BYTES; nothing of it was committed. */
+export class ResponseTooLargeError extends SensorlakeError {
+  override name = 'ResponseTooLargeError';
+
+  constructor(
+    readonly bytes: number,
+    readonly records: number,
+  ) {
+    super(
+      `response of ${bytes} bytes for ${records} records exceeds Lambda's synchronous response limit of ${LAMBDA_RESPONSE_LIMIT_BYTES} bytes; ` +
+        'nothing was committed and Firehose will retry the batch: lower the delivery stream\'s processor buffer size',
+    );
+  }
+}
+
 /** A Firehose transformation handler. */
 export type FirehoseTransformationHandler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
@@ -135,7 +156,8 @@ export function lambdaLogger(level: HandlerSettings['logLevel'], destination?: D
 
 /**
  * Builds a handler with its own dedupe window (it lives as long as the Lambda container, which catches QoS 1
- * redeliveries close together). An invocation's seqs enter the window only when it returns: if it throws, Firehose
+ * redeliveries close together). An invocation's dedupe keys enter the window only once its response is built and
+ * within Lambda's response limit: if it throws (or the response is too large, ResponseTooLargeError), Firehose
  * retries the same records, and they must not be taken for their own duplicates.
  */
 export function createHandler(settings: HandlerSettings, logger?: Logger): FirehoseTransformationHandler {
@@ -173,9 +195,18 @@ export function createHandler(settings: HandlerSettings, logger?: Logger): Fireh
       }
     });
     const quarantined = Object.fromEntries(Object.entries(byReason).filter(([, n]) => n > 0));
-    log.info({ invocationId: event.invocationId, records: records.length, accepted, quarantined, processingFailed: failed }, 'batch processed');
+    const counts = { invocationId: event.invocationId, records: records.length, accepted, quarantined, processingFailed: failed };
+    const response = { records };
+    // Lambda serializes the response as JSON; every character of it is ASCII (base64, ids, partition keys).
+    const bytes = JSON.stringify(response).length;
+    if (bytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
+      const error = new ResponseTooLargeError(bytes, records.length);
+      log.error({ ...counts, responseBytes: bytes, limitBytes: LAMBDA_RESPONSE_LIMIT_BYTES, err: error.message }, 'response too large');
+      throw error;
+    }
+    log.info({ ...counts, responseBytes: bytes }, 'batch processed');
     batch.commit();
-    return { records };
+    return response;
   };
 }
 
