@@ -1,5 +1,5 @@
 import { DEVICE_ID_PATTERN, ROOM_ID_PATTERN } from '../ids.js';
-import { RANGES } from '../ingestion/profiles.js';
+import { PROFILES, PROFILE_NAMES, RANGES } from '../ingestion/profiles.js';
 import { InvalidValueError } from '../errors.js';
 import { CURATED_QUARANTINE, CURATED_TELEMETRY, LANDING_HISTORICAL, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from './tables.js';
 
@@ -97,7 +97,20 @@ export const CURATE_PARAMETERS: Readonly<Record<string, number | string>> = {
   pressure_max: RANGES.pressure.max,
   device_id_pattern: DEVICE_ID_PATTERN.source,
   room_id_pattern: ROOM_ID_PATTERN.source,
+  seq_and_time_profile: seqAndTimeProfile(),
 };
+
+/**
+ * The payload profile whose sequence number restarts with the device's program (the Sense HAT's `count`), so its
+ * readings are identified by device, seq and event time, as the processor's `dedupeKey` does; curate mirrors it.
+ */
+function seqAndTimeProfile(): string {
+  const names = PROFILE_NAMES.filter((name) => PROFILES[name].dedupe === 'seq-and-time');
+  if (names.length !== 1) {
+    throw new InvalidValueError('dedupe', names, "exactly one profile deduplicated by 'seq-and-time' (curate_staged.sql compares one name)", 'profiles');
+  }
+  return names[0] as string;
+}
 
 /** Every job, in pipeline order. */
 export const LAKE_JOBS: readonly JobDefinition[] = [

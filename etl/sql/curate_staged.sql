@@ -9,7 +9,8 @@
 --   in-run               another copy of the same record (or refused row) earlier in this run;
 --   already-curated      the record_key was curated by an earlier run;
 --   already-quarantined  the same refused row (row_key) was quarantined by an earlier run.
--- record_key is the device and seq where the shape has a seq, else the device and the event time.
+-- record_key is the device and seq where the shape has a seq (and the event time too for the profile whose seq
+-- restarts with the device's program, as the processor's dedupeKey), else the device and the event time.
 -- Quoted {{placeholders}} are parameters from core/lake/jobs.ts (the ranges of core/ingestion/profiles.ts, the ids'
 -- patterns of core/ids.ts). Timestamps are UTC without zone (Spark: spark.sql.session.timeZone=UTC).
 WITH normalized AS (
@@ -29,6 +30,7 @@ WITH normalized AS (
     t.yaw,
     TRY_CAST(t.ingest_ts AS TIMESTAMP) AS ingest_ts,
     'fleet:' || COALESCE(t.device_id, '') || COALESCE('#' || CAST(t.seq AS STRING), '@' || t.ts, '') AS row_key,
+    CASE WHEN t.profile = '{{seq_and_time_profile}}' THEN '@' || t.ts ELSE '' END AS seq_stamp,
     t.original
   FROM raw_telemetry t
   UNION ALL
@@ -51,6 +53,7 @@ WITH normalized AS (
     CAST(NULL AS DOUBLE) AS yaw,
     CAST(h.dt AS TIMESTAMP) AS ingest_ts,
     'historical:' || COALESCE(h.source_file, '') || ':' || COALESCE(CAST(h.source_row AS STRING), '') AS row_key,
+    '' AS seq_stamp,
     h.original
   FROM raw_historical h
   UNION ALL
@@ -70,6 +73,7 @@ WITH normalized AS (
     CAST(NULL AS DOUBLE) AS yaw,
     CAST(d.dt AS TIMESTAMP) AS ingest_ts,
     'database:' || COALESCE(CAST(d.reading_id AS STRING), '') AS row_key,
+    '' AS seq_stamp,
     d.original
   FROM raw_database d
 ),
@@ -114,7 +118,7 @@ judged AS (
     END AS detail,
     CASE
       WHEN n.device_id IS NOT NULL AND n.ts IS NOT NULL
-        THEN n.device_id || COALESCE('#' || CAST(n.seq AS STRING), '@' || CAST(n.ts AS STRING))
+        THEN n.device_id || COALESCE('#' || CAST(n.seq AS STRING) || n.seq_stamp, '@' || CAST(n.ts AS STRING))
     END AS record_key
   FROM normalized n
 ),
