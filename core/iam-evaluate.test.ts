@@ -57,6 +57,9 @@ describe.each<[string, EvaluableDocument, string, string, EvaluationContext, Par
   ['NotResource: the excluded topic is not allowed', doc({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/secret/*` }), 'iot:Publish', `${ARN}:topic/secret/x`, attached, { allowed: false }],
   ['NotResource substitutes variables', doc({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/${THING}` }), 'iot:Publish', `${ARN}:topic/d1`, attached, { allowed: false }],
   ['NotResource naming a missing variable: the statement does not apply', doc({ Effect: 'Allow', Action: 'iot:Publish', NotResource: `${ARN}:topic/${THING}` }), 'iot:Publish', `${ARN}:topic/other`, {}, { allowed: false, reason: 'implicit-deny' }],
+  ['a variable\'s default value stands in for a missing key', doc(allow('iot:Publish', `${ARN}:topic/\${iot:ClientId, 'shared'}/*`)), 'iot:Publish', `${ARN}:topic/shared/1`, attached, { allowed: true }],
+  ['a variable\'s default value is not used when the key is present', doc(allow('iot:Publish', `${ARN}:topic/\${iot:ClientId, 'shared'}/*`)), 'iot:Publish', `${ARN}:topic/shared/1`, { 'iot:ClientId': 'd1' }, { allowed: false }],
+  ['context values compare as strings: StringEquals "true" on IsAttached', doc(allow('iot:Connect', '*', { Condition: { StringEquals: { 'iot:Connection.Thing.IsAttached': 'true' } } })), 'iot:Connect', `${ARN}:client/d1`, attached, { allowed: true }],
 ])('evaluate: %s', (_name, document, action, resource, context, expected) => {
   it('GIVEN the document WHEN the request is evaluated THEN the decision is as IAM decides', () => {
     expect(evaluate(document, { action, resource, context })).toMatchObject(expected);

@@ -15,7 +15,7 @@ import type { PolicyDocument, PolicyStatement } from './iam.js';
  * and the returned `decide(action, resource)` only tests precomputed matchers.
  */
 
-/** Condition keys of a request, with their values (a string, or a boolean for Bool conditions). */
+/** Condition keys of a request, with their values (compared as strings, as IAM does: a boolean is "true" or "false"). */
 export type EvaluationContext = Readonly<Record<string, string | boolean>>;
 
 /** A request to decide. */
@@ -105,7 +105,7 @@ type Pattern = { readonly exact: string } | { readonly regexp: RegExp };
 
 /**
  * Substitutes the policy variables of a text: `${*}`, `${?}` and `${$}` are the literal characters, any other
- * `${key}` the context value (taken literally). `wildcards` turns the text's own `*` and `?` into wildcards (`*`
+ * `${key}` the context value (taken literally), `${key, 'text'}` the value or else the text. `wildcards` turns the text's own `*` and `?` into wildcards (`*`
  * any run of characters, newlines included; `?` one code point). Undefined when a variable has no value.
  */
 function compilePattern(pattern: string, value: Lookup, wildcards: boolean, ignoreCase = false): Pattern | undefined {
@@ -116,7 +116,9 @@ function compilePattern(pattern: string, value: Lookup, wildcards: boolean, igno
     const variable = /^\$\{([^}]*)\}$/.exec(part);
     if (variable) {
       const key = variable[1] as string;
-      const text = key === '*' || key === '?' || key === '$' ? key : value(key);
+      // `${key, 'default'}`: IAM's default value for a key the context lacks.
+      const withDefault = /^(.+?)\s*,\s*'([^']*)'$/.exec(key);
+      const text = key === '*' || key === '?' || key === '$' ? key : withDefault ? (value(withDefault[1] as string) ?? withDefault[2]) : value(key);
       if (text === undefined) return undefined;
       source += escape(text);
       literal += text;
