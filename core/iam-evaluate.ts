@@ -105,8 +105,9 @@ type Pattern = { readonly exact: string } | { readonly regexp: RegExp };
 
 /**
  * Substitutes the policy variables of a text: `${*}`, `${?}` and `${$}` are the literal characters, any other
- * `${key}` the context value (taken literally), `${key, 'text'}` the value or else the text. `wildcards` turns the text's own `*` and `?` into wildcards (`*`
- * any run of characters, newlines included; `?` one code point). Undefined when a variable has no value.
+ * `${key}` the context value (taken literally), `${key, 'text'}` the value or else the text. `wildcards` turns the
+ * text's own `*` and `?` into wildcards (`*` any run of characters, newlines included; `?` one code point).
+ * Undefined when a variable has no value.
  */
 function compilePattern(pattern: string, value: Lookup, wildcards: boolean, ignoreCase = false): Pattern | undefined {
   let source = '';
@@ -138,7 +139,6 @@ function compilePattern(pattern: string, value: Lookup, wildcards: boolean, igno
 const NO_VARIABLES: Lookup = () => undefined;
 
 interface CompiledCondition {
-  readonly operator: string;
   readonly compare: Comparison;
   readonly negated: boolean;
   /** Lower-cased: condition keys are case-insensitive. */
@@ -192,7 +192,7 @@ function compileStatement(statement: EvaluableStatement, index: number, knownKey
     if (known === undefined) throw new PolicyEvaluationError(id, `condition operator ${operator} is not supported (known: ${Object.keys(OPERATORS).join(', ')})`);
     return Object.entries(entries).map(([key, expected]): CompiledCondition => {
       if (!knownKeys.has(key.toLowerCase())) throw new PolicyEvaluationError(id, `condition key ${key} is not known to the evaluator (known: ${[...knownKeys.values()].join(', ')})`);
-      return { operator, ...known, key: key.toLowerCase(), expected: list(expected) };
+      return { ...known, key: key.toLowerCase(), expected: list(expected) };
     });
   });
   return {
