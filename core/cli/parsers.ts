@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { brokerUrlProblem } from '../ingestion/broker-url.js';
 
 /**
  * Option parsers every CLI shares: each takes the raw string and returns the typed value or throws commander's
@@ -55,15 +56,9 @@ export function listOf<T extends string>(allowed: readonly T[]): (raw: string) =
   };
 }
 
-/** A broker URL: mqtt://host[:port] or mqtts://host[:port]. */
+/** A broker URL: mqtt://host[:port] or mqtts://host[:port] (core/ingestion/broker-url.ts, the twin's rule too). */
 export function brokerUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    fail('a URL such as mqtt://localhost:1883 or mqtts://localhost:8883');
-  }
-  if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') fail('scheme mqtt:// or mqtts://');
-  if (url.hostname === '') fail('a host name in the URL');
+  const problem = brokerUrlProblem(raw);
+  if (problem !== undefined) fail(problem);
   return raw;
 }

@@ -8,20 +8,18 @@ import type { DeviceDecisions } from './device-policy.js';
 const ACCOUNT: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };
 const DEPLOYED = devicePolicyDocument(ACCOUNT);
 
-function decisions(document: PolicyDocument, thingName = 'd1', attached = true): DeviceDecisions {
-  return compileDevicePolicy(document, ACCOUNT).forConnection({ thingName, attached });
+function decisions(document: PolicyDocument, clientId = 'd1', attached = true): DeviceDecisions {
+  return compileDevicePolicy(document, ACCOUNT).forConnection({ clientId, attached });
 }
 
 type Check = (d: DeviceDecisions) => boolean;
-const connectOwn: Check = (d) => d.connect('d1').allowed;
-const connectOther: Check = (d) => d.connect('d2').allowed;
+const connectOwn: Check = (d) => d.connect().allowed;
 const publishOwn: Check = (d) => d.publish(telemetryTopic('d1')).allowed;
 const publishOther: Check = (d) => d.publish(telemetryTopic('d2')).allowed;
 const subscribeOwn: Check = (d) => d.subscribe(telemetryTopic('d1')).allowed;
 
 describe.each<[string, Check, boolean]>([
   ['connect with its own thing name as client id', connectOwn, true],
-  ['connect with another client id', connectOther, false],
   ['publish to its own telemetry topic', publishOwn, true],
   ['publish to another device\'s topic', publishOther, false],
   ['subscribe (the deployed policy allows none)', subscribeOwn, false],
@@ -62,5 +60,34 @@ describe('a changed policy document changes the decision', () => {
     const document: PolicyDocument = { ...DEPLOYED, Statement: [{ ...DEPLOYED.Statement[0]!, Condition: { Bool: { [IS_ATTACHED_KEY]: 'true', 'iot:Connection.Thing.IsOnline': 'true' } } }] };
     expect(() => compileDevicePolicy(document, ACCOUNT)).toThrow(PolicyEvaluationError);
     expect(() => compileDevicePolicy(document, ACCOUNT)).toThrow(/iot:Connection\.Thing\.IsOnline/);
+  });
+});
+
+describe.each<[string, string, boolean, boolean]>([
+  ['client d1, attached to thing d1', 'd1', true, true],
+  ['client d2, the certificate not attached to thing d2', 'd2', false, false],
+])('the deployed policy: the thing name is the client id (non-exclusive attachment): %s', (_name, clientId, attached, allowed) => {
+  it(`GIVEN the connection WHEN it connects THEN ${allowed ? 'allowed' : 'denied'}`, () => {
+    expect(decisions(DEPLOYED, clientId, attached).connect().allowed).toBe(allowed);
+  });
+});
+
+describe('iot:ClientId is the connection\'s MQTT client id', () => {
+  const byClientId: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: iotResourceArn(ACCOUNT, 'client', '${iot:ClientId}') },
+      { Effect: 'Allow', Action: 'iot:Publish', Resource: iotResourceArn(ACCOUNT, 'topic', telemetryTopic('${iot:ClientId}')) },
+    ],
+  };
+
+  it('GIVEN a policy naming client/${iot:ClientId} WHEN client d1 connects and publishes THEN allowed on its own topic only', () => {
+    const d = decisions(byClientId, 'd1');
+    expect([d.connect().allowed, d.publish(telemetryTopic('d1')).allowed, d.publish(telemetryTopic('d2')).allowed]).toStrictEqual([true, true, false]);
+  });
+
+  it('GIVEN a Deny unless iot:ClientId equals the thing name (a variable in the value) WHEN connecting THEN the deployed allow stands', () => {
+    const document: PolicyDocument = { ...DEPLOYED, Statement: [...DEPLOYED.Statement, { Sid: 'OwnName', Effect: 'Deny', Action: 'iot:*', Resource: '*', Condition: { StringNotEquals: { 'iot:ClientId': THING_NAME_VARIABLE } } }] };
+    expect(decisions(document, 'd1').connect()).toMatchObject({ allowed: true });
   });
 });

@@ -3,8 +3,14 @@ import type { Decision } from '../iam-evaluate.js';
 import type { AccountContext, PolicyDocument } from '../iam.js';
 import { telemetryTopic } from './definitions.js';
 
-/** IoT policy condition key: the name of the thing attached to the connecting certificate. */
+/**
+ * IoT policy condition key: the connection's thing name. With the stack's non-exclusive ThingPrincipalAttachment
+ * (the default) AWS IoT takes it from the MQTT client id.
+ */
 export const THING_NAME_KEY = 'iot:Connection.Thing.ThingName';
+
+/** IoT policy condition key: the MQTT client id of the connection. */
+export const CLIENT_ID_KEY = 'iot:ClientId';
 
 /** IoT policy condition key: true when the certificate is attached to the thing named by THING_NAME_KEY. */
 export const IS_ATTACHED_KEY = 'iot:Connection.Thing.IsAttached';
@@ -45,15 +51,19 @@ export function devicePolicyDocument(account: AccountContext): PolicyDocument {
   };
 }
 
-/** Who is connecting: the thing the credentials belong to, and whether they are attached to it. */
+/**
+ * Who is connecting: the MQTT client id (also the thing name, as AWS IoT takes it under a non-exclusive
+ * attachment) and whether the connection's credentials are attached to that thing.
+ */
 export interface DevicePrincipal {
-  readonly thingName: string;
+  readonly clientId: string;
   readonly attached: boolean;
 }
 
 /** The MQTT decisions of one connection, each evaluated against the policy document. */
 export interface DeviceDecisions {
-  connect(clientId: string): Decision;
+  /** iot:Connect on `client/<clientId>`. */
+  connect(): Decision;
   publish(topic: string): Decision;
   subscribe(topicFilter: string): Decision;
   receive(topic: string): Decision;
@@ -75,9 +85,10 @@ export function compileDevicePolicy(document: PolicyDocument, account: AccountCo
   const clientPrefix = iotResourceArn(account, 'client', '');
   return {
     forConnection(principal) {
-      const decide = policy.forContext({ [THING_NAME_KEY]: principal.thingName, [IS_ATTACHED_KEY]: principal.attached });
+      const { clientId, attached } = principal;
+      const decide = policy.forContext({ [CLIENT_ID_KEY]: clientId, [THING_NAME_KEY]: clientId, [IS_ATTACHED_KEY]: attached });
       return {
-        connect: (clientId) => decide('iot:Connect', clientPrefix + clientId),
+        connect: () => decide('iot:Connect', clientPrefix + clientId),
         publish: (topic) => decide('iot:Publish', topicPrefix + topic),
         subscribe: (topicFilter) => decide('iot:Subscribe', filterPrefix + topicFilter),
         receive: (topic) => decide('iot:Receive', topicPrefix + topic),

@@ -1,12 +1,15 @@
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { telemetryTopic } from '../../core/ingestion/definitions.js';
 import { THING_NAME_VARIABLE, devicePolicyDocument, iotResourceArn } from '../../core/ingestion/device-policy.js';
 import type { PolicyDocument } from '../../core/iam.js';
 import { LOCAL_ACCOUNT, startEmbeddedBroker } from './broker.js';
 import type { EmbeddedBroker, EmbeddedBrokerOptions, Refusal } from './broker.js';
-import { reading, silentLogger, waitFor } from './testing.js';
+import { openPki } from './pki.js';
+import type { DeviceIdentity, Pki } from './pki.js';
+import { reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -162,5 +165,59 @@ describe('embedded broker decides by the policy document it is given', () => {
     const deployed = devicePolicyDocument(LOCAL_ACCOUNT);
     const policy: PolicyDocument = { ...deployed, Statement: [{ ...deployed.Statement[0]!, Condition: { Bool: { 'iot:Connection.Thing.IsOnline': 'true' } } }] };
     await expect(broker({ policy })).rejects.toThrow(/iot:Connection\.Thing\.IsOnline/);
+  });
+});
+
+describe('embedded broker: the thing name is the client id, IsAttached whether the certificate belongs to it', () => {
+  let pki: Pki;
+  let d1: DeviceIdentity;
+  beforeAll(async () => {
+    pki = await openPki(tempDir());
+    [d1] = (await pki.ensureDevices(['sensor-0001'])) as [DeviceIdentity];
+  });
+  afterAll(() => removeTempDirs());
+
+  const tlsBroker = (policy?: PolicyDocument) => broker({ tls: { port: 0, ca: pki.ca, ...pki.server }, ...(policy ? { policy } : {}) });
+  const tlsConnect = async (url: string, identity: DeviceIdentity, clientId: string): Promise<string> => {
+    try {
+      const c = await mqtt.connectAsync(url, { clientId, ca: pki.ca, cert: readFileSync(identity.certPath), key: readFileSync(identity.keyPath), reconnectPeriod: 0, connectTimeout: 5000 });
+      cleanups.push(() => c.endAsync(true));
+      return c.connected ? 'connected' : 'not connected';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  // Any client id, as long as the certificate is attached to the thing of that name.
+  const anyClientIfAttached: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: iotResourceArn(LOCAL_ACCOUNT, 'client', '*'), Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } }],
+  };
+
+  it.each<[string, PolicyDocument | undefined, string, string]>([
+    ['client/* with IsAttached, own client id', anyClientIfAttached, 'sensor-0001', 'connected'],
+    ['client/* with IsAttached, another client id', anyClientIfAttached, 'sensor-0002', 'Not authorized'],
+    ['the deployed policy, own client id', undefined, 'sensor-0001', 'connected'],
+    ['the deployed policy, another client id', undefined, 'sensor-0002', 'Not authorized'],
+  ])('GIVEN %s WHEN certificate sensor-0001 connects as that client THEN the outcome is as AWS IoT decides', async (_name, policy, clientId, outcome) => {
+    const h = await tlsBroker(policy);
+    expect(await tlsConnect(h.broker.tlsUrl as string, d1, clientId)).toContain(outcome);
+    if (outcome !== 'connected') {
+      expect(h.refusals).toMatchObject([{ reason: 'connect-not-allowed', clientId, certificateCn: 'sensor-0001' }]);
+      expect(h.refusals[0]?.detail).toContain('certificate sensor-0001 is not attached to thing sensor-0002');
+    }
+  });
+
+  it('GIVEN a policy naming client/${iot:ClientId} and its topic WHEN a TCP device connects and publishes THEN allowed as in AWS', async () => {
+    const policy: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'iot:Connect', Resource: iotResourceArn(LOCAL_ACCOUNT, 'client', '${iot:ClientId}') },
+        { Effect: 'Allow', Action: 'iot:Publish', Resource: iotResourceArn(LOCAL_ACCOUNT, 'topic', telemetryTopic('${iot:ClientId}')) },
+      ],
+    };
+    const h = await broker({ policy });
+    const c = await client(h.broker.tcpUrl, 'sensor-0001');
+    expect(await publishOutcome(c, telemetryTopic('sensor-0001'), reading('sensor-0001', 1), 1)).toBe('acknowledged');
+    expect(h.ingested).toStrictEqual([telemetryTopic('sensor-0001')]);
   });
 });

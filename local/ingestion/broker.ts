@@ -14,10 +14,11 @@ import { DEVICE_ID_EXPECTED, isDeviceId } from '../../core/ids.js';
 
 /**
  * The embedded MQTT broker (aedes) on TCP and on mutual TLS. Connect, publish, subscribe and receive are decided
- * by evaluating the device policy document the stack deploys (core/ingestion/device-policy.ts), with the thing
- * name and IsAttached of the connection: on TLS the thing is the certificate's CN (a certificate is attached to
- * the thing it is named after; one the CA did not sign is refused), on plain TCP the thing is the client id, which
- * must be a device id, and it is attached when it is a device of the twin's fleet (`isFleetDevice`). QoS 2 is
+ * by evaluating the device policy document the stack deploys (core/ingestion/device-policy.ts). As AWS IoT does
+ * under the stack's non-exclusive thing attachment, the thing name is the MQTT client id; IsAttached says whether
+ * the credentials belong to that thing: on TLS when the certificate's CN is the client id (the twin's PKI attaches
+ * a certificate to exactly the thing it is named after; one the CA did not sign is refused), on plain TCP, where
+ * the client id must be a device id, when it is a device of the twin's fleet (`isFleetDevice`). QoS 2 is
  * refused as IoT Core refuses it. Messages on telemetry topics go to `ingest`, which must call back only once the
  * message is durable: aedes sends the QoS 1 PUBACK after that callback.
  */
@@ -145,7 +146,6 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authenticate(client, _username, _password, done) {
       const conn = client.conn;
       const clientId = sentClientIds.get(client) ?? client.id;
-      let thingName: string;
       let attached: boolean;
       let certificate: string | undefined;
       if (conn instanceof TLSSocket) {
@@ -153,21 +153,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         if (!conn.authorized || certificate === undefined) {
           return done(notAuthorized({ reason: 'untrusted-certificate', detail: `certificate not verified (${String(conn.authorizationError)})`, clientId }), false);
         }
-        // The twin's PKI attaches each certificate to the thing it is named after.
-        thingName = certificate;
-        attached = true;
+        attached = certificate === clientId;
       } else {
         if (!isDeviceId(clientId)) {
           return done(notAuthorized({ reason: 'invalid-client-id', detail: `client id ${JSON.stringify(clientId)} is not a device id: on plain TCP the client id is the device identity, expected ${DEVICE_ID_EXPECTED}`, clientId }), false);
         }
-        thingName = clientId;
         attached = isFleetDevice(clientId);
       }
-      const decisions = policy.forConnection({ thingName, attached });
-      const decision = decisions.connect(clientId);
+      const decisions = policy.forConnection({ clientId, attached });
+      const decision = decisions.connect();
       if (!decision.allowed) {
-        const why = attached ? denied(decision) : `${denied(decision)}; ${certificate === undefined ? `${thingName} is not a device of the twin's fleet` : 'the certificate is not attached'}`;
-        return done(notAuthorized({ reason: 'connect-not-allowed', detail: `the device policy does not allow iot:Connect as client ${JSON.stringify(clientId)} for thing ${thingName} (${why})`, clientId, ...(certificate ? { certificateCn: certificate } : {}) }), false);
+        const notAttached = certificate === undefined ? `${clientId} is not a device of the twin's fleet` : `certificate ${certificate} is not attached to thing ${clientId}`;
+        const why = attached ? denied(decision) : `${denied(decision)}; ${notAttached}`;
+        return done(notAuthorized({ reason: 'connect-not-allowed', detail: `the device policy does not allow iot:Connect as client ${JSON.stringify(clientId)} (${why})`, clientId, ...(certificate ? { certificateCn: certificate } : {}) }), false);
       }
       connections.set(client, decisions);
       done(null, true);

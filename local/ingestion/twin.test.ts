@@ -154,6 +154,16 @@ describe('startIngestionTwin over TCP', () => {
     );
   });
 
+  it.each(['ws://127.0.0.1:1', 'tcp://127.0.0.1:1', 'ssl://127.0.0.1:1'])(
+    'GIVEN externalBrokerUrl %s, a scheme the CLI refuses WHEN starting THEN refused the same way, naming the value',
+    async (url) => {
+      const started = startIngestionTwin({ dataDir: tempDir(), config: DEFAULT_CONFIG, externalBrokerUrl: url, logger: silentLogger });
+      await expect(started).rejects.toThrow(TwinOptionError);
+      await expect(started).rejects.toThrow(`externalBrokerUrl has invalid value "${url}"`);
+      await expect(started).rejects.toThrow('scheme mqtt:// or mqtts://');
+    },
+  );
+
   it('GIVEN an external broker URL nobody listens on THEN start fails with ExternalBrokerError naming the URL', async () => {
     const server = createServer();
     server.listen(0, '127.0.0.1');

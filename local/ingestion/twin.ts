@@ -9,6 +9,7 @@ import { createDedupeWindow, deviceRegistry, isEnvelopeError, parseEnvelope, pro
 import { readEnvironmentConfig } from '../../core/settings.js';
 import type { Environment, EnvironmentConfig } from '../../core/settings.js';
 import { TELEMETRY_TOPIC_FILTER, applyTopicRule, deviceIdFromTopic } from '../../core/ingestion/definitions.js';
+import { brokerUrlProblem } from '../../core/ingestion/broker-url.js';
 import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import { IOT_MAX_PAYLOAD_BYTES, startEmbeddedBroker } from './broker.js';
 import type { EmbeddedBroker, Refusal, RefusalReason } from './broker.js';
@@ -164,9 +165,8 @@ export async function startIngestionTwin(options: TwinOptions): Promise<Twin> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { component: 'local-twin' } });
   checkPort('tcpPort', options.tcpPort);
   if (typeof options.tls === 'object') checkPort('tls.port', options.tls.port);
-  if (options.externalBrokerUrl !== undefined && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(options.externalBrokerUrl)) {
-    throw new TwinOptionError('externalBrokerUrl', options.externalBrokerUrl, 'an mqtt://, mqtts://, ws:// or wss:// URL');
-  }
+  const brokerUrlIssue = options.externalBrokerUrl === undefined ? undefined : brokerUrlProblem(options.externalBrokerUrl);
+  if (brokerUrlIssue !== undefined) throw new TwinOptionError('externalBrokerUrl', options.externalBrokerUrl, brokerUrlIssue);
   const buffer = resolveBuffer(config, options.buffer);
   const dataDir = path.resolve(options.dataDir);
   const rawDir = path.join(dataDir, 'raw');
