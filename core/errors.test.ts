@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, InvalidValueError } from './errors.js';
+import { ConfigError, InvalidValueError, isDiskFull } from './errors.js';
 
 describe('InvalidValueError', () => {
   it.each([
@@ -14,5 +14,19 @@ describe('InvalidValueError', () => {
 
   it('GIVEN a ConfigError THEN it keeps key, value and expected as fields', () => {
     expect(new ConfigError('k', 'v', 'e')).toMatchObject({ key: 'k', value: 'v', expected: 'e', subject: 'config', name: 'ConfigError' });
+  });
+});
+
+describe.each([
+  { what: 'ENOSPC', error: Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), full: true },
+  { what: 'EDQUOT', error: Object.assign(new Error('EDQUOT: disk quota exceeded'), { code: 'EDQUOT' }), full: true },
+  { what: 'a wrapped error with the code', error: { code: 'ENOSPC' }, full: true },
+  { what: 'EACCES', error: Object.assign(new Error('EACCES'), { code: 'EACCES' }), full: false },
+  { what: 'a plain error naming ENOSPC in its message only', error: new Error('ENOSPC'), full: false },
+  { what: 'undefined', error: undefined, full: false },
+  { what: 'null', error: null, full: false },
+])('isDiskFull($what)', ({ error, full }) => {
+  it(`GIVEN it THEN ${full}`, () => {
+    expect(isDiskFull(error)).toBe(full);
   });
 });

@@ -63,3 +63,12 @@ export class StackNameError extends SensorlakeError {
     super(`stack name ${JSON.stringify(stackName)} is not valid: expected ${expected}`);
   }
 }
+
+/**
+ * True for the error a write gets when the disk is full (ENOSPC) or a quota is exceeded (EDQUOT), wherever it was
+ * raised: every CLI maps it to ExitCode.DiskFull.
+ */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}

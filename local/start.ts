@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
@@ -6,13 +6,13 @@ import { Option } from 'commander';
 import { pino } from 'pino';
 import { ExitCode, newProgram, parse, parseArgv, processIo, progressBar, publishProgress } from '../core/cli/index.js';
 import type { Io, Output } from '../core/cli/index.js';
-import { InvalidValueError } from '../core/errors.js';
+import { InvalidValueError, isDiskFull } from '../core/errors.js';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
 import type { Environment } from '../core/settings.js';
-import { ConnectError, deviceId, runFleet } from '../sensors/index.js';
-import type { FleetHooks, FleetOptions } from '../sensors/index.js';
+import { ConnectError, deviceId, runFleet, writeTextFile } from '../sensors/index.js';
+import type { FleetHooks, FleetOptions, TextWriter } from '../sensors/index.js';
 import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
-import { ExternalBrokerError, startIngestionTwin } from './ingestion/index.js';
+import { ExternalBrokerError, startIngestionTwin, WriteAheadLog } from './ingestion/index.js';
 import type { Twin, TwinOptions, TwinStats } from './ingestion/index.js';
 
 /** Options of `npm start`, as commander parsed them. */
@@ -65,7 +65,8 @@ async function issueCertificates(twin: Twin, ids: readonly string[], io: Io, pro
 }
 
 /** `--serve`: the twin alone, until interrupted; then the account of what it received. */
-async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, signal?: AbortSignal): Promise<ExitCode> {
+async function serve(twin: Twin, before: TwinStats, run: RunContext, signal?: AbortSignal): Promise<ExitCode> {
+  const { flags, io } = run;
   const lines = [`sensorlake local twin (${flags.env}) serving; Ctrl-C stops it and prints the account`];
   if (twin.tcpUrl !== undefined) lines.push(`  MQTT        ${twin.tcpUrl} (plain TCP; client id = device id)`);
   if (twin.tlsUrl !== undefined) lines.push(`  MQTT + mTLS ${twin.tlsUrl} (certificates of sensor-0001..sensor-${String(flags.devices).padStart(4, '0')} and ca.pem in ${twin.pkiDir})`);
@@ -77,35 +78,63 @@ async function serve(twin: Twin, before: TwinStats, flags: StartFlags, io: Io, s
   io.stdout.write(`${lines.join('\n')}\n`);
   if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   await twin.stop();
-  const account = twinAccount(before, twin.stats());
+  const account = twinAccount(before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(run.walDir) });
   io.stdout.write(`${formatTwinAccount(account, twin.rawDir)}\n`);
-  writeSummary(flags.summaryJson, { env: flags.env, rawDir: twin.rawDir, ...account }, io);
-  return exitCodeOf(account.lost === 0, twin, io);
+  const written = writeSummary(flags.summaryJson, { env: flags.env, rawDir: twin.rawDir, ...account }, run);
+  return exitCodeOf(account.lost === 0, twin, io, written === undefined ? [] : [written]);
 }
 
-/** DiskFull or Failure when the twin failed (the message names the cause), else Ok or Incomplete. */
-function exitCodeOf(accounted: boolean, twin: Twin, io: Io): ExitCode {
+/** A file of the run's own (labels, summary) that could not be written. */
+interface WriteFailure {
+  readonly what: string;
+  readonly error: unknown;
+}
+
+/**
+ * DiskFull or Failure when the twin failed (the message names the cause); else DiskFull or Failure when one of the
+ * run's own files could not be written; else Ok or Incomplete.
+ */
+function exitCodeOf(accounted: boolean, twin: Twin, io: Io, unwritten: readonly WriteFailure[]): ExitCode {
   const failure = twin.stats().failure;
-  if (failure === undefined) return accounted ? ExitCode.Ok : ExitCode.Incomplete;
-  const what = failure.diskFull ? `the disk of the data directory is full (${failure.code})` : `the twin failed (${failure.code ?? 'error'})`;
-  io.stderr.write(`npm start failed: ${what}: ${failure.message}\n`);
-  return failure.diskFull ? ExitCode.DiskFull : ExitCode.Failure;
+  if (failure !== undefined) {
+    const what = failure.diskFull ? `the disk of the data directory is full (${failure.code})` : `the twin failed (${failure.code ?? 'error'})`;
+    io.stderr.write(`npm start failed: ${what}: ${failure.message}\n`);
+    return failure.diskFull ? ExitCode.DiskFull : ExitCode.Failure;
+  }
+  if (unwritten.length > 0) return unwritten.some((u) => isDiskFull(u.error)) ? ExitCode.DiskFull : ExitCode.Failure;
+  return accounted ? ExitCode.Ok : ExitCode.Incomplete;
 }
 
-/** Writes `--summary-json` when asked. */
-function writeSummary(file: string | undefined, summary: object, io: Io): void {
-  if (file === undefined) return;
+/** What one run's helpers share. */
+interface RunContext {
+  readonly flags: StartFlags;
+  readonly io: Io;
+  readonly writeFile: TextWriter;
+  /** The twin's write-ahead log directory, and how many entries it held after its checkpoint at the start. */
+  readonly walDir: string;
+  readonly logBefore: number;
+}
+
+/** Writes `--summary-json` when asked; a failure (a full disk) is reported on stderr and returned, not thrown, since the account is already printed. */
+function writeSummary(file: string | undefined, summary: object, run: RunContext): WriteFailure | undefined {
+  if (file === undefined) return undefined;
   const resolved = path.resolve(file);
-  mkdirSync(path.dirname(resolved), { recursive: true });
-  writeFileSync(resolved, `${JSON.stringify(summary, null, 2)}\n`);
-  io.stdout.write(`  summary    ${resolved}\n`);
+  try {
+    run.writeFile(resolved, `${JSON.stringify(summary, null, 2)}\n`);
+  } catch (error) {
+    run.io.stderr.write(`npm start: summary ${resolved} not written: ${error instanceof Error ? error.message : String(error)}\n`);
+    return { what: 'summary', error };
+  }
+  run.io.stdout.write(`  summary    ${resolved}\n`);
+  return undefined;
 }
 
-/** What tests replace in `startAction`: the twin's file writes and its delivery retries (a full disk, fast). */
-export type StartDeps = Pick<TwinOptions, 'fs' | 'deliveryAttempts' | 'deliveryRetryBaseMs'>;
+/** What tests replace in `startAction`: the twin's file writes and its delivery retries, and the writer of the labels and summary files (a full disk, fast). */
+export type StartDeps = Pick<TwinOptions, 'fs' | 'deliveryAttempts' | 'deliveryRetryBaseMs'> & { readonly writeFile?: TextWriter };
 
 /** Runs the local twin with a simulated fleet and accounts for every message. */
 export async function startAction(flags: StartFlags, io: Io, signal?: AbortSignal, deps: StartDeps = {}): Promise<ExitCode> {
+  const { writeFile = writeTextFile, ...twinDeps } = deps;
   const dataDir = path.resolve(flags.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const config = readEnvironmentConfig(flags.env);
@@ -122,7 +151,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     ...(flags.bufferInterval === undefined ? {} : { buffer: { intervalMs: flags.bufferInterval * 1000 } }),
     // The fleet's devices are the things the twin knows: only they may connect over plain TCP.
     knownDevices: fleetIds,
-    ...deps,
+    ...twinDeps,
     logger,
   });
   // A twin that fails (a full disk) ends the run: the fleet stops publishing and the account is printed.
@@ -138,12 +167,14 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     // Deliver whatever an interrupted earlier run left in the write-ahead log, so this run's counts are its own.
     await twin.flush();
     const before = twin.stats();
+    const walDir = path.join(dataDir, 'wal');
+    const run: RunContext = { flags, io, writeFile, walDir, logBefore: WriteAheadLog.countPending(walDir) };
     const useTls = twin.tlsUrl !== undefined;
     const url = useTls ? twin.tlsUrl! : twin.brokerUrl;
     if (useTls) {
       await issueCertificates(twin, fleetIds, io, flags.progress);
     }
-    if (flags.serve) return await serve(twin, before, flags, io, stopRun.signal);
+    if (flags.serve) return await serve(twin, before, run, stopRun.signal);
     const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
     const fleetOptions: FleetOptions = {
       target: { kind: 'broker', url },
@@ -156,6 +187,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       faultRate: flags.faultRate,
       anomalyRate: flags.anomalyRate,
       labelsFile,
+      writeFile,
       tolerances: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours },
       // Bounds the wait for acknowledgements that a failed twin never sends.
       operationTimeoutMs: 10_000,
@@ -171,10 +203,17 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const progress = bar.onProgress === undefined ? progressLines(io.stdout, flags.progress) : { hooks: { onProgress: bar.onProgress }, stop: bar.stop };
     const fleet = await runFleet(fleetOptions, progress.hooks).finally(progress.stop);
     await twin.stop();
-    const summary = summarizeRun(fleet, before, twin.stats());
-    io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
-    writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile, ...summary }, io);
-    return exitCodeOf(summary.ok, twin, io);
+    const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
+    const unwritten: WriteFailure[] = [];
+    if (fleet.labelsError === undefined) io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
+    else {
+      io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n`);
+      io.stderr.write(`npm start: labels file ${labelsFile} not written: ${fleet.labelsError.message}\n`);
+      unwritten.push({ what: 'labels', error: fleet.labelsError });
+    }
+    const written = writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary }, run);
+    if (written !== undefined) unwritten.push(written);
+    return exitCodeOf(summary.ok, twin, io, unwritten);
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
@@ -208,8 +247,23 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Exi
   return program;
 }
 
-/** Entry point of `npm start`: the kit's ExitCode (Usage for a bad option, Unavailable when the fleet cannot connect, Incomplete when a message is not accounted for, Failure otherwise). */
-export async function main(argv: readonly string[], io: Io): Promise<void> {
+/** The exit code of an error that ended `npm start` before its account (DiskFull for ENOSPC anywhere, e.g. opening the write-ahead log). */
+export function exitCodeOfError(error: unknown): ExitCode {
+  if (error instanceof ConnectError || error instanceof ExternalBrokerError) return ExitCode.Unavailable;
+  if (error instanceof InvalidValueError) return ExitCode.Usage;
+  return isDiskFull(error) ? ExitCode.DiskFull : ExitCode.Failure;
+}
+
+/**
+ * Entry point of `npm start`: the kit's ExitCode (Usage for a bad option, Unavailable when the fleet cannot connect,
+ * Incomplete when a message is not accounted for, DiskFull on a full disk, Failure otherwise). `run` is
+ * replaceable so tests can check the mapping of errors without starting anything.
+ */
+export async function main(
+  argv: readonly string[],
+  io: Io,
+  run: (flags: StartFlags, signal: AbortSignal) => Promise<ExitCode> = (flags, signal) => startAction(flags, io, signal),
+): Promise<void> {
   const abort = new AbortController();
   const interrupted = () => {
     io.stderr.write('\ninterrupted: stopping, delivering what was received\n');
@@ -217,13 +271,16 @@ export async function main(argv: readonly string[], io: Io): Promise<void> {
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  const program = makeStartProgram(io, (flags) => startAction(flags, io, abort.signal));
+  const program = makeStartProgram(io, (flags) => run(flags, abort.signal));
   try {
     const code = await parseArgv(program, argv);
     if (code !== undefined) process.exitCode = code;
   } catch (error) {
     io.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof ConnectError || error instanceof ExternalBrokerError ? ExitCode.Unavailable : error instanceof InvalidValueError ? ExitCode.Usage : ExitCode.Failure;
+    process.exitCode = exitCodeOfError(error);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
 }
 

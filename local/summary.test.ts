@@ -44,6 +44,9 @@ function stats(overrides: Partial<TwinStats> = {}): TwinStats {
   };
 }
 
+/** The write-ahead log held nothing after its checkpoint, before and after the run. */
+const emptyLog = { before: 0, after: 0 };
+
 describe('summarizeRun', () => {
   // An earlier run left counts behind; only the difference belongs to this run.
   const before = stats({ received: 100, landed: 95, quarantined: 5, quarantinedByReason: { late: 5 }, objectsWritten: 4, replayed: 3 });
@@ -57,7 +60,7 @@ describe('summarizeRun', () => {
       objectsWritten: 6,
       replayed: 3,
     });
-    const summary = summarizeRun(fleet(), before, after);
+    const summary = summarizeRun(fleet(), before, after, emptyLog);
     expect(summary.problems).toStrictEqual([]);
     expect(summary.ok).toBe(true);
     expect(summary.messages).toStrictEqual({ sent: 10, acknowledged: 10, received: 10, landed: 8, quarantined: 2, lost: 0 });
@@ -74,7 +77,7 @@ describe('summarizeRun', () => {
     {
       case: 'a received message neither landed nor quarantined',
       after: stats({ received: 110, landed: 102, quarantined: 7, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 } }),
-      problem: '1 received messages are neither landed nor quarantined',
+      problem: '1 received messages are neither landed, quarantined nor kept in the write-ahead log',
     },
     {
       case: 'the broker acknowledged more than the twin received',
@@ -102,25 +105,53 @@ describe('summarizeRun', () => {
       problem: 'the twin failed: ENOSPC: no space left on device, write',
     },
   ])('GIVEN $case WHEN summarized THEN it is not ok and says so', ({ after, problem }) => {
-    const summary = summarizeRun(fleet(), before, after);
+    const summary = summarizeRun(fleet(), before, after, emptyLog);
     expect(summary.ok).toBe(false);
     expect(summary.problems).toContain(problem);
   });
 
   it('formats the account and the failure list', () => {
     const after = stats({ received: 110, landed: 102, quarantined: 7, objectsWritten: 4, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 } });
-    const text = formatSummary(summarizeRun(fleet(), before, after), { rawDir: '/data/raw' });
+    const text = formatSummary(summarizeRun(fleet(), before, after, emptyLog), { rawDir: '/data/raw' });
     expect(text).toContain('landed 7 + quarantined 2 = 9, lost 1');
     expect(text).toContain('result     FAILED:');
     expect(text).toContain('raw zone   0 objects written under /data/raw');
   });
 
-  it('GIVEN a twin failed on a full disk WHEN summarized THEN what it acknowledged is kept in the log, not lost', () => {
-    const after = stats({ received: 110, landed: 101, quarantined: 7, pendingInBuffer: 2, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 }, failure: { code: 'ENOSPC', message: 'disk full', diskFull: true } });
-    const summary = summarizeRun(fleet(), before, after);
+  const failed = { failure: { code: 'ENOSPC', message: 'disk full', diskFull: true } };
+  // 10 received: 6 landed + 2 quarantined, so 2 were not delivered; what the log holds decides whether they are lost.
+  const afterFailure = stats({ received: 110, landed: 101, quarantined: 7, pendingInBuffer: 2, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 }, ...failed });
+
+  it('GIVEN a twin failed on a full disk and the log holds both undelivered messages WHEN summarized THEN they are kept in the log, not lost', () => {
+    const summary = summarizeRun(fleet(), before, afterFailure, { before: 0, after: 2 });
     expect(summary.messages).toMatchObject({ lost: 0, keptInLog: 2 });
     expect(summary.problems).toContain('2 acknowledged messages are kept in the write-ahead log and delivered at the next start');
     expect(formatSummary(summary, { rawDir: '/data/raw' })).toContain('lost 0, kept in the write-ahead log 2');
   });
-});
 
+  it('GIVEN a twin failed on a full disk and the log holds only one of the two undelivered messages WHEN summarized THEN the other is lost', () => {
+    const summary = summarizeRun(fleet(), before, afterFailure, { before: 0, after: 1 });
+    expect(summary.messages).toMatchObject({ lost: 1, keptInLog: 1 });
+    expect(summary.ok).toBe(false);
+    expect(summary.problems).toContain('1 received messages are neither landed, quarantined nor kept in the write-ahead log');
+    expect(formatSummary(summary, { rawDir: '/data/raw' })).toContain('lost 1, kept in the write-ahead log 1');
+  });
+
+  it('GIVEN the log held entries of an earlier run before this one WHEN summarized THEN only what this run added counts as kept', () => {
+    const summary = summarizeRun(fleet(), before, afterFailure, { before: 3, after: 4 });
+    expect(summary.messages).toMatchObject({ lost: 1, keptInLog: 1 });
+  });
+
+  it('GIVEN a twin that did not fail but left entries in the log WHEN summarized THEN it is not ok and says so', () => {
+    const after = stats({ received: 110, landed: 102, quarantined: 7, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 } });
+    const summary = summarizeRun(fleet(), before, after, { before: 0, after: 1 });
+    expect(summary.messages).toMatchObject({ lost: 0, keptInLog: 1 });
+    expect(summary.problems).toContain('1 acknowledged messages are still in the write-ahead log after the final flush');
+  });
+
+  it('GIVEN the fleet could not write its labels file WHEN summarized THEN it is not ok and names the file and the error', () => {
+    const summary = summarizeRun(fleet({ labelsError: { file: '/data/labels/a.csv', message: 'ENOSPC: no space left on device, write', code: 'ENOSPC' } }), before, stats({ received: 110, landed: 103, quarantined: 7, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 } }), emptyLog);
+    expect(summary.ok).toBe(false);
+    expect(summary.problems).toStrictEqual(['labels file /data/labels/a.csv not written: ENOSPC: no space left on device, write']);
+  });
+});

@@ -32,7 +32,7 @@ export interface RunSummary {
     readonly quarantined: number;
     /** received − landed − quarantined − keptInLog, after the final flush. */
     readonly lost: number;
-    /** Acknowledged, not delivered because the twin failed (a full disk), kept in the write-ahead log for the next start. */
+    /** Entries this run added to the write-ahead log after its checkpoint (counted in the log files): acknowledged, not delivered (the twin failed: a full disk), delivered at the next start. */
     readonly keptInLog?: number;
   };
   readonly quarantinedByReason: Readonly<Record<string, number>>;
@@ -67,19 +67,28 @@ export interface TwinAccount {
   readonly quarantined: number;
   /** received − landed − quarantined − keptInLog. */
   readonly lost: number;
-  /** After a twin failure: received, not delivered, still in the write-ahead log (delivered at the next start). */
+  /** Entries this run added to the write-ahead log after its checkpoint, as counted in the log: received, not delivered (delivered at the next start). */
   readonly keptInLog: number;
   readonly quarantinedByReason: Readonly<Record<string, number>>;
   readonly refused: Readonly<Record<string, number>>;
   readonly objectsWritten: number;
 }
 
-/** The twin's counts between two snapshots (`before` taken after an initial flush, `after` after stop). */
-export function twinAccount(before: TwinStats, after: TwinStats): TwinAccount {
+/**
+ * How many entries the write-ahead log held after its checkpoint when each twin snapshot was taken, read back from
+ * the log files (`WriteAheadLog.countPending`), not derived from the delivery counters.
+ */
+export interface LogCounts {
+  readonly before: number;
+  readonly after: number;
+}
+
+/** The twin's counts between two snapshots (`before` taken after an initial flush, `after` after stop), with what the log held at each. */
+export function twinAccount(before: TwinStats, after: TwinStats, log: LogCounts): TwinAccount {
   const received = after.received - before.received;
   const landed = after.landed - before.landed;
   const quarantined = after.quarantined - before.quarantined;
-  const keptInLog = after.failure === undefined ? 0 : after.pendingInBuffer;
+  const keptInLog = log.after - log.before;
   return {
     received,
     landed,
@@ -100,11 +109,11 @@ export function formatTwinAccount(a: TwinAccount, rawDir: string): string {
     '',
     'sensorlake local twin: account',
     `  messages   received ${a.received}: landed ${a.landed} + quarantined ${a.quarantined}, lost ${a.lost}` +
-      (a.keptInLog > 0 ? `, kept in the write-ahead log ${a.keptInLog}` : ''),
+      (a.keptInLog !== 0 ? `, kept in the write-ahead log ${a.keptInLog}` : ''),
     ...(reasons.length > 0 ? [`  quarantine ${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
     ...(refused.length > 0 ? [`  refused    ${refused.map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
     `  raw zone   ${a.objectsWritten} objects written under ${rawDir}`,
-    a.lost === 0 ? '  result     every received message accounted for' : `  result     FAILED: ${a.lost} received messages are neither landed nor quarantined`,
+    a.lost === 0 ? '  result     every received message accounted for' : `  result     FAILED: ${a.lost} received messages are neither landed, quarantined nor kept in the write-ahead log`,
   ].join('\n');
 }
 
@@ -113,8 +122,8 @@ export function formatTwinAccount(a: TwinAccount, rawDir: string): string {
  * landed and quarantined (the difference between two twin snapshots taken around the run), and whether each
  * injected fault ended quarantined with the reason it should have.
  */
-export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinStats): RunSummary {
-  const account = twinAccount(before, after);
+export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinStats, log: LogCounts): RunSummary {
+  const account = twinAccount(before, after, log);
   const { received, landed, quarantined, lost, keptInLog, quarantinedByReason } = account;
 
   const faults = FAULT_KINDS.map((kind) => ({
@@ -130,13 +139,15 @@ export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinS
     .map((reason) => ({ reason, expected: expectedByReason[reason] ?? 0, quarantined: quarantinedByReason[reason] ?? 0 }));
 
   const problems: string[] = [];
-  if (lost !== 0) problems.push(`${lost} received messages are neither landed nor quarantined`);
+  if (lost !== 0) problems.push(`${lost} received messages are neither landed, quarantined nor kept in the write-ahead log`);
   if (after.failure !== undefined) {
     problems.push(`the twin failed: ${after.failure.message}`);
     problems.push(`${keptInLog} acknowledged messages are kept in the write-ahead log and delivered at the next start`);
-  } else if (after.pendingInBuffer !== 0) {
-    problems.push(`${after.pendingInBuffer} messages are still buffered after the final flush`);
+  } else {
+    if (after.pendingInBuffer !== 0) problems.push(`${after.pendingInBuffer} messages are still buffered after the final flush`);
+    if (keptInLog !== 0) problems.push(`${keptInLog} acknowledged messages are still in the write-ahead log after the final flush`);
   }
+  if (fleet.labelsError !== undefined) problems.push(`labels file ${fleet.labelsError.file} not written: ${fleet.labelsError.message}`);
   if (fleet.messages.acknowledged !== received) {
     problems.push(`the broker acknowledged ${fleet.messages.acknowledged} messages but the twin received ${received}`);
   }
@@ -152,7 +163,7 @@ export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinS
   return {
     ok: problems.length === 0,
     problems,
-    messages: { sent: fleet.messages.sent, acknowledged: fleet.messages.acknowledged, received, landed, quarantined, lost, ...(keptInLog > 0 ? { keptInLog } : {}) },
+    messages: { sent: fleet.messages.sent, acknowledged: fleet.messages.acknowledged, received, landed, quarantined, lost, ...(keptInLog !== 0 ? { keptInLog } : {}) },
     quarantinedByReason,
     faults,
     reasons,

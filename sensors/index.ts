@@ -1,6 +1,6 @@
 /** The sensorlake fleet simulator as a library: runFleet, replayCsv, the pure generator and the fault/anomaly tables. */
 export { runFleet, resolveFleetOptions, publishAll, buildReport } from './run.js';
-export type { FleetOptions, FleetHooks, FleetProgress, FleetReport, MessageSource } from './run.js';
+export type { FleetOptions, FleetHooks, FleetProgress, FleetReport, MessageSource, LabelsError } from './run.js';
 export { replayCsv, readReplayRows, replayMessages, SUTHAHARAN_CSV, SUTHAHARAN_MAPPING } from './replay.js';
 export type { ReplayOptions, CsvMapping, TimeMapping, ReplayRow } from './replay.js';
 export { generateMessages, FleetGenerator, DEFAULT_PLAN, DEFAULT_TOPIC_TEMPLATE, deviceId, roomId, renderTopic } from './fleet.js';
@@ -16,7 +16,8 @@ export {
 export type { FaultKind, FaultTolerances } from './faults.js';
 export { ANOMALY_KINDS } from './anomalies.js';
 export type { AnomalyKind, AnomalyLabel } from './anomalies.js';
-export { writeLabels, labelsToCsv, LABEL_COLUMNS } from './labels.js';
+export { writeLabels, writeTextFile, labelsToCsv, LABEL_COLUMNS } from './labels.js';
+export type { TextWriter } from './labels.js';
 export { QUANTITIES, expectedReading, sampleReading, roomClimate, deviceCharacter } from './signal.js';
 export type { Quantity, Reading, RoomClimate, DeviceCharacter } from './signal.js';
 export { Transport, CONNECTION_MODES, DEFAULT_TRANSPORT, resolveEndpoint } from './transport.js';

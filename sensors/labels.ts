@@ -11,10 +11,18 @@ export function labelsToCsv(labels: readonly AnomalyLabel[]): string {
   return [LABEL_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }
 
-/** Writes the ground-truth labels: CSV when the file name ends in `.csv`, otherwise a JSON array. */
-export function writeLabels(file: string, labels: readonly AnomalyLabel[]): void {
+/** Writes a whole text file (tests inject one that fails like a full disk). */
+export type TextWriter = (file: string, text: string) => void;
+
+/** Writes `text` to `file`, creating its directory first. */
+export const writeTextFile: TextWriter = (file, text) => {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+};
+
+/** Writes the ground-truth labels: CSV when the file name ends in `.csv`, otherwise a JSON array. */
+export function writeLabels(file: string, labels: readonly AnomalyLabel[], write: TextWriter = writeTextFile): void {
   const sorted = [...labels].sort((a, b) => a.start.localeCompare(b.start) || a.device_id.localeCompare(b.device_id));
   const text = file.toLowerCase().endsWith('.csv') ? labelsToCsv(sorted) : `${JSON.stringify(sorted, null, 2)}\n`;
-  writeFileSync(file, text);
+  write(file, text);
 }

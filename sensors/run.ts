@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DEVICE_ID_EXPECTED, isDeviceId } from '../core/ids.js';
 import type { ProfileName } from '../core/ingestion/profiles.js';
 import { PROFILE_NAMES } from '../core/ingestion/profiles.js';
-import type { AnomalyKind } from './anomalies.js';
+import type { AnomalyKind, AnomalyLabel } from './anomalies.js';
 import { ANOMALY_KINDS } from './anomalies.js';
 import { checkDeviceIds } from './device-ids.js';
 import { DeviceIdsError, OptionError } from './errors.js';
@@ -12,6 +12,7 @@ import { FAULT_KINDS, faultKindsFor } from './faults.js';
 import type { FleetPlan, SimMessage } from './fleet.js';
 import { DEFAULT_PLAN, DEVICE_PLACEHOLDER, FleetGenerator } from './fleet.js';
 import { writeLabels } from './labels.js';
+import type { TextWriter } from './labels.js';
 import type { ConnectionMode, LatencySummary, PublishOutcome, Target, TlsFiles, TransportOptions } from './transport.js';
 import { CONNECTION_MODES, DEFAULT_TRANSPORT, Transport } from './transport.js';
 
@@ -56,6 +57,8 @@ export interface FleetOptions extends Partial<Omit<TransportOptions, 'target' | 
   readonly maxSpeed?: boolean;
   /** Ground-truth anomaly labels file (.csv or .json); not written when undefined. */
   readonly labelsFile?: string;
+  /** How the labels file is written (tests inject a full disk). Default: the real file system. */
+  readonly writeFile?: TextWriter;
   /** How long to wait for outstanding acknowledgements at the end (default 30 s). */
   readonly drainTimeoutMs?: number;
   /** Stops publishing new messages when aborted; what was sent is still drained and reported. */
@@ -107,7 +110,10 @@ export interface FleetReport {
   readonly cleanAcknowledged: number;
   /** Completed anomalies by kind (each has a label). */
   readonly anomalies: Record<AnomalyKind, number>;
+  /** The labels file written; null when none was asked for or writing it failed (then `labelsError` says why). */
   readonly labelsFile: string | null;
+  /** Writing the labels file failed (a full disk: code ENOSPC); the run itself is reported as usual. */
+  readonly labelsError?: LabelsError;
   /** From the first publish to the last acknowledgement. */
   readonly elapsedSeconds: number;
   /** Acknowledged messages per second over `elapsedSeconds`. */
@@ -302,6 +308,25 @@ export function buildReport(
   };
 }
 
+/** Why the labels file was not written. */
+export interface LabelsError {
+  readonly file: string;
+  readonly message: string;
+  /** The system error code, e.g. ENOSPC. */
+  readonly code?: string;
+}
+
+/** Writes the labels; a failure (a full disk) is returned, not thrown, so the run's report is not lost with it. */
+function tryWriteLabels(file: string, labels: readonly AnomalyLabel[], write: TextWriter | undefined): { error?: LabelsError } {
+  try {
+    writeLabels(file, labels, write);
+    return {};
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { error: { file, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) } };
+  }
+}
+
 /**
  * Runs a simulated fleet: connects, publishes the generated messages at the planned rate (or at max speed),
  * waits for every acknowledgement, writes the labels file, disconnects, and reports. Throws OptionError for bad
@@ -321,15 +346,15 @@ export async function runFleet(options: FleetOptions, hooks: FleetHooks = {}): P
       hooks,
     );
     const planned = options.signal?.aborted ? generator.produced : generator.total;
-    if (options.labelsFile !== undefined) writeLabels(options.labelsFile, generator.labels);
-    return buildReport(
+    const labels = options.labelsFile === undefined ? undefined : tryWriteLabels(options.labelsFile, generator.labels, options.writeFile);
+    const report = buildReport(
       {
         mode: transportOptions.mode,
         profile: plan.profile,
         seed: plan.seed,
         startTime: new Date(plan.startTimeMs).toISOString(),
         devices: plan.devices,
-        labelsFile: options.labelsFile ?? null,
+        labelsFile: labels?.error === undefined ? (options.labelsFile ?? null) : null,
         anomalies: { ...generator.counts.anomalies },
         faultsInjected: { ...generator.counts.faults },
       },
@@ -337,6 +362,7 @@ export async function runFleet(options: FleetOptions, hooks: FleetHooks = {}): P
       planned,
       result,
     );
+    return labels?.error === undefined ? report : { ...report, labelsError: labels.error };
   } finally {
     await transport.close();
   }

@@ -4,6 +4,7 @@ import type { StepRunner } from './automation.js';
 import { captureIo, ExitCode } from '../../core/cli/index.js';
 import { main } from './cli.js';
 import { ArgumentError } from '../../core/errors.js';
+import { PulumiCliUnavailableError } from './errors.js';
 import { deployPlan, parseDeployArgs, type DeployStep } from './plan.js';
 
 afterEach(() => {
@@ -112,5 +113,16 @@ describe('deploy CLI', () => {
     });
     expect(h.code).toBe(ExitCode.Incomplete);
     expect(h.err).toStrictEqual(['error: ingestion-prod failed, later layers were not run: boom']);
+  });
+
+  it('GIVEN the pulumi CLI cannot be started THEN ExitCode.Unavailable with the install hint, and no later layer is tried', async () => {
+    let calls = 0;
+    const h = await deploy(['up', 'prod'], async (step) => {
+      calls += 1;
+      throw new PulumiCliUnavailableError(step.stack, Object.assign(new Error('spawn pulumi ENOENT'), { code: 'ENOENT' }));
+    });
+    expect(h.code).toBe(ExitCode.Unavailable);
+    expect(h.err[0]).toMatch(/^error: cannot run stack ingestion-prod: the pulumi CLI cannot be started \(spawn pulumi ENOENT\)\. Install the Pulumi CLI/);
+    expect(calls).toBe(1);
   });
 });

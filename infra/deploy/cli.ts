@@ -7,6 +7,7 @@ import { IMPLEMENTED_LAYERS } from '../layers.js';
 import { ArgumentError } from '../../core/errors.js';
 import { deployPlan, parseDeployArgs } from './plan.js';
 import type { StepRunner } from './automation.js';
+import { PulumiCliUnavailableError } from './errors.js';
 
 /** A stack operation failed; the layers after it were not run. */
 export class StepFailedError extends SensorlakeError {
@@ -27,7 +28,7 @@ function writeLine(stream: Output, text: string): void {
 /**
  * The deploy CLI: `<up|preview|destroy> <env>` runs every layer stack of the environment in deploy order
  * (destroy in reverse), skipping with a message the layers not implemented in this release. Stops at the first
- * failing stack (StepFailedError). `runner` runs each step: the Automation API unless a test injects another.
+ * failing stack (StepFailedError); a pulumi CLI that cannot be started stops it too (PulumiCliUnavailableError). `runner` runs each step: the Automation API unless a test injects another.
  */
 export function makeProgram(io: Io, runner?: StepRunner): Command {
   const out = (text: string) => writeLine(io.stdout, text);
@@ -46,6 +47,7 @@ export function makeProgram(io: Io, runner?: StepRunner): Command {
         try {
           out(await run(step, out));
         } catch (error) {
+          if (error instanceof PulumiCliUnavailableError) throw error;
           throw new StepFailedError(step.stack, error);
         }
       }
@@ -54,8 +56,8 @@ export function makeProgram(io: Io, runner?: StepRunner): Command {
 
 /**
  * Runs the CLI on `argv` (without node and script), reporting errors and setting process.exitCode: ExitCode.Usage
- * for bad arguments, ExitCode.Incomplete when a stack operation failed (the later layers were not run),
- * ExitCode.Failure for anything else.
+ * for bad arguments, ExitCode.Unavailable when the pulumi CLI is missing or cannot be started, ExitCode.Incomplete
+ * when a stack operation failed (the later layers were not run), ExitCode.Failure for anything else.
  */
 export async function main(argv: readonly string[], io: Io = processIo(), runner?: StepRunner): Promise<ExitCode> {
   let code: ExitCode;
@@ -67,7 +69,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), runner
       writeLine(io.stderr, 'usage: npm run deploy|preview|destroy -- <dev|prod>');
       code = ExitCode.Usage;
     } else {
-      code = error instanceof StepFailedError ? ExitCode.Incomplete : ExitCode.Failure;
+      code = error instanceof PulumiCliUnavailableError ? ExitCode.Unavailable : error instanceof StepFailedError ? ExitCode.Incomplete : ExitCode.Failure;
     }
   }
   process.exitCode = code;

@@ -168,3 +168,11 @@ describe('npm run synth -- dev --json <file>', () => {
     expect(lines).toContain('  stack references: none');
   });
 });
+
+describe('npm run synth -- dev --json on a full disk', () => {
+  it('GIVEN --json /dev/full (ENOSPC) THEN ExitCode.DiskFull naming the error', async () => {
+    const h = harness();
+    expect(await main(['dev', '--json', '/dev/full'], h.io)).toBe(ExitCode.DiskFull);
+    expect(h.err.join('\n')).toMatch(/ENOSPC/);
+  });
+});

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode, newProgram, parseArgv, processIo } from '../../core/cli/index.js';
 import type { Io } from '../../core/cli/index.js';
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../../core/settings.js';
-import { ArgumentError, InvalidValueError } from '../../core/errors.js';
+import { ArgumentError, InvalidValueError, isDiskFull } from '../../core/errors.js';
 import { LAYERS, isLayer, type Layer } from '../stack-name.js';
 import { synthEnvironment, synthJson } from './synth.js';
 import { renderLayer } from './table.js';
@@ -56,7 +56,8 @@ export function makeProgram(io: Io = processIo()): Command {
 
 /**
  * Runs the CLI on `argv` (without node and script), reporting errors and setting process.exitCode: ExitCode.Usage
- * for bad arguments, ExitCode.Failure when a stack failed under mocks or the file could not be written.
+ * for bad arguments, ExitCode.DiskFull when the --json file does not fit (ENOSPC), ExitCode.Failure when a stack
+ * failed under mocks or the file could not be written otherwise.
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
   const err = (line: string) => io.stderr.write(`${line}\n`);
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       err('usage: npm run synth -- <dev|prod> [--layer <layer>] [--json <file>]');
       code = ExitCode.Usage;
     } else {
-      code = ExitCode.Failure;
+      code = isDiskFull(error) ? ExitCode.DiskFull : ExitCode.Failure;
     }
   }
   process.exitCode = code;

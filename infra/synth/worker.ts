@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { ExitCode } from '../../core/cli/exit-codes.js';
+import { isDiskFull } from '../../core/errors.js';
 import { runStackUnderMocks, type MockRunOptions } from '../testing/index.js';
 import { buildStackGraph, type StackGraph } from './graph.js';
 import { recordStackReferenceReads } from './references.js';
@@ -18,19 +20,19 @@ export async function synthInProcess(stack: string, options: MockRunOptions = {}
   }
 }
 
-/** `worker.ts <stack> <out.json>`: writes the graph of one stack to a file; errors go to stderr, exit code 1. */
+/** `worker.ts <stack> <out.json>`: writes the graph of one stack to a file; errors go to stderr, ExitCode.Failure (ExitCode.DiskFull for ENOSPC). */
 async function workerMain(argv: readonly string[]): Promise<void> {
   const [stack, outFile] = argv;
   if (stack === undefined || outFile === undefined) {
     process.stderr.write('usage: worker.ts <stack> <out.json>\n');
-    process.exitCode = 2;
+    process.exitCode = ExitCode.Usage;
     return;
   }
   try {
     writeFileSync(outFile, JSON.stringify(await synthInProcess(stack)));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = isDiskFull(error) ? ExitCode.DiskFull : ExitCode.Failure;
   }
 }
 

@@ -46,11 +46,7 @@ export const nodeFs: TwinFs = {
   rename: (from, to) => rename(from, to),
 };
 
-/** True for the error a write gets on a full disk (or an exceeded quota). */
-export function isDiskFull(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
-}
+export { isDiskFull } from '../../core/errors.js';
 
 /** The error a full disk raises, as Node reports it. */
 export function diskFullError(syscall: string, file?: string): NodeJS.ErrnoException {

@@ -9,6 +9,7 @@ import { runFleet } from '../../sensors/index.js';
 import { summarizeRun } from '../summary.js';
 import { DEFAULT_CONFIG, silentLogger, tempDir, waitFor } from './testing.js';
 import { startIngestionTwin } from './twin.js';
+import { WriteAheadLog } from './wal.js';
 
 /** Debian's broker; `.ci/run` installs it (apt-get install mosquitto). */
 const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -55,6 +56,7 @@ describe('the twin behind a Mosquitto broker', () => {
     const url = `mqtt://127.0.0.1:${port}`;
     const twin = await startIngestionTwin({ dataDir: path.join(dir, 'twin'), config: DEFAULT_CONFIG, externalBrokerUrl: url, logger: silentLogger });
     const before = twin.stats();
+    const logBefore = WriteAheadLog.countPending(path.join(dir, 'twin', 'wal'));
     const fleet = await runFleet({
       target: { kind: 'broker', url },
       devices: 50,
@@ -70,7 +72,7 @@ describe('the twin behind a Mosquitto broker', () => {
     await waitFor('the twin to receive every message Mosquitto acknowledged', () => twin.stats().received - before.received === 5_000, 30_000);
     await twin.stop();
 
-    const summary = summarizeRun(fleet, before, twin.stats());
+    const summary = summarizeRun(fleet, before, twin.stats(), { before: logBefore, after: WriteAheadLog.countPending(path.join(dir, 'twin', 'wal')) });
     expect(summary.problems).toStrictEqual([]);
     expect(summary.messages).toMatchObject({ acknowledged: 5_000, received: 5_000, lost: 0 });
     expect(summary.messages.landed + summary.messages.quarantined).toBe(5_000);

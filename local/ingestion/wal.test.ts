@@ -101,4 +101,21 @@ describe('WriteAheadLog', () => {
     expect(reopened.checkpoint).toStrictEqual({ position: { segment: 1, consumed: 1 }, counters: { n: 1 } });
     expect(reopened.recovered.map((e) => e.line)).toStrictEqual(['b']);
   });
+
+  it('GIVEN entries appended over segments and some checkpointed WHEN counted THEN countPending gives the entries after the checkpoint, read from the files, and changes nothing', () => {
+    const dir = tempDir();
+    expect(WriteAheadLog.countPending(dir)).toBe(0);
+    const { wal } = WriteAheadLog.open(dir, { segmentBytes: 1 });
+    wal.append(['a', 'b']);
+    wal.append(['c']);
+    wal.append(['d', 'e']);
+    expect(WriteAheadLog.countPending(dir)).toBe(5);
+    wal.checkpoint({ segment: 2, consumed: 1 }, {});
+    expect(WriteAheadLog.countPending(dir)).toBe(2);
+    // A torn last line was never acknowledged: it is not counted.
+    appendFileSync(path.join(dir, readdirSync(dir).filter((n) => n.startsWith('segment-')).sort().at(-1)!), '{"torn');
+    expect(WriteAheadLog.countPending(dir)).toBe(2);
+    wal.close();
+    expect(WriteAheadLog.open(dir).recovered.map((e) => e.line)).toStrictEqual(['d', 'e']);
+  });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, publishProgress } from '../../core/cli/index.js';
 import type { Io, Output } from '../../core/cli/index.js';
-import { InvalidValueError } from '../../core/errors.js';
+import { InvalidValueError, isDiskFull } from '../../core/errors.js';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { caFile, DEVICES_FILE, identityFilesFromOutputsJson, readOutputsFile, runPulumiStackOutput, writeIdentityFiles } from '../aws-identities.js';
 import type { ProfileName } from '../../core/ingestion/profiles.js';
@@ -224,12 +224,24 @@ export async function execute(
   }
   progress.stop();
   io.stdout.write(formatReport(report));
+  // The report is printed already: a file that cannot be written is named and sets the exit code, nothing more.
+  const unwritten: unknown[] = [];
+  if (report.labelsError !== undefined) {
+    io.stderr.write(`error: labels file ${report.labelsError.file} not written: ${report.labelsError.message}\n`);
+    unwritten.push(report.labelsError);
+  }
   if (flags.reportJson !== undefined) {
-    mkdirSync(path.dirname(path.resolve(flags.reportJson)), { recursive: true });
-    writeFileSync(flags.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+    try {
+      mkdirSync(path.dirname(path.resolve(flags.reportJson)), { recursive: true });
+      writeFileSync(flags.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      io.stderr.write(`error: report ${flags.reportJson} not written: ${(error as Error).message}\n`);
+      unwritten.push(error);
+    }
   }
   const m = report.messages;
-  process.exitCode = m.failed > 0 || m.offlineDropped > 0 || m.acknowledged < m.planned ? ExitCode.Incomplete : ExitCode.Ok;
+  if (unwritten.length > 0) process.exitCode = unwritten.some(isDiskFull) ? ExitCode.DiskFull : ExitCode.Failure;
+  else process.exitCode = m.failed > 0 || m.offlineDropped > 0 || m.acknowledged < m.planned ? ExitCode.Incomplete : ExitCode.Ok;
 }
 
 /** Flags of `sensors aws-identities`. */

@@ -293,3 +293,24 @@ describe('aws-identities', () => {
   });
 });
 
+
+describe('a full disk', () => {
+  it('GIVEN --report-json on a full disk (/dev/full: ENOSPC) THEN the report is still printed, the failure named, and ExitCode.DiskFull', async () => {
+    const c = capture();
+    const { engine } = recordingEngine();
+    await main(['--count', '3', '--report-json', '/dev/full'], c.io, engine);
+    expect(process.exitCode).toBe(ExitCode.DiskFull);
+    expect(c.out()).toContain('acknowledged    3');
+    expect(c.err()).toMatch(/error: report \/dev\/full not written: ENOSPC/);
+  });
+
+  it('GIVEN the labels file could not be written (ENOSPC) THEN the report is printed, the failure named, and ExitCode.DiskFull', async () => {
+    const c = capture();
+    const { engine } = recordingEngine();
+    const failing = { ...engine, runFleet: async (o: FleetOptions) => ({ ...(await engine.runFleet(o)), labelsError: { file: 'l.csv', message: 'ENOSPC: no space left on device, write', code: 'ENOSPC' } }) };
+    await main(['--count', '3', '--labels', 'l.csv'], c.io, failing);
+    expect(process.exitCode).toBe(ExitCode.DiskFull);
+    expect(c.out()).toContain('acknowledged    3');
+    expect(c.err()).toContain('error: labels file l.csv not written: ENOSPC: no space left on device, write');
+  });
+});
