@@ -79,7 +79,7 @@ describe('import boundaries (eslint.config.js, lint/boundaries.js)', () => {
     { file: 'infra/ingestion/x.ts', specifier: '../../functions/telemetry-processor/handler.js', says: 'infra/ may import only core/, infra/' },
     { file: 'infra/x.ts', specifier: '../sensors/index.js', says: 'infra/ may import only core/, infra/' },
     { file: 'infra/x.ts', specifier: '../local/index.js', says: 'infra/ may import only core/, infra/' },
-  ])('GIVEN $file importing $specifier', ({ file, specifier, says }) => {
+  ])('GIVEN $file importing $specifier THEN: $says', ({ file, specifier, says }) => {
     it.each([
       { form: 'import', code: use(specifier) },
       { form: 'type-only import', code: `import type { X } from '${specifier}';\nexport type Y = X;\n` },
@@ -94,7 +94,7 @@ describe('import boundaries (eslint.config.js, lint/boundaries.js)', () => {
       { form: 'a renamed createRequire', code: `import { createRequire as cr } from 'node:module';\nconst load = cr(import.meta.url);\nexport const y = load('${specifier}');\n` },
       { form: 'import = require()', code: `import x = require('${specifier}');\nexport const y = x;\n` },
       { form: 'import() type', code: `export type Y = typeof import('${specifier}');\n` },
-    ])('AS $form THEN one error: $says', async ({ code }) => {
+    ])('AS $form THEN one error naming the specifier and the rule', async ({ code }) => {
       const errors = await boundaryErrors(file, code);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toContain(says);
