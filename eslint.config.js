@@ -1,51 +1,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import sensorlake from './lint/boundaries.js';
+
+/** Cloud SDKs, servers, MQTT, databases and engines, network and process modules: core/ is definitions, none of these. */
+const NOT_IN_CORE = [
+  '@pulumi/*', '@aws-sdk/*', 'aws-sdk', '@aws-lambda-powertools/*', 'aws-iot-device-sdk-v2', 'aws-crt', '@grpc/*',
+  'aedes*', 'mqtt*', 'ws', 'pg', 'pg-*', '@electric-sql/*', '@duckdb/*', 'duckdb', 'esbuild', 'tsx',
+  'net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns', 'child_process', 'cluster', 'worker_threads', 'inspector',
+];
 
 /**
- * The layout's import boundaries (DESIGN.md, Layout), enforced with `no-restricted-imports` per top-level folder.
- * Relative imports are matched by the folder they climb into: `../infra/...` from anywhere under sensors/ counts
- * as sensors/ importing infra/, so a layer must not name a sub-folder after a top-level one.
+ * The layout's import boundaries (DESIGN.md, Layout): one row per top-level folder, `.` for the files at the root.
+ * `may` lists where a relative or absolute import may land once resolved; `packages` the packages it must not use.
+ * Every import counts, type-only ones too: `import`, `export ... from`, `import()`, `require()` and createRequire.
  */
-const OUT_OF = (folders) => `^(\\./)?(\\.\\./)+(${folders.join('|')})(/|$)`;
-
-/** Servers, MQTT clients, cloud SDKs and network or process modules: core/ may use none of them. */
-const RUNTIME_PACKAGES = ['aedes', 'mqtt', 'aws-iot-device-sdk-v2', 'aws-sdk'];
-const NETWORK_MODULES = ['net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns', 'child_process', 'cluster'].flatMap((m) => [m, `node:${m}`]);
-
-/** Each folder, the folders it must not import from, and extra rules. */
-export const BOUNDARIES = [
-  {
-    folder: 'core',
-    rule: {
-      paths: [...RUNTIME_PACKAGES, ...NETWORK_MODULES].map((name) => ({ name, message: 'core/ holds definitions only: no servers, network, processes or cloud SDKs (DESIGN.md, Layout).' })),
-      patterns: [
-        { regex: OUT_OF(['infra', 'functions', 'sensors', 'local', 'bench', 'etl']), message: 'core/ imports nothing of the project outside core/ (DESIGN.md, Layout).' },
-        { group: ['@pulumi/*', '@aws-sdk/*'], message: 'core/ imports no Pulumi and no AWS SDK: infra/ deploys, functions/ adapts (DESIGN.md, Layout).' },
-      ],
-    },
-  },
-  {
-    folder: 'functions',
-    rule: { patterns: [{ regex: OUT_OF(['infra', 'sensors', 'local', 'bench', 'etl']), message: 'functions/ imports only core/ (and its own folder): a definition both runtimes need belongs in core/.' }] },
-  },
-  {
-    folder: 'sensors',
-    rule: { patterns: [{ regex: OUT_OF(['functions', 'infra', 'local', 'bench', 'etl']), message: 'sensors/ imports only core/: a definition it shares with another runtime belongs in core/.' }] },
-  },
-  {
-    folder: 'local',
-    rule: {
-      patterns: [
-        { regex: OUT_OF(['functions', 'infra', 'bench', 'etl']), message: 'local/ imports core/ and sensors/index.js only: a definition it shares with another runtime belongs in core/.' },
-        { regex: '^(\\./)?(\\.\\./)+sensors/(?!index\\.js$)', message: 'local/ uses the simulator through its public index (sensors/index.js), never its internals or CLI; CLI pieces are in core/cli/.' },
-      ],
-    },
-  },
-  {
-    folder: 'infra',
-    rule: { patterns: [{ regex: OUT_OF(['functions', 'sensors', 'local', 'bench', 'etl']), message: 'infra/ imports core/ only; it bundles functions/ by path (esbuild), never imports them.' }] },
-  },
-];
+export const BOUNDARIES = {
+  core: { may: ['core'], packages: NOT_IN_CORE, why: 'core/ holds definitions only: nothing of the project outside core/, no Pulumi, no AWS SDK, no servers, engines, network or processes (DESIGN.md, Layout).' },
+  functions: { may: ['core', 'functions'], packages: ['@pulumi/*'], why: 'functions/ are thin Lambda adapters over core/: a definition both runtimes need belongs in core/.' },
+  sensors: { may: ['core', 'sensors'], packages: ['@pulumi/*'], why: 'sensors/ is the simulator: a definition it shares with another runtime belongs in core/.' },
+  local: { may: ['core', 'sensors/index.ts', 'local'], packages: ['@pulumi/*'], why: 'local/ uses the simulator through its public index, never its internals or CLI (CLI pieces are in core/cli/); shared definitions belong in core/.' },
+  infra: { may: ['core', 'infra'], why: 'infra/ deploys definitions from core/; it bundles functions/ by path (esbuild), never imports them.' },
+  etl: { may: ['core', 'etl'], why: 'etl/ holds the jobs and transforms both runtimes run; it depends on definitions in core/ only.' },
+  bench: 'anything',
+  lint: 'anything',
+  '.': 'anything',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.sensorlake/', 'dist/', 'coverage/'] },
@@ -58,5 +37,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  ...BOUNDARIES.map(({ folder, rule }) => ({ files: [`${folder}/**/*.{ts,js,mjs,cjs}`], rules: { 'no-restricted-imports': ['error', rule] } })),
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+    plugins: { sensorlake },
+    rules: { 'sensorlake/import-boundaries': ['error', { root: import.meta.dirname, folders: BOUNDARIES }] },
+  },
 );
