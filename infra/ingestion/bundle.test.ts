@@ -29,6 +29,7 @@ describe('bundleHandler', () => {
     const file = path.join(dir, BUNDLE_FILE);
     writeFileSync(file, bundle.code);
     vi.stubEnv('LOG_LEVEL', 'error');
+    // eslint-disable-next-line sensorlake/import-boundaries -- loads the esbuild output, a temp file outside the repository
     const mod = (await import(pathToFileURL(file).href)) as { handler: (event: unknown) => Promise<TransformResult> };
     const ingest = Date.parse('2026-11-22T10:00:05.000Z');
     const envelope = applyTopicRule({
