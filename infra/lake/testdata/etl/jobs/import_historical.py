@@ -1,0 +1,1 @@
+# Test fixture: stands in for etl/jobs/import_historical.py in the lake stack tests.

@@ -1,0 +1,2 @@
+-- Test fixture: stands in for etl/sql/curate_quarantine.sql in the lake stack tests.
+SELECT 1

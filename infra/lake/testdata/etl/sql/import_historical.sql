@@ -1,0 +1,2 @@
+-- Test fixture: stands in for etl/sql/import_historical.sql in the lake stack tests.
+SELECT 1
