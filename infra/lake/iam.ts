@@ -1,5 +1,6 @@
 import type { AccountContext, PolicyDocument, PolicyStatement } from '../../core/iam.js';
 import { doc, kmsThroughS3Statement, objectsUnder } from '../../core/iam.js';
+import { LOGS_KMS_ACTIONS } from '../ingestion/iam.js';
 
 /**
  * The lake layer's IAM documents, each a small typed function of the ARNs it grants on. The Glue roles read and
@@ -16,8 +17,6 @@ export interface BucketAccess {
   readonly prefixes: readonly string[];
 }
 
-/** Actions CloudWatch Logs needs on a key to encrypt a log group (the CloudWatch Logs user guide). */
-export const LOGS_KMS_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'] as const;
 
 /** Log groups Glue writes under; with a security configuration it names them after it, below the same prefix. */
 export const GLUE_LOG_GROUP_PREFIX = '/aws-glue/';
