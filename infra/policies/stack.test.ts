@@ -21,6 +21,27 @@ beforeAll(async () => {
   }
 });
 
+/** One edit of one resource's inputs that must break exactly one rule, on the named field. */
+interface Breakage {
+  readonly title: string;
+  readonly type: string;
+  readonly edit: (inputs: Record<string, unknown>) => Record<string, unknown>;
+  readonly rule: string;
+  readonly field: string;
+}
+
+/** Applies the edit to the first resource of the type it changes, and expects only its rule to break, on its field. */
+function expectOnlyThisRuleBreaks(stack: (typeof STACKS)[number], { type, edit, rule, field }: Breakage): void {
+  const resources = runs.get(stack)!;
+  const target = resources.find((r) => r.type === type && JSON.stringify(edit({ ...r.inputs })) !== JSON.stringify(r.inputs));
+  expect(target, `the stack has a ${type}`).toBeDefined();
+  const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
+  const { violations } = evaluateRules(broken);
+  expect(violations.length).toBeGreaterThan(0);
+  expect(violations.every((v) => v.ruleId === rule)).toBe(true);
+  expect(violations.some((v) => v.field.endsWith(field))).toBe(true);
+}
+
 describe.each(STACKS)('security rules over every resource of %s', (stack) => {
   it('finds no violation', () => {
     const { violations } = evaluateRules(runs.get(stack)!);
@@ -42,7 +63,7 @@ describe.each(RULES.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
 });
 
 describe('the whole-stack check catches a broken lake stack', () => {
-  const breakages: readonly { title: string; type: string; edit: (inputs: Record<string, unknown>) => Record<string, unknown>; rule: string; field: string }[] = [
+  const breakages: readonly Breakage[] = [
     { title: 'a job without the security configuration', type: 'aws:glue/job:Job', edit: (i) => ({ ...i, securityConfiguration: undefined }), rule: 'glue-security-configuration', field: 'securityConfiguration' },
     { title: 'a crawler naming a security configuration the stack does not have', type: 'aws:glue/crawler:Crawler', edit: (i) => ({ ...i, securityConfiguration: 'someone-elses' }), rule: 'glue-security-configuration', field: 'securityConfiguration' },
     {
@@ -80,20 +101,11 @@ describe('the whole-stack check catches a broken lake stack', () => {
     },
   ];
 
-  it.each(breakages)('$title', ({ type, edit, rule, field }) => {
-    const resources = runs.get('lake-dev')!;
-    const target = resources.find((r) => r.type === type && JSON.stringify(edit({ ...r.inputs })) !== JSON.stringify(r.inputs));
-    expect(target, `the stack has a ${type}`).toBeDefined();
-    const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
-    const { violations } = evaluateRules(broken);
-    expect(violations.length).toBeGreaterThan(0);
-    expect(violations.every((v) => v.ruleId === rule)).toBe(true);
-    expect(violations.some((v) => v.field.endsWith(field))).toBe(true);
-  });
+  it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('lake-dev', breakage));
 });
 
 describe('the whole-stack check catches a broken ingestion stack', () => {
-  const breakages: readonly { title: string; type: string; edit: (inputs: Record<string, unknown>) => Record<string, unknown>; rule: string; field: string }[] = [
+  const breakages: readonly Breakage[] = [
     { title: 'key rotation off', type: 'aws:kms/key:Key', edit: (i) => ({ ...i, enableKeyRotation: false }), rule: 'kms-key-rotation', field: 'enableKeyRotation' },
     { title: 'processor tracing PassThrough', type: 'aws:lambda/function:Function', edit: (i) => ({ ...i, tracingConfig: { mode: 'PassThrough' } }), rule: 'lambda-tracing-logging', field: 'tracingConfig.mode' },
     { title: 'rule without error action', type: 'aws:iot/topicRule:TopicRule', edit: (i) => ({ ...i, errorAction: undefined }), rule: 'iot-rule-error-action', field: 'errorAction' },
@@ -130,15 +142,5 @@ describe('the whole-stack check catches a broken ingestion stack', () => {
     },
   ];
 
-  it.each(breakages)('$title', ({ type, edit, rule, field }) => {
-    const resources = runs.get('ingestion-dev')!;
-    // The first resource of the type that the edit changes.
-    const target = resources.find((r) => r.type === type && JSON.stringify(edit({ ...r.inputs })) !== JSON.stringify(r.inputs));
-    expect(target, `the stack has a ${type}`).toBeDefined();
-    const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
-    const { violations } = evaluateRules(broken);
-    expect(violations.length).toBeGreaterThan(0);
-    expect(violations.every((v) => v.ruleId === rule)).toBe(true);
-    expect(violations.some((v) => v.field.endsWith(field))).toBe(true);
-  });
+  it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('ingestion-dev', breakage));
 });
