@@ -5,6 +5,8 @@
  * simulator and the twin can import the contract without importing the Pulumi program.
  */
 import { z } from 'zod';
+import { LAKE_JOBS } from './lake/jobs.js';
+import { LAKE_DATABASES } from './lake/tables.js';
 
 const pemByThingName = z.record(z.string(), z.string());
 
@@ -54,9 +56,52 @@ export type IngestionOutputs = z.infer<typeof ingestionOutputsSchema>;
 /** Every key of IngestionOutputs, in contract order. */
 export const INGESTION_OUTPUT_KEYS = ingestionOutputsSchema.keyof().options;
 
+/** The crawlers of the lake layer. */
+export const LAKE_CRAWLERS = ['raw', 'historical', 'database'] as const;
+
+const jobNames = LAKE_JOBS.map((j) => j.name) as [(typeof LAKE_JOBS)[number]['name'], ...(typeof LAKE_JOBS)[number]['name'][]];
+
+/** The lake layer's outputs, read by the analytics and orchestration layers. */
+export const lakeOutputsSchema = z.object({
+  /** Glue database name of each lake database (`raw`, `curated`). */
+  databaseNames: z.record(z.enum(LAKE_DATABASES), z.string()),
+  /** Every Glue table: its database (physical name), table name and S3 location. */
+  tables: z.array(z.object({ database: z.string(), name: z.string(), location: z.string() })),
+  /** Glue job name of each lake job (LAKE_JOBS). */
+  jobNames: z.record(z.enum(jobNames), z.string()),
+  /** Glue crawler name of each crawler. */
+  crawlerNames: z.record(z.enum(LAKE_CRAWLERS), z.string()),
+  /** Name of the curated-zone bucket. */
+  curatedBucketName: z.string(),
+  /** ARN of the curated-zone bucket. */
+  curatedBucketArn: z.string(),
+  /** Name of the landing bucket (historical CSV drops). */
+  landingBucketName: z.string(),
+  /** ARN of the landing bucket. */
+  landingBucketArn: z.string(),
+  /** Name of the bucket holding the job scripts, SQL files and Glue temporary files. */
+  scriptsBucketName: z.string(),
+  /** ARN of the scripts bucket. */
+  scriptsBucketArn: z.string(),
+  /** ARN of the lake's KMS key (buckets, Glue security configuration, secrets, logs). */
+  lakeKmsKeyArn: z.string(),
+  /** Name of the Glue security configuration every job and crawler uses. */
+  securityConfigurationName: z.string(),
+  /** Name of the Glue JDBC connection to the external database. */
+  connectionName: z.string(),
+  /** Id of the self-referencing security group of Glue's network interfaces. */
+  glueSecurityGroupId: z.string(),
+  /** Id of the dedicated Glue VPC. */
+  glueVpcId: z.string(),
+});
+
+/** What the lake layer exports. */
+export type LakeOutputs = z.infer<typeof lakeOutputsSchema>;
+
 /** The output contract of each layer that has one. */
 export const LAYER_CONTRACTS = {
   ingestion: ingestionOutputsSchema,
+  lake: lakeOutputsSchema,
 } as const;
 
 /** Layers with an output contract. */
@@ -67,5 +112,5 @@ export type LayerContract<L extends ContractLayer> = z.infer<(typeof LAYER_CONTR
 
 /** The keys of a layer's contract, at run time. */
 export function contractKeys<L extends ContractLayer>(layer: L): readonly (keyof LayerContract<L> & string)[] {
-  return LAYER_CONTRACTS[layer].keyof().options as readonly (keyof LayerContract<L> & string)[];
+  return LAYER_CONTRACTS[layer].keyof().options as readonly string[] as readonly (keyof LayerContract<L> & string)[];
 }

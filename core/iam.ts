@@ -51,11 +51,16 @@ export function renderPolicy(document: PolicyDocument): string {
  * - IoT Core: `aws:SourceAccount`, with `aws:SourceArn` naming the rule (IoT developer guide, "Cross-service
  *   confused deputy prevention").
  * - Lambda: `aws:SourceAccount` (the IAM global condition key; Lambda's execution-role page shows no condition).
+ * - Glue: `aws:SourceAccount` (the IAM global condition key; Glue's service-role pages show no condition).
+ * - VPC Flow Logs: `aws:SourceAccount`, with `aws:SourceArn` naming the flow log (VPC user guide, "IAM role for
+ *   publishing flow logs to CloudWatch Logs", confused deputy prevention).
  */
 export const TRUST_GUARD_KEYS = {
   'firehose.amazonaws.com': 'sts:ExternalId',
   'iot.amazonaws.com': 'aws:SourceAccount',
   'lambda.amazonaws.com': 'aws:SourceAccount',
+  'glue.amazonaws.com': 'aws:SourceAccount',
+  'vpc-flow-logs.amazonaws.com': 'aws:SourceAccount',
 } as const;
 
 /** A service principal a project role may trust. */

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigErrors } from './errors.js';
+import { cidrsOverlap, parseCidr } from './lake/cidr.js';
+import { parseJdbcUrl } from './lake/jdbc-url.js';
 
 /** The Pulumi project name, also the config namespace. */
 export const PROJECT = 'sensorlake';
@@ -16,15 +18,15 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-type SettingType = 'integer' | 'string' | 'boolean';
+type SettingType = 'integer' | 'string' | 'boolean' | 'object';
 
-interface Setting<T> {
+interface Setting<T, D = T> {
   /** Pulumi project-config type. */
   readonly type: SettingType;
   /** One line for Pulumi.yaml and the README. */
   readonly description: string;
-  /** Value used when neither the environment file nor the stack sets it. */
-  readonly default: T;
+  /** Value used when neither the environment file nor the stack sets it (an object setting's schema fills the rest). */
+  readonly default: D;
   /** What a valid value looks like, for error messages. */
   readonly expected: string;
   readonly schema: z.ZodType<T>;
@@ -39,6 +41,67 @@ function integer(min: number, max: number, description: string, def: number): Se
     schema: z.number().int().min(min).max(max),
   };
 }
+
+function cidr(minMask: number, maxMask: number): z.ZodType<string> {
+  return z.string().refine((v) => {
+    const block = parseCidr(v);
+    return block !== undefined && block.mask >= minMask && block.mask <= maxMask;
+  }, `an IPv4 CIDR block a.b.c.d/n with n from ${minMask} to ${maxMask} and zero host bits`);
+}
+
+/** Glue 5.0 worker types of Spark ETL jobs (G.025X is for streaming jobs, Z.2X for Ray). */
+export const GLUE_WORKER_TYPES = ['G.1X', 'G.2X', 'G.4X', 'G.8X'] as const;
+
+const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `an id ${prefix}-<8 to 17 hex digits>`);
+const arnOf = (service: string, what: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${what}`), `an ARN arn:aws:${service}:<region>:<account>:${what}...`);
+const jdbcUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseJdbcUrl(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as { expected?: string }).expected ?? String(error) });
+  }
+});
+
+/** A demo PostgreSQL the lake stack provisions in its own VPC (dev), peered with the Glue VPC. */
+const provisionedDatabase = z.strictObject({
+  mode: z.literal('provision'),
+  /** CIDR of the demo database's VPC; must not overlap the Glue VPC. */
+  vpcCidr: cidr(16, 24).default('10.61.0.0/16'),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as db.t4g.micro').default('db.t4g.micro'),
+  /** RDS PostgreSQL accepts 20 to 65536 GiB of gp3 storage. */
+  allocatedStorageGiB: z.number().int().min(20).max(1000).default(20),
+  engineVersion: z.string().regex(/^1[4-9](\.\d+)?$/, 'a PostgreSQL major version 14 to 19, optionally with the minor').default('16'),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'a PostgreSQL identifier (lower case, up to 63)').default('sensors'),
+  masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, 'a user name of up to 16 lower-case letters, digits, _').default('sensorlake'),
+  /** RDS keeps automated backups 1 to 35 days (0 would turn backups off). */
+  backupRetentionDays: z.number().int().min(1).max(35).default(7),
+});
+
+/** A database that exists elsewhere (prod), reached over peering with what its owner gives. */
+const existingDatabase = z.strictObject({
+  mode: z.literal('existing'),
+  jdbcUrl,
+  vpcId: awsId('vpc'),
+  vpcCidr: cidr(8, 28),
+  /** Route tables of the database's subnets, which get the route back to the Glue VPC. */
+  routeTableIds: z.array(awsId('rtb')).min(1),
+  /** Security group of the database, which gets the ingress rule from the Glue security group. */
+  securityGroupId: awsId('sg'),
+  /** Secrets Manager secret with `username` and `password`, encrypted with a customer-managed key. */
+  secretArn: arnOf('secretsmanager', 'secret:'),
+  /** Key encrypting the secret (the Glue role decrypts through Secrets Manager only). */
+  secretKmsKeyArn: arnOf('kms', 'key/'),
+  /** Account of the database VPC; default the stack's. Peering is auto-accepted in the same account and region. */
+  accountId: z.string().regex(/^\d{12}$/, 'a 12-digit account id').optional(),
+  /** Region of the database VPC; default the stack's. */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1').optional(),
+});
+
+/** Where the import-db job reads from. */
+export const sourceDatabaseSchema = z.discriminatedUnion('mode', [provisionedDatabase, existingDatabase]);
+export type SourceDatabaseSettings = z.infer<typeof sourceDatabaseSchema>;
 
 /**
  * Every environment setting, defined once: Pulumi.yaml declares these keys with the same types, descriptions
@@ -95,6 +158,38 @@ export const SETTINGS = {
     'A reading stamped further than this in the past of its ingest time is quarantined as late.',
     72,
   ),
+  glueWorkerType: {
+    type: 'string',
+    description: `Worker type of the Glue 5.0 jobs (${GLUE_WORKER_TYPES.join(', ')}).`,
+    default: 'G.1X',
+    expected: `one of ${GLUE_WORKER_TYPES.join(', ')}`,
+    schema: z.enum(GLUE_WORKER_TYPES),
+  } satisfies Setting<(typeof GLUE_WORKER_TYPES)[number]>,
+  glueNumberOfWorkers: integer(2, 100, 'Number of workers of each Glue job (a G worker job needs at least 2).', 2),
+  glueJobTimeoutMinutes: integer(1, 2880, 'Minutes after which a Glue job run is stopped (Glue allows up to 2880).', 60),
+  glueJobMaxConcurrentRuns: integer(
+    1,
+    10,
+    'Concurrent runs of one Glue job (1 keeps job bookmarks and partition compaction race-free).',
+    1,
+  ),
+  glueJobMaxRetries: integer(0, 10, 'Times Glue retries a failed job run.', 0),
+  glueVpcCidr: {
+    type: 'string',
+    description: 'CIDR of the dedicated Glue VPC (/16 to /24); must not overlap the source database VPC.',
+    default: '10.60.0.0/16',
+    expected: 'an IPv4 CIDR block a.b.c.d/n with n from 16 to 24 and zero host bits',
+    schema: cidr(16, 24),
+  } satisfies Setting<string>,
+  sourceDatabase: {
+    type: 'object',
+    description:
+      'The external database import-db reads: {mode: provision} (a demo RDS PostgreSQL in its own VPC) or ' +
+      '{mode: existing, jdbcUrl, vpcId, vpcCidr, routeTableIds, securityGroupId, secretArn, secretKmsKeyArn}.',
+    default: { mode: 'provision' },
+    expected: 'a source database object (see Pulumi.yaml)',
+    schema: sourceDatabaseSchema,
+  } satisfies Setting<SourceDatabaseSettings, { mode: 'provision' }>,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -111,6 +206,13 @@ export function configKey(name: SettingName): string {
 
 function coerce(type: SettingType, value: unknown): unknown {
   if (typeof value !== 'string') return value;
+  if (type === 'object') {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
   if (type === 'integer' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
   if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   return value;
@@ -129,11 +231,36 @@ export function parseEnvironmentConfig(lookup: (name: SettingName) => unknown): 
     const value = raw === undefined || raw === null ? setting.default : coerce(setting.type, raw);
     const parsed = setting.schema.safeParse(value);
     if (parsed.success) result[name] = parsed.data;
-    else errors.push(new ConfigError(configKey(name), raw, setting.expected));
+    else if (setting.type === 'object' && typeof value === 'object' && value !== null) {
+      // One error per field of a structured setting, each naming its own path and value.
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.map(String);
+        const found = path.reduce<unknown>((v, step) => (v as Record<string, unknown> | undefined)?.[step], value);
+        const expected = issue.code === 'unrecognized_keys' ? `no unknown field (${issue.keys.join(', ')})` : issue.message;
+        errors.push(new ConfigError([configKey(name), ...path].join('.'), issue.code === 'unrecognized_keys' ? value : found, expected));
+      }
+    } else errors.push(new ConfigError(configKey(name), raw, setting.expected));
   }
+  if (errors.length === 0) errors.push(...crossSettingErrors(result as EnvironmentConfig));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
   return result as EnvironmentConfig;
+}
+
+/** Checks between settings: the Glue VPC and the source database VPC are peered, so their blocks must not overlap. */
+function crossSettingErrors(config: EnvironmentConfig): ConfigError[] {
+  const glue = parseCidr(config.glueVpcCidr);
+  const database = parseCidr(config.sourceDatabase.vpcCidr);
+  if (glue !== undefined && database !== undefined && cidrsOverlap(glue, database)) {
+    return [
+      new ConfigError(
+        `${configKey('sourceDatabase')}.vpcCidr`,
+        config.sourceDatabase.vpcCidr,
+        `a block that does not overlap ${configKey('glueVpcCidr')} ${config.glueVpcCidr} (peered VPCs cannot overlap)`,
+      ),
+    ];
+  }
+  return [];
 }
 
 /** Root of the repository (where Pulumi.yaml lives). */

@@ -1,7 +1,9 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from '../core/settings.js';
 import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.js';
+import { LakeStack, lakeStackArgs } from './lake/lake-stack.js';
 import { LayerNotImplementedError } from './layers.js';
+import { ingestionOutputs } from './stack-refs.js';
 import { parseStackName, type Layer } from './stack-name.js';
 import type { Environment } from '../core/settings.js';
 
@@ -18,9 +20,22 @@ export type LayerProgram = (ctx: LayerContext) => Record<string, pulumi.Input<un
 export const ingestionLayer: LayerProgram = ({ config }) =>
   new IngestionStack('ingestion', ingestionStackArgs(config)).outputs();
 
+/**
+ * The lake layer over the ingestion stack of the same environment; `etlRoot` is the folder of jobs/ and sql/
+ * (default etl/ of the repository; tests pass a fixture).
+ */
+export function lakeProgram(etlRoot?: string): LayerProgram {
+  return ({ env, config }) =>
+    new LakeStack('lake', { ...lakeStackArgs(env, config, ingestionOutputs(env)), ...(etlRoot === undefined ? {} : { etlRoot }) }).outputs();
+}
+
+/** The lake layer with the repository's etl/ files. */
+export const lakeLayer: LayerProgram = lakeProgram();
+
 /** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
 export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {
   ingestion: ingestionLayer,
+  lake: lakeLayer,
 };
 
 /**

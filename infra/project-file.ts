@@ -2,9 +2,9 @@ import { SETTINGS } from '../core/settings.js';
 
 /** One typed project-config declaration, as Pulumi.yaml writes it. */
 export interface ProjectConfigDeclaration {
-  readonly type: 'integer' | 'string' | 'boolean';
+  readonly type: 'integer' | 'string' | 'boolean' | 'object';
   readonly description: string;
-  readonly default: number | string | boolean;
+  readonly default: number | string | boolean | Readonly<Record<string, unknown>>;
 }
 
 /** The `config:` block of Pulumi.yaml, derived from SETTINGS (keys in the project namespace, unprefixed). */

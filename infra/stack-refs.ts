@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { PROJECT, type Environment } from '../core/settings.js';
-import { contractKeys, type ContractLayer, type IngestionOutputs, type LayerContract } from '../core/contracts.js';
+import { contractKeys, type ContractLayer, type IngestionOutputs, type LakeOutputs, type LayerContract } from '../core/contracts.js';
 import { stackName, type Layer } from './stack-name.js';
 
 /** What a layer program returns: each output of the contract, as a Pulumi input. */
@@ -34,4 +34,9 @@ export function layerOutputs<L extends ContractLayer>(
 /** The ingestion layer's outputs in `env`, typed. */
 export function ingestionOutputs(env: Environment, opts?: pulumi.CustomResourceOptions): StackOutputs<IngestionOutputs> {
   return layerOutputs('ingestion', env, opts);
+}
+
+/** The lake layer's outputs in `env`, typed. */
+export function lakeOutputs(env: Environment, opts?: pulumi.CustomResourceOptions): StackOutputs<LakeOutputs> {
+  return layerOutputs('lake', env, opts);
 }

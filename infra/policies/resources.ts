@@ -37,6 +37,9 @@ export const TYPES = {
   logGroup: ['aws:cloudwatch/logGroup:LogGroup'],
   glueConnection: ['aws:glue/connection:Connection'],
   glueJob: ['aws:glue/job:Job'],
+  glueCrawler: ['aws:glue/crawler:Crawler'],
+  glueSecurityConfiguration: ['aws:glue/securityConfiguration:SecurityConfiguration'],
+  rdsInstance: ['aws:rds/instance:Instance'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** `<type> "<name>"`: how violations name a resource. */

@@ -179,6 +179,37 @@ const LIFECYCLE_OK: readonly CapturedResource[] = [
 
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
 
+const GLUE_SECURITY_NAME = 'lake-security-1234567';
+
+/** A security configuration, a job and a crawler using it, configured the way the rules want. */
+const GLUE_OK: readonly CapturedResource[] = [
+  {
+    ...res('aws:glue/securityConfiguration:SecurityConfiguration', 'security', {
+      encryptionConfiguration: {
+        s3Encryption: { s3EncryptionMode: 'SSE-KMS', kmsKeyArn: KEY_ARN },
+        cloudwatchEncryption: { cloudwatchEncryptionMode: 'SSE-KMS', kmsKeyArn: KEY_ARN },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: KEY_ARN },
+      },
+    }),
+    outputs: { name: GLUE_SECURITY_NAME },
+  },
+  res('aws:glue/job:Job', 'curate', { securityConfiguration: GLUE_SECURITY_NAME, command: { scriptLocation: 's3://b/jobs/curate.py' } }),
+  res('aws:glue/crawler:Crawler', 'raw-crawler', {
+    securityConfiguration: GLUE_SECURITY_NAME,
+    s3Targets: [{ path: 's3://raw/' }],
+    recrawlPolicy: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+    schemaChangePolicy: { updateBehavior: 'LOG', deleteBehavior: 'LOG' },
+  }),
+];
+
+/** A private, encrypted RDS instance with an RDS-managed password. */
+const RDS_OK = res('aws:rds/instance:Instance', 'db', {
+  storageEncrypted: true,
+  kmsKeyId: KEY_ARN,
+  publiclyAccessible: false,
+  manageMasterUserPassword: true,
+});
+
 interface BreakingCase {
   readonly title: string;
   readonly resources: readonly CapturedResource[];
@@ -403,9 +434,9 @@ const CASES: readonly RuleCases[] = [
       },
       {
         title: 'a service whose documented guard is not recorded',
-        resources: [trustRole('glue-role', 'glue.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } })],
+        resources: [trustRole('sagemaker-role', 'sagemaker.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } })],
         field: 'assumeRolePolicy.Statement[0].Principal',
-        mentions: ['"glue.amazonaws.com"', 'TRUST_GUARD_KEYS'],
+        mentions: ['"sagemaker.amazonaws.com"', 'TRUST_GUARD_KEYS'],
       },
     ],
   },
@@ -563,6 +594,79 @@ const CASES: readonly RuleCases[] = [
         resources: [res(T.glueConnection, 'jdbc', { connectionProperties: { USERNAME: 'etl', PASSWORD: 'hunter2' } })],
         field: 'connectionProperties.PASSWORD',
         mentions: ['SECRET_ID'],
+      },
+    ],
+  },
+  {
+    rule: 'glue-security-configuration',
+    passing: GLUE_OK,
+    breaking: [
+      {
+        title: 'a job without a security configuration',
+        resources: change(GLUE_OK, 'curate', (i) => ({ ...i, securityConfiguration: undefined })),
+        field: 'securityConfiguration',
+        mentions: ['"curate"', 'a Glue security configuration of this stack'],
+      },
+      {
+        title: 'a crawler naming a security configuration the stack does not have',
+        resources: change(GLUE_OK, 'raw-crawler', (i) => ({ ...i, securityConfiguration: 'elsewhere' })),
+        field: 'securityConfiguration',
+        mentions: ['"elsewhere"'],
+      },
+      {
+        title: 'CloudWatch logs not encrypted',
+        resources: change(GLUE_OK, 'security', (i) => ({
+          encryptionConfiguration: { ...(i.encryptionConfiguration as object), cloudwatchEncryption: { cloudwatchEncryptionMode: 'DISABLED' } },
+        })),
+        field: 'cloudwatchEncryption.cloudwatchEncryptionMode',
+        mentions: ['"DISABLED"', '"SSE-KMS"'],
+      },
+      {
+        title: 'S3 output with SSE-S3 instead of a KMS key',
+        resources: change(GLUE_OK, 'security', (i) => ({
+          encryptionConfiguration: { ...(i.encryptionConfiguration as object), s3Encryption: { s3EncryptionMode: 'SSE-S3' } },
+        })),
+        field: 's3Encryption.kmsKeyArn',
+        mentions: ['a KMS key ARN'],
+      },
+    ],
+  },
+  {
+    rule: 'glue-crawler-policies',
+    passing: GLUE_OK,
+    breaking: [
+      {
+        title: 'new folders only with deleteBehavior DELETE_FROM_DATABASE',
+        resources: change(GLUE_OK, 'raw-crawler', (i) => ({ ...i, schemaChangePolicy: { updateBehavior: 'LOG', deleteBehavior: 'DELETE_FROM_DATABASE' } })),
+        field: 'schemaChangePolicy.deleteBehavior',
+        mentions: ['"DELETE_FROM_DATABASE"', 'CRAWL_NEW_FOLDERS_ONLY'],
+      },
+      {
+        title: 'new folders only on a JDBC target',
+        resources: change(GLUE_OK, 'raw-crawler', (i) => ({ ...i, s3Targets: undefined, jdbcTargets: [{ connectionName: 'c', path: 'db/%' }] })),
+        field: 'jdbcTargets',
+        mentions: ['S3 targets only'],
+      },
+      {
+        title: 'no schema-change policy',
+        resources: change(GLUE_OK, 'raw-crawler', (i) => ({ ...i, schemaChangePolicy: undefined })),
+        field: 'schemaChangePolicy',
+        mentions: ['explicit updateBehavior'],
+      },
+    ],
+  },
+  {
+    rule: 'rds-encrypted-private',
+    passing: [RDS_OK],
+    breaking: [
+      { title: 'publicly accessible', resources: change([RDS_OK], 'db', (i) => ({ ...i, publiclyAccessible: true })), field: 'publiclyAccessible', mentions: ['true', 'false'] },
+      { title: 'storage not encrypted', resources: change([RDS_OK], 'db', (i) => ({ ...i, storageEncrypted: undefined })), field: 'storageEncrypted', mentions: ['missing'] },
+      { title: 'encrypted with the AWS-managed key', resources: change([RDS_OK], 'db', (i) => ({ ...i, kmsKeyId: undefined })), field: 'kmsKeyId', mentions: ['customer-managed'] },
+      {
+        title: 'a master password in the inputs',
+        resources: change([RDS_OK], 'db', (i) => ({ ...i, manageMasterUserPassword: false, password: 'hunter2' })),
+        field: 'password',
+        mentions: ['<redacted>'],
       },
     ],
   },

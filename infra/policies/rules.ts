@@ -8,7 +8,7 @@ import {
   KEY_POLICY_ROOT_ADMIN_REASON,
   WILDCARD_RESOURCE_EXCEPTIONS,
 } from './exceptions.js';
-import { TYPES, asList, at, isAccessLogTarget, label, relatedTo } from './resources.js';
+import { TYPES, asList, at, isAccessLogTarget, label, refersTo, relatedTo } from './resources.js';
 import type { CapturedResource, SecurityRule, Severity, Violation } from './types.js';
 
 function show(value: unknown): string {
@@ -684,6 +684,93 @@ const s3LifecycleDeleteMarkers = defineRule({
   },
 });
 
+/** What a Glue security configuration must set, encryption by encryption: the mode and a key. */
+const GLUE_ENCRYPTIONS = [
+  { path: 's3Encryption', mode: 's3EncryptionMode', expected: 'SSE-KMS' },
+  { path: 'cloudwatchEncryption', mode: 'cloudwatchEncryptionMode', expected: 'SSE-KMS' },
+  { path: 'jobBookmarksEncryption', mode: 'jobBookmarksEncryptionMode', expected: 'CSE-KMS' },
+] as const;
+
+/** Problems of a security configuration's encryption (empty when it encrypts all three with a KMS key). */
+function securityConfigurationProblems(config: CapturedResource): Problem[] {
+  const problems: Problem[] = [];
+  for (const { path, mode, expected } of GLUE_ENCRYPTIONS) {
+    const base = `encryptionConfiguration.${path}`;
+    const found = at(config.inputs, `${base}.${mode}`);
+    if (found !== expected) problems.push({ field: `${base}.${mode}`, value: found, expected: JSON.stringify(expected) });
+    const key = at(config.inputs, `${base}.kmsKeyArn`);
+    if (typeof key !== 'string' || !key.startsWith('arn:')) problems.push({ field: `${base}.kmsKeyArn`, value: key, expected: 'a KMS key ARN' });
+  }
+  return problems;
+}
+
+const glueSecurityConfiguration = defineRule({
+  id: 'glue-security-configuration',
+  description:
+    'Every Glue job and crawler names a security configuration of the stack that encrypts S3 output (SSE-KMS), ' +
+    'CloudWatch logs (SSE-KMS) and job bookmarks (CSE-KMS), each with a KMS key.',
+  severity: 'high',
+  resourceTypes: [...TYPES.glueJob, ...TYPES.glueCrawler, ...TYPES.glueSecurityConfiguration],
+  needsStack: true,
+  check(resource, all, report) {
+    if ((TYPES.glueSecurityConfiguration as readonly string[]).includes(resource.type)) {
+      for (const p of securityConfigurationProblems(resource)) report(resource, p.field, p.value, p.expected);
+      return;
+    }
+    const name = resource.inputs['securityConfiguration'];
+    const configs = all.filter((r) => (TYPES.glueSecurityConfiguration as readonly string[]).includes(r.type));
+    const config = configs.find((c) => refersTo(resource, 'securityConfiguration', c));
+    if (typeof name !== 'string' || name === '' || config === undefined) {
+      report(resource, 'securityConfiguration', name, 'the name of a Glue security configuration of this stack');
+    }
+  },
+});
+
+const glueCrawlerPolicies = defineRule({
+  id: 'glue-crawler-policies',
+  description:
+    'Every Glue crawler sets a schema-change policy and a recrawl policy; CRAWL_NEW_FOLDERS_ONLY only on S3 ' +
+    'targets and only with updateBehavior and deleteBehavior LOG (what AWS accepts for incremental crawls).',
+  severity: 'low',
+  resourceTypes: TYPES.glueCrawler,
+  needsStack: false,
+  check(crawler, _all, report) {
+    const update = at(crawler.inputs, 'schemaChangePolicy.updateBehavior');
+    const remove = at(crawler.inputs, 'schemaChangePolicy.deleteBehavior');
+    const recrawl = at(crawler.inputs, 'recrawlPolicy.recrawlBehavior');
+    if (update === undefined || remove === undefined) {
+      report(crawler, 'schemaChangePolicy', crawler.inputs['schemaChangePolicy'], 'an explicit updateBehavior and deleteBehavior');
+    }
+    if (recrawl === undefined) report(crawler, 'recrawlPolicy.recrawlBehavior', recrawl, 'an explicit recrawl behavior');
+    if (recrawl !== 'CRAWL_NEW_FOLDERS_ONLY') return;
+    if (update !== 'LOG') report(crawler, 'schemaChangePolicy.updateBehavior', update, '"LOG" with CRAWL_NEW_FOLDERS_ONLY');
+    if (remove !== 'LOG') report(crawler, 'schemaChangePolicy.deleteBehavior', remove, '"LOG" with CRAWL_NEW_FOLDERS_ONLY');
+    for (const targets of ['jdbcTargets', 'catalogTargets', 'dynamodbTargets', 'mongodbTargets'] as const) {
+      if (asList(crawler.inputs[targets]).length > 0) {
+        report(crawler, targets, '<targets>', 'S3 targets only with CRAWL_NEW_FOLDERS_ONLY (other targets crawl everything)');
+      }
+    }
+  },
+});
+
+const rdsEncryptedPrivate = defineRule({
+  id: 'rds-encrypted-private',
+  description:
+    'Every RDS instance has storage encrypted with a customer-managed KMS key, is not publicly accessible, and lets ' +
+    'RDS manage the master password in Secrets Manager (no password input).',
+  severity: 'high',
+  resourceTypes: TYPES.rdsInstance,
+  needsStack: false,
+  check(db, _all, report) {
+    const i = db.inputs;
+    if (i['storageEncrypted'] !== true) report(db, 'storageEncrypted', i['storageEncrypted'], 'true');
+    if (typeof i['kmsKeyId'] !== 'string' || i['kmsKeyId'] === '') report(db, 'kmsKeyId', i['kmsKeyId'], 'the ARN of a customer-managed KMS key');
+    if (i['publiclyAccessible'] !== false) report(db, 'publiclyAccessible', i['publiclyAccessible'], 'false');
+    if (i['manageMasterUserPassword'] !== true) report(db, 'manageMasterUserPassword', i['manageMasterUserPassword'], 'true');
+    if (i['password'] !== undefined) report(db, 'password', '<redacted>', 'no password: RDS keeps it in Secrets Manager');
+  },
+});
+
 /** Every security rule, in the order they are reported. */
 export const RULES: readonly SecurityRule[] = [
   s3EncryptionKms,
@@ -701,6 +788,9 @@ export const RULES: readonly SecurityRule[] = [
   logGroupRetentionKms,
   secretsInSecretsManager,
   noPlaintextKeyMaterial,
+  glueSecurityConfiguration,
+  glueCrawlerPolicies,
+  rdsEncryptedPrivate,
 ];
 
 /** Whether a rule checks resources of this type. */

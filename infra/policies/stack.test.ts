@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runLakeStack } from '../lake/testing.js';
 import { runStackUnderMocks, type MockRun } from '../testing/index.js';
+import { at } from './resources.js';
 import { RULES, evaluateRules, ruleApplies } from './rules.js';
 import type { CapturedResource } from './types.js';
 
@@ -8,13 +10,37 @@ function asRuleInput(run: MockRun): CapturedResource[] {
   return run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: r.inputs, outputs: r.state }));
 }
 
-const STACKS = ['ingestion-dev', 'ingestion-prod'] as const;
+const STACKS = ['ingestion-dev', 'ingestion-prod', 'lake-dev', 'lake-prod'] as const;
 const runs = new Map<string, CapturedResource[]>();
 
 beforeAll(async () => {
-  // The mocks are process-global: run the stacks one after the other.
-  for (const stack of STACKS) runs.set(stack, asRuleInput(await runStackUnderMocks(stack)));
+  // The mocks are process-global: run the stacks one after the other. The lake stacks upload the fixture ETL files.
+  for (const stack of STACKS) {
+    const run = stack.startsWith('lake-') ? await runLakeStack(stack === 'lake-dev' ? 'dev' : 'prod') : await runStackUnderMocks(stack);
+    runs.set(stack, asRuleInput(run));
+  }
 });
+
+/** One edit of one resource's inputs that must break exactly one rule, on the named field. */
+interface Breakage {
+  readonly title: string;
+  readonly type: string;
+  readonly edit: (inputs: Record<string, unknown>) => Record<string, unknown>;
+  readonly rule: string;
+  readonly field: string;
+}
+
+/** Applies the edit to the first resource of the type it changes, and expects only its rule to break, on its field. */
+function expectOnlyThisRuleBreaks(stack: (typeof STACKS)[number], { type, edit, rule, field }: Breakage): void {
+  const resources = runs.get(stack)!;
+  const target = resources.find((r) => r.type === type && JSON.stringify(edit({ ...r.inputs })) !== JSON.stringify(r.inputs));
+  expect(target, `the stack has a ${type}`).toBeDefined();
+  const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
+  const { violations } = evaluateRules(broken);
+  expect(violations.length).toBeGreaterThan(0);
+  expect(violations.every((v) => v.ruleId === rule)).toBe(true);
+  expect(violations.some((v) => v.field.endsWith(field))).toBe(true);
+}
 
 describe.each(STACKS)('security rules over every resource of %s', (stack) => {
   it('finds no violation', () => {
@@ -22,16 +48,64 @@ describe.each(STACKS)('security rules over every resource of %s', (stack) => {
     expect(violations.map((v) => v.message)).toEqual([]);
   });
 
-  it.each(RULES.map((r) => [r.id, r] as const))('%s saw the resources it targets', (_id, rule) => {
+  it.each(RULES.map((r) => [r.id, r] as const))('%s checked every resource it targets', (_id, rule) => {
     const resources = runs.get(stack)!;
     const { checked } = evaluateRules(resources, [rule]);
-    expect(checked[rule.id]).toBeGreaterThan(0);
     expect(checked[rule.id]).toBe(resources.filter((r) => ruleApplies(rule, r)).length);
   });
 });
 
+describe.each(RULES.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
+  it('saw resources it targets in at least one stack (no rule checks nothing)', () => {
+    const seen = STACKS.map((stack) => evaluateRules(runs.get(stack)!, [rule]).checked[rule.id] ?? 0);
+    expect(Math.max(...seen)).toBeGreaterThan(0);
+  });
+});
+
+describe('the whole-stack check catches a broken lake stack', () => {
+  const breakages: readonly Breakage[] = [
+    { title: 'a job without the security configuration', type: 'aws:glue/job:Job', edit: (i) => ({ ...i, securityConfiguration: undefined }), rule: 'glue-security-configuration', field: 'securityConfiguration' },
+    { title: 'a crawler naming a security configuration the stack does not have', type: 'aws:glue/crawler:Crawler', edit: (i) => ({ ...i, securityConfiguration: 'someone-elses' }), rule: 'glue-security-configuration', field: 'securityConfiguration' },
+    {
+      title: 'bookmarks not encrypted',
+      type: 'aws:glue/securityConfiguration:SecurityConfiguration',
+      edit: (i) => ({ ...i, encryptionConfiguration: { ...(i['encryptionConfiguration'] as object), jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'DISABLED' } } }),
+      rule: 'glue-security-configuration',
+      field: 'jobBookmarksEncryption.jobBookmarksEncryptionMode',
+    },
+    {
+      title: 'a PASSWORD connection property',
+      type: 'aws:glue/connection:Connection',
+      edit: (i) => ({ ...i, connectionProperties: { ...(i['connectionProperties'] as object), PASSWORD: 'hunter2' } }),
+      rule: 'secrets-in-secrets-manager',
+      field: 'connectionProperties.PASSWORD',
+    },
+    {
+      title: 'new folders only with UPDATE_IN_DATABASE',
+      type: 'aws:glue/crawler:Crawler',
+      edit: (i) => (at(i, 'recrawlPolicy.recrawlBehavior') === 'CRAWL_NEW_FOLDERS_ONLY' ? { ...i, schemaChangePolicy: { updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG' } } : i),
+      rule: 'glue-crawler-policies',
+      field: 'schemaChangePolicy.updateBehavior',
+    },
+    { title: 'a crawler without a recrawl policy', type: 'aws:glue/crawler:Crawler', edit: (i) => ({ ...i, recrawlPolicy: undefined }), rule: 'glue-crawler-policies', field: 'recrawlPolicy.recrawlBehavior' },
+    { title: 'a public database', type: 'aws:rds/instance:Instance', edit: (i) => ({ ...i, publiclyAccessible: true }), rule: 'rds-encrypted-private', field: 'publiclyAccessible' },
+    { title: 'unencrypted database storage', type: 'aws:rds/instance:Instance', edit: (i) => ({ ...i, storageEncrypted: false }), rule: 'rds-encrypted-private', field: 'storageEncrypted' },
+    { title: 'a database password in the inputs', type: 'aws:rds/instance:Instance', edit: (i) => ({ ...i, manageMasterUserPassword: undefined, password: 'hunter2' }), rule: 'rds-encrypted-private', field: 'password' },
+    { title: 'an unencrypted flow-log group', type: 'aws:cloudwatch/logGroup:LogGroup', edit: (i) => ({ ...i, kmsKeyId: undefined }), rule: 'log-group-retention-kms', field: 'kmsKeyId' },
+    {
+      title: 'a Glue role trusted without aws:SourceAccount',
+      type: 'aws:iam/role:Role',
+      edit: (i) => (String(i['assumeRolePolicy']).includes('glue.amazonaws.com') ? { ...i, assumeRolePolicy: String(i['assumeRolePolicy']).replace('aws:SourceAccount', 'aws:SourceVpc') } : i),
+      rule: 'iam-trust-confused-deputy',
+      field: 'aws:SourceAccount',
+    },
+  ];
+
+  it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('lake-dev', breakage));
+});
+
 describe('the whole-stack check catches a broken ingestion stack', () => {
-  const breakages: readonly { title: string; type: string; edit: (inputs: Record<string, unknown>) => Record<string, unknown>; rule: string; field: string }[] = [
+  const breakages: readonly Breakage[] = [
     { title: 'key rotation off', type: 'aws:kms/key:Key', edit: (i) => ({ ...i, enableKeyRotation: false }), rule: 'kms-key-rotation', field: 'enableKeyRotation' },
     { title: 'processor tracing PassThrough', type: 'aws:lambda/function:Function', edit: (i) => ({ ...i, tracingConfig: { mode: 'PassThrough' } }), rule: 'lambda-tracing-logging', field: 'tracingConfig.mode' },
     { title: 'rule without error action', type: 'aws:iot/topicRule:TopicRule', edit: (i) => ({ ...i, errorAction: undefined }), rule: 'iot-rule-error-action', field: 'errorAction' },
@@ -68,15 +142,5 @@ describe('the whole-stack check catches a broken ingestion stack', () => {
     },
   ];
 
-  it.each(breakages)('$title', ({ type, edit, rule, field }) => {
-    const resources = runs.get('ingestion-dev')!;
-    // The first resource of the type that the edit changes.
-    const target = resources.find((r) => r.type === type && JSON.stringify(edit({ ...r.inputs })) !== JSON.stringify(r.inputs));
-    expect(target, `the stack has a ${type}`).toBeDefined();
-    const broken = resources.map((r) => (r === target ? { ...r, inputs: edit({ ...r.inputs }) } : r));
-    const { violations } = evaluateRules(broken);
-    expect(violations.length).toBeGreaterThan(0);
-    expect(violations.every((v) => v.ruleId === rule)).toBe(true);
-    expect(violations.some((v) => v.field.endsWith(field))).toBe(true);
-  });
+  it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('ingestion-dev', breakage));
 });

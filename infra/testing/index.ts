@@ -3,6 +3,8 @@ export {
   MOCK_DEFAULT_REGION,
   MOCK_ORGANIZATION,
   createMocks,
+  defaultStackOutputs,
+  mockIngestionOutputs,
   isWireSecret,
   installMocks,
   mockConfig,

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
-import { PROJECT, PROJECT_ROOT, type Environment } from '../../core/settings.js';
+import type { IngestionOutputs } from '../../core/contracts.js';
+import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from '../../core/ingestion/definitions.js';
+import { ENVIRONMENTS, PROJECT, PROJECT_ROOT, type Environment } from '../../core/settings.js';
 import { parseStackName, type Layer } from '../stack-name.js';
 
 /** A stack name the program accepts. */
@@ -58,7 +60,10 @@ export interface MockRunOptions {
   readonly ignoreConfigFile?: boolean;
   /** Organization returned by `pulumi.getOrganization()`. Default MOCK_ORGANIZATION. */
   readonly organization?: string;
-  /** Outputs of other stacks, by fully qualified stack name, returned to `StackReference` reads. */
+  /**
+   * Outputs of other stacks, by fully qualified stack name, returned to `StackReference` reads. Default
+   * `defaultStackOutputs`: each environment's ingestion stack (mockIngestionOutputs).
+   */
   readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Repository root holding the `Pulumi.<env>.yaml` files. Default PROJECT_ROOT. */
   readonly root?: string;
@@ -101,6 +106,43 @@ function autoName(name: string): string {
 function fakePem(label: string, seed: string): string {
   const body = Buffer.from(createHash('sha512').update(seed).digest()).toString('base64');
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+/**
+ * Outputs of a mocked ingestion stack, shaped as its contract (a test parses them with the strict schema): what
+ * the lake and later layers read through their StackReference when a test gives no `stackOutputs`.
+ */
+export function mockIngestionOutputs(env: Environment, region: string = MOCK_DEFAULT_REGION): IngestionOutputs {
+  const base = `${region}:${MOCK_ACCOUNT_ID}`;
+  const raw = `ingestion-raw-bucket-${shortHash(`raw-${env}`)}`;
+  const thing = `ingestion-fleet-sensor-0001-${shortHash(`thing-${env}`)}`;
+  return {
+    rawBucketName: raw,
+    rawBucketArn: `arn:aws:s3:::${raw}`,
+    rawPrefix: RAW_ZONE.prefix,
+    telemetryPrefix: `${ZONES.telemetry}/`,
+    quarantinePrefix: `${ZONES.quarantine}/`,
+    errorOutputPrefix: RAW_ZONE.errorOutputPrefix,
+    ruleErrorPrefix: RAW_ZONE.ruleErrorPrefix,
+    accessLogBucketName: `ingestion-raw-access-logs-${shortHash(`logs-${env}`)}`,
+    kmsKeyArn: `arn:aws:kms:${base}:key/${shortHash(`key-${env}`, 8)}-0000-4000-8000-${shortHash(`key2-${env}`, 12)}`,
+    iotEndpoint: `a1b2c3d4e5f6g7-ats.iot.${region}.amazonaws.com`,
+    telemetryTopicFilter: TELEMETRY_TOPIC_FILTER,
+    thingNames: [thing],
+    deviceCertificatePems: { [thing]: fakePem('CERTIFICATE', `cert:${thing}`) },
+    devicePrivateKeyPems: { [thing]: '<secret>' },
+    deliveryStreamName: `ingestion-delivery-stream-${shortHash(`stream-${env}`)}`,
+    deliveryStreamArn: `arn:aws:firehose:${base}:deliverystream/ingestion-delivery-stream-${shortHash(`stream-${env}`)}`,
+    topicRuleName: `ingestion_rule_${shortHash(`rule-${env}`)}`,
+    processorFunctionName: `ingestion-processor-${shortHash(`fn-${env}`)}`,
+  };
+}
+
+/** The other stacks' outputs a mocked run sees by default: each environment's ingestion stack. */
+export function defaultStackOutputs(organization: string, region: string): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    ENVIRONMENTS.map((env) => [`${organization}/${PROJECT}/ingestion-${env}`, { ...mockIngestionOutputs(env, region) }]),
+  );
 }
 
 /** What the fake resources and invokes depend on. */
@@ -168,6 +210,49 @@ function fakeAwsResource(type: string, name: string, inputs: Record<string, unkn
         },
       };
     }
+    case 'aws:ec2/securityGroup:SecurityGroup': {
+      const id = ec2Id('sg', name);
+      return { id, state: { arn: `arn:aws:ec2:${base}:security-group/${id}`, ownerId: MOCK_ACCOUNT_ID } };
+    }
+    case 'aws:ec2/vpcPeeringConnection:VpcPeeringConnection': {
+      const id = ec2Id('pcx', name);
+      return { id, state: { acceptStatus: inputs.autoAccept === true ? 'active' : 'pending-acceptance', peerOwnerId: MOCK_ACCOUNT_ID } };
+    }
+    case 'aws:ec2/vpcEndpoint:VpcEndpoint': {
+      const id = ec2Id('vpce', name);
+      return { id, state: { arn: `arn:aws:ec2:${base}:vpc-endpoint/${id}`, prefixListId: inputs.vpcEndpointType === 'Gateway' ? ec2Id('pl', name) : undefined } };
+    }
+    case 'aws:ec2/route:Route':
+      return { id: `r-${String(inputs.routeTableId)}-${String(inputs.destinationCidrBlock)}`, state: {} };
+    case 'aws:ec2/flowLog:FlowLog': {
+      const id = ec2Id('fl', name);
+      return { id, state: { arn: `arn:aws:ec2:${base}:vpc-flow-log/${id}` } };
+    }
+    case 'aws:rds/instance:Instance': {
+      const identifier = autoName(name);
+      const port = typeof inputs.port === 'number' ? inputs.port : 5432;
+      const address = `${identifier}.c0abcdefghij.${ctx.region}.rds.amazonaws.com`;
+      return {
+        id: identifier,
+        state: {
+          identifier,
+          address,
+          port,
+          endpoint: `${address}:${port}`,
+          arn: `arn:aws:rds:${base}:db:${identifier}`,
+          masterUserSecrets:
+            inputs.manageMasterUserPassword === true
+              ? [{ secretArn: `arn:aws:secretsmanager:${base}:secret:rds!db-${shortHash(name, 8)}-AbCdEf`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: 'active' }]
+              : [],
+        },
+      };
+    }
+    case 'aws:glue/catalogDatabase:CatalogDatabase':
+      return named(`arn:aws:glue:${base}:database/${physical}`);
+    case 'aws:glue/catalogTable:CatalogTable':
+      return named(`arn:aws:glue:${base}:table/${String(inputs.databaseName)}/${physical}`);
+    case 'aws:s3/bucketObjectv2:BucketObjectv2':
+      return { id: String(inputs.key), state: { etag: shortHash(String(inputs.sourceHash ?? inputs.key), 32), versionId: shortHash(String(inputs.sourceHash), 32) } };
     default: {
       const [, module = 'unknown', kind = 'resource'] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
       return { id: `${physical}-id`, state: { name: physical, arn: `arn:aws:${module}:${base}:${kind}/${physical}` } };
@@ -175,8 +260,39 @@ function fakeAwsResource(type: string, name: string, inputs: Record<string, unkn
   }
 }
 
+/** Hex id of an EC2 resource (`vpc-`, `subnet-`, `rtb-`, `sg-` ...), stable per logical name. */
+function ec2Id(prefix: string, name: string): string {
+  return `${prefix}-${shortHash(`${prefix}:${name}`, 17)}`;
+}
+
+/**
+ * The outputs of an awsx `ec2.Vpc`, a remote component whose children the mock never sees: the VPC id, one subnet
+ * and one route table per availability zone and subnet spec (as `{ id }` objects, which `pulumi.all` reads like the
+ * real resources' `id` outputs), and the subnet ids by type.
+ */
+function fakeAwsxVpc(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const zones = typeof inputs.numberOfAvailabilityZones === 'number' ? inputs.numberOfAvailabilityZones : 3;
+  const specs = Array.isArray(inputs.subnetSpecs) ? (inputs.subnetSpecs as { type: string }[]) : [{ type: 'Private' }, { type: 'Public' }];
+  const subnets = specs.flatMap((spec) =>
+    Array.from({ length: zones }, (_, i) => ({ type: spec.type, id: ec2Id('subnet', `${name}-${spec.type}-${i}`) })),
+  );
+  const idsOf = (type: string) => subnets.filter((s) => s.type === type).map((s) => s.id);
+  return {
+    vpcId: ec2Id('vpc', name),
+    privateSubnetIds: idsOf('Private'),
+    publicSubnetIds: idsOf('Public'),
+    isolatedSubnetIds: idsOf('Isolated'),
+    subnets: subnets.map((s) => ({ id: s.id })),
+    routeTables: subnets.map((s) => ({ id: ec2Id('rtb', s.id) })),
+    vpcEndpoints: [],
+    natGateways: [],
+    eips: [],
+  };
+}
+
 function fakeResource(args: pulumi.runtime.MockResourceArgs, ctx: MockContext): Fake {
   const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+  if (args.type === 'awsx:ec2:Vpc') return { id: undefined, state: fakeAwsxVpc(args.name, inputs) };
   if (args.custom === false) return { id: undefined, state: {} };
   if (args.type === 'pulumi:pulumi:StackReference') {
     const stackName = String(inputs.name);
@@ -219,6 +335,11 @@ function fakeInvoke(call: pulumi.runtime.MockCallArgs, ctx: MockContext): Record
       };
     case 'aws:index/getPartition:getPartition':
       return { id: 'aws', partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws' };
+    case 'aws:ec2/getSubnet:getSubnet': {
+      const id = String((call.inputs as { id?: string }).id);
+      const zone = `${ctx.region}${'abc'[parseInt(shortHash(id, 2), 16) % 3]}`;
+      return { id, availabilityZone: zone, availabilityZoneId: `euw1-az${zone.slice(-1)}`, arn: `arn:aws:ec2:${ctx.region}:${MOCK_ACCOUNT_ID}:subnet/${id}` };
+    }
     case 'aws:iot/getEndpoint:getEndpoint': {
       const endpointType = String((call.inputs as { endpointType?: string }).endpointType ?? 'iot:Data');
       const suffix = endpointType === 'iot:Data-ATS' ? '-ats' : '';
@@ -398,9 +519,10 @@ export interface MockCapture {
  */
 export async function installMocks(stack: string, env: Environment, options: MockRunOptions = {}): Promise<MockCapture> {
   const configValues = mockConfig(env, options);
+  const region = configValues['aws:region'] ?? MOCK_DEFAULT_REGION;
   const ctx: MockContext = {
-    region: configValues['aws:region'] ?? MOCK_DEFAULT_REGION,
-    stackOutputs: options.stackOutputs ?? {},
+    region,
+    stackOutputs: options.stackOutputs ?? defaultStackOutputs(options.organization ?? MOCK_ORGANIZATION, region),
   };
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
