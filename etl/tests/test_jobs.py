@@ -258,21 +258,33 @@ class BadArguments(unittest.TestCase):
         change(arguments)
         run(job, argv_of(job, arguments))
 
-    def mutate_output(self, key, value):
+    @staticmethod
+    def mutate(argument, key, value):
+        """A change of the first item's `key` in the JSON list argument (`--inputs` or `--outputs`)."""
+
         def change(arguments):
-            outputs = json.loads(arguments["--outputs"])
-            outputs[0][key] = value
-            arguments["--outputs"] = json.dumps(outputs)
+            items = json.loads(arguments[argument])
+            items[0][key] = value
+            arguments[argument] = json.dumps(items)
 
         return change
 
-    def test_given_no_outputs_argument_then_glue_refuses_naming_it(self):
-        with self.assertRaisesRegex(GlueArgumentError, "--outputs"):
-            self.run_with(lambda a: a.pop("--outputs"))
+    def mutate_output(self, key, value):
+        return self.mutate("--outputs", key, value)
 
-    def test_given_outputs_that_are_not_json_then_the_error_names_the_argument_and_value(self):
-        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs has invalid value '\[\{oops'"):
-            self.run_with(lambda a: a.update({"--outputs": "[{oops"}))
+    def test_given_a_missing_argument_then_glue_refuses_naming_it(self):
+        for name in ("--inputs", "--stages", "--outputs"):
+            with self.subTest(argument=name), self.assertRaisesRegex(GlueArgumentError, name):
+                self.run_with(lambda a: a.pop(name))
+
+    def test_given_an_argument_that_is_not_a_json_list_then_the_error_names_it_and_the_value(self):
+        for name, value, message in [
+            ("--outputs", "[{oops", r"--outputs has invalid value '\[\{oops': expected a JSON list"),
+            ("--inputs", "{}", r"--inputs has invalid value '\{\}': expected a non-empty JSON list of objects"),
+            ("--stages", "{}", r"--stages has invalid value '\{\}': expected a JSON list of objects"),
+        ]:
+            with self.subTest(argument=name), self.assertRaisesRegex(sensorlake_etl.JobArgumentError, message):
+                self.run_with(lambda a: a.update({name: value}))
 
     def test_given_an_empty_inputs_list_then_it_is_refused(self):
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, "--inputs has invalid value '\\[\\]'"):
@@ -303,22 +315,6 @@ class BadArguments(unittest.TestCase):
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, "invalid max_records_per_file 0"):
             self.run_with(self.mutate_output("max_records_per_file", 0))
 
-    def mutate_input(self, index, key, value):
-        def change(arguments):
-            inputs = json.loads(arguments["--inputs"])
-            inputs[index][key] = value
-            arguments["--inputs"] = json.dumps(inputs)
-
-        return change
-
-    def test_given_no_stages_argument_then_glue_refuses_naming_it(self):
-        with self.assertRaisesRegex(GlueArgumentError, "--stages"):
-            self.run_with(lambda a: a.pop("--stages"))
-
-    def test_given_stages_that_are_not_a_list_then_the_error_names_the_argument_and_value(self):
-        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--stages has invalid value '\{\}': expected a JSON list of objects"):
-            self.run_with(lambda a: a.update({"--stages": "{}"}))
-
     def test_given_a_stage_named_like_an_input_then_it_is_refused(self):
         stage = json.dumps([{"view": "raw_telemetry", "sql_path": "s3://b/x.sql"}])
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--stages\[0\] has invalid view 'raw_telemetry'"):
@@ -326,7 +322,7 @@ class BadArguments(unittest.TestCase):
 
     def test_given_an_unknown_added_column_then_it_is_refused_naming_it(self):
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--inputs\[0\] has invalid add_columns \['line'\]"):
-            self.run_with(self.mutate_input(0, "add_columns", ["line"]))
+            self.run_with(self.mutate("--inputs", "add_columns", ["line"]))
 
     def test_given_overwrite_without_a_reference_view_then_it_is_refused(self):
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid existing_view None: overwrite_partitions needs one of the reference inputs curated_existing, quarantine_existing"):
@@ -337,13 +333,8 @@ class BadArguments(unittest.TestCase):
             self.run_with(self.mutate_output("existing_view", "raw_telemetry"))
 
     def test_given_append_with_a_reference_view_then_it_is_refused(self):
-        def change(arguments):
-            outputs = json.loads(arguments["--outputs"])
-            outputs[0].update(mode="append")
-            arguments["--outputs"] = json.dumps(outputs)
-
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid existing_view 'curated_existing': expected null with mode append"):
-            self.run_with(change)
+            self.run_with(self.mutate_output("mode", "append"))
 
     def test_given_a_run_date_partition_that_is_no_partition_key_then_it_is_refused(self):
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid run_date_partition 'dt': expected null or one of room_id, date"):
