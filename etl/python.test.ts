@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { glueEtlFiles } from '../core/lake/etl-files.js';
 import { glueJobArguments, type GlueJobEnvironment } from '../core/lake/job-arguments.js';
 import { LAKE_JOBS } from '../core/lake/jobs.js';
 
@@ -21,10 +22,11 @@ describe('the Glue job scripts (etl/tests, Python unittest with stub Glue and Sp
   const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-etl-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('GIVEN the Glue arguments made from LAKE_JOBS WHEN python3 runs etl/tests THEN every test passes', () => {
+  it('GIVEN the Glue arguments and the uploaded files made from LAKE_JOBS WHEN python3 runs etl/tests THEN every test passes', () => {
     const file = path.join(dir, 'jobs.json');
     const jobs = LAKE_JOBS.map((job) => ({ name: job.name, script: job.script, arguments: glueJobArguments(job, environment) }));
-    writeFileSync(file, JSON.stringify({ jobs }));
+    const files = Object.fromEntries(glueEtlFiles().map((f) => [`${environment.scriptsBucketUrl}${f.key}`, f.content]));
+    writeFileSync(file, JSON.stringify({ jobs, files }));
 
     const run = spawnSync('python3', ['-m', 'unittest', 'discover', '-v', '-s', path.join(here, 'tests'), '-t', path.join(here, 'tests')], {
       encoding: 'utf8',
@@ -34,7 +36,7 @@ describe('the Glue job scripts (etl/tests, Python unittest with stub Glue and Sp
     const output = `${run.stdout}${run.stderr}`;
     expect(run.status, output).toBe(0);
     const ran = /Ran (\d+) tests?/.exec(output);
-    expect(Number(ran?.[1])).toBeGreaterThanOrEqual(19);
+    expect(Number(ran?.[1])).toBeGreaterThanOrEqual(30);
     expect(output).toMatch(/\nOK\n/);
     expect(output).not.toMatch(/skipped/);
   });

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { glueEtlFiles } from '../core/lake/etl-files.js';
 import { LAKE_JOBS } from '../core/lake/jobs.js';
 import { checkSqlDialects, dialectProblems } from './sql-dialects.js';
 
 const SQL_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sql');
 
 describe('the SQL transforms parse as Spark SQL and as DuckDB (Debian python3-sqlglot)', () => {
-  const named = LAKE_JOBS.flatMap((job) => job.outputs.map((o) => ({ job: job.name, file: o.sql })));
+  const named = LAKE_JOBS.flatMap((job) => [...job.stages, ...job.outputs].map((o) => ({ job: job.name, file: o.sql })));
+  const rendered = mkdtempSync(path.join(tmpdir(), 'sensorlake-rendered-sql-'));
+  afterAll(() => rmSync(rendered, { recursive: true, force: true }));
 
   it.each(named)('GIVEN job $job THEN its SQL file $file exists in etl/sql/', ({ file }) => {
     expect(existsSync(path.join(SQL_DIR, file)), `etl/sql/${file} (named in core/lake/jobs.ts) is missing`).toBe(true);
@@ -18,6 +21,21 @@ describe('the SQL transforms parse as Spark SQL and as DuckDB (Debian python3-sq
   it('GIVEN every etl/sql/*.sql file THEN each parses in both dialects and calls no engine-specific function', () => {
     const files = existsSync(SQL_DIR) ? readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort() : [];
     const check = checkSqlDialects(files.map((f) => path.join(SQL_DIR, f)));
+    expect(check.results).toHaveLength(files.length * 2);
+    expect(dialectProblems(check)).toStrictEqual([]);
+    for (const result of check.results) expect(result.statements, `${result.file} in ${result.dialect}`).toBeGreaterThan(0);
+  });
+
+  it('GIVEN the SQL as uploaded, rendered with each job\'s parameters (glueEtlFiles) THEN each parses in both dialects too', () => {
+    const files = glueEtlFiles()
+      .filter((f) => f.key.endsWith('.sql'))
+      .map((f) => {
+        const file = path.join(rendered, f.key.replaceAll('/', '__'));
+        writeFileSync(file, f.content);
+        return file;
+      });
+    expect(files).toHaveLength(named.length);
+    const check = checkSqlDialects(files);
     expect(check.results).toHaveLength(files.length * 2);
     expect(dialectProblems(check)).toStrictEqual([]);
     for (const result of check.results) expect(result.statements, `${result.file} in ${result.dialect}`).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { glueJobArguments, glueJobInputs, glueJobOutputs, glueScriptLocation, MAX_RECORDS_PER_FILE, type GlueJobEnvironment } from './job-arguments.js';
+import { glueJobArguments, glueJobInputs, glueJobOutputs, glueJobStages, glueScriptLocation, MAX_RECORDS_PER_FILE, type GlueJobEnvironment } from './job-arguments.js';
 import { LAKE_JOBS, type JobName } from './jobs.js';
 
 const env: GlueJobEnvironment = {
@@ -12,33 +12,42 @@ const env: GlueJobEnvironment = {
 const job = (name: JobName) => LAKE_JOBS.find((j) => j.name === name)!;
 
 describe('Glue job arguments made from the job definitions', () => {
-  it('GIVEN curate THEN the raw inputs are bookmarked and the curated table it rewrites is read whole', () => {
+  it('GIVEN curate THEN the records inputs are bookmarked with their original row, and the two reference tables are read whole', () => {
     expect(glueJobInputs(job('curate'), env)).toStrictEqual([
-      { view: 'raw_telemetry', database: 'sensorlake_dev_raw', table: 'telemetry', bookmark: true },
-      { view: 'raw_historical', database: 'sensorlake_dev_raw', table: 'historical', bookmark: true },
-      { view: 'raw_database', database: 'sensorlake_dev_raw', table: 'database_readings', bookmark: true },
-      { view: 'curated_existing', database: 'sensorlake_dev_curated', table: 'telemetry', bookmark: false },
+      { view: 'raw_telemetry', database: 'sensorlake_dev_raw', table: 'telemetry', bookmark: true, add_columns: ['original'] },
+      { view: 'raw_historical', database: 'sensorlake_dev_raw', table: 'historical', bookmark: true, add_columns: ['original'] },
+      { view: 'raw_database', database: 'sensorlake_dev_raw', table: 'database_readings', bookmark: true, add_columns: ['original'] },
+      { view: 'curated_existing', database: 'sensorlake_dev_curated', table: 'telemetry', bookmark: false, add_columns: [] },
+      { view: 'quarantine_existing', database: 'sensorlake_dev_curated', table: 'quarantine', bookmark: false, add_columns: [] },
     ]);
   });
 
-  it('GIVEN curate THEN curated telemetry is rewritten by partition and quarantine appended, each from its SQL file', () => {
+  it('GIVEN curate THEN its stage is the rendered curate_staged.sql, registered as curate_staged', () => {
+    expect(glueJobStages(job('curate'), env)).toStrictEqual([{ view: 'curate_staged', sql_path: 's3://scripts/etl/sql/curate/curate_staged.sql' }]);
+  });
+
+  it('GIVEN curate THEN both outputs compact the partitions they touch with the rows of their reference view, quarantine dated by the run', () => {
     expect(glueJobOutputs(job('curate'), env)).toStrictEqual([
       {
-        sql_path: 's3://scripts/etl/sql/curate_telemetry.sql',
+        sql_path: 's3://scripts/etl/sql/curate/curate_telemetry.sql',
         path: 's3://curated-bucket/telemetry/',
         database: 'sensorlake_dev_curated',
         table: 'telemetry',
         partition_keys: ['room_id', 'date'],
         mode: 'overwrite_partitions',
+        existing_view: 'curated_existing',
+        run_date_partition: null,
         max_records_per_file: MAX_RECORDS_PER_FILE,
       },
       {
-        sql_path: 's3://scripts/etl/sql/curate_quarantine.sql',
+        sql_path: 's3://scripts/etl/sql/curate/curate_quarantine.sql',
         path: 's3://curated-bucket/quarantine/',
         database: 'sensorlake_dev_curated',
         table: 'quarantine',
         partition_keys: ['date'],
-        mode: 'append',
+        mode: 'overwrite_partitions',
+        existing_view: 'quarantine_existing',
+        run_date_partition: 'date',
         max_records_per_file: MAX_RECORDS_PER_FILE,
       },
     ]);
@@ -53,16 +62,20 @@ describe('Glue job arguments made from the job definitions', () => {
         dbtable: 'public.sensor_readings',
         bookmark_keys: ['reading_id'],
         bookmark: true,
+        add_columns: [],
       },
     ]);
-    expect(glueJobOutputs(job('import-db'), env).map((o) => [o.path, o.mode])).toStrictEqual([['s3://raw-bucket/database/sensor_readings/', 'append']]);
+    expect(glueJobStages(job('import-db'), env)).toStrictEqual([]);
+    expect(glueJobOutputs(job('import-db'), env).map((o) => [o.sql_path, o.path, o.mode, o.existing_view, o.run_date_partition])).toStrictEqual([
+      ['s3://scripts/etl/sql/import-db/import_db.sql', 's3://raw-bucket/database/sensor_readings/', 'append', null, 'dt'],
+    ]);
   });
 
-  it('GIVEN import-historical THEN it reads the landing CSV table and writes the raw historical table', () => {
+  it('GIVEN import-historical THEN it reads the landing CSV table with file and row, and appends to raw historical dated by the run', () => {
     expect(glueJobInputs(job('import-historical'), env)).toStrictEqual([
-      { view: 'landing_historical', database: 'sensorlake_dev_raw', table: 'historical_csv', bookmark: true },
+      { view: 'landing_historical', database: 'sensorlake_dev_raw', table: 'historical_csv', bookmark: true, add_columns: ['source_file', 'source_row'] },
     ]);
-    expect(glueJobOutputs(job('import-historical'), env).map((o) => o.path)).toStrictEqual(['s3://raw-bucket/historical/']);
+    expect(glueJobOutputs(job('import-historical'), env).map((o) => [o.path, o.mode, o.run_date_partition])).toStrictEqual([['s3://raw-bucket/historical/', 'append', 'dt']]);
   });
 
   it.each(LAKE_JOBS.map((j) => ({ name: j.name, script: j.script })))(
@@ -74,6 +87,7 @@ describe('Glue job arguments made from the job definitions', () => {
       expect(args['--enable-glue-datacatalog']).toBe('true');
       expect(args['--job-bookmark-option']).toBe('job-bookmark-enable');
       expect(JSON.parse(args['--inputs']!)).toStrictEqual(glueJobInputs(job(name), env));
+      expect(JSON.parse(args['--stages']!)).toStrictEqual(glueJobStages(job(name), env));
       expect(JSON.parse(args['--outputs']!)).toStrictEqual(glueJobOutputs(job(name), env));
     },
   );

@@ -1,5 +1,5 @@
 import { InvalidValueError } from '../errors.js';
-import type { JobDefinition } from './jobs.js';
+import type { AddedColumn, JobDefinition } from './jobs.js';
 import { SOURCE_DATABASE_TABLE, type LakeDatabase, type LakeZone, type TableDefinition } from './tables.js';
 
 /**
@@ -11,7 +11,10 @@ import { SOURCE_DATABASE_TABLE, type LakeDatabase, type LakeZone, type TableDefi
 
 /** Folder of the scripts bucket holding the job scripts and the shared module (the repository's etl/jobs/). */
 export const ETL_JOBS_PREFIX = 'etl/jobs/';
-/** Folder of the scripts bucket holding the SQL files (the repository's etl/sql/). */
+/**
+ * Folder of the scripts bucket holding the SQL files, rendered with their job's parameters (renderSql): the
+ * object `etl/sql/<job>/<file>` is the text the twin's DuckDB runs for that job, so the scripts run no template.
+ */
 export const ETL_SQL_PREFIX = 'etl/sql/';
 /** The module every script imports, shipped with `--extra-py-files`. */
 export const ETL_SHARED_MODULE = 'sensorlake_etl.py';
@@ -38,9 +41,18 @@ export interface GlueJobEnvironment {
   readonly jdbc: { readonly connectionName: string; readonly connectionType: JdbcConnectionType };
 }
 
-/** One input as the scripts read it (`--inputs`). */
+/**
+ * One input as the scripts read it (`--inputs`). `bookmark` is true for a `records` input (each row read once
+ * across runs) and false for a `reference` input (read whole every run); `add_columns` are the job's ADDED_COLUMNS.
+ */
 export type GlueJobInput =
-  | { readonly view: string; readonly database: string; readonly table: string; readonly bookmark: boolean }
+  | {
+      readonly view: string;
+      readonly database: string;
+      readonly table: string;
+      readonly bookmark: boolean;
+      readonly add_columns: readonly AddedColumn[];
+    }
   | {
       readonly view: string;
       readonly connection_type: JdbcConnectionType;
@@ -48,17 +60,33 @@ export type GlueJobInput =
       readonly dbtable: string;
       readonly bookmark_keys: readonly string[];
       readonly bookmark: boolean;
+      readonly add_columns: readonly AddedColumn[];
     };
+
+/** One stage as the scripts run it (`--stages`): the rendered SQL registered as the view, materialised once. */
+export interface GlueJobStage {
+  readonly view: string;
+  readonly sql_path: string;
+}
 
 /** One output as the scripts write it (`--outputs`). */
 export interface GlueJobOutput {
+  /** The rendered SQL file (ETL_SQL_PREFIX). */
   readonly sql_path: string;
   readonly path: string;
   readonly database: string;
   readonly table: string;
   readonly partition_keys: readonly string[];
-  /** `overwrite_partitions` replaces the partitions a run writes (the SQL returns their whole content); `append` adds files. */
+  /**
+   * `overwrite_partitions`: the rows already in each partition the run writes (from the reference view
+   * `existing_view`) and the new rows are rewritten together, replacing the partition (the twin's compaction);
+   * `append` adds files.
+   */
   readonly mode: 'overwrite_partitions' | 'append';
+  /** The reference input holding the table's current rows; set exactly when the mode is `overwrite_partitions`. */
+  readonly existing_view: string | null;
+  /** The partition key the script sets to the run's UTC date (JobOutput.runDatePartition), or null. */
+  readonly run_date_partition: string | null;
   readonly max_records_per_file: number;
 }
 
@@ -77,53 +105,69 @@ export function glueScriptLocation(job: JobDefinition, env: GlueJobEnvironment):
   return `${bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl')}${ETL_JOBS_PREFIX}${job.script}`;
 }
 
-/** Whether a job writes the table it reads: such an input is read whole, never through a bookmark. */
-function writes(job: JobDefinition, table: TableDefinition): boolean {
-  return job.outputs.some((o) => o.table === table);
+/** Key, in the scripts bucket, of a job's SQL file rendered with the job's parameters. */
+export function renderedSqlKey(job: JobDefinition, file: string): string {
+  return `${ETL_SQL_PREFIX}${job.name}/${file}`;
 }
 
-/** The `--inputs` of a job. */
+/** The `--inputs` of a job: `records` inputs bookmarked, `reference` inputs read whole. */
 export function glueJobInputs(job: JobDefinition, env: GlueJobEnvironment): GlueJobInput[] {
-  return job.inputs.map(({ view, source }) =>
-    source === 'jdbc'
+  return job.inputs.map(({ view, source, role, addColumns = [] }) => {
+    const bookmark = role === 'records';
+    const add_columns = [...addColumns];
+    return source === 'jdbc'
       ? {
           view,
           connection_type: env.jdbc.connectionType,
           connection_name: env.jdbc.connectionName,
           dbtable: `${SOURCE_DATABASE_TABLE.schema}.${SOURCE_DATABASE_TABLE.table}`,
           bookmark_keys: [SOURCE_BOOKMARK_KEY],
-          bookmark: true,
+          bookmark,
+          add_columns,
         }
-      : { view, database: env.databaseName(source.database), table: source.name, bookmark: !writes(job, source) },
-  );
+      : { view, database: env.databaseName(source.database), table: source.name, bookmark, add_columns };
+  });
+}
+
+/** The `--stages` of a job, in order. */
+export function glueJobStages(job: JobDefinition, env: GlueJobEnvironment): GlueJobStage[] {
+  const scripts = bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl');
+  return job.stages.map(({ sql, view }) => ({ view, sql_path: `${scripts}${renderedSqlKey(job, sql)}` }));
 }
 
 /**
- * The `--outputs` of a job. A projected table partitioned by date only is appended to (each run's rows are new
- * rows: the bookmarks read each input row once); a table the job also reads (curated telemetry) is rewritten
- * partition by partition, which compacts a partition a run adds to.
+ * The `--outputs` of a job. A table the job also reads as a `reference` input is rewritten partition by
+ * partition, old rows with new (the twin's writer compacts every partition a run adds to the same way); a table
+ * without such an input is appended to: each run's rows are new rows (the bookmarks read each input row once),
+ * one file per partition per run.
  */
 export function glueJobOutputs(job: JobDefinition, env: GlueJobEnvironment): GlueJobOutput[] {
   const scripts = bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl');
-  return job.outputs.map(({ sql, table }) => ({
-    sql_path: `${scripts}${ETL_SQL_PREFIX}${sql}`,
-    path: tableLocation(table, env),
-    database: env.databaseName(table.database),
-    table: table.name,
-    partition_keys: table.partitionKeys.map((k) => k.name),
-    mode: job.inputs.some((i) => i.source === table) ? 'overwrite_partitions' : 'append',
-    max_records_per_file: MAX_RECORDS_PER_FILE,
-  }));
+  return job.outputs.map(({ sql, table, runDatePartition }) => {
+    const existing = job.inputs.find((i) => i.source === table && i.role === 'reference');
+    return {
+      sql_path: `${scripts}${renderedSqlKey(job, sql)}`,
+      path: tableLocation(table, env),
+      database: env.databaseName(table.database),
+      table: table.name,
+      partition_keys: table.partitionKeys.map((k) => k.name),
+      mode: existing === undefined ? 'append' : 'overwrite_partitions',
+      existing_view: existing?.view ?? null,
+      run_date_partition: runDatePartition ?? null,
+      max_records_per_file: MAX_RECORDS_PER_FILE,
+    };
+  });
 }
 
 /**
- * The Glue job's default arguments: what the script reads (`--inputs`, `--outputs`), the shared module
+ * The Glue job's default arguments: what the script reads (`--inputs`, `--stages`, `--outputs`), the shared module
  * (`--extra-py-files`), the Data Catalog as Spark's metastore (the scripts register partitions with ALTER TABLE)
  * and job bookmarks (the inputs marked `bookmark`). The stack adds its own (metrics, logging, temp dir).
  */
 export function glueJobArguments(job: JobDefinition, env: GlueJobEnvironment): Record<string, string> {
   return {
     '--inputs': JSON.stringify(glueJobInputs(job, env)),
+    '--stages': JSON.stringify(glueJobStages(job, env)),
     '--outputs': JSON.stringify(glueJobOutputs(job, env)),
     '--extra-py-files': `${bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl')}${ETL_JOBS_PREFIX}${ETL_SHARED_MODULE}`,
     '--enable-glue-datacatalog': 'true',

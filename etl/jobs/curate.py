@@ -2,26 +2,33 @@
 
 Arguments (the lake stack sets them from core/lake/jobs.ts through glueJobArguments; see sensorlake_etl.py):
   --JOB_NAME          the Glue job name (Glue sets it)
-  --inputs            [{"view": "raw_telemetry", "database": <raw database>, "table": "telemetry", "bookmark": true},
-                       {"view": "raw_historical", ... "table": "historical", "bookmark": true},
-                       {"view": "raw_database", ... "table": "database_readings", "bookmark": true},
-                       {"view": "curated_existing", "database": <curated database>, "table": "telemetry", "bookmark": false}]
-  --outputs           [{"sql_path": "s3://<scripts>/etl/sql/curate_telemetry.sql", "path": "s3://<curated>/telemetry/",
+  --inputs            [{"view": "raw_telemetry", "database": <raw database>, "table": "telemetry", "bookmark": true,
+                        "add_columns": ["original"]},
+                       {"view": "raw_historical", ... "table": "historical", "bookmark": true, "add_columns": ["original"]},
+                       {"view": "raw_database", ... "table": "database_readings", "bookmark": true, "add_columns": ["original"]},
+                       {"view": "curated_existing", "database": <curated database>, "table": "telemetry", "bookmark": false,
+                        "add_columns": []},
+                       {"view": "quarantine_existing", ... "table": "quarantine", "bookmark": false, "add_columns": []}]
+  --stages            [{"view": "curate_staged", "sql_path": "s3://<scripts>/etl/sql/curate/curate_staged.sql"}]
+  --outputs           [{"sql_path": "s3://<scripts>/etl/sql/curate/curate_telemetry.sql", "path": "s3://<curated>/telemetry/",
                         "database": <curated database>, "table": "telemetry", "partition_keys": ["room_id", "date"],
-                        "mode": "overwrite_partitions", "max_records_per_file": <n>},
-                       {"sql_path": ".../curate_quarantine.sql", "path": "s3://<curated>/quarantine/",
-                        "table": "quarantine", "partition_keys": ["date"], "mode": "append", ...}]
+                        "mode": "overwrite_partitions", "existing_view": "curated_existing", "run_date_partition": null,
+                        "max_records_per_file": <n>},
+                       {"sql_path": ".../curate/curate_quarantine.sql", "path": "s3://<curated>/quarantine/",
+                        "table": "quarantine", "partition_keys": ["date"], "mode": "overwrite_partitions",
+                        "existing_view": "quarantine_existing", "run_date_partition": "date", ...}]
   --extra-py-files    s3://<scripts>/etl/jobs/sensorlake_etl.py (the shared module)
   --enable-glue-datacatalog true, --job-bookmark-option job-bookmark-enable
-The curated table itself is read whole (no bookmark): deduplication across runs and the compaction of a partition
-a run adds to both need the rows already curated.
+The curated and quarantine tables are read whole (no bookmark): deduplication across runs and the compaction of a
+partition a run adds to both need the rows already there.
 """
 
 import sys
 
 import sensorlake_etl as etl
 
-args, inputs, outputs, glue_context, spark, job = etl.start_job(sys.argv)
-etl.register_views(glue_context, spark, inputs)
-etl.run_outputs(spark, outputs)
-job.commit()
+run = etl.start_job(sys.argv)
+etl.register_views(run)
+etl.run_stages(run)
+etl.run_outputs(run)
+run.job.commit()

@@ -1,39 +1,54 @@
 """Shared steps of the sensorlake Glue jobs (shipped to Glue with --extra-py-files).
 
 Each job script is the seed's six parts: read the arguments, start the Glue job, read the inputs (catalog tables or
-the JDBC connection), register them as temporary views, run each output's SQL file with spark.sql, write partitioned
-Parquet, commit. The job's inputs and outputs are not written in the scripts: the lake stack builds them from
-core/lake/jobs.ts (glueJobArguments in core/lake/job-arguments.ts) and passes them as two JSON arguments:
+the JDBC connection), register them as temporary views, run the stages and each output's SQL file with spark.sql,
+write partitioned Parquet, commit. The job's inputs, stages and outputs are not written in the scripts: the lake
+stack builds them from core/lake/jobs.ts (glueJobArguments in core/lake/job-arguments.ts) and passes them as three
+JSON arguments, with the semantics of the twin's DuckDB runner (local/lake/runner.ts, writer.ts):
 
 --inputs   a JSON list of inputs, each
-             {"view": str, "database": str, "table": str, "bookmark": bool}          a Glue catalog table, or
+             {"view": str, "database": str, "table": str, "bookmark": bool, "add_columns": [str]}   a catalog table, or
              {"view": str, "connection_type": str, "connection_name": str,
-              "dbtable": str, "bookmark_keys": [str], "bookmark": bool}             a table over a Glue JDBC connection
+              "dbtable": str, "bookmark_keys": [str], "bookmark": bool, "add_columns": [str]}     a JDBC table
+           `bookmark` is true for the rows the job accounts for (read once across runs) and false for a reference
+           table (read whole each run); `add_columns` (ADDED_COLUMNS) are added to the view before any SQL runs.
+--stages   a JSON list (maybe empty) of {"view": str, "sql_path": str}: each SQL run in order, its rows
+           materialised once and registered as the view for the later SQL.
 --outputs  a JSON list of outputs, each
-             {"sql_path": str, "path": str, "database": str, "table": str,
-              "partition_keys": [str], "mode": "overwrite_partitions" | "append", "max_records_per_file": int}
+             {"sql_path": str, "path": str, "database": str, "table": str, "partition_keys": [str],
+              "mode": "overwrite_partitions" | "append", "existing_view": str | null,
+              "run_date_partition": str | null, "max_records_per_file": int}
 
+The SQL files are uploaded rendered (core/lake/etl-files.ts, glueEtlFiles): the parameters of core/lake/jobs.ts
+are already in them, exactly the text the twin's DuckDB runs, so a `'{{name}}'` left in a file is refused.
 `sql_path` is an s3:// URL (the scripts bucket; read through Spark, so the job role's S3 access applies) or a local
-path (a developer running the script with spark-submit against the repository's etl/sql/).
+path (a developer running the script with spark-submit against rendered files).
 """
 
+import datetime
 import json
+import re
 
 INPUT_KEYS = {
-    "catalog": ("view", "database", "table", "bookmark"),
-    "jdbc": ("view", "connection_type", "connection_name", "dbtable", "bookmark_keys", "bookmark"),
+    "catalog": ("view", "database", "table", "bookmark", "add_columns"),
+    "jdbc": ("view", "connection_type", "connection_name", "dbtable", "bookmark_keys", "bookmark", "add_columns"),
 }
-OUTPUT_KEYS = ("sql_path", "path", "database", "table", "partition_keys", "mode", "max_records_per_file")
+STAGE_KEYS = ("view", "sql_path")
+OUTPUT_KEYS = ("sql_path", "path", "database", "table", "partition_keys", "mode", "existing_view", "run_date_partition", "max_records_per_file")
 WRITE_MODES = ("overwrite_partitions", "append")
 JDBC_CONNECTION_TYPES = ("postgresql", "sqlserver", "mysql", "oracle")
-LINEAGE_COLUMNS = ("source_file", "source_row")
+ADDED_COLUMNS = ("source_file", "source_row", "original")
+PLACEHOLDER = re.compile(r"'\{\{([A-Za-z0-9_]+)\}\}'")
+# input_file_name() is the object's URL; source_file is its key within the bucket, as the twin's catalog gives it.
+BUCKET_PREFIX = r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]+/"
+READ_ORDER = "_sensorlake_read_order"
 
 
 class JobArgumentError(ValueError):
     """An argument of the job is missing or invalid; the message names the argument and the value."""
 
 
-def _parse_list(args, name):
+def _parse_list(args, name, allow_empty=False):
     raw = args.get(name)
     if raw is None:
         raise JobArgumentError("argument --%s is missing: expected a JSON list" % name)
@@ -41,8 +56,8 @@ def _parse_list(args, name):
         value = json.loads(raw)
     except ValueError as error:
         raise JobArgumentError("argument --%s has invalid value %r: expected a JSON list (%s)" % (name, raw, error))
-    if not isinstance(value, list) or len(value) == 0 or not all(isinstance(item, dict) for item in value):
-        raise JobArgumentError("argument --%s has invalid value %r: expected a non-empty JSON list of objects" % (name, raw))
+    if not isinstance(value, list) or (len(value) == 0 and not allow_empty) or not all(isinstance(item, dict) for item in value):
+        raise JobArgumentError("argument --%s has invalid value %r: expected a %sJSON list of objects" % (name, raw, "" if allow_empty else "non-empty "))
     return value
 
 
@@ -56,7 +71,7 @@ def _require(name, index, item, keys):
 
 
 def parse_inputs(args):
-    """The --inputs argument, validated: each input names its view and either a catalog table or a JDBC table."""
+    """The --inputs argument, validated: each input names its view, a catalog or JDBC table, and the columns to add."""
     inputs = _parse_list(args, "inputs")
     for index, item in enumerate(inputs):
         kind = "jdbc" if "connection_name" in item else "catalog"
@@ -66,13 +81,29 @@ def parse_inputs(args):
                 "argument --inputs[%d] has invalid connection_type %r: expected one of %s"
                 % (index, item["connection_type"], ", ".join(JDBC_CONNECTION_TYPES))
             )
+        added = item["add_columns"]
+        if not isinstance(added, list) or not all(column in ADDED_COLUMNS for column in added):
+            raise JobArgumentError("argument --inputs[%d] has invalid add_columns %r: expected a list of %s" % (index, added, ", ".join(ADDED_COLUMNS)))
         item["kind"] = kind
     return inputs
 
 
-def parse_outputs(args):
+def parse_stages(args, inputs):
+    """The --stages argument, validated: each stage names a new view and its SQL file."""
+    stages = _parse_list(args, "stages", allow_empty=True)
+    views = set(spec["view"] for spec in inputs)
+    for index, item in enumerate(stages):
+        _require("stages", index, item, STAGE_KEYS)
+        if item["view"] in views:
+            raise JobArgumentError("argument --stages[%d] has invalid view %r: an earlier input or stage already registers it" % (index, item["view"]))
+        views.add(item["view"])
+    return stages
+
+
+def parse_outputs(args, inputs):
     """The --outputs argument, validated: each output has its SQL file, location, table, partition keys and mode."""
     outputs = _parse_list(args, "outputs")
+    reference_views = [spec["view"] for spec in inputs if not spec["bookmark"]]
     for index, item in enumerate(outputs):
         _require("outputs", index, item, OUTPUT_KEYS)
         if item["mode"] not in WRITE_MODES:
@@ -80,29 +111,61 @@ def parse_outputs(args):
         keys = item["partition_keys"]
         if not isinstance(keys, list) or len(keys) == 0 or not all(isinstance(key, str) and key for key in keys):
             raise JobArgumentError("argument --outputs[%d] has invalid partition_keys %r: expected a non-empty list of column names" % (index, keys))
+        existing = item["existing_view"]
+        if item["mode"] == "overwrite_partitions" and existing not in reference_views:
+            raise JobArgumentError(
+                "argument --outputs[%d] has invalid existing_view %r: overwrite_partitions needs one of the reference inputs %s"
+                % (index, existing, ", ".join(reference_views) or "(none)")
+            )
+        if item["mode"] == "append" and existing is not None:
+            raise JobArgumentError("argument --outputs[%d] has invalid existing_view %r: expected null with mode append" % (index, existing))
+        if item["run_date_partition"] is not None and item["run_date_partition"] not in keys:
+            raise JobArgumentError(
+                "argument --outputs[%d] has invalid run_date_partition %r: expected null or one of %s" % (index, item["run_date_partition"], ", ".join(keys))
+            )
         limit = item["max_records_per_file"]
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise JobArgumentError("argument --outputs[%d] has invalid max_records_per_file %r: expected a positive integer" % (index, limit))
     return outputs
 
 
-def start_job(argv, extra_arguments=()):
-    """Reads JOB_NAME, --inputs, --outputs (and `extra_arguments`), starts the Spark and Glue contexts and the job."""
+def utc_today():
+    """The run's UTC date (YYYY-MM-DD): the value of each output's run_date_partition."""
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+class JobRun:
+    """One run of a job: its arguments, contexts, Glue job and UTC run date."""
+
+    def __init__(self, args, inputs, stages, outputs, glue_context, spark, job, run_date):
+        self.args = args
+        self.inputs = inputs
+        self.stages = stages
+        self.outputs = outputs
+        self.glue_context = glue_context
+        self.spark = spark
+        self.job = job
+        self.run_date = run_date
+
+
+def start_job(argv):
+    """Reads JOB_NAME, --inputs, --stages and --outputs, starts the Spark and Glue contexts and the job."""
     from awsglue.context import GlueContext
     from awsglue.job import Job
     from awsglue.utils import getResolvedOptions
     from pyspark.context import SparkContext
 
-    args = getResolvedOptions(argv, ["JOB_NAME", "inputs", "outputs"] + list(extra_arguments))
+    args = getResolvedOptions(argv, ["JOB_NAME", "inputs", "stages", "outputs"])
     inputs = parse_inputs(args)
-    outputs = parse_outputs(args)
+    stages = parse_stages(args, inputs)
+    outputs = parse_outputs(args, inputs)
     glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
     # DuckDB (the twin) reads and writes timestamps as UTC: the same SQL must see the same instants here.
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
-    return args, inputs, outputs, glue_context, spark, job
+    return JobRun(args, inputs, stages, outputs, glue_context, spark, job, utc_today())
 
 
 def read_input(glue_context, spark, spec):
@@ -124,33 +187,37 @@ def read_input(glue_context, spark, spec):
     return df
 
 
-def with_lineage(df):
-    """Adds `source_file` (the object the row came from) and `source_row` (1 = its first data row).
+def add_columns(df, columns):
+    """Adds the ADDED_COLUMNS asked for, in the twin's order: source_file, source_row, then original.
 
-    monotonically_increasing_id is unique but not consecutive, and not per file; row_number over it, partitioned by
-    the file, is. Caveat: monotonically_increasing_id follows read order within a Spark partition, and partition
-    order follows the byte order of a split file, so the numbers match the file's line order as long as the frame is
-    numbered straight after the read (no shuffle before this step), which is how the import uses it.
+    source_file is the object's key in its bucket (input_file_name() without scheme and bucket). source_row is the
+    1-based row of the row in its object: row_number per file over the read order, which is taken
+    (monotonically_increasing_id) straight after the read, before any shuffle, so it follows each object's line
+    order (Spark reads a split file's parts in offset order). original is the row as JSON of the view's columns.
     """
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
-    df = df.withColumn("source_file", F.input_file_name())
-    order = Window.partitionBy(F.col("source_file")).orderBy(F.monotonically_increasing_id())
-    return df.withColumn("source_row", F.row_number().over(order).cast("bigint"))
+    if "source_file" in columns:
+        df = df.withColumn("source_file", F.regexp_replace(F.input_file_name(), BUCKET_PREFIX, ""))
+    if "source_row" in columns:
+        df = df.withColumn(READ_ORDER, F.monotonically_increasing_id())
+        order = Window.partitionBy(F.col("source_file")).orderBy(F.col(READ_ORDER))
+        df = df.withColumn("source_row", F.row_number().over(order).cast("bigint")).drop(READ_ORDER)
+    if "original" in columns:
+        df = df.withColumn("original", F.to_json(F.struct(*[F.col(name) for name in df.columns])))
+    return df
 
 
-def register_views(glue_context, spark, inputs, transform=None):
-    """Reads every input and registers it as its temporary view; `transform(spec, df)` may change a frame first."""
-    for spec in inputs:
-        df = read_input(glue_context, spark, spec)
-        if transform is not None:
-            df = transform(spec, df)
+def register_views(run):
+    """Reads every input, adds its columns and registers it as its temporary view."""
+    for spec in run.inputs:
+        df = add_columns(read_input(run.glue_context, run.spark, spec), spec["add_columns"])
         df.createOrReplaceTempView(spec["view"])
 
 
 def load_sql(spark, sql_path):
-    """The text of a SQL file: an s3:// object read through Spark, or a local file."""
+    """The text of a rendered SQL file: an s3:// object read through Spark, or a local file."""
     if sql_path.startswith("s3://"):
         rows = spark.read.text(sql_path, wholetext=True).collect()
         if len(rows) != 1:
@@ -161,7 +228,41 @@ def load_sql(spark, sql_path):
             text = handle.read()
     if text.strip() == "":
         raise JobArgumentError("SQL file %s is empty" % sql_path)
+    placeholder = PLACEHOLDER.search(text)
+    if placeholder is not None:
+        raise JobArgumentError(
+            "SQL file %s has the parameter %s not rendered: upload the files glueEtlFiles (core/lake/etl-files.ts) makes" % (sql_path, placeholder.group(0))
+        )
     return text
+
+
+def run_stages(run):
+    """Runs each stage's SQL in order, materialised once (the twin makes a temp table), and registers it as its view."""
+    for stage in run.stages:
+        run.spark.sql(load_sql(run.spark, stage["sql_path"])).localCheckpoint(eager=True).createOrReplaceTempView(stage["view"])
+
+
+def output_rows(run, spec):
+    """The rows an output writes: its SQL's rows, with the run date partition set, and for `overwrite_partitions`
+    the rows already in each partition those rows touch (from the reference view), so the partition is rewritten
+    whole, old and new rows together (the twin's compaction). Materialised: see run_outputs."""
+    from pyspark.sql import functions as F
+
+    df = run.spark.sql(load_sql(run.spark, spec["sql_path"]))
+    date_key = spec["run_date_partition"]
+    if date_key is not None:
+        if date_key in df.columns:
+            raise JobArgumentError("SQL file %s returns column %s, which the writer sets to the run date" % (spec["sql_path"], date_key))
+        df = df.withColumn(date_key, F.lit(run.run_date))
+    keys = spec["partition_keys"]
+    missing = [key for key in keys if key not in df.columns]
+    if missing:
+        raise JobArgumentError("SQL file %s returns no column %s (partition keys of %s.%s)" % (spec["sql_path"], ", ".join(missing), spec["database"], spec["table"]))
+    if spec["mode"] == "overwrite_partitions":
+        touched = df.select(*keys).distinct()
+        existing = run.spark.table(spec["existing_view"]).join(touched, on=keys, how="left_semi").select(*df.columns)
+        df = df.unionByName(existing)
+    return df.localCheckpoint(eager=True)
 
 
 def write_output(spark, df, spec):
@@ -169,8 +270,8 @@ def write_output(spark, df, spec):
 
     One shuffle by the partition columns puts each partition value in one task, so a run writes one file per
     partition (more only when it holds more than max_records_per_file rows): no thousands of tiny files. With
-    `overwrite_partitions` Spark's dynamic partition overwrite replaces only the partitions this run writes, which
-    is how a run compacts a partition it adds to (the SQL returns the partition's whole new content).
+    `overwrite_partitions` Spark's dynamic partition overwrite replaces only the partitions this run writes, with
+    their old and new rows (output_rows): the compaction of a partition a run adds to.
 
     Partitions are registered with ALTER TABLE ... ADD IF NOT EXISTS PARTITION, one per partition value written
     (the job runs with --enable-glue-datacatalog). Not MSCK REPAIR TABLE: it lists the whole table location on every
@@ -180,9 +281,6 @@ def write_output(spark, df, spec):
     from pyspark.sql import functions as F
 
     keys = spec["partition_keys"]
-    missing = [key for key in keys if key not in df.columns]
-    if missing:
-        raise JobArgumentError("SQL file %s returns no column %s (partition keys of %s.%s)" % (spec["sql_path"], ", ".join(missing), spec["database"], spec["table"]))
     writer = df.repartition(*[F.col(key) for key in keys]).write.option("maxRecordsPerFile", spec["max_records_per_file"])
     if spec["mode"] == "overwrite_partitions":
         writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic")
@@ -197,13 +295,14 @@ def write_output(spark, df, spec):
         spark.sql("ALTER TABLE `%s`.`%s` ADD IF NOT EXISTS PARTITION (%s) LOCATION '%s'" % (spec["database"], spec["table"], spec_sql, location.replace("'", "''")))
 
 
-def run_outputs(spark, outputs):
-    """Runs every output's SQL over the registered views, then writes each output.
+def run_outputs(run):
+    """Computes every output's rows, then writes each output.
 
     Every result is materialised (an eager local checkpoint) before the first write: the views are lazy, and curate
-    reads the curated table it overwrites, so without it a later SQL (or a recomputed cache) would see the rows this
-    run has just written instead of the snapshot the run started from.
+    reads the curated tables it overwrites, so without it a later SQL (or a recomputed cache) would see the rows this
+    run has just written instead of the snapshot the run started from, and Spark would refuse to overwrite a path
+    the plan still reads.
     """
-    results = [(spec, spark.sql(load_sql(spark, spec["sql_path"])).localCheckpoint(eager=True)) for spec in outputs]
+    results = [(spec, output_rows(run, spec)) for spec in run.outputs]
     for spec, df in results:
-        write_output(spark, df, spec)
+        write_output(run.spark, df, spec)

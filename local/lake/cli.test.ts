@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, captureIo } from '../../core/cli/index.js';
 import { main } from './cli.js';
+import { startSourceDatabase, type SourceDatabase } from './source-db.js';
 import { memorySourceReader, telemetry, tempDataDir, writeRawTelemetry } from './testing.js';
 
 describe('npm run etl', () => {
@@ -38,5 +39,29 @@ describe('npm run etl', () => {
     expect(urls).toEqual(['postgres://h/db']);
     expect(reader.closed).toBe(true);
     expect(JSON.parse(io.out())).toMatchObject({ job: 'import-db', read: { source_readings: 1 }, written: { 'raw.database_readings': 1 } });
+  });
+});
+
+describe('npm run etl -- import-db against a Postgres source by URL (no reader passed in)', () => {
+  let source: SourceDatabase;
+  const readings = [1, 2, 3].map((id) => ({ reading_id: id, mote_id: 'mote-0001', room_id: 'indoor', recorded_at: new Date(Date.UTC(2010, 4, 9, 0, 0, id * 5)), temperature_f: 70 + id, humidity: 40 }));
+  beforeAll(async () => {
+    source = await startSourceDatabase({ readings });
+  });
+  afterAll(async () => {
+    await source?.close();
+  });
+
+  it('GIVEN a PGlite source on the wire WHEN import-db runs with --source-url THEN it reads every row through the Postgres reader', async () => {
+    const dir = tempDataDir();
+    const io = captureIo();
+    expect(await main(['import-db', '--data-dir', dir, '--source-url', source.url, '--json'], io.io), io.err()).toBe(ExitCode.Ok);
+    expect(JSON.parse(io.out())).toMatchObject({ job: 'import-db', read: { source_readings: 3 }, written: { 'raw.database_readings': 3 } });
+  });
+
+  it('GIVEN a --source-url that is not a Postgres URL WHEN import-db runs THEN it exits 2 naming the URL', async () => {
+    const io = captureIo();
+    expect(await main(['import-db', '--data-dir', tempDataDir(), '--source-url', 'mysql://h/db'], io.io)).toBe(ExitCode.Usage);
+    expect(io.err()).toContain('source database url has invalid value "mysql://h/db"');
   });
 });

@@ -7,12 +7,15 @@ import { JOB_NAMES, lakeJob } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { accounting, runJob, type JobCounts } from './runner.js';
+import { pgSourceReader } from './source-db.js';
 
 /** What the CLI needs from outside: how to open the external database for import-db. */
 export interface EtlCliDeps {
-  /** Opens a reader of the source readings table at `url`; absent when no reader is wired in. */
+  /** Opens a reader of the source readings table at `url`; default pgSourceReader (PostgreSQL, or PGlite on the wire). */
   readonly openSourceReader?: (url: string) => Promise<SourceReadingsReader>;
 }
+
+const openPgSourceReader = async (url: string): Promise<SourceReadingsReader> => pgSourceReader(url);
 
 /** The counts of a run as the lines the CLI prints. */
 export function renderCounts(counts: JobCounts): string[] {
@@ -51,12 +54,7 @@ export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) 
       let sourceReader: SourceReadingsReader | undefined;
       if (job.inputs.some((input) => input.source === 'jdbc')) {
         if (options.sourceUrl === undefined) throw new InvalidValueError('--source-url', undefined, `the external database's PostgreSQL URL for ${job.name}`, 'option');
-        if (deps.openSourceReader === undefined) {
-          io.stderr.write(`error: job ${job.name} needs a source database reader, and none is wired into this CLI\n`);
-          setCode(ExitCode.Unavailable);
-          return;
-        }
-        sourceReader = await deps.openSourceReader(options.sourceUrl);
+        sourceReader = await (deps.openSourceReader ?? openPgSourceReader)(options.sourceUrl);
       }
       try {
         const counts = await runJob(job.name, { dataDir: path.resolve(userCwd(), options.dataDir), sourceReader });

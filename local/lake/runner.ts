@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
-import { PROJECT_ROOT } from '../../core/settings.js';
+import { jobSql } from '../../core/lake/etl-files.js';
 import {
   CURATE_REASONS,
   DUPLICATE_KINDS,
   lakeJob,
-  renderSql,
   type CurateReason,
   type DuplicateKind,
-  type JobDefinition,
   type JobName,
 } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
@@ -17,9 +13,6 @@ import { CURATED_QUARANTINE } from '../../core/lake/tables.js';
 import { LocalCatalog } from './catalog.js';
 import { openDuckdb, queryCount, queryRows } from './duckdb.js';
 import { writePartitioned } from './writer.js';
-
-/** Where the SQL files both runtimes run live. */
-export const SQL_DIR = path.join(PROJECT_ROOT, 'etl', 'sql');
 
 /** What one job needs besides its name. */
 export interface RunJobOptions {
@@ -54,11 +47,6 @@ export interface JobCounts {
   readonly partitions: Record<string, string[]>;
   /** Partition folders that already held rows and were compacted, per output table. */
   readonly compacted: Record<string, string[]>;
-}
-
-/** The job's SQL file, rendered with its parameters. */
-export function jobSql(job: JobDefinition, file: string): string {
-  return renderSql(readFileSync(path.join(SQL_DIR, file), 'utf8'), job.parameters, file);
 }
 
 /** The rows the counts say were read, and the rows they say were accounted for; equal when nothing was lost. */

@@ -1,22 +1,23 @@
 """What the stub awsglue and pyspark modules were asked to do, for the tests to assert on.
 
 CALLS is a list of (name, details) in call order. The tests configure what the stubs return: the text of S3
-objects (S3), the columns a catalog table or JDBC table reads as (COLUMNS), and the columns and rows a SQL text
-returns (SQL_RESULTS).
+objects (S3), the columns and rows a catalog table or JDBC table reads as (COLUMNS, ROWS), and the columns and rows
+a SQL text returns (SQL_RESULTS). VIEWS holds the temporary views registered, for spark.table.
 """
 
 CALLS = []
 S3 = {}
 COLUMNS = {}
+ROWS = {}
 SQL_RESULTS = {}
+VIEWS = {}
 
 
 def reset():
-    """Forgets every call and every configured result."""
+    """Forgets every call, every configured result and every view."""
     del CALLS[:]
-    S3.clear()
-    COLUMNS.clear()
-    SQL_RESULTS.clear()
+    for store in (S3, COLUMNS, ROWS, SQL_RESULTS, VIEWS):
+        store.clear()
 
 
 def record(call, /, **details):

@@ -19,12 +19,12 @@ class DynamicFrameReader:
     def from_catalog(self, database, table_name, **options):
         stub_log.record("from_catalog", database=database, table_name=table_name, **options)
         origin = "catalog(%s.%s)" % (database, table_name)
-        return DynamicFrame(DataFrame(self.spark, origin, stub_log.COLUMNS.get(origin, [])))
+        return DynamicFrame(DataFrame(self.spark, origin, stub_log.COLUMNS.get(origin, []), stub_log.ROWS.get(origin, [])))
 
     def from_options(self, connection_type, connection_options, **options):
         stub_log.record("from_options", connection_type=connection_type, connection_options=dict(connection_options), **options)
         origin = "%s(%s)" % (connection_type, connection_options.get("dbtable"))
-        return DynamicFrame(DataFrame(self.spark, origin, stub_log.COLUMNS.get(origin, [])))
+        return DynamicFrame(DataFrame(self.spark, origin, stub_log.COLUMNS.get(origin, []), stub_log.ROWS.get(origin, [])))
 
 
 class GlueContext:

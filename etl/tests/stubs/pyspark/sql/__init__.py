@@ -6,8 +6,10 @@ import stub_log
 class Column:
     """A column expression, kept as text (e.g. `row_number() OVER (PARTITION BY col(source_file) ...)`)."""
 
-    def __init__(self, text):
+    def __init__(self, text, value=None):
         self.text = text
+        # The value of a literal (lit), which the stub frames put in every row.
+        self.value = value
 
     def over(self, window):
         return Column("%s OVER (%s)" % (self.text, window.text))
@@ -32,13 +34,33 @@ class DataFrame:
     def withColumn(self, name, column):
         expressions = dict(self.expressions)
         expressions[name] = column.text
-        return DataFrame(self.spark, self.origin, self.columns + [name], self.rows, expressions)
+        columns = self.columns + [name] if name not in self.columns else self.columns
+        rows = [dict(row, **{name: column.value}) for row in self.rows] if column.value is not None else self.rows
+        return DataFrame(self.spark, self.origin, columns, rows, expressions)
+
+    def drop(self, name):
+        expressions = dict((k, v) for k, v in self.expressions.items() if k != name)
+        return DataFrame(self.spark, self.origin, [c for c in self.columns if c != name], self.rows, expressions)
+
+    def join(self, other, on, how):
+        stub_log.record("join", origin=self.origin, other=other.origin, on=list(on), how=how)
+        if how != "left_semi":
+            raise NotImplementedError("stub join supports left_semi only, got %s" % how)
+        keys = [tuple(row.get(k) for k in on) for row in other.rows]
+        return DataFrame(self.spark, self.origin, self.columns, [row for row in self.rows if tuple(row.get(k) for k in on) in keys], self.expressions)
+
+    def unionByName(self, other):
+        stub_log.record("unionByName", origin=self.origin, other=other.origin, columns=list(self.columns), other_columns=list(other.columns))
+        if sorted(self.columns) != sorted(other.columns):
+            raise ValueError("unionByName: columns differ: %s and %s" % (self.columns, other.columns))
+        return DataFrame(self.spark, self.origin, self.columns, self.rows + other.rows, self.expressions)
 
     def limit(self, n):
         return DataFrame(self.spark, "%s LIMIT %d" % (self.origin, n), self.columns, [], self.expressions)
 
     def createOrReplaceTempView(self, name):
         stub_log.record("createOrReplaceTempView", view=name, origin=self.origin, columns=list(self.columns), expressions=dict(self.expressions))
+        stub_log.VIEWS[name] = self
 
     def localCheckpoint(self, eager=True):
         stub_log.record("localCheckpoint", origin=self.origin, eager=eager)
@@ -48,7 +70,10 @@ class DataFrame:
         return Writable(self, [c.text for c in columns])
 
     def select(self, *names):
-        return DataFrame(self.spark, self.origin, names, [{n: row[n] for n in names} for row in self.rows])
+        missing = [n for n in names if n not in self.columns]
+        if missing:
+            raise ValueError("select: no column %s in %s" % (", ".join(missing), self.columns))
+        return DataFrame(self.spark, self.origin, names, [{n: row.get(n) for n in names} for row in self.rows])
 
     def distinct(self):
         unique = []
@@ -77,7 +102,7 @@ class Writable:
 class Writer:
     def __init__(self, frame, repartition):
         self.frame = frame
-        self.state = {"origin": frame.origin, "repartition": repartition, "options": {}, "mode": None, "partition_by": None}
+        self.state = {"origin": frame.origin, "columns": list(frame.columns), "rows": list(frame.rows), "repartition": repartition, "options": {}, "mode": None, "partition_by": None}
 
     def option(self, key, value):
         self.state["options"][key] = value
@@ -124,4 +149,6 @@ class SparkSession:
 
     def table(self, name):
         stub_log.record("spark.table", name=name)
+        if name in stub_log.VIEWS:
+            return stub_log.VIEWS[name]
         return DataFrame(self, "table(%s)" % name, stub_log.COLUMNS.get(name, []))

@@ -17,3 +17,19 @@ def monotonically_increasing_id():
 
 def row_number():
     return Column("row_number()")
+
+
+def lit(value):
+    return Column("lit(%r)" % (value,), value=value)
+
+
+def regexp_replace(column, pattern, replacement):
+    return Column("regexp_replace(%s, %s, %s)" % (column.text, pattern, replacement))
+
+
+def struct(*columns):
+    return Column("struct(%s)" % ", ".join(c.text for c in columns))
+
+
+def to_json(column):
+    return Column("to_json(%s)" % column.text)

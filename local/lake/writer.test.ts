@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { CURATED_TELEMETRY } from '../../core/lake/tables.js';
+import { LocalCatalog } from './catalog.js';
+import { openDuckdb, queryRows, sqlString } from './duckdb.js';
+import { tempDataDir } from './testing.js';
+import { PARTITION_FILE, writePartitioned } from './writer.js';
+
+const NOW = new Date('2026-11-23T00:00:00.000Z');
+const PARTITION = 'room_id=r1/date=2026-11-22';
+
+/** One curated row in PARTITION. */
+const curatedRow = (key: string) =>
+  `SELECT 'd' AS device_id, TIMESTAMP '2026-11-22 10:00:00' AS ts, 1::BIGINT AS seq, 20.0::DOUBLE AS temperature, NULL::DOUBLE AS humidity, NULL::DOUBLE AS pressure, NULL::DOUBLE AS pitch, NULL::DOUBLE AS roll, NULL::DOUBLE AS yaw, 'fleet' AS source, '${key}' AS record_key, TIMESTAMP '2026-11-22 10:00:00' AS ingest_ts, 'r1' AS room_id, '2026-11-22' AS date`;
+
+/**
+ * The connection, except that the statement writing a partition's new compacted file (the COPY to its `.tmp`)
+ * crashes: before it writes anything, or after the file is written and before the writer renames it into place.
+ */
+function crashingCompaction(connection: DuckDBConnection, when: 'before-write' | 'before-rename'): DuckDBConnection {
+  return new Proxy(connection, {
+    get(target, property) {
+      if (property === 'run') {
+        return async (sql: string) => {
+          if (!/\.tmp'/.test(sql)) return target.run(sql);
+          if (when === 'before-rename') await target.run(sql);
+          throw new Error(`injected crash ${when}`);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+describe.each(['before-write', 'before-rename'] as const)('a compaction that crashes %s', (when) => {
+  it('GIVEN a partition with rows WHEN a run adding to it crashes THEN the old partition file is intact and readers see only its rows; a re-run compacts both', async () => {
+    const dir = tempDataDir();
+    const db = await openDuckdb();
+    try {
+      const first = LocalCatalog.open(dir, { now: () => NOW });
+      await writePartitioned(db.connection, first, CURATED_TELEMETRY, curatedRow('d#1'), 'run-1');
+      first.save();
+      const location = first.location(CURATED_TELEMETRY);
+      const file = path.join(location, PARTITION, PARTITION_FILE);
+      const before = readFileSync(file);
+
+      const crashed = LocalCatalog.open(dir, { now: () => NOW });
+      await expect(writePartitioned(crashingCompaction(db.connection, when), crashed, CURATED_TELEMETRY, curatedRow('d#2'), 'run-2')).rejects.toThrow(
+        `injected crash ${when}`,
+      );
+
+      expect(readFileSync(file).equals(before), 'the partition file is byte for byte the one before the run').toBe(true);
+      expect(readdirSync(location).filter((name) => name.startsWith('.staging-')), 'the staging folder is removed').toEqual([]);
+      const visible = readdirSync(path.join(location, PARTITION)).filter((name) => !name.startsWith('.'));
+      expect(visible).toEqual([PARTITION_FILE]);
+      const reader = LocalCatalog.open(dir, { now: () => NOW });
+      await reader.createView(db.connection, CURATED_TELEMETRY, 'curated_after_crash');
+      expect(await queryRows(db.connection, 'SELECT record_key FROM curated_after_crash')).toEqual([{ record_key: 'd#1' }]);
+
+      const rerun = LocalCatalog.open(dir, { now: () => NOW });
+      const result = await writePartitioned(db.connection, rerun, CURATED_TELEMETRY, curatedRow('d#2'), 'run-3');
+      expect(result).toEqual({ rows: 1, partitions: [PARTITION], compacted: [PARTITION] });
+      expect(await queryRows(db.connection, `SELECT record_key FROM read_parquet(${sqlString(file)}) ORDER BY 1`)).toEqual([{ record_key: 'd#1' }, { record_key: 'd#2' }]);
+    } finally {
+      db.close();
+    }
+  });
+});
