@@ -21,8 +21,8 @@ export const ingestionLayer: LayerProgram = ({ config }) =>
   new IngestionStack('ingestion', ingestionStackArgs(config)).outputs();
 
 /**
- * The lake layer over the ingestion stack of the same environment; `etlRoot` is the folder of jobs/ and sql/
- * (default etl/ of the repository; tests pass a fixture).
+ * The lake layer over the ingestion stack of the same environment; `etlRoot` is the project root whose etl/ holds
+ * jobs/ and sql/ (default the repository; tests pass a copy).
  */
 export function lakeProgram(etlRoot?: string): LayerProgram {
   return ({ env, config }) =>

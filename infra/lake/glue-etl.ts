@@ -1,13 +1,13 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { AccountContext, PolicyStatement } from '../../core/iam.js';
-import { ETL_JOBS_PREFIX, ETL_SQL_PREFIX, glueJobArguments, type GlueJobEnvironment } from '../../core/lake/job-arguments.js';
+import { ETL_JOBS_PREFIX, ETL_SQL_PREFIX, glueJobArguments, renderedSqlKey, type GlueJobEnvironment } from '../../core/lake/job-arguments.js';
 import type { JobDefinition, JobName } from '../../core/lake/jobs.js';
 import { jdbcCrawlerPath, parseJdbcUrl } from '../../core/lake/jdbc-url.js';
 import { RAW_CRAWLER_EXCLUSIONS, SOURCE_DATABASE_TABLE, type LakeDatabase, type TableDefinition } from '../../core/lake/tables.js';
 import type { LAKE_CRAWLERS } from '../../core/contracts.js';
 import { serviceRole } from '../components/service-role.js';
-import type { EtlFile } from './etl-files.js';
+import type { UploadedEtlFile } from './etl-files.js';
 import {
   bucketReadStatements,
   bucketWriteStatements,
@@ -59,7 +59,7 @@ export interface GlueEtlArgs {
   readonly databaseNames: Readonly<Record<LakeDatabase, pulumi.Input<string>>>;
   readonly jobs: readonly JobDefinition[];
   /** The scripts and SQL files the jobs name, uploaded to the scripts bucket. */
-  readonly files: readonly EtlFile[];
+  readonly files: readonly UploadedEtlFile[];
   readonly sizing: JobSizing;
   readonly database: ExternalDatabase;
   /** Where Glue places its network interfaces. */
@@ -210,23 +210,22 @@ export class GlueEtl extends pulumi.ComponentResource {
     this.objects = args.files.map(
       (file) =>
         new aws.s3.BucketObjectv2(
-          `${name}-${file.kind}-${file.name}`,
+          `${name}-${file.key.replace(/^etl\//, '').replace(/\//g, '-')}`,
           {
             bucket: b.scripts.name,
             key: file.key,
-            source: new pulumi.asset.FileAsset(file.path),
+            source: new pulumi.asset.StringAsset(file.content),
             sourceHash: file.sha256,
             serverSideEncryption: 'aws:kms',
             kmsKeyId: key,
-            contentType: file.kind === 'sql' ? 'application/sql' : 'text/x-python',
+            contentType: file.key.endsWith('.sql') ? 'application/sql' : 'text/x-python',
           },
           parent,
         ),
     );
-    const objectOf = (kind: EtlFile['kind'], fileName: string) => {
-      const index = args.files.findIndex((f) => f.kind === kind && f.name === fileName);
-      const object = this.objects[index];
-      if (object === undefined) throw new Error(`no uploaded ${kind} file ${fileName}`);
+    const objectOf = (key: string) => {
+      const object = this.objects[args.files.findIndex((f) => f.key === key)];
+      if (object === undefined) throw new Error(`no uploaded ETL file ${key}`);
       return object;
     };
 
@@ -244,7 +243,7 @@ export class GlueEtl extends pulumi.ComponentResource {
       const usesConnection = job.inputs.some((i) => i.source === 'jdbc');
       if (usesConnection) statements.push(networkAndConnection);
       const jobRole = role(`${job.name}-job`, common(statements));
-      const script = objectOf('jobs', job.script);
+      const script = objectOf(`${ETL_JOBS_PREFIX}${job.script}`);
       const names = pulumi
         .all([b.scripts.name, b.landing.name, b.raw.name, b.curated.name, args.databaseNames.raw, args.databaseNames.curated, this.connection.name, jdbc])
         .apply(([scripts, landing, raw, curated, rawDb, curatedDb, connectionName, url]) => ({ scripts, landing, raw, curated, rawDb, curatedDb, connectionName, engine: url.engine }));
@@ -278,7 +277,7 @@ export class GlueEtl extends pulumi.ComponentResource {
             };
           }),
         },
-        { parent: this, dependsOn: [jobRole.policy, ...job.outputs.map((o) => objectOf('sql', o.sql)), script] },
+        { parent: this, dependsOn: [jobRole.policy, ...[...job.stages, ...job.outputs].map(({ sql }) => objectOf(renderedSqlKey(job, sql))), script] },
       );
     }
     this.jobs = jobs;

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lakeOutputsSchema } from '../../core/contracts.js';
+import { renderedSqlKey } from '../../core/lake/job-arguments.js';
 import { LAKE_JOBS } from '../../core/lake/jobs.js';
 import { LAKE_TABLES, RAW_CRAWLER_EXCLUSIONS } from '../../core/lake/tables.js';
-import { readEnvironmentConfig, type Environment } from '../../core/settings.js';
+import { PROJECT_ROOT, readEnvironmentConfig, type Environment } from '../../core/settings.js';
 import { ingestionOutputsSchema } from '../../core/contracts.js';
 import { MOCK_ACCOUNT_ID, mockIngestionOutputs, type CapturedResource, type MockRun } from '../testing/index.js';
 import { glueTableInputs, tableLocation } from './catalog.js';
-import { ETL_ROOT, MissingEtlFileError, etlFiles } from './etl-files.js';
+import { MissingEtlFileError, etlFiles } from './etl-files.js';
 import { GLUE_NAME_MAX_LENGTH, GLUE_VERSION } from './glue-etl.js';
 import { sameAccountAndRegion } from './peering.js';
 import { runLakeStack } from './testing.js';
@@ -106,7 +107,7 @@ describe.each(['dev', 'prod'] as const)('lake-%s under mocks', (env) => {
       });
       // The script reads its inputs and outputs from these two arguments (core/lake/job-arguments.ts).
       const outputs = JSON.parse(args['--outputs'] as string) as { sql_path: string; table: string }[];
-      expect(outputs.map((o) => [o.table, o.sql_path])).toStrictEqual(job.outputs.map((o) => [o.table.name, `s3://${scripts}/etl/sql/${o.sql}`]));
+      expect(outputs.map((o) => [o.table, o.sql_path])).toStrictEqual(job.outputs.map((o) => [o.table.name, `s3://${scripts}/${renderedSqlKey(job, o.sql)}`]));
       const inputs = JSON.parse(args['--inputs'] as string) as { view: string }[];
       expect(inputs.map((i) => i.view)).toStrictEqual(job.inputs.map((i) => i.view));
       expect(String(stateOf(run, resource).name).length).toBeLessThanOrEqual(GLUE_NAME_MAX_LENGTH);
@@ -226,23 +227,23 @@ describe('ETL files', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-etl-'));
-    cpSync(ETL_ROOT, dir, { recursive: true });
+    cpSync(path.join(PROJECT_ROOT, 'etl'), path.join(dir, 'etl'), { recursive: true });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('GIVEN a script whose content changes THEN its object sourceHash changes and nothing else does', async () => {
     const before = await runLakeStack('dev', { etlRoot: dir });
-    writeFileSync(path.join(dir, 'sql', 'curate_telemetry.sql'), 'SELECT 2\n');
+    writeFileSync(path.join(dir, 'etl', 'sql', 'curate_telemetry.sql'), 'SELECT 2\n');
     const after = await runLakeStack('dev', { etlRoot: dir });
     const hashes = (run: MockRun) => Object.fromEntries(run.ofType(T.object).map((o) => [o.inputs.key, o.inputs.sourceHash]));
     const changed = Object.keys(hashes(before)).filter((key) => hashes(before)[key as string] !== hashes(after)[key as string]);
-    expect(changed).toStrictEqual(['etl/sql/curate_telemetry.sql']);
+    expect(changed).toStrictEqual(['etl/sql/curate/curate_telemetry.sql']);
   });
 
   it('GIVEN a job naming a missing file THEN MissingEtlFileError names the file and the job', () => {
-    rmSync(path.join(dir, 'jobs', 'import_db.py'));
+    rmSync(path.join(dir, 'etl', 'jobs', 'import_db.py'));
     expect(() => etlFiles(LAKE_JOBS, dir)).toThrow(MissingEtlFileError);
-    expect(() => etlFiles(LAKE_JOBS, dir)).toThrow(`${path.join(dir, 'jobs', 'import_db.py')} (job import-db)`);
+    expect(() => etlFiles(LAKE_JOBS, dir)).toThrow(`${path.join(dir, 'etl', 'jobs', 'import_db.py')} (job import-db)`);
   });
 });
 

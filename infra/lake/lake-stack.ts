@@ -11,7 +11,7 @@ import { SecureBucket } from '../components/secure-bucket.js';
 import { logGroupNamePrefix } from '../ingestion/iam.js';
 import type { LayerOutputs, StackOutputs } from '../stack-refs.js';
 import { GlueCatalog } from './catalog.js';
-import { ETL_ROOT, etlFiles } from './etl-files.js';
+import { etlFiles } from './etl-files.js';
 import { GlueEtl, type JobSizing } from './glue-etl.js';
 import { lakeKeyPolicy } from './iam.js';
 import { GlueNetwork } from './network.js';
@@ -29,7 +29,7 @@ export interface LakeStackArgs {
   readonly sizing: JobSizing;
   readonly glueVpcCidr: string;
   readonly sourceDatabase: SourceDatabaseSettings;
-  /** Folder holding jobs/ and sql/. Default etl/ of the repository. */
+  /** Project root whose etl/ holds jobs/ and sql/. Default the repository. */
   readonly etlRoot?: string;
   /** The jobs. Default LAKE_JOBS. */
   readonly jobs?: readonly JobDefinition[];
@@ -78,7 +78,7 @@ export class LakeStack extends pulumi.ComponentResource {
   constructor(name: string, args: LakeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('sensorlake:lake:LakeStack', name, {}, opts);
     const protect = args.deletionProtection;
-    const files = etlFiles(args.jobs ?? LAKE_JOBS, args.etlRoot ?? ETL_ROOT);
+    const files = etlFiles(args.jobs ?? LAKE_JOBS, args.etlRoot);
     const invokeOpts: pulumi.InvokeOutputOptions = { parent: this };
     const account: pulumi.Output<AccountContext> = pulumi
       .all([aws.getPartitionOutput({}, invokeOpts), aws.getRegionOutput({}, invokeOpts), aws.getCallerIdentityOutput({}, invokeOpts)])
