@@ -46,7 +46,10 @@ export function spreadOf(values: readonly number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
-/** One round of the ingest comparison: the bare broker and the twin measured back to back (msg/s). */
+/**
+ * One round of a paired comparison: the bare engine and the twin measured back to back, in the same unit (msg/s or
+ * records/s for rates, seconds for query times).
+ */
 export interface PairedRound {
   readonly bare: number;
   readonly twin: number;
@@ -89,6 +92,12 @@ export const TARGETS = {
   simulatorRate: 10_000,
   /** Simulator peak RSS with 1,000 devices, MiB (strictly below). */
   simulatorRssMiB: 1024,
+  /** etl.curate / etl.copy: the median paired ratio of curate's records/s to a bare DuckDB COPY's, at least. */
+  curateRatio: 0.8,
+  /** Peak RSS of the curate job's process, MiB (strictly below). */
+  curateRssMiB: 2048,
+  /** query.curated: the median paired ratio of its time to the same query over one compacted file, at most. */
+  queryRatio: 1.5,
 } as const;
 
 /**
@@ -135,4 +144,131 @@ export function simulatorFigures(suffix: string, run: SimulatorRun, notes: strin
       notes: `peak RSS of the simulator process, ${notes}`,
     },
   ];
+}
+
+/** What the curate rounds measured besides their rates. */
+export interface CurateRun {
+  /** Records of the raw zone each round read. */
+  readonly records: number;
+  /** Largest peak RSS of the curate job's process over the rounds, MiB. */
+  readonly rssMiB: number;
+  /** Rows the job's counts account for (kept + quarantined + duplicates) in the round that accounted the fewest. */
+  readonly accounted: number;
+}
+
+/**
+ * The curate figures from paired rounds (records/s of the bare COPY as `bare`, of the curate job as `twin`): the
+ * bare COPY's median rate, curate's median rate with the median paired ratio (met at TARGETS.curateRatio, and only if
+ * every record was accounted for in every round), and curate's peak RSS.
+ */
+export function curateFigures(rounds: readonly PairedRound[], run: CurateRun, notes: string): Figure[] {
+  const copy: Figure = {
+    name: 'etl.copy',
+    value: median(rounds.map((r) => r.bare)),
+    unit: 'records/s',
+    notes: `bare DuckDB COPY of the same ${run.records.toLocaleString('en-US')} raw records to Parquet partitioned by room and date, median of ${rounds.length}`,
+  };
+  const spread = spreadOf(pairedRatios(rounds));
+  return [
+    copy,
+    {
+      ...compared('etl.curate', median(rounds.map((r) => r.twin)), 'records/s', copy),
+      ratio: spread.median,
+      ratioSpread: spread,
+      target: `median paired ratio >= ${TARGETS.curateRatio}, every record accounted`,
+      met: spread.median >= TARGETS.curateRatio && run.accounted === run.records,
+      notes: `${notes}; accounted ${run.accounted.toLocaleString('en-US')}/${run.records.toLocaleString('en-US')}`,
+    },
+    {
+      name: 'etl.curate.peak_rss',
+      value: run.rssMiB,
+      unit: 'MiB',
+      target: `< ${TARGETS.curateRssMiB} MiB`,
+      met: run.rssMiB < TARGETS.curateRssMiB,
+      notes: `peak RSS of the curate job's own process (largest of ${rounds.length} rounds)`,
+    },
+  ];
+}
+
+/**
+ * The query figure from paired rounds of query times in seconds (over one compacted file as `bare`, over the curated
+ * zone as `twin`): value the median curated-zone time in ms, ratio the median paired time ratio, met when at most
+ * TARGETS.queryRatio.
+ */
+export function queryFigure(rounds: readonly PairedRound[], notes: string): Figure {
+  const spread = spreadOf(pairedRatios(rounds));
+  return {
+    name: 'query.curated',
+    value: median(rounds.map((r) => r.twin)) * 1000,
+    unit: 'ms',
+    baseline: 'one compacted file',
+    ratio: spread.median,
+    ratioSpread: spread,
+    target: `median paired time ratio <= ${TARGETS.queryRatio}`,
+    met: spread.median <= TARGETS.queryRatio,
+    notes,
+  };
+}
+
+/** What a one-room, one-day query read, against the curated zone and the partition it asks for. */
+export interface PruningRun {
+  /** Parquet files the scan read. */
+  readonly filesRead: readonly string[];
+  /** The files of the partition asked for. */
+  readonly partitionFiles: readonly string[];
+  /** Bytes of Parquet read: the process's bytes read during the query, or else the size of the files read. */
+  readonly bytesRead: number;
+  /** Bytes of the partition's files. */
+  readonly partitionBytes: number;
+  /** Bytes of every Parquet file of the curated zone. */
+  readonly zoneBytes: number;
+}
+
+/**
+ * The pruning figure: the share of the curated zone's bytes the query read, in percent; met when it read exactly the
+ * partition's files and no more bytes than they hold (so the fraction is at most the partition's share).
+ */
+export function pruningFigure(run: PruningRun, notes: string): Figure {
+  if (!(run.zoneBytes > 0)) throw new Error(`curated zone has ${run.zoneBytes} bytes: expected a zone with data to prune`);
+  const read = [...run.filesRead].sort();
+  const wanted = [...run.partitionFiles].sort();
+  const exact = read.length === wanted.length && read.every((f, i) => f === wanted[i]);
+  const share = run.partitionBytes / run.zoneBytes;
+  return {
+    name: 'query.pruning',
+    value: (100 * run.bytesRead) / run.zoneBytes,
+    unit: '% of zone',
+    target: `only the partition's files (${(100 * share).toFixed(2)} % of the zone)`,
+    met: exact && run.bytesRead <= run.partitionBytes,
+    notes: `${notes}; read ${read.length} file(s), ${run.bytesRead.toLocaleString('en-US')} of ${run.zoneBytes.toLocaleString('en-US')} bytes; the partition has ${wanted.length} file(s), ${run.partitionBytes.toLocaleString('en-US')} bytes${exact ? '' : `; files read outside it: ${read.filter((f) => !wanted.includes(f)).join(', ') || 'none'}, partition files not read: ${wanted.filter((f) => !read.includes(f)).join(', ') || 'none'}`}`,
+  };
+}
+
+/**
+ * The files every READ_PARQUET scan of a DuckDB JSON profile (`PRAGMA enable_profiling = 'json'`) read, from the
+ * scans' `Filename(s)` (paths separated by `, `); refuses a profile whose parquet scan does not list them.
+ */
+export function scannedFiles(profile: unknown): string[] {
+  const files: string[] = [];
+  let scans = 0;
+  const walk = (node: unknown) => {
+    if (typeof node !== 'object' || node === null) return;
+    const { extra_info: info, children } = node as { extra_info?: Record<string, unknown>; children?: unknown[] };
+    if (info !== undefined && String(info.Function).toUpperCase() === 'READ_PARQUET') {
+      scans++;
+      const listed = info['Filename(s)'];
+      if (listed === undefined && info['Total Files Read'] !== '0') {
+        throw new Error(`parquet scan reports Total Files Read ${JSON.stringify(info['Total Files Read'])} without Filename(s): cannot tell which files it read`);
+      }
+      const names = typeof listed === 'string' ? listed.split(', ').map((f) => f.trim()).filter((f) => f !== '') : [];
+      if (info['Total Files Read'] !== undefined && Number(info['Total Files Read']) !== names.length) {
+        throw new Error(`parquet scan reports Total Files Read ${JSON.stringify(info['Total Files Read'])} but lists ${names.length} file(s): the list is incomplete`);
+      }
+      files.push(...names);
+    }
+    for (const child of children ?? []) walk(child);
+  };
+  walk(profile);
+  if (scans === 0) throw new Error('profile has no READ_PARQUET scan');
+  return files;
 }

@@ -13,6 +13,7 @@ import { startIngestionTwin } from '../local/index.js';
 import { startBareBroker } from '../sensors/test-broker.js';
 import { ingestFigure, median, renderTable, simulatorFigures } from './figures.js';
 import type { Figure, PairedRound } from './figures.js';
+import { runLakeBench } from './lake.js';
 
 /** Sizes of one bench run. */
 export interface BenchOptions {
@@ -26,6 +27,10 @@ export interface BenchOptions {
   readonly simulatorDevices: number;
   /** Messages of the simulator figure. */
   readonly simulatorMessages: number;
+  /** Raw telemetry records of the lake figures (etl.curate, query.curated, query.pruning). */
+  readonly lakeRecords: number;
+  /** Rounds of the lake figures, each the bare side then the twin back to back. */
+  readonly lakeRounds: number;
   readonly log: (line: string) => void;
 }
 
@@ -140,7 +145,8 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
   // Per-device connections are what AWS IoT requires (client id = thing name), so they carry the target.
   const perDevice = await measured('per-device', '');
   const shared = await measured('shared', '.shared');
-  return [fanin, e2e, ...perDevice, ...shared];
+  const lake = await runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
+  return [fanin, e2e, ...perDevice, ...shared, ...lake];
 }
 
 /** `npm run bench` options. */
@@ -153,7 +159,9 @@ export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promis
     .option('--rounds <n>', 'rounds of bare broker then twin, back to back (median paired ratio reported)', parse.integer(1, 50), 5)
     .option('--sim-devices <n>', 'devices of the simulator figure', parse.integer(1, 100_000), 1_000)
     .option('--sim-messages <n>', 'messages of the simulator figure', parse.integer(1, 10_000_000), 100_000)
-    .action(async (flags: { json?: string; publishers: number; messages: number; rounds: number; simDevices: number; simMessages: number }) => {
+    .option('--lake-records <n>', 'raw telemetry records of the etl and query figures', parse.integer(1_000, 100_000_000), 2_000_000)
+    .option('--lake-rounds <n>', 'rounds of bare DuckDB then the twin, back to back, for the etl and query figures', parse.integer(1, 50), 3)
+    .action(async (flags: { json?: string; publishers: number; messages: number; rounds: number; simDevices: number; simMessages: number; lakeRecords: number; lakeRounds: number }) => {
       await run(
         {
           publishers: flags.publishers,
@@ -161,6 +169,8 @@ export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promis
           rounds: flags.rounds,
           simulatorDevices: flags.simDevices,
           simulatorMessages: flags.simMessages,
+          lakeRecords: flags.lakeRecords,
+          lakeRounds: flags.lakeRounds,
           log: (line) => process.stderr.write(`${line}\n`),
         },
         flags.json,
