@@ -1,7 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from '../core/settings.js';
 import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.js';
-import { LakeStack, lakeStackArgs } from './lake/lake-stack.js';
+import { LAKE_INGESTION_READS, LakeStack, lakeStackArgs } from './lake/lake-stack.js';
 import { LayerNotImplementedError } from './layers.js';
 import { ingestionOutputs } from './stack-refs.js';
 import { parseStackName, type Layer } from './stack-name.js';
@@ -26,7 +26,7 @@ export const ingestionLayer: LayerProgram = ({ config }) =>
  */
 export function lakeProgram(etlRoot?: string): LayerProgram {
   return ({ env, config }) =>
-    new LakeStack('lake', { ...lakeStackArgs(env, config, ingestionOutputs(env)), ...(etlRoot === undefined ? {} : { etlRoot }) }).outputs();
+    new LakeStack('lake', { ...lakeStackArgs(env, config, ingestionOutputs(env, LAKE_INGESTION_READS)), ...(etlRoot === undefined ? {} : { etlRoot }) }).outputs();
 }
 
 /** The lake layer with the repository's etl/ files. */

@@ -15,28 +15,38 @@ export function stackReferenceName(layer: Layer, env: Environment, organization 
 }
 
 /**
- * Reads the outputs of another layer's stack in the same environment and organization, typed by its contract
- * (core/contracts.ts): one `requireOutput` per key of the contract.
- * A missing output fails the deployment (`requireOutput`), so a contract mismatch never passes silently.
+ * Reads outputs of another layer's stack in the same environment and organization, typed by its contract
+ * (core/contracts.ts): one `requireOutput` per key picked (default every key of the contract). A reader picks only
+ * what it uses, so a layer never pulls another's secrets (the device keys) into its own state. A missing output
+ * fails the deployment (`requireOutput`), so a contract mismatch never passes silently.
  */
-export function layerOutputs<L extends ContractLayer>(
+export function layerOutputs<L extends ContractLayer, K extends keyof LayerContract<L> & string = keyof LayerContract<L> & string>(
   layer: L,
   env: Environment,
+  keys: readonly K[] = contractKeys(layer) as readonly K[],
   opts?: pulumi.CustomResourceOptions,
-): StackOutputs<LayerContract<L>> {
+): StackOutputs<Pick<LayerContract<L>, K>> {
   const name = stackReferenceName(layer, env);
   const ref = new pulumi.StackReference(`${stackName(layer, env)}-ref`, { name }, opts);
   const outputs: Record<string, pulumi.Output<unknown>> = {};
-  for (const key of contractKeys(layer)) outputs[key] = ref.requireOutput(key);
-  return outputs as StackOutputs<LayerContract<L>>;
+  for (const key of keys) outputs[key] = ref.requireOutput(key);
+  return outputs as StackOutputs<Pick<LayerContract<L>, K>>;
 }
 
-/** The ingestion layer's outputs in `env`, typed. */
-export function ingestionOutputs(env: Environment, opts?: pulumi.CustomResourceOptions): StackOutputs<IngestionOutputs> {
-  return layerOutputs('ingestion', env, opts);
+/** The ingestion layer's outputs in `env` (those picked, default all), typed. */
+export function ingestionOutputs<K extends keyof IngestionOutputs & string = keyof IngestionOutputs & string>(
+  env: Environment,
+  keys?: readonly K[],
+  opts?: pulumi.CustomResourceOptions,
+): StackOutputs<Pick<IngestionOutputs, K>> {
+  return layerOutputs('ingestion', env, keys, opts);
 }
 
-/** The lake layer's outputs in `env`, typed. */
-export function lakeOutputs(env: Environment, opts?: pulumi.CustomResourceOptions): StackOutputs<LakeOutputs> {
-  return layerOutputs('lake', env, opts);
+/** The lake layer's outputs in `env` (those picked, default all), typed. */
+export function lakeOutputs<K extends keyof LakeOutputs & string = keyof LakeOutputs & string>(
+  env: Environment,
+  keys?: readonly K[],
+  opts?: pulumi.CustomResourceOptions,
+): StackOutputs<Pick<LakeOutputs, K>> {
+  return layerOutputs('lake', env, keys, opts);
 }

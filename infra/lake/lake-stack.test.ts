@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lakeOutputsSchema } from '../../core/contracts.js';
 import { renderedSqlKey } from '../../core/lake/job-arguments.js';
@@ -13,6 +14,7 @@ import { glueTableInputs, tableLocation } from './catalog.js';
 import { MissingEtlFileError, etlFiles } from './etl-files.js';
 import { GLUE_NAME_MAX_LENGTH, GLUE_VERSION } from './glue-etl.js';
 import { sameAccountAndRegion } from './peering.js';
+import { LAKE_INGESTION_READS } from './lake-stack.js';
 import { runLakeStack } from './testing.js';
 
 const T = {
@@ -195,6 +197,24 @@ describe.each(['dev', 'prod'] as const)('lake-%s under mocks', (env) => {
     expect(policy('lake-etl-historical-crawler')).not.toContain(raw);
     expect(policy('lake-etl-database-crawler')).not.toContain('arn:aws:s3:::');
     expect(policy('lake-etl-database-crawler')).toContain('secretsmanager:GetSecretValue');
+  });
+});
+
+describe('the stack reference to ingestion', () => {
+  it('GIVEN lake-dev WHEN it runs THEN it reads only LAKE_INGESTION_READS of ingestion-dev, never the device keys', async () => {
+    const read: string[] = [];
+    const original = pulumi.StackReference.prototype.requireOutput;
+    pulumi.StackReference.prototype.requireOutput = function (this: pulumi.StackReference, name: pulumi.Input<string>) {
+      read.push(String(name));
+      return original.call(this, name);
+    };
+    try {
+      await runLakeStack('dev');
+    } finally {
+      pulumi.StackReference.prototype.requireOutput = original;
+    }
+    expect([...read].sort()).toStrictEqual([...LAKE_INGESTION_READS].sort());
+    expect(read).not.toContain('devicePrivateKeyPems');
   });
 });
 

@@ -21,8 +21,8 @@ import { DEMO_DATABASE_PORT, DemoSourceDatabase } from './source-database.js';
 /** Arguments of LakeStack; `lakeStackArgs` maps an environment's settings to them. */
 export interface LakeStackArgs {
   readonly env: Environment;
-  /** The ingestion stack's outputs (raw bucket and its key). */
-  readonly ingestion: Pick<StackOutputs<IngestionOutputs>, 'rawBucketName' | 'rawBucketArn' | 'kmsKeyArn'>;
+  /** The ingestion stack's outputs the lake reads (LAKE_INGESTION_READS: the raw bucket and its key). */
+  readonly ingestion: StackOutputs<Pick<IngestionOutputs, (typeof LAKE_INGESTION_READS)[number]>>;
   readonly deletionProtection: boolean;
   readonly kmsDeletionWindowDays: number;
   readonly logRetentionDays: number;
@@ -36,6 +36,9 @@ export interface LakeStackArgs {
   /** The tables. Default LAKE_TABLES. */
   readonly tables?: readonly TableDefinition[];
 }
+
+/** What the lake reads of the ingestion stack, and nothing else (no device keys in the lake's state). */
+export const LAKE_INGESTION_READS = ['rawBucketName', 'rawBucketArn', 'kmsKeyArn'] as const;
 
 /** The lake layer's arguments from an environment's settings: the one place settings meet components. */
 export function lakeStackArgs(env: Environment, config: EnvironmentConfig, ingestion: LakeStackArgs['ingestion']): LakeStackArgs {
