@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidValueError } from '../errors.js';
-import type { Parser } from './parsers.js';
+import { describeParsers } from './testing.js';
 import * as parse from './parsers.js';
 
-/** What the parser threw for `raw` under the option `--opt`, or a failure when it did not throw. */
-function refusal(parser: Parser<unknown>, raw: string): InvalidValueError {
-  try {
-    parser(raw, '--opt');
-  } catch (error) {
-    if (error instanceof InvalidValueError) return error;
-    throw error;
-  }
-  throw new Error(`${JSON.stringify(raw)} was accepted`);
-}
-
-describe.each([
+describeParsers([
   { name: 'integer(1, 10)', parser: parse.integer(1, 10), good: [['1', 1], ['10', 10], [' 7 ', 7]], bad: ['0', '11', '1.5', 'x', '', '1e1'], expected: 'an integer from 1 to 10' },
   { name: 'integer(0)', parser: parse.integer(0), good: [['0', 0], ['123456', 123456]], bad: ['-1', '9007199254740993'], expected: 'an integer of at least 0' },
   { name: 'positiveNumber()', parser: parse.positiveNumber(), good: [['0.5', 0.5], ['3', 3]], bad: ['0', '-1', '', 'Infinity', 'fast'], expected: 'a number above 0' },
@@ -25,17 +13,7 @@ describe.each([
   { name: 'listOf, unknown names', parser: parse.listOf(['a', 'b']), good: [], bad: ['a,c', 'c'], expected: 'a comma-separated list of a, b (or all); unknown: c' },
   { name: 'brokerUrl, wrong scheme', parser: parse.brokerUrl, good: [['mqtt://localhost:1883', 'mqtt://localhost:1883'], ['mqtts://h', 'mqtts://h']], bad: ['http://x', 'ws://h:1'], expected: 'scheme mqtt:// or mqtts://' },
   { name: 'brokerUrl, not a URL', parser: parse.brokerUrl, good: [], bad: ['localhost', ''], expected: 'a URL such as mqtt://localhost:1883 or mqtts://localhost:8883' },
-] as const)('$name', ({ parser, good, bad, expected }) => {
-  it.each(good.map(([raw, value]) => ({ raw, value })))('GIVEN $raw THEN $value', ({ raw, value }) => {
-    expect((parser as Parser<unknown>)(raw, '--opt')).toStrictEqual(value);
-  });
-
-  it.each(bad.map((raw) => ({ raw })))('GIVEN $raw THEN an InvalidValueError naming the option, the value and what was expected', ({ raw }) => {
-    const error = refusal(parser as Parser<unknown>, raw);
-    expect({ key: error.key, value: error.value, expected: error.expected, subject: error.subject }).toStrictEqual({ key: '--opt', value: raw, expected, subject: 'option' });
-    expect(error.message).toBe(`option --opt has invalid value ${JSON.stringify(raw)}: expected ${expected}`);
-  });
-});
+]);
 
 describe('a kit parser outside a CLI', () => {
   it('GIVEN a twin option key WHEN the value is bad THEN the error names that key, as config and twin options do', () => {

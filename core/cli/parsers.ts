@@ -13,7 +13,7 @@ export type Parser<T> = (raw: string, option: string) => T;
  * A parser of a repeatable option: like Parser, and also given what the earlier occurrences gave (undefined for the
  * first one).
  */
-export type Accumulator<T> = (raw: string, option: string, previous: T | undefined) => T;
+export type Accumulator<T> = (raw: string, option: string, previous?: T) => T;
 
 /** Refuses `raw` for `option`, saying what was expected: an InvalidValueError whose subject is `option`. */
 export function fail(option: string, raw: string, expected: string): never {

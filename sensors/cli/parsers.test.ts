@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Parser } from '../../core/cli/index.js';
 import { DEVICE_ID_EXPECTED, ROOM_ID_EXPECTED } from '../../core/ids.js';
-import { InvalidValueError } from '../../core/errors.js';
+import { describeParsers } from '../../core/cli/testing.js';
 import * as parse from './parsers.js';
 
-/** What the parser threw for `raw` under the option `--opt`, or a failure when it did not throw. */
-function refusal(parser: Parser<unknown>, raw: string): InvalidValueError {
-  try {
-    parser(raw, '--opt');
-  } catch (error) {
-    if (error instanceof InvalidValueError) return error;
-    throw error;
-  }
-  throw new Error(`${JSON.stringify(raw)} was accepted`);
-}
-
-describe.each([
+describeParsers([
   { name: 'speed', parser: parse.speed, good: [['max', Infinity], ['2', 2]], bad: ['0', 'fast'], expected: 'a number above 0' },
   { name: 'instant', parser: parse.instant, good: [['2026-11-22T10:00:00Z', new Date('2026-11-22T10:00:00Z')]], bad: ['2026-11-22T10:00:00', 'noon'], expected: 'an ISO 8601 time with a zone, e.g. 2026-11-22T10:00:00Z' },
   { name: 'profile', parser: parse.profile, good: [['sense-hat', 'sense-hat']], bad: ['sensehat'], expected: 'one of sensorlake, room-reading, sense-hat' },
@@ -27,16 +15,7 @@ describe.each([
   { name: 'roomMap', parser: parse.roomMap, good: [['1=indoor,0=outdoor', { 1: 'indoor', 0: 'outdoor' }]], bad: ['1', '1=in door'], expected: `value=room pairs separated by commas, e.g. 1=indoor,0=outdoor, each room ${ROOM_ID_EXPECTED}` },
   { name: 'fieldColumn', parser: parse.fieldColumn, good: [['temperature=t', { temperature: 't' }]], bad: ['colour=c', 't'], expected: 'quantity=column with quantity one of temperature, humidity, pressure' },
   { name: 'fieldConstant', parser: parse.fieldConstant, good: [['pressure=1013', { pressure: 1013 }]], bad: ['pressure=high', 'colour=1'], expected: 'quantity=number with quantity one of temperature, humidity, pressure' },
-] as const)('$name', ({ parser, good, bad, expected }) => {
-  it.each(good.map(([raw, value]) => ({ raw, value })))('GIVEN $raw THEN $value', ({ raw, value }) => {
-    expect((parser as Parser<unknown>)(raw, '--opt')).toStrictEqual(value);
-  });
-
-  it.each(bad.map((raw) => ({ raw })))('GIVEN $raw THEN an InvalidValueError naming the option, the value and what was expected', ({ raw }) => {
-    const error = refusal(parser as Parser<unknown>, raw);
-    expect({ key: error.key, value: error.value, expected: error.expected, subject: error.subject }).toStrictEqual({ key: '--opt', value: raw, expected, subject: 'option' });
-  });
-});
+]);
 
 describe('repeatable field options', () => {
   it('GIVEN earlier occurrences THEN a later one adds to them', () => {
