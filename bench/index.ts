@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { PROJECT_ROOT } from '../core/settings.js';
-import { ExitCode, parse } from '../core/cli/index.js';
+import { ExitCode, kitOption, parse } from '../core/cli/index.js';
 import { runFleet } from '../sensors/index.js';
 import type { FleetReport } from '../sensors/index.js';
 import { startIngestionTwin } from '../local/index.js';
@@ -154,13 +154,13 @@ export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promis
   return new Command('bench')
     .description('Performance figures of sensorlake, each compared with the bare engine underneath in the same run.')
     .option('--json <file>', 'also write {figures: [...]} as JSON')
-    .option('--publishers <n>', 'publishers of the fan-in figures', parse.integer(1, 10_000), 100)
-    .option('--messages <n>', 'messages per publisher per round', parse.integer(1, 1_000_000), 1_000)
-    .option('--rounds <n>', 'rounds of bare broker then twin, back to back (median paired ratio reported)', parse.integer(1, 50), 5)
-    .option('--sim-devices <n>', 'devices of the simulator figure', parse.integer(1, 100_000), 1_000)
-    .option('--sim-messages <n>', 'messages of the simulator figure', parse.integer(1, 10_000_000), 100_000)
-    .option('--lake-records <n>', 'raw telemetry records of the etl and query figures', parse.integer(1_000, 100_000_000), 2_000_000)
-    .option('--lake-rounds <n>', 'rounds of bare DuckDB then the twin, back to back, for the etl and query figures', parse.integer(1, 50), 3)
+    .addOption(kitOption('--publishers <n>', 'publishers of the fan-in figures', parse.integer(1, 10_000), 100))
+    .addOption(kitOption('--messages <n>', 'messages per publisher per round', parse.integer(1, 1_000_000), 1_000))
+    .addOption(kitOption('--rounds <n>', 'rounds of bare broker then twin, back to back (median paired ratio reported)', parse.integer(1, 50), 5))
+    .addOption(kitOption('--sim-devices <n>', 'devices of the simulator figure', parse.integer(1, 100_000), 1_000))
+    .addOption(kitOption('--sim-messages <n>', 'messages of the simulator figure', parse.integer(1, 10_000_000), 100_000))
+    .addOption(kitOption('--lake-records <n>', 'raw telemetry records of the etl and query figures', parse.integer(1_000, 100_000_000), 2_000_000))
+    .addOption(kitOption('--lake-rounds <n>', 'rounds of bare DuckDB then the twin, back to back, for the etl and query figures', parse.integer(1, 50), 3))
     .action(async (flags: { json?: string; publishers: number; messages: number; rounds: number; simDevices: number; simMessages: number; lakeRecords: number; lakeRounds: number }) => {
       await run(
         {

@@ -39,7 +39,9 @@ describe('npm start options', () => {
   it.each([
     { argv: ['--duration', '0'], says: "option '--duration <seconds>' argument '0' is invalid" },
     { argv: ['--devices', 'many'], says: "option '--devices <n>' argument 'many' is invalid" },
-    { argv: ['--env', 'staging'], says: "argument 'staging' is invalid. Allowed choices are dev, prod" },
+    { argv: ['--env', 'staging'], says: "option '--env <env>' argument 'staging' is invalid. expected one of dev, prod." },
+    { argv: ['--log-level', 'loud'], says: "option '--log-level <level>' argument 'loud' is invalid. expected one of debug, info, warn, error." },
+    { argv: ['--rate', 'x'], says: "option '--rate <msgPerSecond>' argument 'x' is invalid. expected a number above 0 and at most 1000." },
     { argv: ['--fault-rate', '1.5'], says: "option '--fault-rate <p>' argument '1.5' is invalid" },
     { argv: ['--broker-url', 'http://x'], says: "option '--broker-url <url>' argument 'http://x' is invalid" },
   ])('GIVEN $argv THEN it refuses with ExitCode.Usage, naming the option and the value', async ({ argv, says }) => {

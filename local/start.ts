@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { pino } from 'pino';
-import { ExitCode, newProgram, parse, parseArgv, processIo, progressBar, publishProgress } from '../core/cli/index.js';
+import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, progressBar, publishProgress } from '../core/cli/index.js';
 import type { Io, Output } from '../core/cli/index.js';
 import { InvalidValueError, isDiskFull } from '../core/errors.js';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
@@ -223,24 +222,24 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
 /** The `npm start` command; `run` is replaceable so tests can check the wiring without starting anything. */
 export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<ExitCode>): Command {
   const program = newProgram('start', 'Run the sensorlake ingestion path on this machine: embedded broker, topic rule, delivery stream, simulated fleet.', io)
-    .option('--duration <seconds>', 'how long the fleet publishes', parse.integer(1, 86_400), 20)
-    .option('--devices <n>', 'number of simulated devices', parse.integer(1, 10_000), 20)
-    .option('--rooms <n>', 'number of rooms the devices are spread over', parse.integer(1, 1_000), 4)
-    .option('--rate <msgPerSecond>', 'messages per second per device', parse.positiveNumber(1_000), 1)
-    .option('--seed <n>', 'random seed (same seed, same messages)', parse.integer(0, 2 ** 32 - 1), 1)
-    .option('--fault-rate <p>', 'probability that a message carries an injected fault', parse.probability, 0.02)
-    .option('--anomaly-rate <p>', 'probability per reading that an anomaly starts', parse.probability, 0.002)
-    .addOption(new Option('--env <env>', 'environment whose Pulumi.<env>.yaml settings the twin uses').choices(ENVIRONMENTS).default('dev'))
+    .addOption(kitOption('--duration <seconds>', 'how long the fleet publishes', parse.integer(1, 86_400), 20))
+    .addOption(kitOption('--devices <n>', 'number of simulated devices', parse.integer(1, 10_000), 20))
+    .addOption(kitOption('--rooms <n>', 'number of rooms the devices are spread over', parse.integer(1, 1_000), 4))
+    .addOption(kitOption('--rate <msgPerSecond>', 'messages per second per device', parse.positiveNumber(1_000), 1))
+    .addOption(kitOption('--seed <n>', 'random seed (same seed, same messages)', parse.integer(0, 2 ** 32 - 1), 1))
+    .addOption(kitOption('--fault-rate <p>', 'probability that a message carries an injected fault', parse.probability, 0.02))
+    .addOption(kitOption('--anomaly-rate <p>', 'probability per reading that an anomaly starts', parse.probability, 0.002))
+    .addOption(kitOption('--env <env>', `environment whose Pulumi.<env>.yaml settings the twin uses: ${ENVIRONMENTS.join(', ')}`, parse.oneOf(ENVIRONMENTS), 'dev'))
     .option('--data-dir <dir>', 'where the raw zone, write-ahead log and certificates live', path.join(PROJECT_ROOT, '.sensorlake'))
     .option('--summary-json <file>', 'also write the summary as JSON')
     .option('--no-tls', 'devices connect over plain TCP instead of mutual TLS')
-    .option('--broker-url <url>', 'use an external MQTT broker (e.g. Mosquitto) instead of the embedded one', parse.brokerUrl)
-    .option('--buffer-interval <seconds>', 'delivery buffer interval instead of the environment setting', parse.integer(0, 900))
-    .addOption(new Option('--log-level <level>', 'log level of the twin (logs go to stderr)').choices(['debug', 'info', 'warn', 'error']).default('warn'))
+    .addOption(kitOption('--broker-url <url>', 'use an external MQTT broker (e.g. Mosquitto) instead of the embedded one', parse.brokerUrl))
+    .addOption(kitOption('--buffer-interval <seconds>', 'delivery buffer interval instead of the environment setting', parse.integer(0, 900)))
+    .addOption(kitOption('--log-level <level>', 'log level of the twin (logs go to stderr): debug, info, warn, error', parse.oneOf(['debug', 'info', 'warn', 'error'] as const), 'warn'))
     .option('--no-progress', 'no progress bar')
     .option('--serve', 'run the twin without a fleet until interrupted, for your own devices or `npm run sensors`', false)
-    .option('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', parse.integer(0, 65_535))
-    .option('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', parse.integer(0, 65_535))
+    .addOption(kitOption('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', parse.integer(0, 65_535)))
+    .addOption(kitOption('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', parse.integer(0, 65_535)))
     .action(async (flags: StartFlags) => {
       process.exitCode = await run(flags);
     });

@@ -6,7 +6,8 @@
 export { ExitCode, EXIT_CODES_HELP } from './exit-codes.js';
 export { captureIo, processIo } from './io.js';
 export type { CapturedIo, Io, Output } from './io.js';
-export { newProgram, parseArgv } from './program.js';
+export { kitOption, newProgram, optionParser, parseArgv } from './program.js';
+export type { Accumulator, Parser } from './parsers.js';
 export { progressBar, publishProgress } from './progress.js';
 export type { PublishProgress } from './progress.js';
 export * as parse from './parsers.js';

@@ -1,13 +1,16 @@
+import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { InvalidValueError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
 import { captureIo } from './io.js';
+import type { Accumulator } from './parsers.js';
 import * as parse from './parsers.js';
-import { newProgram, parseArgv } from './program.js';
+import { kitOption, newProgram, optionParser, parseArgv } from './program.js';
 
 function program(ran: number[]) {
   const c = captureIo();
   const p = newProgram('demo', 'a demo', c.io)
-    .option('--n <n>', 'a count', parse.integer(1, 9), 1)
+    .addOption(kitOption('--n <n>', 'a count', parse.integer(1, 9), 1))
     .action((flags: { n: number }) => void ran.push(flags.n));
   return { c, p };
 }
@@ -46,6 +49,53 @@ describe('parseArgv', () => {
       throw new RangeError('boom');
     });
     await expect(parseArgv(p, [])).rejects.toThrow(RangeError);
+  });
+});
+
+describe('optionParser, the one adapter from kit parsers to commander', () => {
+  it('GIVEN a value the parser refuses THEN commander\'s InvalidArgumentError with the InvalidValueError\'s expected', () => {
+    const call = () => optionParser('--n', parse.integer(1, 9))('12', undefined);
+    expect(call).toThrow(InvalidArgumentError);
+    expect(call).toThrow(/^expected an integer from 1 to 9\.$/);
+  });
+
+  it('GIVEN the option name THEN the parser is called with it', () => {
+    const seen: string[] = [];
+    optionParser('--rate', (raw: string, option: string) => seen.push(`${option}=${raw}`))('3', undefined);
+    expect(seen).toStrictEqual(['--rate=3']);
+  });
+
+  it('GIVEN an error that is not an InvalidValueError THEN it propagates unchanged', () => {
+    const call = () =>
+      optionParser('--n', () => {
+        throw new RangeError('a bug');
+      })('1', undefined);
+    expect(call).toThrow(RangeError);
+  });
+
+  it('GIVEN a repeatable option THEN the accumulator gets what the earlier occurrences gave', async () => {
+    const collect: Accumulator<string[]> = (raw, option, previous = []) => {
+      if (raw === '') throw new InvalidValueError(option, raw, 'a word', 'option');
+      return [...previous, raw];
+    };
+    const c = captureIo();
+    const got: string[][] = [];
+    const p = newProgram('demo', 'a demo', c.io)
+      .addOption(kitOption('--w <word>', 'a word (repeatable)', collect))
+      .action((flags: { w: string[] }) => void got.push(flags.w));
+    expect(await parseArgv(p, ['--w', 'a', '--w', 'b'])).toBeUndefined();
+    expect(got).toStrictEqual([['a', 'b']]);
+    expect(await parseArgv(p, ['--w', ''])).toBe(ExitCode.Usage);
+    expect(c.err()).toContain("option '--w <word>' argument '' is invalid. expected a word.");
+  });
+
+  it('GIVEN a default THEN it is used without parsing and shown in the help', async () => {
+    const ran: number[] = [];
+    expect(await parseArgv(program(ran).p, [])).toBeUndefined();
+    expect(ran).toStrictEqual([1]);
+    const { c, p } = program([]);
+    expect(await parseArgv(p, ['--help'])).toBe(ExitCode.Ok);
+    expect(c.out()).toMatch(/--n <n> +a count \(default: 1\)/);
   });
 });
 

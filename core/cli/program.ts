@@ -1,6 +1,8 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InvalidValueError } from '../errors.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
+import type { Accumulator, Parser } from './parsers.js';
 
 /**
  * A commander program wired the kit's way: output to `io`, errors thrown instead of process.exit (exitOverride),
@@ -29,4 +31,31 @@ export async function parseArgv(program: Command, argv: readonly string[]): Prom
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     throw error;
   }
+}
+
+/**
+ * The one adapter from the kit's parsers to commander: runs `parse` for `option` (as the user writes it, e.g.
+ * `--rate`) and turns its InvalidValueError into commander's InvalidArgumentError carrying the same `expected`, so
+ * commander prints "option '--rate <n>' argument 'x' is invalid. expected ..." and parseArgv gives ExitCode.Usage.
+ * Any other error propagates unchanged.
+ */
+export function optionParser<T>(option: string, parse: Parser<T> | Accumulator<T>): (raw: string, previous: T | undefined) => T {
+  return (raw, previous) => {
+    try {
+      return (parse as Accumulator<T>)(raw, option, previous);
+    } catch (error) {
+      if (error instanceof InvalidValueError) throw new InvalidArgumentError(`expected ${error.expected}.`);
+      throw error;
+    }
+  };
+}
+
+/**
+ * A commander option whose value goes through a kit parser (see optionParser), with an optional default; add it
+ * with `command.addOption(...)`. The option is named in refusals by its long flag.
+ */
+export function kitOption<T>(flags: string, description: string, parse: Parser<T> | Accumulator<T>, defaultValue?: T): Option {
+  const option = new Option(flags, description);
+  option.argParser(optionParser(option.long ?? option.short ?? flags, parse));
+  return defaultValue === undefined ? option : option.default(defaultValue);
 }

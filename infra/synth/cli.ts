@@ -2,11 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, newProgram, parseArgv, processIo } from '../../core/cli/index.js';
+import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo } from '../../core/cli/index.js';
 import type { Io } from '../../core/cli/index.js';
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../../core/settings.js';
 import { ArgumentError, InvalidValueError, isDiskFull } from '../../core/errors.js';
-import { LAYERS, isLayer, type Layer } from '../stack-name.js';
+import { LAYERS, type Layer } from '../stack-name.js';
 import { synthEnvironment, synthJson } from './synth.js';
 import { renderLayer } from './table.js';
 
@@ -19,11 +19,13 @@ export interface SynthArgs {
   readonly json: string | undefined;
 }
 
-/** Parses `<env> [--layer <layer>] [--json <file>]`; `json` is resolved against `cwd`. Throws an InvalidValueError naming the argument or option. */
-export function parseSynthArgs(env: string | undefined, options: { layer?: string; json?: string }, cwd: string): SynthArgs {
+/**
+ * Parses `<env>` and the options commander has already parsed (`--layer` by the kit's parser); `json` is resolved
+ * against `cwd`. Throws an ArgumentError naming a bad env.
+ */
+export function parseSynthArgs(env: string | undefined, options: { layer?: Layer; json?: string }, cwd: string): SynthArgs {
   if (env === undefined || !isEnvironment(env)) throw new ArgumentError('env', env, `one of ${ENVIRONMENTS.join(', ')}`);
   const { layer, json } = options;
-  if (layer !== undefined && !isLayer(layer)) throw new InvalidValueError('--layer', layer, `one of ${LAYERS.join(', ')}`, 'option');
   return { env, layers: layer === undefined ? [...LAYERS] : [layer], json: json === undefined ? undefined : path.resolve(cwd, json) };
 }
 
@@ -41,9 +43,9 @@ export function makeProgram(io: Io = processIo()): Command {
   const out = (line: string) => io.stdout.write(`${line}\n`);
   return newProgram('sensorlake-synth', 'Run every layer program of an environment under Pulumi mocks, offline, and show its resource graph', io)
     .argument('<env>', `environment, one of ${ENVIRONMENTS.join(', ')}`)
-    .option('--layer <layer>', `only this layer, one of ${LAYERS.join(', ')}`)
+    .addOption(kitOption('--layer <layer>', `only this layer, one of ${LAYERS.join(', ')}`, parse.oneOf(LAYERS)))
     .option('--json <file>', 'write the full graph (types, names, URNs, parents, dependencies, redacted inputs) to this file')
-    .action(async (envArg: string, options: { layer?: string; json?: string }) => {
+    .action(async (envArg: string, options: { layer?: Layer; json?: string }) => {
       const args = parseSynthArgs(envArg, options, userCwd());
       const result = await synthEnvironment(args.env, args.layers);
       for (const layer of result.layers) out(renderLayer(layer).join('\n'));
