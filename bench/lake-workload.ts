@@ -1,4 +1,5 @@
 import { writeRawTelemetry, type TelemetryFixture } from '../local/lake/testing.js';
+import { mulberry32 } from '../sensors/prng.js';
 
 /** The shape of the raw-zone workload of the lake figures. */
 export interface LakeWorkload {
@@ -39,17 +40,6 @@ export function defaultWorkload(records: number, now: Date): LakeWorkload {
   return { records, devices, rooms: 5, intervalSeconds, readingsPerObject: 90, start, duplicateEvery: 100, badEvery: 500 };
 }
 
-/** mulberry32: a small seeded generator, so every run writes the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -65,7 +55,7 @@ export function roomOf(device: number, rooms: number): string {
  */
 export function writeRawWorkload(dataDir: string, w: LakeWorkload): WrittenWorkload {
   if (w.records < w.devices) throw new Error(`lake workload of ${w.records} records for ${w.devices} devices: expected at least one record per device`);
-  const next = random(42);
+  const next = mulberry32(42); // seeded: every run writes the same files
   const seq = new Array<number>(w.devices).fill(0);
   const days = new Set<string>();
   let written = 0;

@@ -3,7 +3,7 @@
  * on. They are pure, so tests read them without Pulumi; the components render them inside one `apply`.
  */
 import { doc, kmsThroughS3Statement, objectsUnder } from '../../core/iam.js';
-import type { AccountContext, PolicyDocument } from '../../core/iam.js';
+import type { AccountContext, PolicyDocument, PolicyStatement } from '../../core/iam.js';
 
 export { renderPolicy } from '../../core/iam.js';
 export type { AccountContext, PolicyCondition, PolicyDocument, PolicyPrincipal, PolicyStatement } from '../../core/iam.js';
@@ -145,26 +145,35 @@ export function logGroupNamePrefix(project: string, stack: string): string {
  */
 export function ingestionKeyPolicy(account: AccountContext, logGroupPrefix: string): PolicyDocument {
   return doc(
-    {
-      // AWS's default key statement: the account root delegates key use to IAM policies, so the key can never
-      // become unmanageable; roles still get only what their own policies grant.
-      Sid: 'EnableIamPolicies',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:${account.partition}:iam::${account.accountId}:root` },
-      Action: 'kms:*',
-      Resource: '*',
-    },
-    {
-      Sid: 'CloudWatchLogsOfThisStack',
-      Effect: 'Allow',
-      Principal: { Service: `logs.${account.region}.amazonaws.com` },
-      Action: LOGS_KMS_ACTIONS,
-      Resource: '*',
-      Condition: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:${logGroupPrefix}*`,
-        },
-      },
-    },
+    keyAdministrationStatement(account),
+    logsKeyStatement(account, 'CloudWatchLogsOfThisStack', [
+      `arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:${logGroupPrefix}*`,
+    ]),
   );
+}
+
+/**
+ * AWS's default key statement: the account root delegates key use to IAM policies, so the key can never become
+ * unmanageable; roles still get only what their own policies grant.
+ */
+export function keyAdministrationStatement(account: AccountContext): PolicyStatement {
+  return {
+    Sid: 'EnableIamPolicies',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:${account.partition}:iam::${account.accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+}
+
+/** CloudWatch Logs may use the key only for the log groups named (ARN patterns), by their encryption context. */
+export function logsKeyStatement(account: AccountContext, sid: string, logGroupArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: `logs.${account.region}.amazonaws.com` },
+    Action: [...LOGS_KMS_ACTIONS],
+    Resource: '*',
+    Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroupArns.length === 1 ? (logGroupArns[0] as string) : [...logGroupArns] } },
+  };
 }

@@ -1,6 +1,6 @@
 import type { AccountContext, PolicyDocument, PolicyStatement } from '../../core/iam.js';
 import { doc, kmsThroughS3Statement, objectsUnder } from '../../core/iam.js';
-import { LOGS_KMS_ACTIONS } from '../ingestion/iam.js';
+import { keyAdministrationStatement, logsKeyStatement } from '../ingestion/iam.js';
 
 /**
  * The lake layer's IAM documents, each a small typed function of the ARNs it grants on. The Glue roles read and
@@ -33,28 +33,11 @@ export function logGroupsUnder(account: AccountContext, prefix: string): string 
  */
 export function lakeKeyPolicy(account: AccountContext, logGroupPrefix: string): PolicyDocument {
   return doc(
-    {
-      Sid: 'EnableIamPolicies',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:${account.partition}:iam::${account.accountId}:root` },
-      Action: 'kms:*',
-      Resource: '*',
-    },
-    {
-      Sid: 'CloudWatchLogsOfGlueAndThisStack',
-      Effect: 'Allow',
-      Principal: { Service: `logs.${account.region}.amazonaws.com` },
-      Action: [...LOGS_KMS_ACTIONS],
-      Resource: '*',
-      Condition: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': [
-            logGroupsUnder(account, GLUE_LOG_GROUP_PREFIX),
-            logGroupsUnder(account, logGroupPrefix),
-          ],
-        },
-      },
-    },
+    keyAdministrationStatement(account),
+    logsKeyStatement(account, 'CloudWatchLogsOfGlueAndThisStack', [
+      logGroupsUnder(account, GLUE_LOG_GROUP_PREFIX),
+      logGroupsUnder(account, logGroupPrefix),
+    ]),
   );
 }
 
