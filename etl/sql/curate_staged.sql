@@ -94,42 +94,71 @@ judged AS (
       WHEN NOT (n.pressure >= '{{pressure_min}}' AND n.pressure <= '{{pressure_max}}') THEN 'out-of-range'
     END AS reason,
     CASE
-      WHEN n.device_id IS NULL OR n.device_id = '' THEN n.source || ' field device_id is missing'
-      WHEN n.room_id IS NULL OR n.room_id = '' THEN n.source || ' field room_id is missing'
-      WHEN n.ts_text IS NULL OR n.ts_text = '' THEN n.source || ' field timestamp is missing'
-      WHEN n.temperature_text IS NULL OR n.temperature_text = '' THEN n.source || ' field temperature is missing'
-      WHEN regexp_extract(n.room_id, '{{room_id_pattern}}', 0) = ''
-        THEN n.source || ' field room_id has value ' || n.room_id || ': expected a match of ' || '{{room_id_pattern}}'
-      WHEN regexp_extract(n.device_id, '{{device_id_pattern}}', 0) = ''
-        THEN n.source || ' field device_id has value ' || n.device_id || ': expected a match of ' || '{{device_id_pattern}}'
-      WHEN n.temperature IS NULL
-        THEN n.source || ' field temperature has value ' || n.temperature_text || ': expected a number'
-      WHEN n.ts IS NULL
-        THEN n.source || ' field timestamp has value ' || n.ts_text || ': expected a real instant, YYYY-MM-DD HH:MM:SS (UTC)'
-      WHEN NOT (n.temperature >= '{{temperature_min}}' AND n.temperature <= '{{temperature_max}}')
-        THEN n.source || ' field temperature has value ' || n.temperature_text || ': expected degrees Celsius from '
-          || CAST('{{temperature_min}}' AS STRING) || ' to ' || CAST('{{temperature_max}}' AS STRING)
-      WHEN NOT (n.humidity >= '{{humidity_min}}' AND n.humidity <= '{{humidity_max}}')
-        THEN n.source || ' field humidity has value ' || CAST(n.humidity AS STRING) || ': expected percent from '
-          || CAST('{{humidity_min}}' AS STRING) || ' to ' || CAST('{{humidity_max}}' AS STRING)
-      WHEN NOT (n.pressure >= '{{pressure_min}}' AND n.pressure <= '{{pressure_max}}')
-        THEN n.source || ' field pressure has value ' || CAST(n.pressure AS STRING) || ': expected hPa from '
-          || CAST('{{pressure_min}}' AS STRING) || ' to ' || CAST('{{pressure_max}}' AS STRING)
-    END AS detail,
-    CASE
       WHEN n.device_id IS NOT NULL AND n.ts IS NOT NULL
         THEN n.device_id || COALESCE('#' || CAST(n.seq AS STRING) || n.seq_stamp, '@' || CAST(n.ts AS STRING))
     END AS record_key
   FROM normalized n
 ),
+-- The detail and the original row only for the refused rows: the accepted ones need neither, and the original
+-- is the duplicate ranking's last tie-breaker among refused rows only.
+explained AS (
+  SELECT
+    j.source,
+    j.device_id,
+    j.room_id,
+    j.ts,
+    j.seq,
+    j.temperature,
+    j.humidity,
+    j.pressure,
+    j.pitch,
+    j.roll,
+    j.yaw,
+    j.ingest_ts,
+    j.record_key,
+    j.row_key,
+    j.reason,
+    CASE
+      WHEN j.reason IS NULL THEN NULL
+      WHEN j.device_id IS NULL OR j.device_id = '' THEN j.source || ' field device_id is missing'
+      WHEN j.room_id IS NULL OR j.room_id = '' THEN j.source || ' field room_id is missing'
+      WHEN j.ts_text IS NULL OR j.ts_text = '' THEN j.source || ' field timestamp is missing'
+      WHEN j.temperature_text IS NULL OR j.temperature_text = '' THEN j.source || ' field temperature is missing'
+      WHEN regexp_extract(j.room_id, '{{room_id_pattern}}', 0) = ''
+        THEN j.source || ' field room_id has value ' || j.room_id || ': expected a match of ' || '{{room_id_pattern}}'
+      WHEN regexp_extract(j.device_id, '{{device_id_pattern}}', 0) = ''
+        THEN j.source || ' field device_id has value ' || j.device_id || ': expected a match of ' || '{{device_id_pattern}}'
+      WHEN j.temperature IS NULL
+        THEN j.source || ' field temperature has value ' || j.temperature_text || ': expected a number'
+      WHEN j.ts IS NULL
+        THEN j.source || ' field timestamp has value ' || j.ts_text || ': expected a real instant, YYYY-MM-DD HH:MM:SS (UTC)'
+      WHEN NOT (j.temperature >= '{{temperature_min}}' AND j.temperature <= '{{temperature_max}}')
+        THEN j.source || ' field temperature has value ' || j.temperature_text || ': expected degrees Celsius from '
+          || CAST('{{temperature_min}}' AS STRING) || ' to ' || CAST('{{temperature_max}}' AS STRING)
+      WHEN NOT (j.humidity >= '{{humidity_min}}' AND j.humidity <= '{{humidity_max}}')
+        THEN j.source || ' field humidity has value ' || CAST(j.humidity AS STRING) || ': expected percent from '
+          || CAST('{{humidity_min}}' AS STRING) || ' to ' || CAST('{{humidity_max}}' AS STRING)
+      WHEN NOT (j.pressure >= '{{pressure_min}}' AND j.pressure <= '{{pressure_max}}')
+        THEN j.source || ' field pressure has value ' || CAST(j.pressure AS STRING) || ': expected hPa from '
+          || CAST('{{pressure_min}}' AS STRING) || ' to ' || CAST('{{pressure_max}}' AS STRING)
+    END AS detail,
+    CASE WHEN j.reason IS NOT NULL THEN j.original END AS refused_original
+  FROM judged j
+),
+-- The first copy wins, by ingestion time, then source and row. Copies still tied there and on every value the
+-- curated row keeps (device and seq are in record_key; ts, room and readings below) make the same curated row,
+-- so either may win; refused copies tied the same way are told apart by their original row, which is what the
+-- quarantine keeps. All in ascending order, nulls last, as both engines read it the same.
 ranked AS (
   SELECT
-    j.*,
+    e.*,
     ROW_NUMBER() OVER (
-      PARTITION BY CASE WHEN j.reason IS NULL THEN 'c:' || j.record_key ELSE 'q:' || j.row_key END
-      ORDER BY j.ingest_ts ASC NULLS LAST, j.source, j.row_key, j.original
+      PARTITION BY e.reason IS NULL, CASE WHEN e.reason IS NULL THEN e.record_key ELSE e.row_key END
+      ORDER BY e.ingest_ts ASC NULLS LAST, e.source ASC NULLS LAST, e.row_key ASC NULLS LAST, e.ts ASC NULLS LAST,
+        e.room_id ASC NULLS LAST, e.temperature ASC NULLS LAST, e.humidity ASC NULLS LAST, e.pressure ASC NULLS LAST,
+        e.pitch ASC NULLS LAST, e.roll ASC NULLS LAST, e.yaw ASC NULLS LAST, e.refused_original ASC NULLS LAST
     ) AS copy_number
-  FROM judged j
+  FROM explained e
 )
 SELECT
   r.source,
@@ -148,7 +177,7 @@ SELECT
   r.row_key,
   r.reason,
   r.detail,
-  CASE WHEN r.reason IS NOT NULL THEN r.original END AS original,
+  r.refused_original AS original,
   CAST(CAST(r.ts AS DATE) AS STRING) AS date,
   CASE
     WHEN r.reason IS NULL AND e.record_key IS NOT NULL THEN 'already-curated'

@@ -161,6 +161,35 @@ describe('curate', () => {
     expect(a).toEqual(b);
   });
 
+  it('GIVEN two copies of one (device, seq) ingested at the same instant with different readings, in either file order WHEN curated THEN both directories get the same files, the lower reading curated', async () => {
+    const first = telemetry('dev-1', 1, TS, { temperature: 22.5 });
+    const second = telemetry('dev-1', 1, TS, { temperature: 21 });
+    const dirs = [tempDataDir(), tempDataDir()];
+    for (const [index, dir] of dirs.entries()) {
+      writeRawTelemetry(dir, '2026-11-22', 'a', [index === 0 ? first : second]);
+      writeRawTelemetry(dir, '2026-11-22', 'b', [index === 0 ? second : first]);
+      const counts = await runJob('curate', { dataDir: dir, now: NOW });
+      expect(counts).toMatchObject({ kept: 1, duplicates: { 'in-run': 1 } });
+    }
+    const [a, b] = dirs.map((dir) => filesUnder(path.join(dir as string, 'curated')));
+    expect(a).toEqual(b);
+    expect(await rows(dirs[0] as string, (from) => `SELECT record_key, temperature FROM ${from}`)).toEqual([{ record_key: 'dev-1#1', temperature: 21 }]);
+  });
+
+  it('GIVEN two refused copies of one (device, seq) at the same instant, in either file order WHEN curated THEN both directories quarantine the same one', async () => {
+    const first = telemetry('dev-1', 1, TS, { temperature: 120 });
+    const second = telemetry('dev-1', 1, TS, { temperature: 130 });
+    const dirs = [tempDataDir(), tempDataDir()];
+    for (const [index, dir] of dirs.entries()) {
+      writeRawTelemetry(dir, '2026-11-22', 'a', [index === 0 ? first : second]);
+      writeRawTelemetry(dir, '2026-11-22', 'b', [index === 0 ? second : first]);
+      const counts = await runJob('curate', { dataDir: dir, now: NOW });
+      expect(counts).toMatchObject({ kept: 0, duplicates: { 'in-run': 1 }, quarantined: { 'out-of-range': 1 } });
+    }
+    const [a, b] = dirs.map((dir) => filesUnder(path.join(dir as string, 'curated')));
+    expect(a).toEqual(b);
+  });
+
   it('GIVEN four runs each adding rows to one partition WHEN curated THEN the partition holds one file with every row, compacted by each later run', async () => {
     const dir = tempDataDir();
     for (let run = 0; run < 4; run++) {

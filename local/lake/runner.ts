@@ -9,7 +9,7 @@ import {
   type JobName,
 } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
-import { CURATED_QUARANTINE } from '../../core/lake/tables.js';
+import { CURATED_QUARANTINE, CURATED_TELEMETRY, type TableDefinition } from '../../core/lake/tables.js';
 import { LocalCatalog } from './catalog.js';
 import { openDuckdb, queryCount, queryRows } from './duckdb.js';
 import { writePartitioned } from './writer.js';
@@ -78,6 +78,23 @@ async function loadSourceReadings(connection: DuckDBConnection, view: string, re
   appender.closeSync();
 }
 
+/**
+ * Columns no two rows of a curated table share (curate keeps one row per record_key, and quarantines one per
+ * row_key, across runs): the writer sorts each partition by them, not by every column.
+ */
+const UNIQUE_KEYS = new Map<TableDefinition, readonly string[]>([
+  [CURATED_TELEMETRY, ['record_key']],
+  [CURATED_QUARANTINE, ['row_key']],
+]);
+
+/**
+ * The stage that holds one row per row of the job's `records` inputs, with the input it came from in `source`:
+ * its rows are counted per input rather than reading each input once more only to count it.
+ */
+const ONE_ROW_PER_INPUT_ROW: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  curate_staged: { fleet: 'raw_telemetry', historical: 'raw_historical', database: 'raw_database' },
+};
+
 function zeroed<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 }
@@ -108,6 +125,7 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       partitions: {},
       compacted: {},
     };
+    const countedByStage = job.stages.some((stage) => ONE_ROW_PER_INPUT_ROW[stage.view] !== undefined);
     for (const input of job.inputs) {
       if (input.source === 'jdbc') {
         if (options.sourceReader === undefined) throw new Error(`job ${job.name} reads the external database: give it a source reader`);
@@ -115,11 +133,23 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       } else {
         await catalog.createView(connection, input.source, input.view, input.addColumns);
       }
+      if (input.role === 'records' && countedByStage) {
+        counts.read[input.view] = 0;
+        continue;
+      }
       const rows = await queryCount(connection, `SELECT count(*) FROM ${input.view}`);
       (input.role === 'records' ? counts.read : counts.reference)[input.view] = rows;
     }
     for (const stage of job.stages) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);
+      const sources = ONE_ROW_PER_INPUT_ROW[stage.view];
+      if (sources !== undefined) {
+        for (const row of await queryRows(connection, `SELECT source, count(*) AS n FROM ${stage.view} GROUP BY source`)) {
+          const view = sources[String(row.source)];
+          if (view === undefined || !(view in counts.read)) throw new Error(`stage ${stage.view} has rows of source ${JSON.stringify(row.source)}, not one of the job's inputs`);
+          counts.read[view] = Number(row.n);
+        }
+      }
       if (stage.view === 'curate_staged') {
         for (const row of await queryRows(connection, `SELECT outcome, reason, count(*) AS n FROM ${stage.view} GROUP BY outcome, reason`)) {
           const n = Number(row.n);
@@ -131,7 +161,7 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
     for (const output of job.outputs) {
       const runPartition = output.runDatePartition === undefined ? '' : `, '${runDate}' AS ${output.runDatePartition}`;
       const select = `SELECT *${runPartition} FROM (${jobSql(job, output.sql)})`;
-      const result = await writePartitioned(connection, catalog, output.table, select, runId);
+      const result = await writePartitioned(connection, catalog, output.table, select, runId, UNIQUE_KEYS.get(output.table));
       const id = `${output.table.database}.${output.table.name}`;
       counts.written[id] = result.rows;
       counts.partitions[id] = result.partitions;

@@ -39,7 +39,9 @@ function stagedPartitions(dir: string, depth: number, prefix = ''): string[] {
  * Parquet under `<key>=<value>/` folders, one file per partition: a run first writes every partition into a hidden
  * staging folder; a partition that already holds rows is then compacted (its old and new rows rewritten as one
  * file); each final file is written beside the old one and renamed over it, so a failed run leaves every partition
- * as it was. Rows are sorted, so the same rows give the same file. Registers the partitions in the catalog.
+ * as it was. Rows are sorted, so the same rows give the same file: by the partition keys, then by `uniqueKey` (columns
+ * whose values no two rows of the table share, e.g. the curated record_key; a cheaper sort than by every column), or
+ * by every column when there is none. Registers the partitions in the catalog.
  */
 export async function writePartitioned(
   connection: DuckDBConnection,
@@ -47,16 +49,19 @@ export async function writePartitioned(
   table: TableDefinition,
   select: string,
   runId: string,
+  uniqueKey: readonly string[] = [],
 ): Promise<WriteResult> {
   const location = catalog.location(table);
   const staging = path.join(location, `.staging-${runId}`);
   const keys = table.partitionKeys.map((k) => k.name);
   const columns = table.columns.map((c) => c.name);
+  const orderBy = uniqueKey.length === 0 ? 'ALL' : [...keys, ...uniqueKey].join(', ');
+  const partitionOrder = uniqueKey.length === 0 ? 'ALL' : uniqueKey.join(', ');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
     const counted = await connection.runAndReadAll(
-      `COPY (SELECT * FROM (${select}) ORDER BY ALL) TO ${sqlString(staging)} (FORMAT parquet${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
+      `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy}) TO ${sqlString(staging)} (FORMAT parquet${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
     );
     const rows = Number(counted.getRows()[0]?.[0] ?? 0);
     const partitions = rows === 0 ? [] : stagedPartitions(staging, keys.length).sort();
@@ -74,7 +79,7 @@ export async function writePartitioned(
       if (existing.length > 0) compacted.push(partition);
       const tmp = path.join(finalDir, `.${PARTITION_FILE}.${runId}.tmp`);
       await connection.run(
-        `COPY (SELECT ${columns.join(', ')} FROM read_parquet(${sqlStringList([...existing, ...staged])}, union_by_name = true) ORDER BY ALL) TO ${sqlString(tmp)} (FORMAT parquet)`,
+        `COPY (SELECT ${columns.join(', ')} FROM read_parquet(${sqlStringList([...existing, ...staged])}, union_by_name = true) ORDER BY ${partitionOrder}) TO ${sqlString(tmp)} (FORMAT parquet)`,
       );
       renameSync(tmp, target);
       for (const old of existing) if (old !== target) rmSync(old);
