@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,8 @@ import { captureIo, ExitCode, parseArgv } from '../core/cli/index.js';
 import { PROJECT_ROOT } from '../core/settings.js';
 import { telemetryTopic } from '../core/ingestion/definitions.js';
 import { readRawZone } from './ingestion/raw-zone.js';
+import { openDuckdb, queryRows, sqlString } from './lake/duckdb.js';
+import { HISTORICAL_BAD_ROWS } from './lake/historical.js';
 import { makeStartProgram } from './start.js';
 import type { StartFlags } from './start.js';
 
@@ -32,7 +34,8 @@ describe('npm start options', () => {
   it('GIVEN no options THEN a short default run over mutual TLS into a git-ignored folder of the project', async () => {
     const { flags, exitCode } = await parse([]);
     expect(exitCode).toBe(ExitCode.Ok);
-    expect(flags).toMatchObject({ duration: 20, devices: 20, env: 'dev', tls: true, dataDir: path.join(PROJECT_ROOT, '.sensorlake') });
+    expect(flags).toMatchObject({ duration: 20, devices: 20, env: 'dev', tls: true, lake: true, dataDir: path.join(PROJECT_ROOT, '.sensorlake') });
+    expect(flags?.sourceUrl).toBeUndefined();
     expect(readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8')).toMatch(/^\.sensorlake\/$/m);
   });
 
@@ -44,6 +47,7 @@ describe('npm start options', () => {
     { argv: ['--rate', 'x'], says: "option '--rate <msgPerSecond>' argument 'x' is invalid. expected a number above 0 and at most 1000." },
     { argv: ['--fault-rate', '1.5'], says: "option '--fault-rate <p>' argument '1.5' is invalid" },
     { argv: ['--broker-url', 'http://x'], says: "option '--broker-url <url>' argument 'http://x' is invalid" },
+    { argv: ['--source-url', 'mysql://db:3306/x'], says: "option '--source-url <url>' argument 'mysql://db:3306/x' is invalid. expected a postgres:// or postgresql:// URL" },
   ])('GIVEN $argv THEN it refuses with ExitCode.Usage, naming the option and the value', async ({ argv, says }) => {
     const result = await parse(argv);
     expect(result.flags).toBeUndefined();
@@ -52,17 +56,25 @@ describe('npm start options', () => {
   });
 });
 
+describe('npm start lake options', () => {
+  it('GIVEN --no-lake and --source-url THEN the lake is skipped and the URL is kept for import-db', async () => {
+    expect((await parse(['--no-lake'])).flags?.lake).toBe(false);
+    expect((await parse(['--source-url', 'postgresql://u:p@db:5432/readings'])).flags?.sourceUrl).toBe('postgresql://u:p@db:5432/readings');
+  });
+});
+
 describe('npm start, end to end', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-start-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('GIVEN a short run with many faults WHEN it ends THEN every message is landed or quarantined and the raw zone has the S3 layout', async () => {
+  it('GIVEN a short run with many faults WHEN it ends THEN every message is landed or quarantined, the raw zone has the S3 layout, and the lake accounts for every raw and imported row', async () => {
     const summaryFile = path.join(dir, 's.json');
     await promisify(execFile)(
       process.execPath,
       ['--import=tsx', path.join(PROJECT_ROOT, 'local/start.ts'), '--duration', '3', '--devices', '6', '--rate', '5',
         '--fault-rate', '0.3', '--data-dir', path.join(dir, 'data'), '--summary-json', summaryFile],
-      { cwd: PROJECT_ROOT, timeout: 60_000 },
+      // A generous limit, not a measurement: the first start initialises the PGlite source database.
+      { cwd: PROJECT_ROOT, timeout: 240_000 },
     );
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     expect(summary.problems).toStrictEqual([]);
@@ -87,7 +99,35 @@ describe('npm start, end to end', () => {
     for (const o of objects) {
       expect(o.key).toMatch(/^(telemetry|quarantine)\/dt=\d{4}-\d{2}-\d{2}\/sensorlake-dev-telemetry-1-[\d-]{19}-[0-9a-f-]{36}\.ndjson\.gz$/);
     }
-  });
+
+    const lake = summary.lake;
+    expect(lake.problems).toStrictEqual([]);
+    expect(lake.rawRows).toBe(records('telemetry').length);
+    expect(lake.readByCurate).toStrictEqual({ telemetry: lake.rawRows, historical: lake.importedRows.historical, database: lake.importedRows.database });
+    expect(lake.importedRows.database).toBe(18_914);
+    expect(lake.curatedRows + lake.quarantinedRows + lake.duplicateRows).toBe(lake.rawRows + lake.importedRows.historical + lake.importedRows.database);
+    const table = (database: string, name: string) => lake.tables.find((t: { database: string; name: string }) => t.database === database && t.name === name);
+    expect(table('curated', 'telemetry').rows).toBe(lake.curatedRows);
+    expect(table('curated', 'quarantine').rows).toBe(lake.quarantinedRows);
+
+    const curated = path.join(dir, 'data', 'curated', 'telemetry');
+    const today = new Date().toISOString().slice(0, 10);
+    const fleetRooms = new Set(records('telemetry').map((r) => (r as { room_id: string }).room_id));
+    for (const room of fleetRooms) expect(existsSync(path.join(curated, `room_id=${room}`, `date=${today}`, 'data.parquet')), room).toBe(true);
+    for (const room of ['indoor', 'outdoor', 'room-01', 'room-04']) expect(readdirSync(path.join(curated, `room_id=${room}`))).toContain('date=2010-05-09');
+
+    const db = await openDuckdb();
+    try {
+      const rows = await queryRows(db.connection, `SELECT reason, original FROM read_parquet(${sqlString(path.join(dir, 'data', 'curated', 'quarantine', '**', '*.parquet'))}) WHERE source = 'historical'`);
+      expect(rows.map((r) => r.reason).sort()).toStrictEqual(HISTORICAL_BAD_ROWS.map((b) => b.reason).sort());
+      for (const bad of HISTORICAL_BAD_ROWS) {
+        const [timestamp, room] = bad.line.split(',');
+        expect(JSON.parse(String(rows.find((r) => r.reason === bad.reason)!.original)), bad.reason).toMatchObject({ timestamp, room_id: room });
+      }
+    } finally {
+      db.close();
+    }
+  }, 300_000);
 });
 
 describe('npm start -- --serve', () => {

@@ -10,7 +10,10 @@ import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/setti
 import type { Environment } from '../core/settings.js';
 import { ConnectError, deviceId, runFleet, writeTextFile } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions, TextWriter } from '../sensors/index.js';
-import { formatSummary, formatTwinAccount, summarizeRun, twinAccount } from './summary.js';
+import { formatLakeSummary, formatSummary, formatTwinAccount, summarizeLake, summarizeRun, twinAccount } from './summary.js';
+import type { LakeSummary } from './summary.js';
+import { pgSourceReader, redactUrl, startLakeTwin } from './lake/index.js';
+import type { LakeTwin } from './lake/index.js';
 import { ExternalBrokerError, startIngestionTwin, WriteAheadLog } from './ingestion/index.js';
 import type { Twin, TwinOptions, TwinStats } from './ingestion/index.js';
 
@@ -34,6 +37,22 @@ export interface StartFlags {
   serve: boolean;
   port?: number;
   tlsPort?: number;
+  /** Run the lake after ingestion (`--no-lake` skips it). */
+  lake: boolean;
+  /** A real PostgreSQL holding the readings table instead of the twin's PGlite. */
+  sourceUrl?: string;
+}
+
+/** `--source-url`: a postgres:// or postgresql:// URL (checked as the import's reader checks it, before anything starts). */
+function sourceUrl(raw: string, option: string): string {
+  try {
+    pgSourceReader(raw);
+  } catch (error) {
+    // The value is shown without its password.
+    if (error instanceof InvalidValueError) throw new InvalidValueError(option, redactUrl(raw), error.expected, 'option');
+    throw error;
+  }
+  return raw;
 }
 
 /** Without a terminal, a progress line every five seconds instead of a bar. */
@@ -174,6 +193,10 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       await issueCertificates(twin, fleetIds, io, flags.progress);
     }
     if (flags.serve) return await serve(twin, before, run, stopRun.signal);
+    const lakeTwin = flags.lake
+      ? startLakeTwin({ dataDir, logger, ...(flags.sourceUrl === undefined ? {} : { sourceUrl: flags.sourceUrl }), progress: (line) => io.stdout.write(`${line}\n`) })
+      : undefined;
+    if (lakeTwin !== undefined) twin.onObjectsLanded(lakeTwin.onObjectsLanded);
     const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
     const fleetOptions: FleetOptions = {
       target: { kind: 'broker', url },
@@ -203,19 +226,44 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const fleet = await runFleet(fleetOptions, progress.hooks).finally(progress.stop);
     await twin.stop();
     const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
+    const lake = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runLake(lakeTwin, summary.messages.landed, io);
     const unwritten: WriteFailure[] = [];
-    if (fleet.labelsError === undefined) io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}\n`);
+    const lakeLines = lake === undefined || 'error' in lake ? '' : `\n${formatLakeSummary(lake, { dataDir })}`;
+    if (fleet.labelsError === undefined) io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}${lakeLines}\n`);
     else {
-      io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n`);
+      io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}${lakeLines}\n`);
       io.stderr.write(`npm start: labels file ${labelsFile} not written: ${fleet.labelsError.message}\n`);
       unwritten.push({ what: 'labels', error: fleet.labelsError });
     }
-    const written = writeSummary(flags.summaryJson, { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary }, run);
+    const lakeProblems = lake === undefined ? [] : 'error' in lake ? [`the lake run failed: ${lake.error}`] : lake.problems;
+    const problems = [...summary.problems, ...lakeProblems.map((p) => `lake: ${p}`)];
+    const ok = summary.ok && lakeProblems.length === 0;
+    const written = writeSummary(
+      flags.summaryJson,
+      { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary, ok, problems, ...(lake === undefined ? {} : { lake }) },
+      run,
+    );
     if (written !== undefined) unwritten.push(written);
-    return exitCodeOf(summary.ok, twin, io, unwritten);
+    const code = exitCodeOf(ok, twin, io, unwritten);
+    return lake !== undefined && 'error' in lake && code !== ExitCode.DiskFull ? ExitCode.Failure : code;
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Runs the lake after ingestion flushed and accounts for its rows; an error (the source database unreachable, a
+ * job failing) is reported on stderr and returned, since the ingestion account still stands.
+ */
+async function runLake(lakeTwin: LakeTwin, landed: number, io: Io): Promise<LakeSummary | { readonly error: string }> {
+  io.stdout.write('\nlake: import-historical, import-db, crawl raw, curate\n');
+  try {
+    return summarizeLake(await lakeTwin.run(), landed);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`npm start: the lake run failed: ${message}\n`);
+    return { error: message };
   }
 }
 
@@ -240,6 +288,8 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Exi
     .option('--serve', 'run the twin without a fleet until interrupted, for your own devices or `npm run sensors`', false)
     .addOption(kitOption('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', parse.integer(0, 65_535)))
     .addOption(kitOption('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', parse.integer(0, 65_535)))
+    .option('--no-lake', 'skip the lake after ingestion (imports, crawl, curate)')
+    .addOption(kitOption('--source-url <url>', "a PostgreSQL holding the readings table for import-db, instead of the twin's PGlite", sourceUrl))
     .action(async (flags: StartFlags) => {
       process.exitCode = await run(flags);
     });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetReport } from '../sensors/index.js';
 import { FAULT_KINDS } from '../sensors/index.js';
-import { formatSummary, summarizeRun } from './summary.js';
+import { formatLakeSummary, formatSummary, summarizeLake, summarizeRun } from './summary.js';
+import type { LakeRun } from './lake/index.js';
+import type { JobCounts } from './lake/runner.js';
 import type { TwinStats } from './ingestion/twin.js';
 
 const zeroFaults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as FleetReport['faultsInjected'];
@@ -153,5 +155,97 @@ describe('summarizeRun', () => {
     const summary = summarizeRun(fleet({ labelsError: { file: '/data/labels/a.csv', message: 'ENOSPC: no space left on device, write', code: 'ENOSPC' } }), before, stats({ received: 110, landed: 103, quarantined: 7, quarantinedByReason: { late: 5, 'malformed-json': 1, duplicate: 1 } }), emptyLog);
     expect(summary.ok).toBe(false);
     expect(summary.problems).toStrictEqual(['labels file /data/labels/a.csv not written: ENOSPC: no space left on device, write']);
+  });
+});
+
+function job(name: JobCounts['job'], overrides: Partial<JobCounts> = {}): JobCounts {
+  return {
+    job: name,
+    runDate: '2026-11-23',
+    read: {},
+    reference: {},
+    kept: 0,
+    written: {},
+    duplicates: { 'in-run': 0, 'already-curated': 0, 'already-quarantined': 0 },
+    quarantined: { 'missing-field': 0, 'wrong-type': 0, 'bad-timestamp': 0, 'out-of-range': 0 },
+    partitions: {},
+    compacted: {},
+    ...overrides,
+  };
+}
+
+/** A lake run in which 10 raw, 5 historical and 4 database rows are curated 15, quarantined 2, duplicates 2. */
+function lakeRun(jobs: Partial<LakeRun['jobs']> = {}): LakeRun {
+  return {
+    sourceDatabase: { url: 'postgresql://postgres@127.0.0.1:5432/postgres', started: true, rows: 4 },
+    historical: { file: '/d/landing/historical/x.csv', created: true },
+    objectsLanded: { telemetry: 1 },
+    jobs: {
+      'import-historical': job('import-historical', { read: { landing_historical: 5 }, kept: 5 }),
+      'import-db': job('import-db', { read: { source_readings: 4 }, kept: 4 }),
+      curate: job('curate', {
+        read: { raw_telemetry: 10, raw_historical: 5, raw_database: 4 },
+        kept: 15,
+        quarantined: { 'missing-field': 1, 'wrong-type': 0, 'bad-timestamp': 1, 'out-of-range': 0 },
+        duplicates: { 'in-run': 2, 'already-curated': 0, 'already-quarantined': 0 },
+      }),
+      ...jobs,
+    },
+    crawls: [],
+    tables: [{ database: 'curated', name: 'telemetry', partitions: 3, rows: 15, files: 3 }],
+    elapsedMs: 1234,
+  };
+}
+
+describe('summarizeLake', () => {
+  it('GIVEN every row read by curate curated, quarantined or a duplicate WHEN summarized THEN it is ok and names the counts', () => {
+    const lake = summarizeLake(lakeRun(), 10);
+    expect(lake.problems).toStrictEqual([]);
+    expect(lake).toMatchObject({
+      ok: true,
+      rawRows: 10,
+      importedRows: { historical: 5, database: 4 },
+      readByCurate: { telemetry: 10, historical: 5, database: 4 },
+      curatedRows: 15,
+      quarantinedRows: 2,
+      duplicateRows: 2,
+      tables: [{ database: 'curated', name: 'telemetry', partitions: 3, rows: 15, files: 3 }],
+    });
+    expect(formatLakeSummary(lake, { dataDir: '/d' })).toContain('curated 15 + quarantined 2 + duplicates 2 = 19');
+  });
+
+  const base = lakeRun().jobs;
+  describe.each([
+    {
+      case: 'curate lost a row',
+      jobs: { curate: { ...base.curate, kept: 14 } },
+      landed: 10,
+      problem: 'curate read 19 rows but curated 14 + quarantined 2 + duplicates 2 = 18',
+    },
+    {
+      case: 'an import wrote fewer rows than it read',
+      jobs: { 'import-db': { ...base['import-db'], kept: 3 } },
+      landed: 10,
+      problem: 'import-db read 4 rows but wrote 3',
+    },
+    {
+      case: 'curate read fewer raw telemetry rows than this run landed',
+      jobs: {},
+      landed: 11,
+      problem: 'curate read 10 raw telemetry rows, fewer than the 11 this run landed',
+    },
+    {
+      case: 'curate read fewer historical rows than this run imported',
+      jobs: { 'import-historical': { ...base['import-historical'], read: { landing_historical: 6 }, kept: 6 } },
+      landed: 10,
+      problem: 'curate read 5 raw historical rows, fewer than the 6 this run imported',
+    },
+  ])('GIVEN $case', ({ jobs, landed, problem }) => {
+    it('THEN it is not ok and the problem names the counts', () => {
+      const lake = summarizeLake(lakeRun(jobs), landed);
+      expect(lake.ok).toBe(false);
+      expect(lake.problems).toStrictEqual([problem]);
+      expect(formatLakeSummary(lake, { dataDir: '/d' })).toContain(`FAILED:\n    - ${problem}`);
+    });
   });
 });

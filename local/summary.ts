@@ -1,7 +1,11 @@
+import path from 'node:path';
+import { CURATED_TELEMETRY } from '../core/lake/tables.js';
 import type { FleetReport } from '../sensors/index.js';
 import { FAULT_EXPECTED_REASON, FAULT_KINDS } from '../sensors/index.js';
 import type { FaultKind } from '../sensors/index.js';
 import type { TwinStats } from './ingestion/twin.js';
+import { accounting } from './lake/runner.js';
+import type { LakeRun, LakeTableCount } from './lake/index.js';
 
 /** How one injected fault kind was accounted for. */
 export interface FaultAccount {
@@ -204,5 +208,92 @@ export function formatSummary(s: RunSummary, where: { readonly rawDir: string; r
   if (s.replayedFromEarlierRun > 0) lines.push(`  recovered  ${s.replayedFromEarlierRun} messages of an interrupted earlier run`);
   lines.push(`  raw zone   ${s.objectsWritten} objects written under ${where.rawDir}`);
   lines.push(s.ok ? '  result     every message accounted for' : `  result     FAILED:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`);
+  return lines.join('\n');
+}
+
+/** The lake part of the `npm start` account, also written with `--summary-json` as `lake`. */
+export interface LakeSummary {
+  readonly ok: boolean;
+  /** Every broken invariant, in words; empty when ok. */
+  readonly problems: readonly string[];
+  /** Raw telemetry rows curate read (the whole raw zone's telemetry, this run's and earlier runs'). */
+  readonly rawRows: number;
+  /** Rows this run's imports wrote to the raw zone. */
+  readonly importedRows: { readonly historical: number; readonly database: number };
+  /** Rows curate read per source: raw telemetry, raw historical and raw database rows of every import so far. */
+  readonly readByCurate: { readonly telemetry: number; readonly historical: number; readonly database: number };
+  readonly curatedRows: number;
+  readonly quarantinedRows: number;
+  readonly duplicateRows: number;
+  readonly quarantinedByReason: Readonly<Record<string, number>>;
+  readonly duplicatesByKind: Readonly<Record<string, number>>;
+  /** Objects the ingestion twin reported landed this run, by zone prefix. */
+  readonly objectsLanded: Readonly<Record<string, number>>;
+  readonly sourceDatabase: string;
+  readonly tables: readonly LakeTableCount[];
+  readonly elapsedSeconds: number;
+}
+
+const total = (record: Readonly<Record<string, number>>) => Object.values(record).reduce((a, b) => a + b, 0);
+
+/**
+ * Accounts for every row of the lake run: each import wrote every row it read; curate's curated + quarantined +
+ * duplicates equal the rows it read (raw telemetry + imported historical + imported database); curate read at
+ * least what this run landed and imported. `landed` is the records this run's ingestion landed in the raw zone.
+ */
+export function summarizeLake(run: LakeRun, landed: number): LakeSummary {
+  const { 'import-historical': historical, 'import-db': database, curate } = run.jobs;
+  const problems: string[] = [];
+  for (const counts of [historical, database]) {
+    const { read, accounted } = accounting(counts);
+    if (read !== accounted) problems.push(`${counts.job} read ${read} rows but wrote ${accounted}`);
+  }
+  const readByCurate = {
+    telemetry: curate.read.raw_telemetry ?? 0,
+    historical: curate.read.raw_historical ?? 0,
+    database: curate.read.raw_database ?? 0,
+  };
+  const quarantinedRows = total(curate.quarantined);
+  const duplicateRows = total(curate.duplicates);
+  const read = readByCurate.telemetry + readByCurate.historical + readByCurate.database;
+  const accounted = curate.kept + quarantinedRows + duplicateRows;
+  if (read !== accounted) {
+    problems.push(`curate read ${read} rows but curated ${curate.kept} + quarantined ${quarantinedRows} + duplicates ${duplicateRows} = ${accounted}`);
+  }
+  if (readByCurate.telemetry < landed) problems.push(`curate read ${readByCurate.telemetry} raw telemetry rows, fewer than the ${landed} this run landed`);
+  if (readByCurate.historical < historical.kept) problems.push(`curate read ${readByCurate.historical} raw historical rows, fewer than the ${historical.kept} this run imported`);
+  if (readByCurate.database < database.kept) problems.push(`curate read ${readByCurate.database} raw database rows, fewer than the ${database.kept} this run imported`);
+  return {
+    ok: problems.length === 0,
+    problems,
+    rawRows: readByCurate.telemetry,
+    importedRows: { historical: historical.kept, database: database.kept },
+    readByCurate,
+    curatedRows: curate.kept,
+    quarantinedRows,
+    duplicateRows,
+    quarantinedByReason: curate.quarantined,
+    duplicatesByKind: curate.duplicates,
+    objectsLanded: run.objectsLanded,
+    sourceDatabase: run.sourceDatabase.url,
+    tables: run.tables,
+    elapsedSeconds: Math.round(run.elapsedMs / 100) / 10,
+  };
+}
+
+/** The lake section of the summary `npm start` prints. */
+export function formatLakeSummary(s: LakeSummary, where: { readonly dataDir: string }): string {
+  const r = s.readByCurate;
+  const nonZero = (record: Readonly<Record<string, number>>) => Object.entries(record).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const lines = [
+    `  lake       imported historical ${s.importedRows.historical}, database ${s.importedRows.database} (${s.sourceDatabase})`,
+    `             curate read ${r.telemetry + r.historical + r.database} = raw telemetry ${r.telemetry} + historical ${r.historical} + database ${r.database}`,
+    `             curated ${s.curatedRows} + quarantined ${s.quarantinedRows} + duplicates ${s.duplicateRows} = ${s.curatedRows + s.quarantinedRows + s.duplicateRows}`,
+    `             quarantine ${nonZero(s.quarantinedByReason)}; duplicates ${nonZero(s.duplicatesByKind)}`,
+    '  table                       partitions     files        rows',
+    ...s.tables.map((t) => `             ${`${t.database}.${t.name}`.padEnd(22)} ${String(t.partitions).padStart(6)} ${String(t.files).padStart(9)} ${String(t.rows).padStart(11)}`),
+    `  curated    ${path.join(where.dataDir, CURATED_TELEMETRY.zone, CURATED_TELEMETRY.prefix)}room_id=<room>/date=<date>/ (lake run ${s.elapsedSeconds} s)`,
+    s.ok ? '  lake       every raw and imported row accounted for' : `  lake       FAILED:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`,
+  ];
   return lines.join('\n');
 }

@@ -123,9 +123,14 @@ export async function startSourceDatabase(options: SourceDatabaseOptions = {}): 
   }
 }
 
-/** The URL without its password, for messages. */
-function redact(url: URL): string {
-  const copy = new URL(url.href);
+/** The URL without its password, for messages; `(not a URL)` when it does not parse. */
+export function redactUrl(url: URL | string): string {
+  let copy: URL;
+  try {
+    copy = new URL(typeof url === 'string' ? url : url.href);
+  } catch {
+    return '(not a URL)';
+  }
   if (copy.password !== '') copy.password = '***';
   return copy.href;
 }
@@ -138,8 +143,8 @@ function parseSourceUrl(url: string): URL {
   } catch {
     throw new InvalidValueError('url', url.replace(/:[^:@/]*@/, ':***@'), expected, 'source database');
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new InvalidValueError('url', redact(parsed), expected, 'source database');
-  if (parsed.hostname === '') throw new InvalidValueError('url', redact(parsed), `${expected} (with a host)`, 'source database');
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new InvalidValueError('url', redactUrl(parsed), expected, 'source database');
+  if (parsed.hostname === '') throw new InvalidValueError('url', redactUrl(parsed), `${expected} (with a host)`, 'source database');
   return parsed;
 }
 
@@ -153,7 +158,7 @@ const BEFORE_FIRST_KEY = '-9223372036854775808';
  */
 export function pgSourceReader(url: string): SourceReadingsReader {
   const parsed = parseSourceUrl(url);
-  const shown = redact(parsed);
+  const shown = redactUrl(parsed);
   let client: pg.Client | undefined;
   let closed = false;
   const connect = async (): Promise<pg.Client> => {
