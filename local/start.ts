@@ -12,7 +12,7 @@ import { ConnectError, deviceId, runFleet, writeTextFile } from '../sensors/inde
 import type { FleetHooks, FleetOptions, TextWriter } from '../sensors/index.js';
 import { formatLakeSummary, formatSummary, formatTwinAccount, summarizeLake, summarizeRun, twinAccount } from './summary.js';
 import type { LakeSummary } from './summary.js';
-import { pgSourceReader, redactUrl, startLakeTwin } from './lake/index.js';
+import { parseSourceUrl, redactUrl, startLakeTwin } from './lake/index.js';
 import type { LakeTwin } from './lake/index.js';
 import { ExternalBrokerError, startIngestionTwin, WriteAheadLog } from './ingestion/index.js';
 import type { Twin, TwinOptions, TwinStats } from './ingestion/index.js';
@@ -46,7 +46,7 @@ export interface StartFlags {
 /** `--source-url`: a postgres:// or postgresql:// URL (checked as the import's reader checks it, before anything starts). */
 function sourceUrl(raw: string, option: string): string {
   try {
-    pgSourceReader(raw);
+    parseSourceUrl(raw);
   } catch (error) {
     // The value is shown without its password.
     if (error instanceof InvalidValueError) throw new InvalidValueError(option, redactUrl(raw), error.expected, 'option');

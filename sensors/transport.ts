@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { iot, io, mqtt } from 'aws-iot-device-sdk-v2';
 import * as hdr from 'hdr-histogram-js';
 import { ConnectError, OptionError } from './errors.js';
+import { brokerUrlProblem } from '../core/ingestion/broker-url.js';
 
 /** Where the fleet publishes. */
 export type Target =
@@ -98,14 +99,9 @@ export function resolveEndpoint(target: Target): Endpoint {
     const port = target.port ?? 8883;
     return { host: target.endpoint, port, tls: true, description: `aws-iot ${target.endpoint}:${port}` };
   }
-  let url: URL;
-  try {
-    url = new URL(target.url);
-  } catch {
-    throw new OptionError('target', target.url, 'a URL such as mqtt://localhost:1883 or mqtts://localhost:8883');
-  }
-  if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') throw new OptionError('target', target.url, 'scheme mqtt:// or mqtts://');
-  if (url.hostname === '') throw new OptionError('target', target.url, 'a host');
+  const problem = brokerUrlProblem(target.url);
+  if (problem !== undefined) throw new OptionError('target', target.url, problem);
+  const url = new URL(target.url);
   const tls = url.protocol === 'mqtts:';
   const port = url.port === '' ? (tls ? 8883 : 1883) : Number(url.port);
   const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -6,7 +6,8 @@
 export { ExitCode, EXIT_CODES_HELP } from './exit-codes.js';
 export { captureIo, processIo } from './io.js';
 export type { CapturedIo, Io, Output } from './io.js';
-export { kitOption, newProgram, optionParser, parseArgv } from './program.js';
+export { kitOption, newProgram, optionParser, parseArgv, runMain } from './program.js';
+export type { MainOptions } from './program.js';
 export type { Accumulator, Parser } from './parsers.js';
 export { progressBar, publishProgress } from './progress.js';
 export type { PublishProgress } from './progress.js';

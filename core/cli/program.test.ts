@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidValueError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
 import { captureIo } from './io.js';
 import type { Accumulator } from './parsers.js';
 import * as parse from './parsers.js';
-import { kitOption, newProgram, optionParser, parseArgv } from './program.js';
+import { kitOption, newProgram, optionParser, parseArgv, runMain } from './program.js';
 
 function program(ran: number[]) {
   const c = captureIo();
@@ -102,5 +102,32 @@ describe('optionParser, the one adapter from kit parsers to commander', () => {
 describe('ExitCode', () => {
   it('GIVEN the convention THEN each code has one meaning and the numbers are stable', () => {
     expect({ ...ExitCode }).toMatchObject({ Ok: 0, Failure: 1, Usage: 2, Unavailable: 3, Incomplete: 4, DiskFull: 5 });
+  });
+});
+
+describe('runMain', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  const fails = (error: unknown) => async (): Promise<ExitCode> => Promise.reject(error);
+  const diskFull = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+  it.each([
+    ['an InvalidValueError', new InvalidValueError('--n', 'x', 'an integer', 'option'), undefined, ExitCode.Usage, true],
+    ['a full disk', diskFull, undefined, ExitCode.DiskFull, false],
+    ['any other error', new Error('boom'), undefined, ExitCode.Failure, false],
+    ['an error the command maps', new Error('no cli'), () => ExitCode.Unavailable, ExitCode.Unavailable, false],
+  ] as const)('GIVEN %s THEN the message, exit code %s and the usage line only for a bad value', async (_what, error, exitCodeOf, code, usage) => {
+    const c = captureIo();
+    expect(await runMain(c.io, { usage: 'usage: x <n>', ...(exitCodeOf ? { exitCodeOf } : {}) }, fails(error))).toBe(code);
+    expect(process.exitCode).toBe(code);
+    expect(c.err()).toBe(`error: ${(error as Error).message}\n${usage ? 'usage: x <n>\n' : ''}`);
+  });
+
+  it('GIVEN a run that returns a code THEN that code, nothing written', async () => {
+    const c = captureIo();
+    expect(await runMain(c.io, { usage: 'usage: x' }, async () => ExitCode.Incomplete)).toBe(ExitCode.Incomplete);
+    expect(c.err()).toBe('');
   });
 });

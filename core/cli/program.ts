@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { InvalidValueError } from '../errors.js';
+import { InvalidValueError, isDiskFull } from '../errors.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 import type { Accumulator, Parser } from './parsers.js';
@@ -58,4 +58,34 @@ export function kitOption<T>(flags: string, description: string, parse: Parser<T
   const option = new Option(flags, description);
   option.argParser(optionParser(option.long ?? option.short ?? flags, parse));
   return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+/** How `runMain` reports a failure. */
+export interface MainOptions {
+  /** The usage line printed after an InvalidValueError (a bad argument or option). */
+  readonly usage: string;
+  /** The exit code of an error the command knows better than the convention's default; undefined for the default. */
+  readonly exitCodeOf?: (error: unknown) => ExitCode | undefined;
+}
+
+/**
+ * A CLI's `main`: runs `run` (which parses and acts, returning the action's exit code), and on an error writes
+ * `error: <message>` to stderr and picks the code: Usage (with the usage line) for an InvalidValueError, the
+ * command's own mapping, DiskFull for ENOSPC/EDQUOT, Failure otherwise. Sets process.exitCode and returns it.
+ */
+export async function runMain(io: Io, options: MainOptions, run: () => Promise<ExitCode>): Promise<ExitCode> {
+  let code: ExitCode;
+  try {
+    code = await run();
+  } catch (error) {
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof InvalidValueError) {
+      io.stderr.write(`${options.usage}\n`);
+      code = ExitCode.Usage;
+    } else {
+      code = options.exitCodeOf?.(error) ?? (isDiskFull(error) ? ExitCode.DiskFull : ExitCode.Failure);
+    }
+  }
+  process.exitCode = code;
+  return code;
 }

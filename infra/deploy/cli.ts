@@ -1,10 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, newProgram, parseArgv, processIo } from '../../core/cli/index.js';
+import { ExitCode, newProgram, parseArgv, processIo, runMain } from '../../core/cli/index.js';
 import type { Io, Output } from '../../core/cli/index.js';
 import { SensorlakeError } from '../../core/errors.js';
 import { IMPLEMENTED_LAYERS } from '../layers.js';
-import { ArgumentError } from '../../core/errors.js';
 import { deployPlan, parseDeployArgs } from './plan.js';
 import type { StepRunner } from './automation.js';
 import { PulumiCliUnavailableError } from './errors.js';
@@ -60,20 +59,9 @@ export function makeProgram(io: Io, runner?: StepRunner): Command {
  * when a stack operation failed (the later layers were not run), ExitCode.Failure for anything else.
  */
 export async function main(argv: readonly string[], io: Io = processIo(), runner?: StepRunner): Promise<ExitCode> {
-  let code: ExitCode;
-  try {
-    code = (await parseArgv(makeProgram(io, runner), argv)) ?? ExitCode.Ok;
-  } catch (error) {
-    writeLine(io.stderr, `error: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof ArgumentError) {
-      writeLine(io.stderr, 'usage: npm run deploy|preview|destroy -- <dev|prod>');
-      code = ExitCode.Usage;
-    } else {
-      code = error instanceof PulumiCliUnavailableError ? ExitCode.Unavailable : error instanceof StepFailedError ? ExitCode.Incomplete : ExitCode.Failure;
-    }
-  }
-  process.exitCode = code;
-  return code;
+  const exitCodeOf = (error: unknown) =>
+    error instanceof PulumiCliUnavailableError ? ExitCode.Unavailable : error instanceof StepFailedError ? ExitCode.Incomplete : ExitCode.Failure;
+  return runMain(io, { usage: 'usage: npm run deploy|preview|destroy -- <dev|prod>', exitCodeOf }, async () => (await parseArgv(makeProgram(io, runner), argv)) ?? ExitCode.Ok);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

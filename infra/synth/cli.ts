@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo } from '../../core/cli/index.js';
+import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, runMain } from '../../core/cli/index.js';
 import type { Io } from '../../core/cli/index.js';
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../../core/settings.js';
-import { ArgumentError, InvalidValueError, isDiskFull } from '../../core/errors.js';
+import { ArgumentError } from '../../core/errors.js';
 import { LAYERS, type Layer } from '../stack-name.js';
 import { synthEnvironment, synthJson } from './synth.js';
 import { renderLayer } from './table.js';
@@ -62,21 +62,7 @@ export function makeProgram(io: Io = processIo()): Command {
  * failed under mocks or the file could not be written otherwise.
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
-  const err = (line: string) => io.stderr.write(`${line}\n`);
-  let code: ExitCode;
-  try {
-    code = (await parseArgv(makeProgram(io), argv)) ?? ExitCode.Ok;
-  } catch (error) {
-    err(`error: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof InvalidValueError) {
-      err('usage: npm run synth -- <dev|prod> [--layer <layer>] [--json <file>]');
-      code = ExitCode.Usage;
-    } else {
-      code = isDiskFull(error) ? ExitCode.DiskFull : ExitCode.Failure;
-    }
-  }
-  process.exitCode = code;
-  return code;
+  return runMain(io, { usage: 'usage: npm run synth -- <dev|prod> [--layer <layer>] [--json <file>]' }, async () => (await parseArgv(makeProgram(io), argv)) ?? ExitCode.Ok);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, newProgram, parseArgv, processIo, type Io } from '../../core/cli/index.js';
+import { ExitCode, newProgram, parseArgv, processIo, runMain, type Io } from '../../core/cli/index.js';
 import { ArgumentError, InvalidValueError } from '../../core/errors.js';
 import { JOB_NAMES, lakeJob } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
@@ -71,19 +71,8 @@ export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) 
 /** Runs the CLI on `argv` (without node and script); returns the exit code and sets process.exitCode. */
 export async function main(argv: readonly string[], io: Io = processIo(), deps: EtlCliDeps = {}): Promise<ExitCode> {
   let code: ExitCode = ExitCode.Ok;
-  try {
-    code = (await parseArgv(makeProgram(io, deps, (c) => (code = c)), argv)) ?? code;
-  } catch (error) {
-    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof InvalidValueError) {
-      io.stderr.write(`usage: npm run etl -- <${JOB_NAMES.join('|')}> [--data-dir <dir>] [--source-url <url>] [--json]\n`);
-      code = ExitCode.Usage;
-    } else {
-      code = ExitCode.Failure;
-    }
-  }
-  process.exitCode = code;
-  return code;
+  const usage = `usage: npm run etl -- <${JOB_NAMES.join('|')}> [--data-dir <dir>] [--source-url <url>] [--json]`;
+  return runMain(io, { usage }, async () => (await parseArgv(makeProgram(io, deps, (c) => (code = c)), argv)) ?? code);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

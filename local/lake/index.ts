@@ -21,7 +21,7 @@ import { pgSourceReader, redactUrl, startSourceDatabase, type SourceDatabase } f
 export { HISTORICAL_BAD_ROWS, HISTORICAL_FILE, HISTORICAL_REPEATED_ROWS, ensureHistoricalFolder, historicalCsv } from './historical.js';
 export { accounting, runJob } from './runner.js';
 export type { JobCounts } from './runner.js';
-export { pgSourceReader, redactUrl, startSourceDatabase } from './source-db.js';
+export { parseSourceUrl, pgSourceReader, redactUrl, startSourceDatabase } from './source-db.js';
 
 /** Objects landed in a zone (the ingestion twin's `ObjectsLanded`, structurally): keys relative to the zone's root. */
 export interface LandedObjects {

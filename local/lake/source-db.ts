@@ -135,7 +135,8 @@ export function redactUrl(url: URL | string): string {
   return copy.href;
 }
 
-function parseSourceUrl(url: string): URL {
+/** Parses a source database URL: postgres:// or postgresql:// with a host; InvalidValueError otherwise (password hidden). */
+export function parseSourceUrl(url: string): URL {
   const expected = 'a postgres:// or postgresql:// URL, e.g. postgresql://user:password@host:5432/database';
   let parsed: URL;
   try {
