@@ -218,6 +218,32 @@ export const CURATED_QUARANTINE: TableDefinition = {
   projection: { date: dateProjection },
 };
 
+/**
+ * Anomaly scores of curated readings, one row per scored reading, partitioned like the curated telemetry. The
+ * pipeline's per-room scoring writes it (SageMaker batch transform in AWS, the TypeScript RCF in the twin); the
+ * anomalies named query and the dashboard read it.
+ */
+export const CURATED_ANOMALIES: TableDefinition = {
+  name: 'anomalies',
+  database: 'curated',
+  description: 'Random Cut Forest score of each curated reading, with the threshold it was judged by',
+  zone: 'curated',
+  prefix: 'anomalies/',
+  format: 'parquet',
+  columns: [
+    col('device_id', 'string', 'device id'),
+    col('ts', 'timestamp', 'event time of the reading, UTC'),
+    col('value', 'double', 'the scored value (temperature, degrees Celsius)'),
+    col('score', 'double', 'anomaly score (collusive displacement); higher is more anomalous'),
+    col('threshold', 'double', "the model's calibrated threshold"),
+    col('warm', 'boolean', 'false when the forest had not seen enough points yet: such a score is never flagged'),
+    col('is_anomaly', 'boolean', 'warm and score above the threshold'),
+    col('model_id', 'string', 'model that scored the reading'),
+    col('scored_at', 'timestamp', 'when the score was computed'),
+  ],
+  partitionKeys: CURATED_TELEMETRY.partitionKeys,
+};
+
 /** Every table of the lake, in catalog order. */
 export const LAKE_TABLES: readonly TableDefinition[] = [
   RAW_TELEMETRY,
@@ -226,6 +252,7 @@ export const LAKE_TABLES: readonly TableDefinition[] = [
   RAW_DATABASE,
   CURATED_TELEMETRY,
   CURATED_QUARANTINE,
+  CURATED_ANOMALIES,
 ];
 
 /** Raw-zone prefixes that hold no table data; the raw crawler excludes them. */
