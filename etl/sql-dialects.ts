@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The check that a SQL transform is in the common subset of Spark SQL (Glue) and DuckDB (the twin): it parses in
- * both sqlglot dialects and calls no function that exists, or means the same, in one engine only. sqlglot 10.6
+ * The check that a SQL transform is in the common subset of Spark SQL (Glue) and DuckDB (the twin), or a named
+ * query in that of Trino (Athena) and DuckDB: it parses in both sqlglot dialects and calls no function that exists, or means the same, in one engine only. sqlglot 10.6
  * parses leniently (of the engine-specific constructs tried, it refuses only backquoted identifiers in the
  * duckdb dialect), so the function list catches what the parse cannot.
  */
@@ -48,10 +48,13 @@ export const FORBIDDEN_FUNCTIONS: Readonly<Record<string, ForbiddenFunction>> = 
   struct_pack: fn('duckdb-only', 'DuckDB only: use named_struct in Spark, or avoid structs'),
 };
 
+/** The sqlglot dialects checked: Spark (Glue), Trino (Athena), DuckDB (the twin). */
+export type SqlDialect = 'spark' | 'trino' | 'duckdb';
+
 /** The outcome of one file in one dialect. */
 export interface DialectResult {
   readonly file: string;
-  readonly dialect: 'spark' | 'duckdb';
+  readonly dialect: SqlDialect;
   readonly statements: number;
   /** sqlglot's parse error, or null when the file parses. */
   readonly error: string | null;
@@ -65,9 +68,13 @@ export interface ForbiddenCall {
   readonly reason: string;
 }
 
-/** Runs the checker over the files with Debian's python3; throws naming the command when it cannot run. */
-export function checkSqlDialects(files: readonly string[]): { results: DialectResult[]; forbidden: ForbiddenCall[] } {
-  const run = spawnSync(DEBIAN_PYTHON, [CHECKER, JSON.stringify(Object.fromEntries(Object.entries(FORBIDDEN_FUNCTIONS).map(([name, f]) => [name, f.reason]))), ...files], { encoding: 'utf8' });
+/**
+ * Runs the checker over the files in each dialect (default Spark and DuckDB, the ETL transforms' two engines) with
+ * Debian's python3; throws naming the command when it cannot run.
+ */
+export function checkSqlDialects(files: readonly string[], dialects: readonly SqlDialect[] = ['spark', 'duckdb']): { results: DialectResult[]; forbidden: ForbiddenCall[] } {
+  const forbidden = JSON.stringify(Object.fromEntries(Object.entries(FORBIDDEN_FUNCTIONS).map(([name, f]) => [name, f.reason])));
+  const run = spawnSync(DEBIAN_PYTHON, [CHECKER, forbidden, dialects.join(','), ...files], { encoding: 'utf8' });
   if (run.error !== undefined || run.status !== 0) {
     throw new Error(`${DEBIAN_PYTHON} ${CHECKER} failed (needs Debian python3-sqlglot): ${run.error?.message ?? run.stderr}`);
   }

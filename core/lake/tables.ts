@@ -19,6 +19,14 @@ export type LakeZone = (typeof LAKE_ZONES)[number];
 export const LAKE_DATABASES = ['raw', 'curated'] as const;
 export type LakeDatabase = (typeof LAKE_DATABASES)[number];
 
+/**
+ * Physical Glue database name: `<project>_<env>_<database>` (Athena wants lower case and underscores). The lake
+ * stack names its databases with it; the Athena side of the query CLI and the named queries resolve tables with it.
+ */
+export function glueDatabaseName(project: string, env: string, database: LakeDatabase): string {
+  return `${project}_${env}_${database}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
 /** Column types, with their name in the Glue catalog (Hive DDL) and in DuckDB. */
 export const COLUMN_TYPES = {
   string: { glue: 'string', duckdb: 'VARCHAR' },

@@ -1,10 +1,11 @@
-"""Checks SQL files for the common subset of Spark SQL and DuckDB, with Debian's python3-sqlglot (10.6).
+"""Checks SQL files for the common subset of two engines' SQL (Spark and DuckDB for the ETL transforms, Trino and
+DuckDB for the named queries), with Debian's python3-sqlglot (10.6).
 
 Run by /usr/bin/python3 (only Debian's python3 can import the Debian package) from etl/sql-dialects.ts:
 
-  /usr/bin/python3 etl/tests/sql_dialects.py '<forbidden functions as a JSON object name -> reason>' FILE...
+  /usr/bin/python3 etl/tests/sql_dialects.py '<forbidden functions as a JSON object name -> reason>' DIALECTS FILE...
 
-For each file and each dialect (spark, duckdb) it parses every statement with sqlglot.parse (parse only: 10.6
+DIALECTS is a comma-separated list of sqlglot dialect names (e.g. spark,duckdb). For each file and each dialect it parses every statement with sqlglot.parse (parse only: 10.6
 transpiles some functions into ones that mean something else), and it looks for calls of the forbidden functions
 (from the tokens, so names inside strings and comments do not count). Prints one JSON object:
 {"results": [{"file", "dialect", "statements", "error"}], "forbidden": [{"file", "function", "line", "reason"}]}.
@@ -16,9 +17,6 @@ import sys
 import sqlglot
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import TokenType
-
-DIALECTS = ("spark", "duckdb")
-
 
 def parse(text, dialect):
     try:
@@ -42,11 +40,12 @@ def forbidden_calls(text, forbidden):
 
 def main(argv):
     forbidden = {name.lower(): reason for name, reason in json.loads(argv[1]).items()}
+    dialects = [d for d in argv[2].split(",") if d]
     results, calls = [], []
-    for path in argv[2:]:
+    for path in argv[3:]:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
-        for dialect in DIALECTS:
+        for dialect in dialects:
             statements, error = parse(text, dialect)
             results.append({"file": path, "dialect": dialect, "statements": statements, "error": error})
         try:

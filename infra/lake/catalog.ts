@@ -1,12 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { FORMATS } from '../../core/lake/formats.js';
-import { LAKE_DATABASES, glueColumns, glueTableParameters, type LakeDatabase, type LakeZone, type TableDefinition } from '../../core/lake/tables.js';
+import { LAKE_DATABASES, glueColumns, glueDatabaseName, glueTableParameters, type LakeDatabase, type LakeZone, type TableDefinition } from '../../core/lake/tables.js';
 
-/** Physical Glue database name: `<project>_<env>_<database>` (Athena wants lower case and underscores). */
-export function glueDatabaseName(project: string, env: string, database: LakeDatabase): string {
-  return `${project}_${env}_${database}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-}
+export { glueDatabaseName } from '../../core/lake/tables.js';
 
 /** `s3://bucket/prefix` of a table. */
 export function tableLocation(bucketName: string, table: TableDefinition): string {
