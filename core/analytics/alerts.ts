@@ -58,7 +58,7 @@ export interface KinesisStreamEvent {
   readonly Records: readonly KinesisStreamRecord[];
   readonly window: TimeWindow;
   /** The state the previous invocation of this window returned; `{}` (or absent) on its first invocation. */
-  readonly state?: Readonly<Record<string, unknown>> | null;
+  readonly state?: object | null;
   readonly shardId: string;
   readonly eventSourceARN: string;
   /** True on the window's last invocation: its state is final and is deleted afterwards. */
