@@ -218,6 +218,36 @@ export function alertId(deviceId: string, window: TimeWindow): string {
   return `${deviceId}/${window.start}`;
 }
 
+/** SNS subjects are at most 100 printable ASCII characters. */
+const SUBJECT_LIMIT = 100;
+
+/** The subject line of an alert (what an e-mail subscription shows). */
+export function alertSubject(alert: AnomalyAlert): string {
+  const subject = `sensorlake anomaly: ${alert.deviceId}${alert.roomId === null ? '' : ` in ${alert.roomId}`} at ${alert.window.start}`;
+  return subject.length <= SUBJECT_LIMIT ? subject : `${subject.slice(0, SUBJECT_LIMIT - 3)}...`;
+}
+
+/** The message body of an alert, the same object in SNS (as JSON) and in the twin's alert log. */
+export function alertMessage(alert: AnomalyAlert) {
+  return {
+    id: alert.id,
+    device: alert.deviceId,
+    room: alert.roomId,
+    window: alert.window,
+    count: alert.anomalousReadings,
+    warmReadings: alert.warmReadings,
+    readings: alert.readings,
+    maxScore: alert.maxScore,
+    threshold: alert.threshold,
+    firstAnomalousAt: alert.firstAnomalousAt,
+    lastAnomalousAt: alert.lastAnomalousAt,
+    windowTerminatedEarly: alert.windowTerminatedEarly,
+  };
+}
+
+/** The alert message as published. */
+export type AlertMessage = ReturnType<typeof alertMessage>;
+
 /** The rule itself: whether a device's window state makes it stay anomalous for the window. */
 export function staysAnomalous(device: DeviceWindow, rule: AlertRule): boolean {
   if (device.warm < rule.minReadings) return false;

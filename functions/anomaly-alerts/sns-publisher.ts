@@ -1,33 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { AlertPublisher, AnomalyAlert } from '../../core/analytics/alerts.js';
-
-/** SNS subjects are at most 100 printable ASCII characters. */
-const SUBJECT_LIMIT = 100;
-
-/** The subject line of an alert (what an e-mail subscription shows). */
-export function alertSubject(alert: AnomalyAlert): string {
-  const subject = `sensorlake anomaly: ${alert.deviceId}${alert.roomId === null ? '' : ` in ${alert.roomId}`} at ${alert.window.start}`;
-  return subject.length <= SUBJECT_LIMIT ? subject : `${subject.slice(0, SUBJECT_LIMIT - 3)}...`;
-}
-
-/** The JSON message body of an alert. */
-export function alertMessage(alert: AnomalyAlert): string {
-  return JSON.stringify({
-    id: alert.id,
-    device: alert.deviceId,
-    room: alert.roomId,
-    window: alert.window,
-    count: alert.anomalousReadings,
-    warmReadings: alert.warmReadings,
-    readings: alert.readings,
-    maxScore: alert.maxScore,
-    threshold: alert.threshold,
-    firstAnomalousAt: alert.firstAnomalousAt,
-    lastAnomalousAt: alert.lastAnomalousAt,
-    windowTerminatedEarly: alert.windowTerminatedEarly,
-  });
-}
+import { alertMessage, alertSubject } from '../../core/analytics/alerts.js';
+import type { AlertPublisher } from '../../core/analytics/alerts.js';
 
 /**
  * Publishes alerts to a standard SNS topic. The alert's deterministic id travels as the `alert_id` message
@@ -41,7 +15,7 @@ export function snsPublisher(client: SNSClient, topicArn: string): AlertPublishe
         new PublishCommand({
           TopicArn: topicArn,
           Subject: alertSubject(alert),
-          Message: alertMessage(alert),
+          Message: JSON.stringify(alertMessage(alert)),
           MessageAttributes: {
             alert_id: { DataType: 'String', StringValue: alert.id },
             device_id: { DataType: 'String', StringValue: alert.deviceId },
