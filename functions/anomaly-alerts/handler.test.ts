@@ -9,7 +9,7 @@ import { ALERTS_ENV, readAlertSettings } from '../../core/analytics/alerts-env.j
 import { AlertPublishError } from '../../core/analytics/alerts.js';
 import type { KinesisStreamRecord } from '../../core/analytics/alerts.js';
 import { envelopeBytes, kinesisRecord, payload, windowEvent } from '../../core/analytics/alerts.testing.js';
-import { createAlertsHandler } from './handler.js';
+import { alertsLogger, createAlertsHandler } from './handler.js';
 import { EndpointResponseError, sageMakerScorer } from './sagemaker-scorer.js';
 
 expect.extend(allCustomMatcher);
@@ -166,5 +166,13 @@ describe('sageMakerScorer', () => {
     const attempt = scorer.score({ deviceId: 'd', roomId: null }, [1]);
     await expect(attempt).rejects.toThrow(EndpointResponseError);
     await expect(attempt).rejects.toThrow(message);
+  });
+});
+
+describe('alertsLogger', () => {
+  it('GIVEN a line THEN it carries fn anomaly-alerts and the upper-case level Lambda filters on', () => {
+    const lines: Record<string, unknown>[] = [];
+    alertsLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) }).warn('x');
+    expect(lines).toMatchObject([{ level: 'WARN', fn: 'anomaly-alerts', msg: 'x' }]);
   });
 });

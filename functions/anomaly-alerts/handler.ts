@@ -1,11 +1,10 @@
-import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { processWindowInvocation } from '../../core/analytics/alerts.js';
 import type { AlertCoreDeps, KinesisStreamEvent, TimeWindowEventResponse } from '../../core/analytics/alerts.js';
 import type { AlertSettings } from '../../core/analytics/alerts-env.js';
-import { LAMBDA_LOG_LEVEL } from '../../core/ingestion/processor-env.js';
+import { functionLogger } from '../lambda-logger.js';
 import { sageMakerScorer } from './sagemaker-scorer.js';
 import type { ShingleFn } from './sagemaker-scorer.js';
 import { snsPublisher } from './sns-publisher.js';
@@ -28,17 +27,9 @@ export interface AlertClients {
 /** A tumbling-window Kinesis handler. */
 export type AlertsHandler = (event: KinesisStreamEvent) => Promise<TimeWindowEventResponse>;
 
-/** A pino logger whose lines Lambda's JSON log-level filtering reads (upper-case level name, RFC 3339 timestamp). */
+/** The alert handler's Lambda logger (functionLogger with `fn` anomaly-alerts). */
 export function alertsLogger(level: AlertSettings['logLevel'], destination?: DestinationStream): Logger {
-  const options = {
-    level,
-    base: { fn: 'anomaly-alerts' },
-    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-    formatters: {
-      level: (label: string) => ({ level: LAMBDA_LOG_LEVEL[label as keyof typeof LAMBDA_LOG_LEVEL] ?? label.toUpperCase() }),
-    },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  return functionLogger('anomaly-alerts', level, destination);
 }
 
 /** Builds the handler; the scorer's per-device shingle history lives as long as the container. */
