@@ -1,9 +1,9 @@
-import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { functionLogger } from '../lambda-logger.js';
 import { SETTINGS } from '../../core/settings.js';
 import { ConfigError, ConfigErrors, SensorlakeError } from '../../core/errors.js';
 import { isDeviceId } from '../../core/ids.js';
-import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
+import { PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
 import {
   beginBatch,
   createDedupeWindow,
@@ -137,21 +137,9 @@ export class ResponseTooLargeError extends SensorlakeError {
 /** A Firehose transformation handler. */
 export type FirehoseTransformationHandler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
-/**
- * A pino logger whose lines Lambda's JSON log-level filtering (LoggingConfig logFormat JSON, applicationLogLevel)
- * reads: `level` is the upper-case level name (`INFO`, `WARN`, ...) and `timestamp` an RFC 3339 instant. Pino's
- * numeric level and epoch `time` would make Lambda take every line for INFO.
- */
+/** The processor's Lambda logger (functionLogger with `fn` telemetry-processor). */
 export function lambdaLogger(level: HandlerSettings['logLevel'], destination?: DestinationStream): Logger {
-  const options = {
-    level,
-    base: { fn: 'telemetry-processor' },
-    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-    formatters: {
-      level: (label: string) => ({ level: LAMBDA_LOG_LEVEL[label as keyof typeof LAMBDA_LOG_LEVEL] ?? label.toUpperCase() }),
-    },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  return functionLogger('telemetry-processor', level, destination);
 }
 
 /**

@@ -1,0 +1,178 @@
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import 'aws-sdk-client-mock-vitest/extend';
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ALERTS_ENV, readAlertSettings } from '../../core/analytics/alerts-env.js';
+import { AlertPublishError } from '../../core/analytics/alerts.js';
+import type { KinesisStreamRecord } from '../../core/analytics/alerts.js';
+import { envelopeBytes, kinesisRecord, payload, windowEvent } from '../../core/analytics/alerts.testing.js';
+import { alertsLogger, createAlertsHandler } from './handler.js';
+import { EndpointResponseError, sageMakerScorer } from './sagemaker-scorer.js';
+
+expect.extend(allCustomMatcher);
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:sensorlake-dev-alerts';
+const window = { start: '2026-11-22T10:00:00Z', end: '2026-11-22T10:00:10Z' };
+const t0 = Date.parse(window.start);
+const silent = pino({ level: 'silent' });
+const sns = mockClient(SNSClient);
+const sagemaker = mockClient(SageMakerRuntimeClient);
+
+let seq = 49_546_986_683_135_544_286_507_457_936_321_625_675_700_192_471_156_786_000n;
+function rec(device: string, n: number, offsetMs: number, temperature: number): KinesisStreamRecord {
+  seq += 1n;
+  const ts = new Date(t0 + offsetMs).toISOString();
+  return kinesisRecord(String(seq), device, envelopeBytes(device, payload(device, n, ts, temperature), t0 + offsetMs), t0 + offsetMs + 20);
+}
+
+/** The endpoint answers each CSV line with score = first value - 20, as SageMaker's RCF shapes its JSON. */
+function scoreByTemperature(): void {
+  sagemaker.on(InvokeEndpointCommand).callsFake((input: { Body: Uint8Array }) => {
+    const lines = new TextDecoder().decode(input.Body).split('\n');
+    const scores = lines.map((line) => ({ score: Number(line.split(',').at(-1)) - 20 }));
+    return { Body: new TextEncoder().encode(JSON.stringify({ scores })), ContentType: 'application/json' };
+  });
+}
+
+function handler(env: Record<string, string> = {}) {
+  const settings = readAlertSettings({ [ALERTS_ENV.topicArn]: TOPIC, [ALERTS_ENV.endpointName]: 'sensorlake-dev-rcf', [ALERTS_ENV.threshold]: '5', ...env });
+  return createAlertsHandler(settings, { sns: new SNSClient({}), sagemaker: new SageMakerRuntimeClient({}) }, { logger: silent });
+}
+
+beforeEach(() => {
+  sns.reset();
+  sagemaker.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('createAlertsHandler', () => {
+  it('GIVEN three invocations of one window THEN state is carried, scoring is one text/csv call per device and batch, and only the final one publishes', async () => {
+    scoreByTemperature();
+    const handle = handler();
+    const r1 = await handle(windowEvent(window, [rec('hot', 1, 0, 30), rec('mild', 1, 100, 21)], {}));
+    const r2 = await handle(windowEvent(window, [rec('hot', 2, 3000, 31), rec('mild', 2, 3100, 21)], r1.state));
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    const r3 = await handle(windowEvent(window, [rec('hot', 3, 6000, 29)], r2.state, true));
+
+    expect(r3).toStrictEqual({ state: expect.objectContaining({ devices: expect.any(Object) }), batchItemFailures: [] });
+    expect(sagemaker).toHaveReceivedCommandTimes(InvokeEndpointCommand, 5);
+    expect(sagemaker).toHaveReceivedNthCommandWith(InvokeEndpointCommand, 1, { EndpointName: 'sensorlake-dev-rcf', ContentType: 'text/csv', Accept: 'application/json' });
+    expect(sns).toHaveReceivedCommandOnce(PublishCommand);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC,
+      Subject: 'sensorlake anomaly: hot in room-1 at 2026-11-22T10:00:00Z',
+      MessageAttributes: {
+        alert_id: { DataType: 'String', StringValue: 'hot/2026-11-22T10:00:00Z' },
+        device_id: { DataType: 'String', StringValue: 'hot' },
+        room_id: { DataType: 'String', StringValue: 'room-1' },
+        window_start: { DataType: 'String', StringValue: '2026-11-22T10:00:00Z' },
+      },
+    });
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!) as Record<string, unknown>;
+    expect(message).toStrictEqual({
+      id: 'hot/2026-11-22T10:00:00Z',
+      device: 'hot',
+      room: 'room-1',
+      window,
+      count: 3,
+      warmReadings: 3,
+      readings: 3,
+      maxScore: 11,
+      threshold: 5,
+      firstAnomalousAt: '2026-11-22T10:00:00.000Z',
+      lastAnomalousAt: '2026-11-22T10:00:06.000Z',
+      windowTerminatedEarly: false,
+    });
+  });
+
+  it('GIVEN the endpoint fails for one device\'s call THEN its first record is the batch item failure and the state leaves it and everything after it out', async () => {
+    let calls = 0;
+    sagemaker.on(InvokeEndpointCommand).callsFake((input: { Body: Uint8Array }) => {
+      calls += 1;
+      if (new TextDecoder().decode(input.Body) === '40') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      const scores = new TextDecoder().decode(input.Body).split('\n').map(() => ({ score: 10 }));
+      return { Body: new TextEncoder().encode(JSON.stringify({ scores })) };
+    });
+    const first = rec('hot', 1, 0, 30);
+    const failing = rec('flaky', 1, 100, 40);
+    const after = rec('hot', 2, 200, 30);
+    const response = await handler()(windowEvent(window, [first, failing, after], {}));
+    expect(calls).toBe(2);
+    expect(response.batchItemFailures).toStrictEqual([{ itemIdentifier: failing.kinesis.sequenceNumber }]);
+    expect(response.state).toMatchObject({ lastSequenceNumber: first.kinesis.sequenceNumber, devices: { hot: { readings: 1 } } });
+    expect(Object.keys((response.state as { devices: object }).devices)).toStrictEqual(['hot']);
+  });
+
+  it('GIVEN SNS fails at the final invocation THEN the invocation throws (Lambda retries it) and the retry publishes the same alert id', async () => {
+    scoreByTemperature();
+    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' })).resolves({ MessageId: 'm-2' });
+    const handle = handler();
+    const event = windowEvent(window, [1, 2, 3].map((i) => rec('hot', i, i * 1000, 30)), {}, true);
+    await expect(handle(event)).rejects.toThrow(AlertPublishError);
+    await handle(event);
+    const ids = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.MessageAttributes?.alert_id?.StringValue);
+    expect(ids).toStrictEqual(['hot/2026-11-22T10:00:00Z', 'hot/2026-11-22T10:00:00Z']);
+  });
+
+  it('GIVEN no endpoint configured THEN nothing is scored, nothing is published, and readings are unscored', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const settings = readAlertSettings({ [ALERTS_ENV.topicArn]: TOPIC });
+    const handle = createAlertsHandler(settings, { sns: new SNSClient({}), sagemaker: new SageMakerRuntimeClient({}) }, {
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
+    });
+    const response = await handle(windowEvent(window, [1, 2, 3].map((i) => rec('hot', i, i * 1000, 60)), {}, true));
+    expect(response.batchItemFailures).toStrictEqual([]);
+    expect(sagemaker).not.toHaveReceivedCommand(InvokeEndpointCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(lines.map((l) => l.msg)).toStrictEqual(['no RCF endpoint configured: readings are counted unscored and never alert', 'window batch processed']);
+    expect(lines[1]).toMatchObject({ received: 3, unscored: 3, scored: 0, alerts: 0 });
+  });
+});
+
+describe('sageMakerScorer', () => {
+  it('GIVEN shingle size 3 THEN the first two readings of a device are not warm and not sent, later points carry the last three values, across batches', async () => {
+    scoreByTemperature();
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: 3 });
+    const a = await scorer.score({ deviceId: 'd', roomId: null }, [21, 22]);
+    expect(a).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
+    expect(sagemaker).not.toHaveReceivedCommand(InvokeEndpointCommand);
+    const b = await scorer.score({ deviceId: 'd', roomId: null }, [23, 24]);
+    expect(b).toStrictEqual([{ score: 3, warm: true }, { score: 4, warm: true }]);
+    expect(new TextDecoder().decode(sagemaker.commandCalls(InvokeEndpointCommand)[0]!.args[0].input.Body as Uint8Array)).toBe('21,22,23\n22,23,24');
+  });
+
+  it('GIVEN a failed call THEN the history does not move, so the re-delivered batch gets the same points', async () => {
+    sagemaker.on(InvokeEndpointCommand).rejectsOnce(new Error('throttled')).callsFake((input: { Body: Uint8Array }) => ({
+      Body: new TextEncoder().encode(JSON.stringify({ scores: new TextDecoder().decode(input.Body).split('\n').map(() => ({ score: 1 })) })),
+    }));
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: 2 });
+    await scorer.score({ deviceId: 'd', roomId: null }, [1]);
+    await expect(scorer.score({ deviceId: 'd', roomId: null }, [2, 3])).rejects.toThrow('throttled');
+    await scorer.score({ deviceId: 'd', roomId: null }, [2, 3]);
+    const bodies = sagemaker.commandCalls(InvokeEndpointCommand).map((c) => new TextDecoder().decode(c.args[0].input.Body as Uint8Array));
+    expect(bodies).toStrictEqual(['1,2\n2,3', '1,2\n2,3']);
+  });
+
+  it.each([
+    ['not json', /endpoint response is not JSON/],
+    ['{"scores":[]}', /with 1 entries/],
+    ['{"predictions":[{"score":1}]}', /should be \{"scores"/],
+  ])('GIVEN the endpoint answers %s THEN EndpointResponseError', async (body, message) => {
+    sagemaker.on(InvokeEndpointCommand).resolves({ Body: new TextEncoder().encode(body) } as never);
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
+    const attempt = scorer.score({ deviceId: 'd', roomId: null }, [1]);
+    await expect(attempt).rejects.toThrow(EndpointResponseError);
+    await expect(attempt).rejects.toThrow(message);
+  });
+});
+
+describe('alertsLogger', () => {
+  it('GIVEN a line THEN it carries fn anomaly-alerts and the upper-case level Lambda filters on', () => {
+    const lines: Record<string, unknown>[] = [];
+    alertsLogger('info', { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) }).warn('x');
+    expect(lines).toMatchObject([{ level: 'WARN', fn: 'anomaly-alerts', msg: 'x' }]);
+  });
+});

@@ -1,0 +1,79 @@
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { SensorlakeError } from '../../core/errors.js';
+import type { ReadingScore, ReadingScorer } from '../../core/analytics/alerts.js';
+
+/**
+ * The point the model takes from a device's last `shingleSize` values, oldest first. It must be the shingling the
+ * model was trained with (core/analytics/rcf's); the default, the values in order, is the plain sliding-window
+ * shingle (and, for a shingle of 1, the value itself).
+ */
+export type ShingleFn = (recent: readonly number[]) => readonly number[];
+
+/** The endpoint answered something other than one `{"scores":[{"score":x}, ...]}` entry per point sent. */
+export class EndpointResponseError extends SensorlakeError {
+  override name = 'EndpointResponseError';
+}
+
+/** Options of sageMakerScorer. */
+export interface SageMakerScorerOptions {
+  readonly client: SageMakerRuntimeClient;
+  readonly endpointName: string;
+  /** Values per point (the model's feature_dim); default 1. */
+  readonly shingleSize?: number;
+  readonly shingle?: ShingleFn;
+}
+
+function parseScores(body: Uint8Array | undefined, expected: number): number[] {
+  const text = body === undefined ? '' : new TextDecoder().decode(body);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new EndpointResponseError(`endpoint response is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  const scores = (value as { scores?: unknown } | null)?.scores;
+  if (!Array.isArray(scores) || scores.length !== expected || !scores.every((s) => typeof (s as { score?: unknown })?.score === 'number')) {
+    throw new EndpointResponseError(`endpoint response should be {"scores":[{"score":<number>}...]} with ${expected} entries, got ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  return scores.map((s) => (s as { score: number }).score);
+}
+
+/**
+ * A ReadingScorer over a SageMaker RCF endpoint. The endpoint is stateless, so the scorer keeps each device's last
+ * `shingleSize - 1` values (for as long as the Lambda container lives) to build shingled points; a reading whose
+ * shingle is not full yet is not sent and comes back `warm: false`. One InvokeEndpoint call per device and batch,
+ * `text/csv` with one line per point, as SageMaker's built-in RCF takes it. The history moves on only when the call
+ * succeeds, so a failed batch is scored from the same history when Lambda re-delivers it.
+ */
+export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer {
+  const size = options.shingleSize ?? 1;
+  const shingle = options.shingle ?? ((recent) => recent);
+  const history = new Map<string, number[]>();
+  return {
+    async score(key, values) {
+      const recent = [...(history.get(key.deviceId) ?? [])];
+      const points: (readonly number[] | null)[] = values.map((value) => {
+        recent.push(value);
+        if (recent.length > size) recent.shift();
+        return recent.length === size ? shingle([...recent]) : null;
+      });
+      const full = points.filter((p): p is readonly number[] => p !== null);
+      let scores: number[] = [];
+      if (full.length > 0) {
+        const response = await options.client.send(
+          new InvokeEndpointCommand({
+            EndpointName: options.endpointName,
+            ContentType: 'text/csv',
+            Accept: 'application/json',
+            Body: new TextEncoder().encode(full.map((p) => p.join(',')).join('\n')),
+          }),
+        );
+        scores = parseScores(response.Body, full.length);
+      }
+      history.set(key.deviceId, size === 1 ? [] : recent.slice(-(size - 1)));
+      let next = 0;
+      return points.map((p): ReadingScore => (p === null ? { score: 0, warm: false } : { score: scores[next++] as number, warm: true }));
+    },
+  };
+}
