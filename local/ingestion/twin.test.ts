@@ -10,6 +10,7 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { telemetryTopic } from '../../core/ingestion/definitions.js';
+import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import { ExternalBrokerError, TwinOptionError } from './errors.js';
 import { readRawZone } from './raw-zone.js';
 import { DEFAULT_CONFIG, limitedDisk, reading, removeTempDirs, silentLogger, tempDir, waitFor } from './testing.js';
@@ -278,6 +279,30 @@ describe('startIngestionTwin: objects landed', () => {
     expect([...(events[0]?.keys ?? [])].sort()).toStrictEqual(readRawZone(twin.rawDir).map((o) => o.key).filter((k) => events[0]?.keys.includes(k)).sort());
     expect(events[0]?.keys.map((k) => k.split('/')[0]).sort()).toStrictEqual(['quarantine', 'telemetry']);
     expect(twin.stats().objectsWritten).toBe(3);
+  });
+});
+
+describe('startIngestionTwin: envelopes', () => {
+  it('GIVEN a subscriber WHEN messages are logged THEN it gets each logged envelope once (a malformed payload too: curate quarantines it), a throwing listener harms nothing, and nothing comes after unsubscribing', async () => {
+    const twin = await twinAt(tempDir());
+    const seen: RuleEnvelope[] = [];
+    const unsubscribe = twin.onEnvelopes((batch) => seen.push(...batch));
+    twin.onEnvelopes(() => {
+      throw new Error('a broken listener');
+    });
+    const client = await publisher(twin.brokerUrl, 'sensor-0001');
+    const good = reading('sensor-0001', 1);
+    await client.publishAsync(telemetryTopic('sensor-0001'), good, { qos: 1 });
+    await client.publishAsync(telemetryTopic('sensor-0001'), '{"broken', { qos: 1 });
+    await twin.flush();
+    unsubscribe();
+    await client.publishAsync(telemetryTopic('sensor-0001'), reading('sensor-0001', 2), { qos: 1 });
+    await twin.stop();
+    expect(seen.map((e) => [e.device_id, e.topic, Buffer.from(e.payload, 'base64').toString('utf8')])).toStrictEqual([
+      ['sensor-0001', telemetryTopic('sensor-0001'), good],
+      ['sensor-0001', telemetryTopic('sensor-0001'), '{"broken'],
+    ]);
+    expect(twin.stats()).toMatchObject({ received: 3, landed: 2, quarantined: 1 });
   });
 });
 

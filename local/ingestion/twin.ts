@@ -120,6 +120,11 @@ export interface Twin {
   stats(): TwinStats;
   /** Calls `listener` after each delivered batch with the keys it wrote; returns the unsubscribe function. */
   onObjectsLanded(listener: (event: ObjectsLanded) => void): () => void;
+  /**
+   * Calls `listener` with each group of rule envelopes once they are in the write-ahead log (acknowledged): the
+   * topic rule's second action, as the real-time stream's Kinesis action is in AWS. Returns the unsubscribe function.
+   */
+  onEnvelopes(listener: (envelopes: readonly RuleEnvelope[]) => void): () => void;
   /** Calls `listener` once when the twin fails (a full disk): the run should stop; returns the unsubscribe function. */
   onFailed(listener: (failure: TwinFailure) => void): () => void;
   /** Delivers everything received so far and resolves when it is in the raw zone; rejects once delivery failed. */
@@ -181,6 +186,7 @@ export async function startIngestionTwin(options: TwinOptions): Promise<Twin> {
   let ignored = persisted?.ignored ?? 0;
 
   const landedListeners = new Set<(event: ObjectsLanded) => void>();
+  const envelopeListeners = new Set<(envelopes: readonly RuleEnvelope[]) => void>();
   const failedListeners = new Set<(failure: TwinFailure) => void>();
   let failure: TwinFailure | undefined;
   const fail = (error: unknown) => {
@@ -276,6 +282,13 @@ export async function startIngestionTwin(options: TwinOptions): Promise<Twin> {
       arrivalMs,
     }));
     stream.put(batch);
+    for (const listener of envelopeListeners) {
+      try {
+        listener(batchEnvelopes);
+      } catch (error) {
+        logger.error({ err: error }, 'an envelopes listener threw');
+      }
+    }
     for (const cb of batchCallbacks) cb(null);
     done();
   };
@@ -354,6 +367,10 @@ export async function startIngestionTwin(options: TwinOptions): Promise<Twin> {
     onObjectsLanded(listener) {
       landedListeners.add(listener);
       return () => landedListeners.delete(listener);
+    },
+    onEnvelopes(listener) {
+      envelopeListeners.add(listener);
+      return () => envelopeListeners.delete(listener);
     },
     onFailed(listener) {
       failedListeners.add(listener);
