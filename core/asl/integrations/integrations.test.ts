@@ -142,7 +142,7 @@ describe.each<[string, () => Task, string, Record<string, unknown>, TaskStatemen
 });
 
 describe('the role generated from the graph', () => {
-  it('GIVEN two Glue jobs in Parallel branches, a crawl and a nested execution WHEN the statements are collected THEN they are merged per action set, each resource once, the machine's own states before its branches'', () => {
+  it('GIVEN two Glue jobs in Parallel branches, a crawl and a nested execution WHEN the statements are collected THEN they are merged per action set, each resource once, the machine\'s own states before its branches\'', () => {
     const other = 'arn:aws:glue:eu-west-1:123456789012:job/import';
     const imports = new Parallel('Imports').branch(
       glueStartJobRun('Import db', { jobName: 'import', jobArn: other }),
