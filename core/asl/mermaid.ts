@@ -62,7 +62,7 @@ function node(id: string, name: string, state: StateJson): string {
 /**
  * The machine as a Mermaid flowchart: a start and an end node, one node per state (Parallel and Map as subgraphs
  * holding their branches and item processor), Choice edges labelled with their condition (`otherwise` for the
- * Default), Catch edges dashed and labelled with their errors. Node ids follow the order of the definition, so the
+ * Default), Catch edges dashed and labelled with their errors. Node ids are numbered graph by graph in the order of the definition, so the
  * same definition always gives the same text.
  */
 export function toMermaid(definition: AslDefinition): string {
