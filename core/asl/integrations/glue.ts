@@ -35,28 +35,26 @@ export interface GlueCrawlerProps extends IntegrationTaskProps {
   readonly crawlerArn: unknown;
 }
 
+function crawlerCall(name: string, props: GlueCrawlerProps, api: 'startCrawler' | 'getCrawler', action: string): Task {
+  const { crawlerName, crawlerArn, ...task } = props;
+  return new Task(name, {
+    ...task,
+    resource: sdkIntegrationArn('glue', api),
+    parameters: { Name: crawlerName },
+    statements: [{ Effect: 'Allow', Action: [action], Resource: [crawlerArn] }],
+  });
+}
+
 /**
  * Starts a crawler (`aws-sdk:glue:startCrawler`; crawlers have no `.sync`, so callers poll getCrawler). An SDK
  * integration needs the IAM action of the API it calls (Step Functions developer guide, "AWS SDK service
  * integrations"): glue:StartCrawler on the crawler. A crawler already running fails with Glue.CrawlerRunningException.
  */
 export function glueStartCrawler(name: string, props: GlueCrawlerProps): Task {
-  const { crawlerName, crawlerArn, ...task } = props;
-  return new Task(name, {
-    ...task,
-    resource: sdkIntegrationArn('glue', 'startCrawler'),
-    parameters: { Name: crawlerName },
-    statements: [{ Effect: 'Allow', Action: ['glue:StartCrawler'], Resource: [crawlerArn] }],
-  });
+  return crawlerCall(name, props, 'startCrawler', 'glue:StartCrawler');
 }
 
 /** Reads a crawler (`aws-sdk:glue:getCrawler`; `$.Crawler.State` is READY, RUNNING or STOPPING): glue:GetCrawler. */
 export function glueGetCrawler(name: string, props: GlueCrawlerProps): Task {
-  const { crawlerName, crawlerArn, ...task } = props;
-  return new Task(name, {
-    ...task,
-    resource: sdkIntegrationArn('glue', 'getCrawler'),
-    parameters: { Name: crawlerName },
-    statements: [{ Effect: 'Allow', Action: ['glue:GetCrawler'], Resource: [crawlerArn] }],
-  });
+  return crawlerCall(name, props, 'getCrawler', 'glue:GetCrawler');
 }
