@@ -15,7 +15,7 @@ import { logGroupNamePrefix } from '../ingestion/iam.js';
 import type { LogLevel } from '../ingestion/telemetry-processor.js';
 import type { LayerOutputs, StackOutputs } from '../stack-refs.js';
 import { RealtimeAlerts } from './alerts.js';
-import { AnalyticsWorkgroup, RESULTS_PREFIX } from './athena.js';
+import { AnalyticsWorkgroup, RESULTS_PREFIX, checkNamedQueries } from './athena.js';
 import { analyticsKeyPolicy } from './iam.js';
 import { QuickSightDatasets } from './quicksight.js';
 import { RcfModel } from './sagemaker.js';
@@ -45,13 +45,17 @@ export interface AnalyticsStackArgs {
   readonly sources: AnalyticsSources;
 }
 
-/** The analytics layer's arguments from an environment's settings: the one place settings meet components. */
+/**
+ * The analytics layer's arguments from an environment's settings: the one place settings meet components. The named
+ * queries are checked here, before any resource is registered (ArgumentError naming the query and field).
+ */
 export function analyticsStackArgs(
   env: Environment,
   config: EnvironmentConfig,
   lake: AnalyticsStackArgs['lake'],
   sources: AnalyticsSources,
 ): AnalyticsStackArgs {
+  checkNamedQueries(sources.namedQueries);
   return {
     env,
     lake,

@@ -27,6 +27,8 @@ export interface CapturedResource {
   readonly protect: boolean | undefined;
   /** The `retainOnDelete` resource option, undefined when not set. */
   readonly retainOnDelete: boolean | undefined;
+  /** The `ignoreChanges` resource option (empty when not set). */
+  readonly ignoreChanges: readonly string[];
   /** URNs of the resources this one depends on (explicit `dependsOn` and inputs). */
   readonly dependencies: readonly string[];
   /** For each input that carries dependencies, the URNs it depends on (a subset of `dependencies`). */
@@ -485,6 +487,7 @@ export function createMocks(
         parent: options?.parent,
         protect: options?.protect,
         retainOnDelete: options?.retainOnDelete,
+        ignoreChanges: options?.ignoreChanges ?? [],
         dependencies: options?.dependencies ?? [],
         propertyDependencies: options?.propertyDependencies ?? {},
         custom: args.custom !== false,
@@ -509,6 +512,7 @@ interface RequestOptions {
   readonly parent: string | undefined;
   readonly protect: boolean | undefined;
   readonly retainOnDelete: boolean | undefined;
+  readonly ignoreChanges: readonly string[];
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
@@ -528,6 +532,7 @@ interface RegisterRequest {
   getProtect(): boolean;
   hasRetainondelete?(): boolean;
   getRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
 }
 
 interface MonitorWithRegister {
@@ -564,6 +569,7 @@ function recordRequestOptions(stack: string, requests: Map<string, RequestOption
           ? req.getRetainondelete()
           : undefined
         : req.getRetainondelete() || undefined,
+      ignoreChanges: req.getIgnorechangesList(),
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependencies(req),
     };
