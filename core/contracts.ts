@@ -98,10 +98,54 @@ export const lakeOutputsSchema = z.object({
 /** What the lake layer exports. */
 export type LakeOutputs = z.infer<typeof lakeOutputsSchema>;
 
+/** The analytics layer's outputs, read by the orchestration layer, the query CLI and the alert tooling. */
+export const analyticsOutputsSchema = z.object({
+  /** Name of the Athena workgroup (enforced configuration, engine version 3, results encrypted). */
+  workgroupName: z.string(),
+  /** Name of the bucket holding the workgroup's query results. */
+  resultsBucketName: z.string(),
+  /** ARN of the results bucket. */
+  resultsBucketArn: z.string(),
+  /** Athena named query id of each named query, by query name. */
+  namedQueryIds: z.record(z.string(), z.string()),
+  /** ARN of the analytics layer's KMS key (results, models, stream, topic, queues, endpoint volumes, logs). */
+  analyticsKmsKeyArn: z.string(),
+  /** Name of the bucket of RCF training data and model artifacts. */
+  modelsBucketName: z.string(),
+  /** ARN of the models bucket. */
+  modelsBucketArn: z.string(),
+  /** Prefix of the models bucket SageMaker reads and writes (`rcf/`): training data, artifacts, batch output. */
+  modelPrefix: z.string(),
+  /** ARN of the SageMaker execution role (training, transform jobs, the model). */
+  sagemakerRoleArn: z.string(),
+  /** URI of the built-in Random Cut Forest image in this region. */
+  rcfImageUri: z.string(),
+  /** Hosting instance type the pipeline's endpoint configurations use. */
+  rcfInstanceType: z.string(),
+  /** Hosting instance count the pipeline's endpoint configurations use. */
+  rcfInstanceCount: z.number(),
+  /** Name of the RCF endpoint; absent until a model artifact is configured. */
+  rcfEndpointName: z.string().optional(),
+  /** Name of the Kinesis stream of real-time readings, partitioned by device. */
+  alertStreamName: z.string(),
+  /** ARN of the real-time stream. */
+  alertStreamArn: z.string(),
+  /** ARN of the SNS topic anomaly alerts are published to. */
+  alertTopicArn: z.string(),
+  /** ARN of the SQS queue receiving the alert function's failed batches. */
+  alertDeadLetterQueueArn: z.string(),
+  /** Name of the alert Lambda function. */
+  alertFunctionName: z.string(),
+});
+
+/** What the analytics layer exports. */
+export type AnalyticsOutputs = z.infer<typeof analyticsOutputsSchema>;
+
 /** The output contract of each layer that has one. */
 export const LAYER_CONTRACTS = {
   ingestion: ingestionOutputsSchema,
   lake: lakeOutputsSchema,
+  analytics: analyticsOutputsSchema,
 } as const;
 
 /** Layers with an output contract. */

@@ -54,6 +54,8 @@ export function renderPolicy(document: PolicyDocument): string {
  * - Glue: `aws:SourceAccount` (the IAM global condition key; Glue's service-role pages show no condition).
  * - VPC Flow Logs: `aws:SourceAccount`, with `aws:SourceArn` naming the flow log (VPC user guide, "IAM role for
  *   publishing flow logs to CloudWatch Logs", confused deputy prevention).
+ * - SageMaker: `aws:SourceAccount` (the IAM global condition key; SageMaker's execution-role page shows no condition).
+ * - QuickSight: `aws:SourceAccount` (the IAM global condition key, for a role an Athena data source names).
  */
 export const TRUST_GUARD_KEYS = {
   'firehose.amazonaws.com': 'sts:ExternalId',
@@ -61,6 +63,8 @@ export const TRUST_GUARD_KEYS = {
   'lambda.amazonaws.com': 'aws:SourceAccount',
   'glue.amazonaws.com': 'aws:SourceAccount',
   'vpc-flow-logs.amazonaws.com': 'aws:SourceAccount',
+  'sagemaker.amazonaws.com': 'aws:SourceAccount',
+  'quicksight.amazonaws.com': 'aws:SourceAccount',
 } as const;
 
 /** A service principal a project role may trust. */

@@ -103,6 +103,59 @@ const existingDatabase = z.strictObject({
 export const sourceDatabaseSchema = z.discriminatedUnion('mode', [provisionedDatabase, existingDatabase]);
 export type SourceDatabaseSettings = z.infer<typeof sourceDatabaseSchema>;
 
+/** What QuickSight gets: nothing (default: QuickSight needs an account subscription), or the data sets for a principal. */
+export const quicksightSchema = z.discriminatedUnion('enabled', [
+  z.strictObject({ enabled: z.literal(false) }),
+  z.strictObject({
+    enabled: z.literal(true),
+    /** QuickSight user or group the data source and data sets are shared with (owner permissions). */
+    principalArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[A-Za-z0-9_.+=@-]+\/[A-Za-z0-9_.+=@/-]+$/,
+        'a QuickSight user or group ARN arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>',
+      ),
+  }),
+]);
+export type QuicksightSettings = z.infer<typeof quicksightSchema>;
+
+/** Prefix of the models bucket under which SageMaker reads training data and writes model artifacts. */
+export const RCF_MODEL_PREFIX = 'rcf/';
+
+/**
+ * The RCF real-time endpoint. `modelArtifactUri` (the `model.tar.gz` a training job wrote under RCF_MODEL_PREFIX of
+ * the models bucket) creates the model, the first endpoint configuration and the endpoint; without it there is none.
+ */
+export const rcfEndpointSchema = z.strictObject({
+  /** SageMaker hosting instance type; the built-in RCF serves on CPU instances (ml.m5.large is AWS's example). */
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.m5.large')
+    // Instances with local NVMe storage (m5d, c5d, g4dn...) refuse an endpoint configuration's KmsKeyId.
+    .refine((t) => !/^ml\.[a-z]+\d+[a-z]*d[a-z]*\./.test(t), 'an instance type without local storage (the endpoint volume is encrypted with the KMS key)')
+    .default('ml.m5.large'),
+  /** Instances behind the endpoint (SageMaker needs at least 1). */
+  instanceCount: z.number().int().min(1).max(10).default(1),
+  modelArtifactUri: z
+    .string()
+    .regex(
+      new RegExp(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/${RCF_MODEL_PREFIX}[^\\s]*\\.tar\\.gz$`),
+      `an S3 URI s3://<models bucket>/${RCF_MODEL_PREFIX}.../model.tar.gz (SageMaker reads only the models bucket's ${RCF_MODEL_PREFIX} prefix)`,
+    )
+    .optional(),
+});
+export type RcfEndpointSettings = z.infer<typeof rcfEndpointSchema>;
+
+/** Kinesis keeps records 24 hours (the minimum) to 8760 hours (365 days). */
+const retentionHours = z.number().int().min(24).max(8760).default(24);
+
+/** The real-time alert stream: on-demand capacity, or provisioned shards (1 MiB/s or 1000 records/s in each). */
+export const alertStreamSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('on-demand'), retentionHours }),
+  z.strictObject({ mode: z.literal('provisioned'), shardCount: z.number().int().min(1).max(500).default(1), retentionHours }),
+]);
+export type AlertStreamSettings = z.infer<typeof alertStreamSchema>;
+
 /**
  * Every environment setting, defined once: Pulumi.yaml declares these keys with the same types, descriptions
  * and defaults (a test checks), the stacks read them through `parseEnvironmentConfig`, and the local twin reads
@@ -190,6 +243,33 @@ export const SETTINGS = {
     expected: 'a source database object (see Pulumi.yaml)',
     schema: sourceDatabaseSchema,
   } satisfies Setting<SourceDatabaseSettings, { mode: 'provision' }>,
+  athenaBytesScannedCutoffMiB: integer(
+    10,
+    10_485_760,
+    'Data one Athena query of the workgroup may scan, in MiB (Athena accepts at least 10 MiB); a query over it is cancelled.',
+    10_240,
+  ),
+  quicksight: {
+    type: 'object',
+    description: 'QuickSight data source and data sets on the Athena workgroup: {enabled: false} (needs an account subscription) or {enabled: true, principalArn}.',
+    default: { enabled: false },
+    expected: 'a QuickSight object (see Pulumi.yaml)',
+    schema: quicksightSchema,
+  } satisfies Setting<QuicksightSettings, { enabled: false }>,
+  rcfEndpoint: {
+    type: 'object',
+    description: 'The RCF endpoint: {instanceType, instanceCount, modelArtifactUri}; the endpoint exists once modelArtifactUri names a trained model.tar.gz.',
+    default: {},
+    expected: 'an RCF endpoint object (see Pulumi.yaml)',
+    schema: rcfEndpointSchema,
+  } satisfies Setting<RcfEndpointSettings, Record<string, never>>,
+  alertStream: {
+    type: 'object',
+    description: 'The real-time alert stream: {mode: on-demand, retentionHours} or {mode: provisioned, shardCount, retentionHours} (24 to 8760 hours).',
+    default: { mode: 'provisioned', shardCount: 1 },
+    expected: 'an alert stream object (see Pulumi.yaml)',
+    schema: alertStreamSchema,
+  } satisfies Setting<AlertStreamSettings, { mode: 'provisioned'; shardCount: 1 }>,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,9 +1,11 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from '../core/settings.js';
+import { ANALYTICS_LAKE_READS, AnalyticsStack, analyticsStackArgs } from './analytics/analytics-stack.js';
+import { ANALYTICS_SOURCES, type AnalyticsSources } from './analytics/sources.js';
 import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.js';
 import { LAKE_INGESTION_READS, LakeStack, lakeStackArgs } from './lake/lake-stack.js';
 import { LayerNotImplementedError } from './layers.js';
-import { ingestionOutputs } from './stack-refs.js';
+import { ingestionOutputs, lakeOutputs } from './stack-refs.js';
 import { parseStackName, type Layer } from './stack-name.js';
 import type { Environment } from '../core/settings.js';
 
@@ -32,10 +34,23 @@ export function lakeProgram(etlRoot?: string): LayerProgram {
 /** The lake layer with the repository's etl/ files. */
 export const lakeLayer: LayerProgram = lakeProgram();
 
+/**
+ * The analytics layer over the lake stack of the same environment, with the named queries, workgroup name, alert
+ * handler and its variable names of `sources` (default ANALYTICS_SOURCES; tests pass a fixture handler).
+ */
+export function analyticsProgram(sources: AnalyticsSources = ANALYTICS_SOURCES): LayerProgram {
+  return ({ env, config }) =>
+    new AnalyticsStack('analytics', analyticsStackArgs(env, config, lakeOutputs(env, ANALYTICS_LAKE_READS), sources)).outputs();
+}
+
+/** The analytics layer with the project's sources. */
+export const analyticsLayer: LayerProgram = analyticsProgram();
+
 /** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
 export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {
   ingestion: ingestionLayer,
   lake: lakeLayer,
+  analytics: analyticsLayer,
 };
 
 /**

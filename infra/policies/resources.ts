@@ -40,6 +40,14 @@ export const TYPES = {
   glueCrawler: ['aws:glue/crawler:Crawler'],
   glueSecurityConfiguration: ['aws:glue/securityConfiguration:SecurityConfiguration'],
   rdsInstance: ['aws:rds/instance:Instance'],
+  kinesisStream: ['aws:kinesis/stream:Stream'],
+  snsTopic: ['aws:sns/topic:Topic'],
+  snsTopicPolicy: ['aws:sns/topicPolicy:TopicPolicy'],
+  sqsQueue: ['aws:sqs/queue:Queue'],
+  athenaWorkgroup: ['aws:athena/workgroup:Workgroup'],
+  sagemakerEndpointConfiguration: ['aws:sagemaker/endpointConfiguration:EndpointConfiguration'],
+  eventSourceMapping: ['aws:lambda/eventSourceMapping:EventSourceMapping'],
+  quicksightDataSource: ['aws:quicksight/dataSource:DataSource'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** `<type> "<name>"`: how violations name a resource. */

@@ -38,6 +38,7 @@ const T = {
   key: 'aws:kms/key:Key',
   rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
   role: 'aws:iam/role:Role',
+  mapping: 'aws:lambda/eventSourceMapping:EventSourceMapping',
   attachment: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
   iotPolicy: 'aws:iot/policy:Policy',
   topicRule: 'aws:iot/topicRule:TopicRule',
@@ -224,6 +225,41 @@ interface RuleCases {
   readonly passing: readonly CapturedResource[];
   readonly breaking: readonly BreakingCase[];
 }
+
+const STREAM_OK = res('aws:kinesis/stream:Stream', 'stream', { encryptionType: 'KMS', kmsKeyId: KEY_ARN, retentionPeriod: 24 });
+const QUEUE_OK = res('aws:sqs/queue:Queue', 'dlq', { kmsMasterKeyId: KEY_ARN });
+const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:alerts`;
+const TOPIC_OK: CapturedResource[] = [
+  res('aws:sns/topic:Topic', 'alerts', { kmsMasterKeyId: KEY_ARN }, TOPIC_ARN),
+  res('aws:sns/topicPolicy:TopicPolicy', 'alerts-policy', {
+    arn: TOPIC_ARN,
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: ['sns:Publish'], Resource: TOPIC_ARN, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
+  }),
+];
+const WORKGROUP_OK = res('aws:athena/workgroup:Workgroup', 'wg', {
+  configuration: {
+    enforceWorkgroupConfiguration: true,
+    engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+    bytesScannedCutoffPerQuery: 10 * 1024 * 1024,
+    publishCloudwatchMetricsEnabled: true,
+    requesterPaysEnabled: false,
+    resultConfiguration: { outputLocation: 's3://results/athena/', encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: KEY_ARN } },
+  },
+});
+const ENDPOINT_CONFIG_OK = res('aws:sagemaker/endpointConfiguration:EndpointConfiguration', 'endpoint-config', { kmsKeyArn: KEY_ARN, productionVariants: [] });
+const MAPPING_OK = res(T.mapping, 'alerts-mapping', {
+  eventSourceArn: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/alerts`,
+  functionName: 'f',
+  functionResponseTypes: ['ReportBatchItemFailures'],
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: 3,
+  destinationConfig: { onFailure: { destinationArn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:dlq` } },
+});
+const DATA_SOURCE_OK = res('aws:quicksight/dataSource:DataSource', 'qs-source', {
+  type: 'ATHENA',
+  sslProperties: { disableSsl: false },
+  permissions: [{ principal: `arn:aws:quicksight:eu-west-1:${ACCOUNT}:user/default/alice`, actions: ['quicksight:DescribeDataSource'] }],
+});
 
 const CASES: readonly RuleCases[] = [
   {
@@ -434,9 +470,9 @@ const CASES: readonly RuleCases[] = [
       },
       {
         title: 'a service whose documented guard is not recorded',
-        resources: [trustRole('sagemaker-role', 'sagemaker.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } })],
+        resources: [trustRole('forecast-role', 'forecast.amazonaws.com', { StringEquals: { 'aws:SourceAccount': ACCOUNT } })],
         field: 'assumeRolePolicy.Statement[0].Principal',
-        mentions: ['"sagemaker.amazonaws.com"', 'TRUST_GUARD_KEYS'],
+        mentions: ['"forecast.amazonaws.com"', 'TRUST_GUARD_KEYS'],
       },
     ],
   },
@@ -688,6 +724,76 @@ const CASES: readonly RuleCases[] = [
       },
     ],
   },
+  {
+    rule: 'kinesis-stream-kms',
+    passing: [STREAM_OK],
+    breaking: [
+      { title: 'not encrypted', resources: change([STREAM_OK], 'stream', (i) => ({ ...i, encryptionType: 'NONE', kmsKeyId: undefined })), field: 'encryptionType', mentions: ['"NONE"', '"KMS"'] },
+      { title: 'the AWS-managed key', resources: change([STREAM_OK], 'stream', (i) => ({ ...i, kmsKeyId: 'alias/aws/kinesis' })), field: 'kmsKeyId', mentions: ['customer-managed'] },
+    ],
+  },
+  {
+    rule: 'sqs-queue-kms',
+    passing: [QUEUE_OK],
+    breaking: [
+      { title: 'SQS-managed encryption only', resources: change([QUEUE_OK], 'dlq', (i) => ({ ...i, kmsMasterKeyId: undefined, sqsManagedSseEnabled: true })), field: 'kmsMasterKeyId', mentions: ['missing'] },
+      { title: 'the AWS-managed key', resources: change([QUEUE_OK], 'dlq', (i) => ({ ...i, kmsMasterKeyId: 'alias/aws/sqs' })), field: 'kmsMasterKeyId', mentions: ['"alias/aws/sqs"'] },
+    ],
+  },
+  {
+    rule: 'sns-topic-kms-tls',
+    passing: TOPIC_OK,
+    breaking: [
+      { title: 'not encrypted', resources: change(TOPIC_OK, 'alerts', (i) => ({ ...i, kmsMasterKeyId: undefined })), field: 'kmsMasterKeyId', mentions: ['missing'] },
+      { title: 'no topic policy', resources: change(TOPIC_OK, 'alerts-policy', undefined), field: 'policy', mentions: ['TopicPolicy'] },
+      {
+        title: 'a topic policy that no longer denies plain HTTP',
+        resources: change(TOPIC_OK, 'alerts-policy', (i) => ({ ...i, policy: String(i.policy).replace('"aws:SecureTransport":"false"', '"aws:SecureTransport":"true"') })),
+        field: 'aws:SecureTransport',
+        mentions: ['"false"'],
+      },
+    ],
+  },
+  {
+    rule: 'athena-workgroup-enforced',
+    passing: [WORKGROUP_OK],
+    breaking: [
+      { title: 'clients may override the configuration', resources: change([WORKGROUP_OK], 'wg', (i) => ({ ...i, configuration: { ...(i.configuration as object), enforceWorkgroupConfiguration: false } })), field: 'enforceWorkgroupConfiguration', mentions: ['false'] },
+      {
+        title: 'results encrypted with SSE-S3',
+        resources: change([WORKGROUP_OK], 'wg', (i) => ({ ...i, configuration: { ...(i.configuration as object), resultConfiguration: { outputLocation: 's3://r/athena/', encryptionConfiguration: { encryptionOption: 'SSE_S3' } } } })),
+        field: 'encryptionOption',
+        mentions: ['"SSE_S3"'],
+      },
+      { title: 'engine version AUTO', resources: change([WORKGROUP_OK], 'wg', (i) => ({ ...i, configuration: { ...(i.configuration as object), engineVersion: { selectedEngineVersion: 'AUTO' } } })), field: 'selectedEngineVersion', mentions: ['"AUTO"'] },
+      { title: 'a cutoff under 10 MiB', resources: change([WORKGROUP_OK], 'wg', (i) => ({ ...i, configuration: { ...(i.configuration as object), bytesScannedCutoffPerQuery: 10_000_000 } })), field: 'bytesScannedCutoffPerQuery', mentions: ['10000000', '10485760'] },
+      { title: 'no CloudWatch metrics', resources: change([WORKGROUP_OK], 'wg', (i) => ({ ...i, configuration: { ...(i.configuration as object), publishCloudwatchMetricsEnabled: false } })), field: 'publishCloudwatchMetricsEnabled', mentions: ['false'] },
+      { title: 'requester pays', resources: change([WORKGROUP_OK], 'wg', (i) => ({ ...i, configuration: { ...(i.configuration as object), requesterPaysEnabled: true } })), field: 'requesterPaysEnabled', mentions: ['true'] },
+    ],
+  },
+  {
+    rule: 'sagemaker-endpoint-kms',
+    passing: [ENDPOINT_CONFIG_OK],
+    breaking: [{ title: 'volume not encrypted with the key', resources: change([ENDPOINT_CONFIG_OK], 'endpoint-config', (i) => ({ ...i, kmsKeyArn: undefined })), field: 'kmsKeyArn', mentions: ['missing'] }],
+  },
+  {
+    rule: 'lambda-stream-failure-handling',
+    passing: [MAPPING_OK, res(T.mapping, 'sqs-mapping', { eventSourceArn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:q`, functionName: 'f' })],
+    breaking: [
+      { title: 'no partial batch failures', resources: change([MAPPING_OK], 'alerts-mapping', (i) => ({ ...i, functionResponseTypes: [] })), field: 'functionResponseTypes', mentions: ['ReportBatchItemFailures'] },
+      { title: 'failing batches not split', resources: change([MAPPING_OK], 'alerts-mapping', (i) => ({ ...i, bisectBatchOnFunctionError: false })), field: 'bisectBatchOnFunctionError', mentions: ['false'] },
+      { title: 'unbounded retries', resources: change([MAPPING_OK], 'alerts-mapping', (i) => ({ ...i, maximumRetryAttempts: -1 })), field: 'maximumRetryAttempts', mentions: ['-1'] },
+      { title: 'no on-failure destination', resources: change([MAPPING_OK], 'alerts-mapping', (i) => ({ ...i, destinationConfig: undefined })), field: 'destinationConfig.onFailure.destinationArn', mentions: ['missing'] },
+    ],
+  },
+  {
+    rule: 'quicksight-data-source-ssl',
+    passing: [DATA_SOURCE_OK],
+    breaking: [
+      { title: 'SSL off', resources: change([DATA_SOURCE_OK], 'qs-source', (i) => ({ ...i, sslProperties: { disableSsl: true } })), field: 'sslProperties.disableSsl', mentions: ['true'] },
+      { title: 'shared with everyone', resources: change([DATA_SOURCE_OK], 'qs-source', (i) => ({ ...i, permissions: [{ principal: '*', actions: ['quicksight:DescribeDataSource'] }] })), field: 'permissions[0].principal', mentions: ['"*"'] },
+    ],
+  },
 ];
 
 function ruleById(id: string) {
@@ -722,7 +828,7 @@ describe('security rules: fixtures', () => {
 
 describe('rules only look at their own resource types', () => {
   it.each(RULES.filter((r) => !r.resourceTypes.includes('*')))('$id ignores an unrelated resource', (rule) => {
-    const unrelated = res('aws:sns/topic:Topic', 'alerts', { policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' });
+    const unrelated = res('aws:sesv2/configurationSet:ConfigurationSet', 'mail', { policy: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' });
     expect(rule.check(unrelated, [unrelated])).toEqual([]);
   });
 });

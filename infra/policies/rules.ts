@@ -771,6 +771,179 @@ const rdsEncryptedPrivate = defineRule({
   },
 });
 
+/** A customer-managed key reference: a key ARN, id or alias, but not the AWS-managed alias of the service. */
+function isCustomerKey(value: unknown, managedAlias: string): boolean {
+  return typeof value === 'string' && value !== '' && value !== managedAlias && !value.endsWith(`:${managedAlias}`);
+}
+
+const kinesisStreamKms = defineRule({
+  id: 'kinesis-stream-kms',
+  description: 'Every Kinesis data stream is encrypted (encryptionType KMS) with a customer-managed KMS key, not alias/aws/kinesis.',
+  severity: 'high',
+  resourceTypes: TYPES.kinesisStream,
+  needsStack: false,
+  check(stream, _all, report) {
+    if (stream.inputs['encryptionType'] !== 'KMS') report(stream, 'encryptionType', stream.inputs['encryptionType'], '"KMS"');
+    if (!isCustomerKey(stream.inputs['kmsKeyId'], 'alias/aws/kinesis')) {
+      report(stream, 'kmsKeyId', stream.inputs['kmsKeyId'], "the ARN of the stack's customer-managed KMS key");
+    }
+  },
+});
+
+const sqsQueueKms = defineRule({
+  id: 'sqs-queue-kms',
+  description: 'Every SQS queue is encrypted with a customer-managed KMS key (kmsMasterKeyId, not alias/aws/sqs or SQS-managed SSE).',
+  severity: 'medium',
+  resourceTypes: TYPES.sqsQueue,
+  needsStack: false,
+  check(queue, _all, report) {
+    if (!isCustomerKey(queue.inputs['kmsMasterKeyId'], 'alias/aws/sqs')) {
+      report(queue, 'kmsMasterKeyId', queue.inputs['kmsMasterKeyId'], "the ARN of the stack's customer-managed KMS key");
+    }
+  },
+});
+
+/** What keeps a topic policy statement from being the TLS-only deny (empty when it is one). */
+function topicTlsDenyProblems(s: NormalizedStatement, base: string): Problem[] {
+  const problems: Problem[] = [];
+  if (s.effect !== 'Deny') problems.push({ field: `${base}.Effect`, value: s.effect, expected: '"Deny"' });
+  if (!s.principals.includes('*')) problems.push({ field: `${base}.Principal`, value: s.principals, expected: '"*"' });
+  if (!s.actions.some((a) => ['sns:publish', 'sns:*', '*'].includes(a.toLowerCase()))) {
+    problems.push({ field: `${base}.Action`, value: s.actions, expected: 'sns:Publish' });
+  }
+  const secure = conditionValues(s, 'Bool', 'aws:SecureTransport');
+  if (!secure.includes('false')) {
+    problems.push({ field: `${base}.Condition.Bool.aws:SecureTransport`, value: secure.length ? secure : undefined, expected: '"false"' });
+  }
+  return problems;
+}
+
+const snsTopicKmsTls = defineRule({
+  id: 'sns-topic-kms-tls',
+  description:
+    'Every SNS topic is encrypted with a customer-managed KMS key (not alias/aws/sns) and has a topic policy denying ' +
+    'sns:Publish to everyone when aws:SecureTransport is false.',
+  severity: 'high',
+  resourceTypes: TYPES.snsTopic,
+  needsStack: true,
+  check(topic, all, report) {
+    if (!isCustomerKey(topic.inputs['kmsMasterKeyId'], 'alias/aws/sns')) {
+      report(topic, 'kmsMasterKeyId', topic.inputs['kmsMasterKeyId'], "the ARN of the stack's customer-managed KMS key");
+    }
+    const holders: { holder: CapturedResource; field: string }[] = relatedTo(topic, all, TYPES.snsTopicPolicy, 'arn').map((p) => ({ holder: p, field: 'policy' }));
+    if (topic.inputs['policy'] !== undefined) holders.push({ holder: topic, field: 'policy' });
+    if (holders.length === 0) {
+      report(topic, 'policy', undefined, 'a TopicPolicy with a Deny of sns:Publish on aws:SecureTransport "false"');
+      return;
+    }
+    let best: { holder: CapturedResource; problems: Problem[] } | undefined;
+    for (const { holder, field } of holders) {
+      for (const statement of readDocument(holder, field, report) ?? []) {
+        const problems = topicTlsDenyProblems(statement, `${field}.Statement[${statement.index}]`);
+        if (problems.length === 0) return;
+        if (best === undefined || problems.length < best.problems.length) best = { holder, problems };
+      }
+    }
+    const worst = best ?? { holder: holders[0]!.holder, problems: [{ field: 'policy.Statement', value: undefined, expected: 'a TLS-only Deny statement' }] };
+    for (const problem of worst.problems) report(worst.holder, problem.field, problem.value, problem.expected);
+  },
+});
+
+/** Athena's smallest per-query cutoff as the provider checks it (10 MiB). */
+const ATHENA_MIN_CUTOFF = 10 * 1024 * 1024;
+
+const athenaWorkgroupEnforced = defineRule({
+  id: 'athena-workgroup-enforced',
+  description:
+    'Every Athena workgroup enforces its configuration, encrypts query results with a KMS key (SSE_KMS or CSE_KMS), ' +
+    'pins an engine version (not AUTO), cuts off queries at a bytes-scanned limit (at least 10 MiB), publishes ' +
+    'CloudWatch metrics and does not enable requester pays.',
+  severity: 'high',
+  resourceTypes: TYPES.athenaWorkgroup,
+  needsStack: false,
+  check(workgroup, _all, report) {
+    const c = (path: string) => at(workgroup.inputs, `configuration.${path}`);
+    if (c('enforceWorkgroupConfiguration') !== true) report(workgroup, 'configuration.enforceWorkgroupConfiguration', c('enforceWorkgroupConfiguration'), 'true');
+    const option = c('resultConfiguration.encryptionConfiguration.encryptionOption');
+    if (option !== 'SSE_KMS' && option !== 'CSE_KMS') {
+      report(workgroup, 'configuration.resultConfiguration.encryptionConfiguration.encryptionOption', option, '"SSE_KMS" (or "CSE_KMS")');
+    }
+    const key = c('resultConfiguration.encryptionConfiguration.kmsKeyArn');
+    if (typeof key !== 'string' || !key.startsWith('arn:')) {
+      report(workgroup, 'configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn', key, 'a KMS key ARN');
+    }
+    const engine = c('engineVersion.selectedEngineVersion');
+    if (typeof engine !== 'string' || engine === '' || engine === 'AUTO') {
+      report(workgroup, 'configuration.engineVersion.selectedEngineVersion', engine, 'a pinned engine version such as "Athena engine version 3"');
+    }
+    const cutoff = c('bytesScannedCutoffPerQuery');
+    if (typeof cutoff !== 'number' || cutoff < ATHENA_MIN_CUTOFF) {
+      report(workgroup, 'configuration.bytesScannedCutoffPerQuery', cutoff, `a number of bytes of at least ${ATHENA_MIN_CUTOFF}`);
+    }
+    if (c('publishCloudwatchMetricsEnabled') !== true) {
+      report(workgroup, 'configuration.publishCloudwatchMetricsEnabled', c('publishCloudwatchMetricsEnabled'), 'true');
+    }
+    if (c('requesterPaysEnabled') === true) report(workgroup, 'configuration.requesterPaysEnabled', true, 'false');
+  },
+});
+
+const sagemakerEndpointKms = defineRule({
+  id: 'sagemaker-endpoint-kms',
+  description: 'Every SageMaker endpoint configuration encrypts the ML storage volume with a customer-managed KMS key (kmsKeyArn).',
+  severity: 'medium',
+  resourceTypes: TYPES.sagemakerEndpointConfiguration,
+  needsStack: false,
+  check(config, _all, report) {
+    const key = config.inputs['kmsKeyArn'];
+    if (typeof key !== 'string' || !key.startsWith('arn:')) report(config, 'kmsKeyArn', key, 'the ARN of a customer-managed KMS key');
+  },
+});
+
+const STREAM_SOURCE = /^arn:aws[a-z-]*:(kinesis|dynamodb):/;
+
+const lambdaStreamFailureHandling = defineRule({
+  id: 'lambda-stream-failure-handling',
+  description:
+    'Every Lambda event source mapping on a Kinesis or DynamoDB stream reports partial batch failures ' +
+    '(ReportBatchItemFailures), splits failing batches, retries a bounded number of times (0 to 10000, not -1) and ' +
+    'sends what still fails to an on-failure destination, so a poison record neither blocks its shard nor vanishes.',
+  severity: 'medium',
+  resourceTypes: TYPES.eventSourceMapping,
+  needsStack: false,
+  check(mapping, _all, report) {
+    const source = mapping.inputs['eventSourceArn'];
+    if (typeof source !== 'string' || !STREAM_SOURCE.test(source)) return;
+    const types = asList(mapping.inputs['functionResponseTypes']);
+    if (!types.includes('ReportBatchItemFailures')) report(mapping, 'functionResponseTypes', types, '["ReportBatchItemFailures"]');
+    if (mapping.inputs['bisectBatchOnFunctionError'] !== true) {
+      report(mapping, 'bisectBatchOnFunctionError', mapping.inputs['bisectBatchOnFunctionError'], 'true');
+    }
+    const retries = mapping.inputs['maximumRetryAttempts'];
+    if (typeof retries !== 'number' || retries < 0 || retries > 10_000) {
+      report(mapping, 'maximumRetryAttempts', retries, 'a bound from 0 to 10000 (the default -1 retries until the record expires)');
+    }
+    const destination = at(mapping.inputs, 'destinationConfig.onFailure.destinationArn');
+    if (typeof destination !== 'string' || !destination.startsWith('arn:')) {
+      report(mapping, 'destinationConfig.onFailure.destinationArn', destination, 'the ARN of a queue or topic for failed batches');
+    }
+  },
+});
+
+const quicksightDataSourceSsl = defineRule({
+  id: 'quicksight-data-source-ssl',
+  description: 'Every QuickSight data source keeps SSL on (sslProperties.disableSsl not true) and is shared with named principals only.',
+  severity: 'medium',
+  resourceTypes: TYPES.quicksightDataSource,
+  needsStack: false,
+  check(source, _all, report) {
+    if (at(source.inputs, 'sslProperties.disableSsl') === true) report(source, 'sslProperties.disableSsl', true, 'false');
+    asList(source.inputs['permissions']).forEach((p, i) => {
+      const principal = at(p, 'principal');
+      if (typeof principal !== 'string' || !principal.startsWith('arn:')) report(source, `permissions[${i}].principal`, principal, 'a QuickSight user or group ARN');
+    });
+  },
+});
+
 /** Every security rule, in the order they are reported. */
 export const RULES: readonly SecurityRule[] = [
   s3EncryptionKms,
@@ -791,6 +964,13 @@ export const RULES: readonly SecurityRule[] = [
   glueSecurityConfiguration,
   glueCrawlerPolicies,
   rdsEncryptedPrivate,
+  kinesisStreamKms,
+  sqsQueueKms,
+  snsTopicKmsTls,
+  athenaWorkgroupEnforced,
+  sagemakerEndpointKms,
+  lambdaStreamFailureHandling,
+  quicksightDataSourceSsl,
 ];
 
 /** Whether a rule checks resources of this type. */

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyticsStack } from '../analytics/testing.js';
 import { runLakeStack } from '../lake/testing.js';
 import { runStackUnderMocks, type MockRun } from '../testing/index.js';
 import { at } from './resources.js';
@@ -10,13 +11,24 @@ function asRuleInput(run: MockRun): CapturedResource[] {
   return run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: r.inputs, outputs: r.state }));
 }
 
-const STACKS = ['ingestion-dev', 'ingestion-prod', 'lake-dev', 'lake-prod'] as const;
+const STACKS = ['ingestion-dev', 'ingestion-prod', 'lake-dev', 'lake-prod', 'analytics-dev', 'analytics-prod'] as const;
+
+/** analytics-prod runs with everything on (QuickSight, the RCF endpoint); analytics-dev with the defaults (both off). */
+const ANALYTICS_PROD_CONFIG = {
+  quicksight: JSON.stringify({ enabled: true, principalArn: 'arn:aws:quicksight:eu-west-1:123456789012:group/default/fleet-team' }),
+  rcfEndpoint: JSON.stringify({ modelArtifactUri: 's3://analytics-rcf-models-bucket/rcf/models/job-1/output/model.tar.gz' }),
+};
 const runs = new Map<string, CapturedResource[]>();
 
 beforeAll(async () => {
   // The mocks are process-global: run the stacks one after the other. The lake stacks upload the fixture ETL files.
   for (const stack of STACKS) {
-    const run = stack.startsWith('lake-') ? await runLakeStack(stack === 'lake-dev' ? 'dev' : 'prod') : await runStackUnderMocks(stack);
+    const env = stack.endsWith('-dev') ? 'dev' : 'prod';
+    const run = stack.startsWith('lake-')
+      ? await runLakeStack(env)
+      : stack.startsWith('analytics-')
+        ? await runAnalyticsStack(env, env === 'prod' ? { config: ANALYTICS_PROD_CONFIG } : {})
+        : await runStackUnderMocks(stack);
     runs.set(stack, asRuleInput(run));
   }
 });
@@ -143,4 +155,50 @@ describe('the whole-stack check catches a broken ingestion stack', () => {
   ];
 
   it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('ingestion-dev', breakage));
+});
+
+describe('the whole-stack check catches a broken analytics stack', () => {
+  const breakages: readonly Breakage[] = [
+    { title: 'an unencrypted alert stream', type: 'aws:kinesis/stream:Stream', edit: (i) => ({ ...i, encryptionType: 'NONE' }), rule: 'kinesis-stream-kms', field: 'encryptionType' },
+    { title: 'a dead-letter queue with SQS-managed keys', type: 'aws:sqs/queue:Queue', edit: (i) => ({ ...i, kmsMasterKeyId: undefined, sqsManagedSseEnabled: true }), rule: 'sqs-queue-kms', field: 'kmsMasterKeyId' },
+    {
+      title: 'a topic policy that no longer denies plain HTTP',
+      type: 'aws:sns/topicPolicy:TopicPolicy',
+      edit: (i) => ({ ...i, policy: String(i['policy']).replace('"aws:SecureTransport":"false"', '"aws:SecureTransport":"true"') }),
+      rule: 'sns-topic-kms-tls',
+      field: 'aws:SecureTransport',
+    },
+    { title: 'an unencrypted topic', type: 'aws:sns/topic:Topic', edit: (i) => ({ ...i, kmsMasterKeyId: undefined }), rule: 'sns-topic-kms-tls', field: 'kmsMasterKeyId' },
+    {
+      title: 'a workgroup clients may override',
+      type: 'aws:athena/workgroup:Workgroup',
+      edit: (i) => ({ ...i, configuration: { ...(i['configuration'] as object), enforceWorkgroupConfiguration: false } }),
+      rule: 'athena-workgroup-enforced',
+      field: 'enforceWorkgroupConfiguration',
+    },
+    { title: 'an event source mapping without a failure destination', type: 'aws:lambda/eventSourceMapping:EventSourceMapping', edit: (i) => ({ ...i, destinationConfig: undefined }), rule: 'lambda-stream-failure-handling', field: 'destinationArn' },
+    {
+      title: 'a SageMaker role trusted without aws:SourceAccount',
+      type: 'aws:iam/role:Role',
+      edit: (i) => (String(i['assumeRolePolicy']).includes('sagemaker.amazonaws.com') ? { ...i, assumeRolePolicy: String(i['assumeRolePolicy']).replace('aws:SourceAccount', 'aws:SourceVpc') } : i),
+      rule: 'iam-trust-confused-deputy',
+      field: 'aws:SourceAccount',
+    },
+    {
+      title: 'the alert function allowed every stream',
+      type: 'aws:iam/rolePolicy:RolePolicy',
+      edit: (i) => (String(i['policy']).includes('ReadAlertStream') ? { ...i, policy: String(i['policy']).replace(/"Resource":"arn:aws:kinesis:[^"]+"/, '"Resource":"*"') } : i),
+      rule: 'iam-no-wildcards',
+      field: 'Resource',
+    },
+  ];
+
+  it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('analytics-dev', breakage));
+
+  const prodBreakages: readonly Breakage[] = [
+    { title: 'an endpoint volume without the key', type: 'aws:sagemaker/endpointConfiguration:EndpointConfiguration', edit: (i) => ({ ...i, kmsKeyArn: undefined }), rule: 'sagemaker-endpoint-kms', field: 'kmsKeyArn' },
+    { title: 'a QuickSight data source with SSL off', type: 'aws:quicksight/dataSource:DataSource', edit: (i) => ({ ...i, sslProperties: { disableSsl: true } }), rule: 'quicksight-data-source-ssl', field: 'disableSsl' },
+  ];
+
+  it.each(prodBreakages)('$title (QuickSight and the endpoint on)', (breakage) => expectOnlyThisRuleBreaks('analytics-prod', breakage));
 });

@@ -72,8 +72,8 @@ describe('synth CLI arguments', () => {
 
   it('GIVEN a layer not implemented THEN it says so and runs nothing', async () => {
     const h = harness();
-    expect(await main(['dev', '--layer', 'analytics'], h.io)).toBe(ExitCode.Ok);
-    expect(h.out).toStrictEqual(['analytics-dev: skipped, layer analytics is not implemented yet in this release (implemented: ingestion, lake)']);
+    expect(await main(['dev', '--layer', 'orchestration'], h.io)).toBe(ExitCode.Ok);
+    expect(h.out).toStrictEqual(['orchestration-dev: skipped, layer orchestration is not implemented yet in this release (implemented: ingestion, lake, analytics)']);
   });
 });
 

@@ -108,6 +108,7 @@ describe('buildStackGraph refuses a capture that is not a graph', () => {
     parent: undefined,
     protect: undefined,
     retainOnDelete: undefined,
+    ignoreChanges: [],
     dependencies: [],
     propertyDependencies: {},
     custom: true,

@@ -5,6 +5,7 @@ export {
   createMocks,
   defaultStackOutputs,
   mockIngestionOutputs,
+  mockLakeOutputs,
   isWireSecret,
   installMocks,
   mockConfig,

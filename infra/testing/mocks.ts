@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
-import type { IngestionOutputs } from '../../core/contracts.js';
+import { LAKE_CRAWLERS, type IngestionOutputs, type LakeOutputs } from '../../core/contracts.js';
+import { LAKE_JOBS } from '../../core/lake/jobs.js';
+import { LAKE_DATABASES, LAKE_TABLES } from '../../core/lake/tables.js';
 import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from '../../core/ingestion/definitions.js';
 import { ENVIRONMENTS, PROJECT, PROJECT_ROOT, type Environment } from '../../core/settings.js';
 import { parseStackName, type Layer } from '../stack-name.js';
@@ -25,6 +27,8 @@ export interface CapturedResource {
   readonly protect: boolean | undefined;
   /** The `retainOnDelete` resource option, undefined when not set. */
   readonly retainOnDelete: boolean | undefined;
+  /** The `ignoreChanges` resource option (empty when not set). */
+  readonly ignoreChanges: readonly string[];
   /** URNs of the resources this one depends on (explicit `dependsOn` and inputs). */
   readonly dependencies: readonly string[];
   /** For each input that carries dependencies, the URNs it depends on (a subset of `dependencies`). */
@@ -138,10 +142,41 @@ export function mockIngestionOutputs(env: Environment, region: string = MOCK_DEF
   };
 }
 
-/** The other stacks' outputs a mocked run sees by default: each environment's ingestion stack. */
+/**
+ * Outputs of a mocked lake stack, shaped as its contract (a test parses them with the strict schema): what the
+ * analytics and orchestration layers read through their StackReference when a test gives no `stackOutputs`.
+ */
+export function mockLakeOutputs(env: Environment, region: string = MOCK_DEFAULT_REGION): LakeOutputs {
+  const base = `${region}:${MOCK_ACCOUNT_ID}`;
+  const bucket = (role: string) => `lake-${role}-bucket-${shortHash(`${role}-${env}`)}`;
+  const databaseNames = Object.fromEntries(LAKE_DATABASES.map((db) => [db, `${PROJECT}_${env}_${db}`])) as LakeOutputs['databaseNames'];
+  const zoneBucket = { landing: bucket('landing'), raw: mockIngestionOutputs(env, region).rawBucketName, curated: bucket('curated') } as const;
+  return {
+    databaseNames,
+    tables: LAKE_TABLES.map((t) => ({ database: databaseNames[t.database], name: t.name, location: `s3://${zoneBucket[t.zone]}/${t.prefix}` })),
+    jobNames: Object.fromEntries(LAKE_JOBS.map((j) => [j.name, `lake-etl-${j.name}-${shortHash(`${j.name}-${env}`)}`])) as LakeOutputs['jobNames'],
+    crawlerNames: Object.fromEntries(LAKE_CRAWLERS.map((c) => [c, `lake-etl-${c}-crawler-${shortHash(`${c}-${env}`)}`])) as LakeOutputs['crawlerNames'],
+    curatedBucketName: zoneBucket.curated,
+    curatedBucketArn: `arn:aws:s3:::${zoneBucket.curated}`,
+    landingBucketName: zoneBucket.landing,
+    landingBucketArn: `arn:aws:s3:::${zoneBucket.landing}`,
+    scriptsBucketName: bucket('scripts'),
+    scriptsBucketArn: `arn:aws:s3:::${bucket('scripts')}`,
+    lakeKmsKeyArn: `arn:aws:kms:${base}:key/${shortHash(`lake-key-${env}`, 8)}-0000-4000-8000-${shortHash(`lake-key2-${env}`, 12)}`,
+    securityConfigurationName: `lake-etl-security-${shortHash(`sec-${env}`)}`,
+    connectionName: `lake-etl-connection-${shortHash(`conn-${env}`)}`,
+    glueSecurityGroupId: ec2Id('sg', `glue-${env}`),
+    glueVpcId: ec2Id('vpc', `glue-${env}`),
+  };
+}
+
+/** The other stacks' outputs a mocked run sees by default: each environment's ingestion and lake stacks. */
 export function defaultStackOutputs(organization: string, region: string): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    ENVIRONMENTS.map((env) => [`${organization}/${PROJECT}/ingestion-${env}`, { ...mockIngestionOutputs(env, region) }]),
+    ENVIRONMENTS.flatMap((env) => [
+      [`${organization}/${PROJECT}/ingestion-${env}`, { ...mockIngestionOutputs(env, region) }],
+      [`${organization}/${PROJECT}/lake-${env}`, { ...mockLakeOutputs(env, region) }],
+    ]),
   );
 }
 
@@ -247,6 +282,29 @@ function fakeAwsResource(type: string, name: string, inputs: Record<string, unkn
         },
       };
     }
+    case 'aws:kinesis/stream:Stream':
+      return named(`arn:aws:kinesis:${base}:stream/${physical}`);
+    case 'aws:sqs/queue:Queue':
+      return {
+        id: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}`,
+        state: { name: physical, arn: `arn:aws:sqs:${base}:${physical}`, url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}` },
+      };
+    case 'aws:sns/topic:Topic':
+      return { id: `arn:aws:sns:${base}:${physical}`, state: { name: physical, arn: `arn:aws:sns:${base}:${physical}` } };
+    case 'aws:athena/workgroup:Workgroup':
+      return named(`arn:aws:athena:${base}:workgroup/${physical}`);
+    case 'aws:athena/namedQuery:NamedQuery':
+      return { id: `${shortHash(`q:${name}`, 8)}-0000-4000-8000-${shortHash(`q2:${name}`, 12)}`, state: { name: physical } };
+    case 'aws:sagemaker/model:Model':
+      return named(`arn:aws:sagemaker:${base}:model/${physical}`);
+    case 'aws:sagemaker/endpointConfiguration:EndpointConfiguration':
+      return named(`arn:aws:sagemaker:${base}:endpoint-config/${physical}`);
+    case 'aws:sagemaker/endpoint:Endpoint':
+      return named(`arn:aws:sagemaker:${base}:endpoint/${physical}`);
+    case 'aws:quicksight/dataSource:DataSource':
+      return { id: `${MOCK_ACCOUNT_ID},${String(inputs.dataSourceId)}`, state: { arn: `arn:aws:quicksight:${base}:datasource/${String(inputs.dataSourceId)}` } };
+    case 'aws:quicksight/dataSet:DataSet':
+      return { id: `${MOCK_ACCOUNT_ID},${String(inputs.dataSetId)}`, state: { arn: `arn:aws:quicksight:${base}:dataset/${String(inputs.dataSetId)}` } };
     case 'aws:glue/catalogDatabase:CatalogDatabase':
       return named(`arn:aws:glue:${base}:database/${physical}`);
     case 'aws:glue/catalogTable:CatalogTable':
@@ -346,6 +404,15 @@ function fakeInvoke(call: pulumi.runtime.MockCallArgs, ctx: MockContext): Record
       const address = `a1b2c3d4e5f6g7${suffix}.iot.${ctx.region}.amazonaws.com`;
       return { id: address, endpointAddress: address, endpointType };
     }
+    case 'aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage': {
+      const inputs = call.inputs as { repositoryName?: string; imageTag?: string; region?: string };
+      const region = inputs.region ?? ctx.region;
+      // The provider builds the path from its table of AWS's algorithm registries; any 12 digits stand in here.
+      const registryId = String(parseInt(shortHash(`ecr:${region}`, 10), 16)).padStart(12, '0').slice(0, 12);
+      const tag = inputs.imageTag ?? 'latest';
+      const registryPath = `${registryId}.dkr.ecr.${region}.amazonaws.com/${String(inputs.repositoryName)}:${tag}`;
+      return { id: registryPath, registryId, registryPath, repositoryName: inputs.repositoryName, imageTag: tag, region, dnsSuffix: 'amazonaws.com' };
+    }
     default:
       throw new Error(`no mock for invoke ${call.token}: add it to infra/testing/mocks.ts`);
   }
@@ -420,6 +487,7 @@ export function createMocks(
         parent: options?.parent,
         protect: options?.protect,
         retainOnDelete: options?.retainOnDelete,
+        ignoreChanges: options?.ignoreChanges ?? [],
         dependencies: options?.dependencies ?? [],
         propertyDependencies: options?.propertyDependencies ?? {},
         custom: args.custom !== false,
@@ -444,6 +512,7 @@ interface RequestOptions {
   readonly parent: string | undefined;
   readonly protect: boolean | undefined;
   readonly retainOnDelete: boolean | undefined;
+  readonly ignoreChanges: readonly string[];
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
@@ -463,6 +532,7 @@ interface RegisterRequest {
   getProtect(): boolean;
   hasRetainondelete?(): boolean;
   getRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
 }
 
 interface MonitorWithRegister {
@@ -499,6 +569,7 @@ function recordRequestOptions(stack: string, requests: Map<string, RequestOption
           ? req.getRetainondelete()
           : undefined
         : req.getRetainondelete() || undefined,
+      ignoreChanges: req.getIgnorechangesList(),
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependencies(req),
     };
