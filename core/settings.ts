@@ -143,6 +143,14 @@ export const rcfEndpointSchema = z.strictObject({
       `an S3 URI s3://<models bucket>/${RCF_MODEL_PREFIX}.../model.tar.gz (SageMaker reads only the models bucket's ${RCF_MODEL_PREFIX} prefix)`,
     )
     .optional(),
+  /**
+   * The model's calibrated anomaly threshold (the training job's mean + 3 standard deviations of its training
+   * scores): the alert function flags a warm score above it. Required with modelArtifactUri, as they come together.
+   */
+  threshold: z.number().positive().optional(),
+}).refine((v) => v.modelArtifactUri === undefined || v.threshold !== undefined, {
+  path: ['threshold'],
+  message: 'the calibrated threshold of the model named by modelArtifactUri (a positive number)',
 });
 export type RcfEndpointSettings = z.infer<typeof rcfEndpointSchema>;
 
@@ -258,7 +266,7 @@ export const SETTINGS = {
   } satisfies Setting<QuicksightSettings, { enabled: false }>,
   rcfEndpoint: {
     type: 'object',
-    description: 'The RCF endpoint: {instanceType, instanceCount, modelArtifactUri}; the endpoint exists once modelArtifactUri names a trained model.tar.gz.',
+    description: 'The RCF endpoint: {instanceType, instanceCount, modelArtifactUri, threshold}; the endpoint exists once modelArtifactUri names a trained model.tar.gz (with its calibrated threshold).',
     default: {},
     expected: 'an RCF endpoint object (see Pulumi.yaml)',
     schema: rcfEndpointSchema,

@@ -52,7 +52,7 @@ export interface RealtimeAlertsArgs {
   /** Names of the function's environment variables. */
   readonly env: AlertEnvNames;
   /** The RCF endpoint the function scores with, when it exists. */
-  readonly endpoint?: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  readonly endpoint?: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly threshold: number };
 }
 
 /**
@@ -173,8 +173,8 @@ export class RealtimeAlerts extends pulumi.ComponentResource {
         environment: {
           variables: {
             [args.env.topicArn]: this.topic.arn,
-            [args.env.endpointName]: args.endpoint?.name ?? '',
             [args.env.logLevel]: args.logLevel,
+            ...(args.endpoint === undefined ? {} : { [args.env.endpointName]: args.endpoint.name, [args.env.threshold]: String(args.endpoint.threshold) }),
           },
         },
       },

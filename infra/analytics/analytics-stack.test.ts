@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readAlertSettings, ALERTS_ENV } from '../../core/analytics/alerts-env.js';
+import { athenaWorkgroupName } from '../../core/analytics/names.js';
+import { NAMED_QUERIES } from '../../core/analytics/queries/index.js';
 import { analyticsOutputsSchema } from '../../core/contracts.js';
 import { ArgumentError, ConfigError } from '../../core/errors.js';
 import { TELEMETRY_TOPIC_FILTER, TOPIC_RULE_SQL } from '../../core/ingestion/definitions.js';
@@ -11,7 +14,7 @@ import { ALERT_EVENT_SOURCE, ALERT_PARTITION_KEY } from './alerts.js';
 import { ATHENA_ENGINE_VERSION, RESULTS_PREFIX } from './athena.js';
 import { ATHENA_QUERY_ACTIONS, STREAM_READ_ACTIONS } from './iam.js';
 import { inputColumns } from './quicksight.js';
-import { ALERT_HANDLER_ENTRY, ANALYTICS_SOURCES, STAND_IN_ALERT_HANDLER } from './sources.js';
+import { ALERT_HANDLER_ENTRY, ANALYTICS_SOURCES } from './sources.js';
 import { RCF_IMAGE } from './sagemaker.js';
 import { TEST_SOURCES, runAnalyticsStack } from './testing.js';
 
@@ -40,7 +43,7 @@ const T = {
 
 const PRINCIPAL = 'arn:aws:quicksight:eu-west-1:123456789012:user/default/alice';
 const ARTIFACT = 's3://models-bucket-1/rcf/models/job-1/output/model.tar.gz';
-const FULL = { quicksight: JSON.stringify({ enabled: true, principalArn: PRINCIPAL }), rcfEndpoint: JSON.stringify({ modelArtifactUri: ARTIFACT, instanceCount: 2 }) };
+const FULL = { quicksight: JSON.stringify({ enabled: true, principalArn: PRINCIPAL }), rcfEndpoint: JSON.stringify({ modelArtifactUri: ARTIFACT, instanceCount: 2, threshold: 2.75 }) };
 
 interface Statement {
   Sid: string;
@@ -85,7 +88,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     expect('rcfEndpointName' in run.outputs).toBe(on);
     expect(run.outputs.modelPrefix).toBe(RCF_MODEL_PREFIX);
     expect(run.outputs.rcfImageUri).toMatch(new RegExp(`^\\d{12}\\.dkr\\.ecr\\.eu-west-1\\.amazonaws\\.com/${RCF_IMAGE.repositoryName}:${RCF_IMAGE.imageTag}$`));
-    expect(Object.keys(run.outputs.namedQueryIds as object)).toStrictEqual(TEST_SOURCES.namedQueries.map((q) => q.name));
+    expect(Object.keys(run.outputs.namedQueryIds as object)).toStrictEqual(TEST_SOURCES.namedQueries('dev').map((q) => q.name));
   });
 
   it('looks the RCF image up through getPrebuiltEcrImage in the stack region', () => {
@@ -120,7 +123,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
 
   it('one named query per entry, in the curated database and the workgroup', () => {
     expect(run.ofType(T.query).map((q) => [q.inputs.name, q.inputs.database, q.inputs.workgroup, q.inputs.query])).toStrictEqual(
-      TEST_SOURCES.namedQueries.map((q) => [q.name, `sensorlake_${env}_curated`, `sensorlake-${env}`, q.sql]),
+      TEST_SOURCES.namedQueries('dev').map((q) => [q.name, `sensorlake_${env}_curated`, `sensorlake-${env}`, q.sql]),
     );
   });
 
@@ -268,10 +271,11 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     expect(logs.inputs.kmsKeyId).toBe(key());
     expect(String(logs.inputs.namePrefix)).toBe(`/sensorlake/analytics-${env}/analytics-alerts-`);
     expect((fn.environment as { variables: Record<string, string> }).variables).toStrictEqual({
-      ALERT_TOPIC_ARN: run.outputs.alertTopicArn,
-      RCF_ENDPOINT_NAME: on ? run.outputs.rcfEndpointName : '',
+      SENSORLAKE_ALERT_TOPIC_ARN: run.outputs.alertTopicArn,
       LOG_LEVEL: env === 'dev' ? 'debug' : 'info',
+      ...(on ? { SENSORLAKE_RCF_ENDPOINT_NAME: run.outputs.rcfEndpointName, SENSORLAKE_ALERT_SCORE_THRESHOLD: '2.75' } : {}),
     });
+    expect(() => readAlertSettings((fn.environment as { variables: Record<string, string> }).variables)).not.toThrow();
     const g = grants(run, 'analytics-alerts-function-role-policy');
     expect(g).toStrictEqual({
       ReadAlertStream: { actions: [...STREAM_READ_ACTIONS], resources: [run.outputs.alertStreamArn] },
@@ -308,8 +312,9 @@ describe('analytics settings and sources', () => {
   it.each([
     ['athenaBytesScannedCutoffMiB', '9', 'sensorlake:athenaBytesScannedCutoffMiB'],
     ['alertStream', JSON.stringify({ mode: 'provisioned', retentionHours: 12 }), 'sensorlake:alertStream.retentionHours'],
-    ['rcfEndpoint', JSON.stringify({ modelArtifactUri: 's3://b/elsewhere/model.tar.gz' }), 'sensorlake:rcfEndpoint.modelArtifactUri'],
+    ['rcfEndpoint', JSON.stringify({ modelArtifactUri: 's3://b/elsewhere/model.tar.gz', threshold: 3 }), 'sensorlake:rcfEndpoint.modelArtifactUri'],
     ['rcfEndpoint', JSON.stringify({ instanceType: 'ml.m5d.large' }), 'sensorlake:rcfEndpoint.instanceType'],
+    ['rcfEndpoint', JSON.stringify({ modelArtifactUri: ARTIFACT }), 'sensorlake:rcfEndpoint.threshold'],
     ['quicksight', JSON.stringify({ enabled: true }), 'sensorlake:quicksight.principalArn'],
   ])('GIVEN %s = %s THEN ConfigError names %s', async (name, value, key) => {
     const error = await runAnalyticsStack('dev', { config: { [name]: value } }).then(() => undefined, (e: unknown) => e);
@@ -322,14 +327,22 @@ describe('analytics settings and sources', () => {
     ['a name with a space', [{ name: 'bad name', description: '', sql: 'SELECT 1' }], 'namedQueries[0].name'],
     ['empty SQL', [{ name: 'q', description: '', sql: ' ' }], 'namedQueries[0].sql'],
   ])('GIVEN named queries with %s THEN ArgumentError names the field', async (_title, namedQueries, key) => {
-    const error = await runAnalyticsStack('dev', { sources: { ...TEST_SOURCES, namedQueries } }).then(() => undefined, (e: unknown) => e);
+    const error = await runAnalyticsStack('dev', { sources: { ...TEST_SOURCES, namedQueries: () => namedQueries } }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).key).toBe(key);
   });
 
-  it('the project sources use the stand-in handler only while functions/anomaly-alerts/index.ts does not exist', () => {
-    const real = existsSync(path.join(PROJECT_ROOT, ALERT_HANDLER_ENTRY));
-    expect(ANALYTICS_SOURCES.alertHandlerEntry).toBe(real ? ALERT_HANDLER_ENTRY : STAND_IN_ALERT_HANDLER);
+  it('the project sources are the real ones: the registry\'s named queries for the environment, the shared workgroup name, the alert handler and its variables', () => {
+    expect(ANALYTICS_SOURCES.namedQueries('prod').map((q) => q.name)).toStrictEqual(NAMED_QUERIES.map((q) => q.name));
+    for (const q of ANALYTICS_SOURCES.namedQueries('prod')) {
+      expect(q.sql).toContain('sensorlake_prod_curated.');
+      expect(q.sql).not.toMatch(/\{\{/);
+      expect(q.description.length).toBeLessThanOrEqual(1024);
+    }
+    expect(ANALYTICS_SOURCES.workgroupName('prod')).toBe(athenaWorkgroupName('sensorlake', 'prod'));
+    expect(ANALYTICS_SOURCES.alertHandlerEntry).toBe(ALERT_HANDLER_ENTRY);
+    expect(existsSync(path.join(PROJECT_ROOT, ALERT_HANDLER_ENTRY))).toBe(true);
+    expect(ANALYTICS_SOURCES.alertEnv).toBe(ALERTS_ENV);
   });
 });
 

@@ -55,7 +55,7 @@ export function analyticsStackArgs(
   lake: AnalyticsStackArgs['lake'],
   sources: AnalyticsSources,
 ): AnalyticsStackArgs {
-  checkNamedQueries(sources.namedQueries);
+  checkNamedQueries(sources.namedQueries(env));
   return {
     env,
     lake,
@@ -116,7 +116,7 @@ export class AnalyticsStack extends pulumi.ComponentResource {
         workgroupName: args.sources.workgroupName(args.env),
         bytesScannedCutoffPerQuery: args.bytesScannedCutoffMiB * 1024 * 1024,
         database: curatedDatabase,
-        namedQueries: args.sources.namedQueries,
+        namedQueries: args.sources.namedQueries(args.env),
       },
       { parent: this },
     );
@@ -170,7 +170,7 @@ export class AnalyticsStack extends pulumi.ComponentResource {
         stream: args.alertStream,
         handlerEntry: args.sources.alertHandlerEntry,
         env: args.sources.alertEnv,
-        ...(endpoint === undefined ? {} : { endpoint: { name: endpoint.name, arn: endpoint.arn } }),
+        ...(endpoint === undefined ? {} : { endpoint: { name: endpoint.name, arn: endpoint.arn, threshold: args.rcfEndpoint.threshold as number } }),
       },
       { parent: this },
     );

@@ -1,3 +1,6 @@
+import { ALERTS_ENV } from '../../core/analytics/alerts-env.js';
+import { athenaDatabaseNaming, athenaWorkgroupName } from '../../core/analytics/names.js';
+import { NAMED_QUERIES, renderNamedQuery } from '../../core/analytics/queries/index.js';
 import { PROJECT, type Environment } from '../../core/settings.js';
 
 /**
@@ -17,19 +20,13 @@ export interface NamedQuerySource {
   readonly sql: string;
 }
 
-/** The names of the alert function's environment variables, written once for the stack and the handler. */
-export interface AlertEnvNames {
-  /** ARN of the SNS topic alerts are published to. */
-  readonly topicArn: string;
-  /** Name of the RCF endpoint; empty when none is deployed (the handler then scores with its own rule). */
-  readonly endpointName: string;
-  /** Application log level. */
-  readonly logLevel: string;
-}
+/** The names of the alert function's environment variables (core/analytics/alerts-env.ts, read by the handler). */
+export type AlertEnvNames = Pick<typeof ALERTS_ENV, 'topicArn' | 'endpointName' | 'threshold' | 'logLevel'>;
 
 /** What the analytics stack takes from the rest of the project. */
 export interface AnalyticsSources {
-  readonly namedQueries: readonly NamedQuerySource[];
+  /** The named queries of an environment (their SQL names the environment's Glue databases). */
+  readonly namedQueries: (env: Environment) => readonly NamedQuerySource[];
   /** Physical name of the Athena workgroup of an environment, shared with the query CLI. */
   readonly workgroupName: (env: Environment) => string;
   /** Handler source of the alert function, relative to the repository root (exports `handler`). */
@@ -37,21 +34,25 @@ export interface AnalyticsSources {
   readonly alertEnv: AlertEnvNames;
 }
 
-/** Where the alert handler lives once it lands (functions/anomaly-alerts exports `handler`). */
+/** The alert handler (functions/anomaly-alerts exports `handler`). */
 export const ALERT_HANDLER_ENTRY = 'functions/anomaly-alerts/index.ts';
 
-/** A stand-in handler that exports `handler` and reports no failure; only until ALERT_HANDLER_ENTRY exists. */
-export const STAND_IN_ALERT_HANDLER = 'infra/analytics/testdata/anomaly-alerts.ts';
-
 /**
- * The sources until the named queries, the names module and the alert handler land: no named query yet, the
- * workgroup `<project>-<env>`, the stand-in handler, and these variable names. Replace each by its real import
- * (the handler by ALERT_HANDLER_ENTRY) when merging; a test fails once the real handler exists and this still
- * points at the stand-in.
+ * A named query as Athena stores it: the registry's SQL for the environment's databases, its parameters left as
+ * `?` (the console asks for them in the order the description lists).
  */
+export function athenaNamedQueries(env: Environment): NamedQuerySource[] {
+  return NAMED_QUERIES.map((query) => {
+    const rendered = renderNamedQuery(query, athenaDatabaseNaming(PROJECT, env));
+    const order = rendered.parameterOrder.length === 0 ? '' : ` Parameters, in order (NULL for none): ${rendered.parameterOrder.join(', ')}.`;
+    return { name: query.name, description: `${query.description}.${order}`, sql: rendered.sql };
+  });
+}
+
+/** The project's sources: the registry's named queries, the shared workgroup name, the real handler and its variables. */
 export const ANALYTICS_SOURCES: AnalyticsSources = {
-  namedQueries: [],
-  workgroupName: (env) => `${PROJECT}-${env}`,
-  alertHandlerEntry: STAND_IN_ALERT_HANDLER,
-  alertEnv: { topicArn: 'ALERT_TOPIC_ARN', endpointName: 'RCF_ENDPOINT_NAME', logLevel: 'LOG_LEVEL' },
+  namedQueries: athenaNamedQueries,
+  workgroupName: (env) => athenaWorkgroupName(PROJECT, env),
+  alertHandlerEntry: ALERT_HANDLER_ENTRY,
+  alertEnv: ALERTS_ENV,
 };

@@ -1,16 +1,12 @@
 import { parseEnvironmentConfig, type Environment, type SettingName } from '../../core/settings.js';
 import { analyticsProgram } from '../program.js';
 import { mockConfig, runStackUnderMocks, type MockRun, type MockRunOptions } from '../testing/index.js';
-import { ANALYTICS_SOURCES, STAND_IN_ALERT_HANDLER, type AnalyticsSources } from './sources.js';
+import { ANALYTICS_SOURCES, type AnalyticsSources } from './sources.js';
 
-/** The handler the stack tests bundle: a stand-in exporting `handler` (the stack does not depend on what it does). */
-export const TEST_ALERT_HANDLER = STAND_IN_ALERT_HANDLER;
-
-/** The project's sources with the stand-in handler and two named queries. */
+/** The project's sources (the real alert handler) with two small named queries. */
 export const TEST_SOURCES: AnalyticsSources = {
   ...ANALYTICS_SOURCES,
-  alertHandlerEntry: TEST_ALERT_HANDLER,
-  namedQueries: [
+  namedQueries: () => [
     { name: 'hourly_temperature', description: 'min/max/avg temperature per room per hour', sql: 'SELECT 1' },
     { name: 'latest_reading', description: 'latest reading per device', sql: 'SELECT 2' },
   ],
