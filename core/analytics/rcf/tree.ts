@@ -207,6 +207,8 @@ export class RandomCutTree {
   codisp(point: ArrayLike<number>, resolution: number): number {
     if (this.root === NONE) return 0;
     const { dim, boxMin, boxMax } = this;
+    // Decimal quanta are inexact in binary (20.01 − 20 > 0.01): a hair of slack keeps one quantum within resolution.
+    const within = resolution * (1 + 1e-6);
     let node = this.root;
     let survive = 1;
     let above = 0;
@@ -234,7 +236,7 @@ export class RandomCutTree {
           outside = x - hi;
           union += x - lo;
         } else union += hi - lo;
-        if (outside > resolution) gap += outside - resolution;
+        if (outside > within) gap += outside - resolution;
       }
       union += dim * resolution;
       const q = union > 0 ? gap / union : 0;
