@@ -53,3 +53,8 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
   endRow();
   return rows;
 }
+
+/** One CSV line (no line end) of the fields, quoting those with a comma, a quote or a line break (RFC 4180). */
+export function toCsvLine(fields: readonly string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',');
+}
