@@ -209,21 +209,21 @@ export class RandomCutTree {
     const { dim, boxMin, boxMax } = this;
     // Decimal quanta are inexact in binary (20.01 − 20 > 0.01): a hair of slack keeps one quantum within resolution.
     const within = resolution * (1 + 1e-6);
+    const widening = dim * resolution;
     let node = this.root;
+    let sibling = NONE;
     let survive = 1;
     let above = 0;
     let expected = 0;
     for (;;) {
       const m = this.mass[node]!;
-      const parent = this.parent[node]!;
-      if (parent !== NONE) {
-        const sibling = this.left[parent] === node ? this.right[parent]! : this.left[parent]!;
+      if (sibling !== NONE) {
         const ratio = this.mass[sibling]! / (m + 1);
         if (ratio > above) above = ratio;
       }
       const o = node * dim;
       let gap = 0;
-      let union = 0;
+      let union = widening;
       for (let i = 0; i < dim; i++) {
         const x = point[i]!;
         const lo = boxMin[o + i]!;
@@ -238,13 +238,20 @@ export class RandomCutTree {
         } else union += hi - lo;
         if (outside > within) gap += outside - resolution;
       }
-      union += dim * resolution;
-      const q = union > 0 ? gap / union : 0;
-      expected += survive * q * (m > above ? m : above);
-      survive *= 1 - q;
+      if (gap > 0) {
+        const q = gap / union;
+        expected += survive * q * (m > above ? m : above);
+        survive *= 1 - q;
+      }
       const cutAt = this.cutDim[node]!;
       if (cutAt === NONE || survive === 0) break;
-      node = point[cutAt]! <= this.cutValue[node]! ? this.left[node]! : this.right[node]!;
+      if (point[cutAt]! <= this.cutValue[node]!) {
+        sibling = this.right[node]!;
+        node = this.left[node]!;
+      } else {
+        sibling = this.left[node]!;
+        node = this.right[node]!;
+      }
     }
     return expected + survive * above;
   }
