@@ -93,20 +93,20 @@ describe('npm run rcf', () => {
     });
   });
 
-  it('GIVEN a non-numeric value THEN refused with its row number', async () => {
-    const bad = path.join(dir, 'bad.csv');
-    writeFileSync(bad, 'ts,temperature\n1,20.1\n2,hot\n');
-    const r = await run('train', '--input', bad, '--column', 'temperature', ...FAST);
-    expect(r.code).toBe(ExitCode.Usage);
-    expect(r.err).toContain('bad.csv row 2 (line 3): column temperature has invalid value "hot": expected a number');
-  });
-
-  it('GIVEN times that go back THEN refused naming the row', async () => {
-    const bad = path.join(dir, 'unsorted.csv');
-    writeFileSync(bad, 'ts,temperature\n2026-01-01T00:00:02Z,20.1\n2026-01-01T00:00:01Z,20.2\n');
-    const r = await run('train', '--input', bad, '--column', 'temperature', '--time-column', 'ts', ...FAST);
-    expect(r.code).toBe(ExitCode.Usage);
-    expect(r.err).toContain('row 2 (line 3): column ts has invalid value "2026-01-01T00:00:01Z": expected times that do not go back');
+  describe.each([
+    { name: 'a non-numeric value', file: 'bad.csv', text: 'ts,temperature\n1,20.1\n2,hot\n', args: [], message: 'bad.csv row 2 (line 3): column temperature has invalid value "hot": expected a number' },
+    {
+      name: 'times that go back', file: 'unsorted.csv', text: 'ts,temperature\n2026-01-01T00:00:02Z,20.1\n2026-01-01T00:00:01Z,20.2\n', args: ['--time-column', 'ts'],
+      message: 'row 2 (line 3): column ts has invalid value "2026-01-01T00:00:01Z": expected times that do not go back',
+    },
+  ])('GIVEN $name', ({ file, text, args, message }) => {
+    it('THEN refused naming the row and the value', async () => {
+      const bad = path.join(dir, file);
+      writeFileSync(bad, text);
+      const r = await run('train', '--input', bad, '--column', 'temperature', ...args, ...FAST);
+      expect(r.code).toBe(ExitCode.Usage);
+      expect(r.err).toContain(message);
+    });
   });
 
   it('GIVEN a series too short to warm up THEN a failure naming the group', async () => {
