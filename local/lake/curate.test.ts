@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { RANGES } from '../../core/ingestion/profiles.js';
 import { BOOKMARK_FILE } from './bookmarks.js';
 import { openDuckdb, queryRows, sqlString } from './duckdb.js';
+import { jobSql } from '../../core/lake/etl-files.js';
+import { lakeJob } from '../../core/lake/jobs.js';
+import { LocalCatalog } from './catalog.js';
 import { accounting, runJob } from './runner.js';
 import { telemetry, tempDataDir, writeRawDatabase, writeRawHistorical, writeRawTelemetry } from './testing.js';
 
@@ -246,5 +249,23 @@ describe('curate', () => {
     expect(readdirSync(partition)).toEqual(['data.parquet']);
     const [count] = await rows(dir, (from) => `SELECT count(*) AS n, count(DISTINCT record_key) AS k FROM ${from}`);
     expect(count).toEqual({ n: '40', k: '40' });
+  });
+
+  it('GIVEN a curated zone WHEN DuckDB plans the curate SQL THEN every join is a hash join, none a nested loop over the earlier curated rows', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS), telemetry('dev-2', 1, TS, { temperature: 99 })]);
+    await runJob('curate', { dataDir: dir, now: NOW });
+    writeRawTelemetry(dir, '2026-11-22', 'b', [telemetry('dev-1', 2, TS)]);
+    const job = lakeJob('curate');
+    const catalog = LocalCatalog.open(dir, { now: () => NOW });
+    const db = await openDuckdb();
+    try {
+      for (const input of job.inputs) if (input.source !== 'jdbc') await catalog.createView(db.connection, input.source, input.view, input.addColumns);
+      const plan = (await queryRows(db.connection, `EXPLAIN ${jobSql(job, 'curate_staged.sql')}`)).map((row) => String(row.explain_value)).join('\n');
+      expect(plan).toContain('HASH_JOIN');
+      expect(plan).not.toMatch(/NESTED_LOOP|NL_JOIN|PIECEWISE_MERGE_JOIN|CROSS_PRODUCT/);
+    } finally {
+      db.close();
+    }
   });
 });
