@@ -32,8 +32,14 @@ export interface BenchOptions {
   readonly lakeRecords: number;
   /** Rounds of the lake figures, each the bare side then the twin back to back. */
   readonly lakeRounds: number;
+  /** Only these figures: `lake` runs the etl and query figures alone (default: every figure). */
+  readonly only?: BenchGroup;
   readonly log: (line: string) => void;
 }
+
+/** Groups of figures `--only` selects. */
+export const BENCH_GROUPS = ['all', 'lake'] as const;
+export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 function fanInOptions(url: string, o: BenchOptions) {
   return {
@@ -110,6 +116,7 @@ async function measureSimulator(o: BenchOptions, mode: 'per-device' | 'shared'):
 
 /** Runs every figure of `npm run bench`. */
 export async function runBench(o: BenchOptions): Promise<Figure[]> {
+  if (o.only === 'lake') return runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
   const rounds: PairedRound[] = [];
   let lost = 0;
   let quarantined = 0;
@@ -162,7 +169,8 @@ export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promis
     .addOption(kitOption('--sim-messages <n>', 'messages of the simulator figure', parse.integer(1, 10_000_000), 100_000))
     .addOption(kitOption('--lake-records <n>', 'raw telemetry records of the etl and query figures', parse.integer(1_000, 100_000_000), 2_000_000))
     .addOption(kitOption('--lake-rounds <n>', 'rounds of bare DuckDB then the twin, back to back, for the etl and query figures', parse.integer(1, 50), 3))
-    .action(async (flags: { json?: string; publishers: number; messages: number; rounds: number; simDevices: number; simMessages: number; lakeRecords: number; lakeRounds: number }) => {
+    .addOption(kitOption('--only <group>', `only these figures: ${BENCH_GROUPS.join(' or ')}`, parse.oneOf(BENCH_GROUPS), 'all' as BenchGroup))
+    .action(async (flags: { json?: string; publishers: number; messages: number; rounds: number; simDevices: number; simMessages: number; lakeRecords: number; lakeRounds: number; only: BenchGroup }) => {
       await run(
         {
           publishers: flags.publishers,
@@ -172,6 +180,7 @@ export function makeBenchProgram(run: (o: BenchOptions, json?: string) => Promis
           simulatorMessages: flags.simMessages,
           lakeRecords: flags.lakeRecords,
           lakeRounds: flags.lakeRounds,
+          only: flags.only,
           log: (line) => process.stderr.write(`${line}\n`),
         },
         flags.json,

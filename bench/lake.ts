@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PROJECT_ROOT } from '../core/settings.js';
 import { CURATED_TELEMETRY } from '../core/lake/tables.js';
+import { BOOKMARK_FILE } from '../local/lake/bookmarks.js';
 import { LocalCatalog } from '../local/lake/catalog.js';
 import { openDuckdb, queryRows, sqlString } from '../local/lake/duckdb.js';
 import { curateFigures, pruningFigure, queryFigure, scannedFiles } from './figures.js';
@@ -78,6 +79,7 @@ export async function runLakeBench(o: LakeBenchOptions): Promise<Figure[]> {
       rmSync(outDir, { recursive: true, force: true });
       rmSync(path.join(dataDir, 'curated'), { recursive: true, force: true });
       rmSync(path.join(dataDir, 'catalog.json'), { force: true });
+      rmSync(path.join(dataDir, BOOKMARK_FILE), { force: true });
       const twin = await child(['curate', dataDir, now.toISOString()]);
       if (bare.rows !== workload.records || twin.rows !== workload.records) {
         throw new Error(`round ${round} read ${bare.rows} (copy) and ${twin.rows} (curate) records of the ${workload.records} written`);

@@ -163,6 +163,7 @@ function job(name: JobCounts['job'], overrides: Partial<JobCounts> = {}): JobCou
     job: name,
     runDate: '2026-11-23',
     read: {},
+    bookmarks: {},
     reference: {},
     kept: 0,
     written: {},

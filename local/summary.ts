@@ -216,11 +216,16 @@ export interface LakeSummary {
   readonly ok: boolean;
   /** Every broken invariant, in words; empty when ok. */
   readonly problems: readonly string[];
-  /** Raw telemetry rows curate read (the whole raw zone's telemetry, this run's and earlier runs'). */
+  /** Raw telemetry rows curate read (those of the objects no earlier curate processed: its job bookmark). */
   readonly rawRows: number;
-  /** Rows this run's imports wrote to the raw zone. */
+  /** Rows this run's imports wrote to the raw zone: the new ones only (the imports' job bookmarks). */
   readonly importedRows: { readonly historical: number; readonly database: number };
-  /** Rows curate read per source: raw telemetry, raw historical and raw database rows of every import so far. */
+  /**
+   * What the job bookmarks left out as read by an earlier run, so neither read nor counted again: historical CSV
+   * files already imported, the last source reading_id already imported (null: none yet), raw objects already curated.
+   */
+  readonly alreadyRead: { readonly historicalFiles: number; readonly databaseAfterKey: string | null; readonly curatedObjects: number };
+  /** Rows curate read per source: raw telemetry, raw historical and raw database rows new since the last curate. */
   readonly readByCurate: { readonly telemetry: number; readonly historical: number; readonly database: number };
   readonly curatedRows: number;
   readonly quarantinedRows: number;
@@ -268,6 +273,11 @@ export function summarizeLake(run: LakeRun, landed: number): LakeSummary {
     problems,
     rawRows: readByCurate.telemetry,
     importedRows: { historical: historical.kept, database: database.kept },
+    alreadyRead: {
+      historicalFiles: total(Object.fromEntries(Object.entries(historical.bookmarks).map(([view, b]) => [view, b.skippedObjects]))),
+      databaseAfterKey: Object.values(database.bookmarks)[0]?.afterKey ?? null,
+      curatedObjects: total(Object.fromEntries(Object.entries(curate.bookmarks).map(([view, b]) => [view, b.skippedObjects]))),
+    },
     readByCurate,
     curatedRows: curate.kept,
     quarantinedRows,
@@ -286,8 +296,8 @@ export function formatLakeSummary(s: LakeSummary, where: { readonly dataDir: str
   const r = s.readByCurate;
   const nonZero = (record: Readonly<Record<string, number>>) => Object.entries(record).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   const lines = [
-    `  lake       imported historical ${s.importedRows.historical}, database ${s.importedRows.database} (${s.sourceDatabase})`,
-    `             curate read ${r.telemetry + r.historical + r.database} = raw telemetry ${r.telemetry} + historical ${r.historical} + database ${r.database}`,
+    `  lake       imported historical ${s.importedRows.historical} new (${s.alreadyRead.historicalFiles} files imported before), database ${s.importedRows.database} new (${s.alreadyRead.databaseAfterKey === null ? 'first import' : `after reading_id ${s.alreadyRead.databaseAfterKey}`}) (${s.sourceDatabase})`,
+    `             curate read ${r.telemetry + r.historical + r.database} new = raw telemetry ${r.telemetry} + historical ${r.historical} + database ${r.database} (${s.alreadyRead.curatedObjects} raw objects curated before)`,
     `             curated ${s.curatedRows} + quarantined ${s.quarantinedRows} + duplicates ${s.duplicateRows} = ${s.curatedRows + s.quarantinedRows + s.duplicateRows}`,
     `             quarantine ${nonZero(s.quarantinedByReason)}; duplicates ${nonZero(s.duplicatesByKind)}`,
     '  table                       partitions     files        rows',

@@ -21,8 +21,11 @@ export interface SourceReadingRow {
 
 /** Reads the source readings table for the import-db job, in primary-key order, batch by batch. */
 export interface SourceReadingsReader {
-  /** Every row, in `reading_id` order, in batches of at most `batchSize` rows. */
-  batches(batchSize: number): AsyncIterable<readonly SourceReadingRow[]>;
+  /**
+   * Every row (or every row whose `reading_id` is above `afterKey`: the import's JDBC bookmark), in `reading_id`
+   * order, in batches of at most `batchSize` rows.
+   */
+  batches(batchSize: number, afterKey?: string): AsyncIterable<readonly SourceReadingRow[]>;
   close(): Promise<void>;
 }
 

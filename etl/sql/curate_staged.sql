@@ -145,20 +145,42 @@ explained AS (
     CASE WHEN j.reason IS NOT NULL THEN j.original END AS refused_original
   FROM judged j
 ),
+-- Copies are rows of one copy_key: the record_key of an accepted row, the row_key of a refused one.
+keyed AS (
+  SELECT
+    e.*,
+    CASE WHEN e.reason IS NULL THEN 'curated:' || e.record_key ELSE 'refused:' || e.row_key END AS copy_key
+  FROM explained e
+),
+-- The keys more than one row has (a fleet's raw zone: about one row in a hundred, the QoS 1 redeliveries): only
+-- their rows are ranked, so the ranking's sort carries them, not every row.
+repeated AS (
+  SELECT copy_key FROM keyed GROUP BY copy_key HAVING count(*) > 1
+),
+marked AS (
+  SELECT k.*, rk.copy_key IS NOT NULL AS has_copies
+  FROM keyed k
+  LEFT JOIN repeated rk ON k.copy_key = rk.copy_key
+),
 -- The first copy wins, by ingestion time, then source and row. Copies still tied there and on every value the
 -- curated row keeps (device and seq are in record_key; ts, room and readings below) make the same curated row,
 -- so either may win; refused copies tied the same way are told apart by their original row, which is what the
 -- quarantine keeps. All in ascending order, nulls last, as both engines read it the same.
 ranked AS (
+  SELECT m.*, 1 AS copy_number
+  FROM marked m
+  WHERE NOT m.has_copies
+  UNION ALL
   SELECT
-    e.*,
+    m.*,
     ROW_NUMBER() OVER (
-      PARTITION BY e.reason IS NULL, CASE WHEN e.reason IS NULL THEN e.record_key ELSE e.row_key END
-      ORDER BY e.ingest_ts ASC NULLS LAST, e.source ASC NULLS LAST, e.row_key ASC NULLS LAST, e.ts ASC NULLS LAST,
-        e.room_id ASC NULLS LAST, e.temperature ASC NULLS LAST, e.humidity ASC NULLS LAST, e.pressure ASC NULLS LAST,
-        e.pitch ASC NULLS LAST, e.roll ASC NULLS LAST, e.yaw ASC NULLS LAST, e.refused_original ASC NULLS LAST
+      PARTITION BY m.copy_key
+      ORDER BY m.ingest_ts ASC NULLS LAST, m.source ASC NULLS LAST, m.row_key ASC NULLS LAST, m.ts ASC NULLS LAST,
+        m.room_id ASC NULLS LAST, m.temperature ASC NULLS LAST, m.humidity ASC NULLS LAST, m.pressure ASC NULLS LAST,
+        m.pitch ASC NULLS LAST, m.roll ASC NULLS LAST, m.yaw ASC NULLS LAST, m.refused_original ASC NULLS LAST
     ) AS copy_number
-  FROM explained e
+  FROM marked m
+  WHERE m.has_copies
 )
 SELECT
   r.source,
@@ -187,7 +209,9 @@ SELECT
     ELSE 'quarantined'
   END AS outcome
 FROM ranked r
+-- Each join on one equality of a key that is null where the row is not of that kind: an equi-join both engines
+-- hash, where a condition on the row's reason beside the key is a nested loop over every earlier curated row.
 LEFT JOIN (SELECT DISTINCT record_key FROM curated_existing) e
-  ON r.reason IS NULL AND r.record_key = e.record_key
+  ON CASE WHEN r.reason IS NULL THEN r.record_key END = e.record_key
 LEFT JOIN (SELECT DISTINCT row_key FROM quarantine_existing) q
-  ON r.reason IS NOT NULL AND r.row_key = q.row_key
+  ON CASE WHEN r.reason IS NOT NULL THEN r.row_key END = q.row_key

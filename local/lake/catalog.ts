@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FORMATS } from '../../core/lake/formats.js';
@@ -38,6 +38,8 @@ export interface TableFile {
   readonly key: string;
   /** Partition folder, e.g. `dt=2026-11-22` (empty for an unpartitioned table). */
   readonly partition: string;
+  /** Modification time (ms): with the key, what a job bookmark remembers of a processed object. */
+  readonly mtimeMs: number;
 }
 
 interface CatalogState {
@@ -166,7 +168,7 @@ export class LocalCatalog {
             if (entry.name.startsWith(`${keys[depth]}=`)) walk(full, depth + 1, [...partition, entry.name]);
           } else if (keys.length === 0) walk(full, depth, partition);
         } else if (depth === keys.length && entry.name.endsWith(suffix)) {
-          found.push({ path: full, key: path.relative(root, full).split(path.sep).join('/'), partition: partition.join('/') });
+          found.push({ path: full, key: path.relative(root, full).split(path.sep).join('/'), partition: partition.join('/'), mtimeMs: statSync(full).mtimeMs });
         }
       }
     };
@@ -196,11 +198,17 @@ export class LocalCatalog {
   }
 
   /**
-   * Creates (or replaces) the DuckDB view `view` over the table's visible files: the catalog's columns with their
-   * types, then the partition keys, then the `addColumns` asked for.
+   * Creates (or replaces) the DuckDB view `view` over the table's visible files (or over `files`, some of them: what
+   * a job bookmark left to read): the catalog's columns with their types, then the partition keys, then the
+   * `addColumns` asked for.
    */
-  async createView(connection: DuckDBConnection, definition: TableDefinition, view: string, addColumns: readonly AddedColumn[] = []): Promise<void> {
-    const files = this.visibleFiles(definition);
+  async createView(
+    connection: DuckDBConnection,
+    definition: TableDefinition,
+    view: string,
+    addColumns: readonly AddedColumn[] = [],
+    files: readonly TableFile[] = this.visibleFiles(definition),
+  ): Promise<void> {
     const columns = [...this.columns(definition), ...definition.partitionKeys];
     const typed = (name: string, type: keyof typeof COLUMN_TYPES) => `CAST(${name} AS ${COLUMN_TYPES[type].duckdb}) AS ${name}`;
     const wantsRow = addColumns.includes('source_row');

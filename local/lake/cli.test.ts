@@ -22,6 +22,27 @@ describe('npm run etl', () => {
     expect(io.out()).toContain('accounted:   2 of 2 rows read');
   });
 
+  it('GIVEN a curated raw zone WHEN curate runs again THEN its bookmarks read nothing; with --bookmarks disable it reads every row again', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, '2026-11-22T10:00:00.000Z')]);
+    expect(await main(['curate', '--data-dir', dir], captureIo().io)).toBe(ExitCode.Ok);
+    const again = captureIo();
+    expect(await main(['curate', '--data-dir', dir], again.io)).toBe(ExitCode.Ok);
+    expect(again.out()).toContain('read:        raw_telemetry 0, raw_historical 0, raw_database 0');
+    expect(again.out()).toContain('bookmarks:   raw_telemetry 1 objects read before, raw_historical 0 objects read before, raw_database 0 objects read before');
+    const disabled = captureIo();
+    expect(await main(['curate', '--data-dir', dir, '--bookmarks', 'disable'], disabled.io)).toBe(ExitCode.Ok);
+    expect(disabled.out()).toContain('read:        raw_telemetry 1, raw_historical 0, raw_database 0');
+    expect(disabled.out()).toContain('duplicates:  in-run 0, already-curated 1, already-quarantined 0');
+    expect(disabled.out()).toContain('bookmarks:   disabled');
+  });
+
+  it('GIVEN --bookmarks with another value WHEN run THEN it exits 2 naming the value', async () => {
+    const io = captureIo();
+    expect(await main(['curate', '--bookmarks', 'off'], io.io)).toBe(ExitCode.Usage);
+    expect(io.err()).toContain("argument 'off' is invalid. expected one of enable, disable");
+  });
+
   it('GIVEN import-db without --source-url WHEN run THEN it exits 2 naming the option', async () => {
     const io = captureIo();
     expect(await main(['import-db', '--data-dir', tempDataDir()], io.io)).toBe(ExitCode.Usage);

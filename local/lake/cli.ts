@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, newProgram, parseArgv, processIo, runMain, type Io } from '../../core/cli/index.js';
+import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, runMain, type Io } from '../../core/cli/index.js';
 import { ArgumentError, InvalidValueError } from '../../core/errors.js';
 import { JOB_NAMES, lakeJob } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
@@ -17,6 +17,17 @@ export interface EtlCliDeps {
 
 const openPgSourceReader = async (url: string): Promise<SourceReadingsReader> => pgSourceReader(url);
 
+function bookmarkLine(counts: JobCounts): string {
+  const entries = Object.entries(counts.bookmarks);
+  if (entries.length === 0) return 'disabled';
+  return entries
+    .map(([view, b]) => (b.afterKey === null ? `${view} ${b.skippedObjects} objects read before` : `${view} after key ${b.afterKey}`))
+    .join(', ');
+}
+
+/** Values of `--bookmarks`, as Glue's `--job-bookmark-option job-bookmark-<value>`. */
+export const BOOKMARK_OPTIONS = ['enable', 'disable'] as const;
+
 /** The counts of a run as the lines the CLI prints. */
 export function renderCounts(counts: JobCounts): string[] {
   const pairs = (record: Record<string, number>) => Object.entries(record).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
@@ -24,6 +35,7 @@ export function renderCounts(counts: JobCounts): string[] {
   return [
     `job ${counts.job} (run date ${counts.runDate})`,
     `  read:        ${pairs(counts.read)}`,
+    `  bookmarks:   ${bookmarkLine(counts)}`,
     `  compared:    ${pairs(counts.reference)}`,
     `  written:     ${pairs(counts.written)}`,
     `  duplicates:  ${pairs(counts.duplicates)}`,
@@ -38,7 +50,7 @@ function userCwd(): string {
 }
 
 /**
- * `npm run etl -- <job> [--data-dir <dir>] [--source-url <url>] [--json]`: runs one lake job locally with DuckDB
+ * `npm run etl -- <job> [--data-dir <dir>] [--source-url <url>] [--bookmarks enable|disable] [--json]`: runs one lake job locally with DuckDB
  * over the local object store and prints its counts. Exit 4 when the counts do not add up.
  */
 export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) => void): Command {
@@ -48,7 +60,15 @@ export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) 
     .option('--data-dir <dir>', 'root of the local object store (landing/, raw/, curated/) and its catalog', path.join(PROJECT_ROOT, '.sensorlake'))
     .option('--source-url <url>', 'PostgreSQL URL of the external database (import-db)')
     .option('--json', 'print the counts as JSON')
-    .action(async (jobArg: string, options: { dataDir: string; sourceUrl?: string; json?: boolean }) => {
+    .addOption(
+      kitOption(
+        '--bookmarks <option>',
+        "job bookmarks, as Glue's job-bookmark-enable/disable: enable reads only what no earlier run read; disable reads every input whole again (to iterate on a transform)",
+        parse.oneOf(BOOKMARK_OPTIONS),
+        'enable' as (typeof BOOKMARK_OPTIONS)[number],
+      ),
+    )
+    .action(async (jobArg: string, options: { dataDir: string; sourceUrl?: string; json?: boolean; bookmarks: (typeof BOOKMARK_OPTIONS)[number] }) => {
       if (!(JOB_NAMES as readonly string[]).includes(jobArg)) throw new ArgumentError('job', jobArg, `one of ${JOB_NAMES.join(', ')}`);
       const job = lakeJob(jobArg);
       let sourceReader: SourceReadingsReader | undefined;
@@ -57,7 +77,7 @@ export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) 
         sourceReader = await (deps.openSourceReader ?? openPgSourceReader)(options.sourceUrl);
       }
       try {
-        const counts = await runJob(job.name, { dataDir: path.resolve(userCwd(), options.dataDir), sourceReader });
+        const counts = await runJob(job.name, { dataDir: path.resolve(userCwd(), options.dataDir), sourceReader, bookmarks: options.bookmarks === 'enable' });
         if (options.json === true) out(JSON.stringify(counts, null, 2));
         else for (const line of renderCounts(counts)) out(line);
         const { read, accounted } = accounting(counts);
@@ -71,7 +91,7 @@ export function makeProgram(io: Io, deps: EtlCliDeps, setCode: (code: ExitCode) 
 /** Runs the CLI on `argv` (without node and script); returns the exit code and sets process.exitCode. */
 export async function main(argv: readonly string[], io: Io = processIo(), deps: EtlCliDeps = {}): Promise<ExitCode> {
   let code: ExitCode = ExitCode.Ok;
-  const usage = `usage: npm run etl -- <${JOB_NAMES.join('|')}> [--data-dir <dir>] [--source-url <url>] [--json]`;
+  const usage = `usage: npm run etl -- <${JOB_NAMES.join('|')}> [--data-dir <dir>] [--source-url <url>] [--bookmarks enable|disable] [--json]`;
   return runMain(io, { usage }, async () => (await parseArgv(makeProgram(io, deps, (c) => (code = c)), argv)) ?? code);
 }
 

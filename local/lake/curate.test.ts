@@ -1,8 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RANGES } from '../../core/ingestion/profiles.js';
+import { BOOKMARK_FILE } from './bookmarks.js';
 import { openDuckdb, queryRows, sqlString } from './duckdb.js';
+import { jobSql } from '../../core/lake/etl-files.js';
+import { lakeJob } from '../../core/lake/jobs.js';
+import { LocalCatalog } from './catalog.js';
 import { accounting, runJob } from './runner.js';
 import { telemetry, tempDataDir, writeRawDatabase, writeRawHistorical, writeRawTelemetry } from './testing.js';
 
@@ -120,21 +124,64 @@ describe('curate', () => {
     expect(keys[0]?.ingest_ts).toBe('2026-11-22 10:00:00');
   });
 
-  it('GIVEN a curated run WHEN a later run reads a redelivered record and a late one THEN the redelivery is already-curated and the late reading lands in its event date', async () => {
+  it('GIVEN a curated run WHEN a later run reads a redelivered record and a late one THEN it reads only the new objects, the redelivery is already-curated and the late reading lands in its event date', async () => {
     const dir = tempDataDir();
     writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS)]);
     await runJob('curate', { dataDir: dir, now: NOW });
     writeRawTelemetry(dir, '2026-11-22', 'b', [telemetry('dev-1', 1, TS, { ingest_ts: '2026-11-23T07:00:00.000Z' })]);
     writeRawTelemetry(dir, '2026-11-18', 'c', [telemetry('dev-1', 2, '2026-11-18T09:00:00.000Z', { ingest_ts: '2026-11-23T07:00:00.000Z' })]);
     const counts = await runJob('curate', { dataDir: dir, now: NOW });
-    expect(counts.duplicates['already-curated']).toBe(2);
+    expect(counts.read.raw_telemetry).toBe(2);
+    expect(counts.bookmarks.raw_telemetry).toEqual({ skippedObjects: 1, afterKey: null });
+    expect(counts.duplicates['already-curated']).toBe(1);
     expect(counts.written['curated.telemetry']).toBe(1);
     expect(counts.partitions['curated.telemetry']).toEqual(['room_id=room-1/date=2026-11-18']);
     const all = await rows(dir, (from) => `SELECT record_key, date FROM ${from} ORDER BY record_key`);
     expect(all).toEqual([{ record_key: 'dev-1#1', date: '2026-11-22' }, { record_key: 'dev-1#2', date: '2026-11-18' }]);
   });
 
-  it('GIVEN mixed good, bad and duplicate rows WHEN curated twice THEN the counts add up each time and the second run changes no byte', async () => {
+  it('GIVEN a curated raw zone WHEN curated again with bookmarks THEN nothing is read, counted or rewritten', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS), telemetry('dev-2', 1, TS, { temperature: 99 })]);
+    await writeRawHistorical(dir, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', '20', 1)]);
+    await writeRawDatabase(dir, '2026-11-23', [dbRow()]);
+    await runJob('curate', { dataDir: dir, now: NOW });
+    const before = filesUnder(path.join(dir, 'curated'));
+    const second = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(second.read).toEqual({ raw_telemetry: 0, raw_historical: 0, raw_database: 0 });
+    expect(second.bookmarks).toEqual({
+      raw_telemetry: { skippedObjects: 1, afterKey: null },
+      raw_historical: { skippedObjects: 1, afterKey: null },
+      raw_database: { skippedObjects: 1, afterKey: null },
+    });
+    expect(accounting(second)).toEqual({ read: 0, accounted: 0 });
+    expect(filesUnder(path.join(dir, 'curated'))).toEqual(before);
+  });
+
+  it('GIVEN a raw object rewritten after it was curated WHEN curated again THEN the bookmark reads it again (its modification time changed) and its rows are already-curated', async () => {
+    const dir = tempDataDir();
+    const file = writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS)]);
+    await runJob('curate', { dataDir: dir, now: NOW });
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS)]);
+    utimesSync(file, new Date('2026-11-23T09:00:00Z'), new Date('2026-11-23T09:00:00Z'));
+    const second = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(second).toMatchObject({ read: { raw_telemetry: 1 }, kept: 0, duplicates: { 'already-curated': 1 } });
+  });
+
+  it('GIVEN a curate that fails after reading WHEN curated again THEN its bookmark was not committed and the rows are read and curated', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS)]);
+    // A file where the curated zone's folder must be: the write fails after the SQL ran.
+    mkdirSync(path.join(dir, 'curated'), { recursive: true });
+    writeFileSync(path.join(dir, 'curated', 'telemetry'), 'not a folder');
+    await expect(runJob('curate', { dataDir: dir, now: NOW })).rejects.toThrow();
+    expect(existsSync(path.join(dir, BOOKMARK_FILE))).toBe(false);
+    rmSync(path.join(dir, 'curated', 'telemetry'));
+    const retry = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(retry).toMatchObject({ read: { raw_telemetry: 1 }, kept: 1 });
+  });
+
+  it('GIVEN mixed good, bad and duplicate rows WHEN curated twice, the second without bookmarks (every raw row read again) THEN the counts add up each time and the second run changes no byte', async () => {
     const dir = tempDataDir();
     writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS), telemetry('dev-1', 1, TS), telemetry('dev-2', 1, TS, { temperature: 99 })]);
     await writeRawHistorical(dir, '2026-11-23', [hist('2020-01-01 00:00:00', 'r1', '20', 1), hist('bad', 'r1', '20', 2)]);
@@ -143,7 +190,7 @@ describe('curate', () => {
     expect(accounting(first)).toEqual({ read: 6, accounted: 6 });
     expect(first).toMatchObject({ kept: 3, duplicates: { 'in-run': 1 }, quarantined: { 'out-of-range': 1, 'bad-timestamp': 1 } });
     const before = filesUnder(path.join(dir, 'curated'));
-    const second = await runJob('curate', { dataDir: dir, now: NOW });
+    const second = await runJob('curate', { dataDir: dir, now: NOW, bookmarks: false });
     expect(accounting(second)).toEqual({ read: 6, accounted: 6 });
     expect(second).toMatchObject({ kept: 0, duplicates: { 'in-run': 0, 'already-curated': 4, 'already-quarantined': 2 } });
     expect(filesUnder(path.join(dir, 'curated'))).toEqual(before);
@@ -202,5 +249,23 @@ describe('curate', () => {
     expect(readdirSync(partition)).toEqual(['data.parquet']);
     const [count] = await rows(dir, (from) => `SELECT count(*) AS n, count(DISTINCT record_key) AS k FROM ${from}`);
     expect(count).toEqual({ n: '40', k: '40' });
+  });
+
+  it('GIVEN a curated zone WHEN DuckDB plans the curate SQL THEN every join is a hash join, none a nested loop over the earlier curated rows', async () => {
+    const dir = tempDataDir();
+    writeRawTelemetry(dir, '2026-11-22', 'a', [telemetry('dev-1', 1, TS), telemetry('dev-2', 1, TS, { temperature: 99 })]);
+    await runJob('curate', { dataDir: dir, now: NOW });
+    writeRawTelemetry(dir, '2026-11-22', 'b', [telemetry('dev-1', 2, TS)]);
+    const job = lakeJob('curate');
+    const catalog = LocalCatalog.open(dir, { now: () => NOW });
+    const db = await openDuckdb();
+    try {
+      for (const input of job.inputs) if (input.source !== 'jdbc') await catalog.createView(db.connection, input.source, input.view, input.addColumns);
+      const plan = (await queryRows(db.connection, `EXPLAIN ${jobSql(job, 'curate_staged.sql')}`)).map((row) => String(row.explain_value)).join('\n');
+      expect(plan).toContain('HASH_JOIN');
+      expect(plan).not.toMatch(/NESTED_LOOP|NL_JOIN|PIECEWISE_MERGE_JOIN|CROSS_PRODUCT/);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { jobSql } from '../../core/lake/etl-files.js';
 import {
@@ -6,10 +7,12 @@ import {
   lakeJob,
   type CurateReason,
   type DuplicateKind,
+  type JobInput,
   type JobName,
 } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
 import { CURATED_QUARANTINE, CURATED_TELEMETRY, type TableDefinition } from '../../core/lake/tables.js';
+import { JobBookmarks } from './bookmarks.js';
 import { LocalCatalog } from './catalog.js';
 import { openDuckdb, queryCount, queryRows } from './duckdb.js';
 import { writePartitioned } from './writer.js';
@@ -24,7 +27,18 @@ export interface RunJobOptions {
   readonly sourceReader?: SourceReadingsReader;
   /** Rows per batch read from the external database. */
   readonly batchSize?: number;
+  /**
+   * Job bookmarks (`job-bookmark-enable`, the default): each `records` input reads only what no committed run of
+   * the job read (objects not yet processed; source rows above the last key), and the run commits what it read
+   * after its outputs are written. False reads every input whole and commits nothing (`job-bookmark-disable`).
+   */
+  readonly bookmarks?: boolean;
+  /** DuckDB's memory limit for the job (default JOB_MEMORY_LIMIT); it spills to `<dataDir>/.duckdb-tmp/` past it. */
+  readonly memoryLimit?: string;
 }
+
+/** DuckDB's memory limit for one job, so its peak stays bounded on a machine the twin shares; past it DuckDB spills to disk. */
+export const JOB_MEMORY_LIMIT = '1GiB';
 
 /** The counts of one run. Every row of a `records` input ends written, quarantined or a duplicate. */
 export interface JobCounts {
@@ -33,6 +47,11 @@ export interface JobCounts {
   readonly runDate: string;
   /** Rows read per `records` input view. */
   readonly read: Record<string, number>;
+  /**
+   * Per `records` input view, what its job bookmark left out: objects an earlier run processed (not read again),
+   * and for the external database the key the run read above (null: from the first row).
+   */
+  readonly bookmarks: Record<string, { readonly skippedObjects: number; readonly afterKey: string | null }>;
   /** Rows of the `reference` inputs (what earlier runs wrote), per view. */
   readonly reference: Record<string, number>;
   /** Rows written to the job's outputs other than the quarantine (curated, or imported). */
@@ -55,14 +74,17 @@ export function accounting(counts: JobCounts): { read: number; accounted: number
   return { read: sum(counts.read), accounted: counts.kept + sum(counts.quarantined) + sum(counts.duplicates) };
 }
 
-async function loadSourceReadings(connection: DuckDBConnection, view: string, reader: SourceReadingsReader, batchSize: number): Promise<void> {
+/** Loads the source rows above `afterKey` (all when null) into the temp table `view`; returns the last key read. */
+async function loadSourceReadings(connection: DuckDBConnection, view: string, reader: SourceReadingsReader, batchSize: number, afterKey: string | null): Promise<string | null> {
+  let lastKey = afterKey;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${view} (reading_id BIGINT, mote_id VARCHAR, room_id VARCHAR, recorded_at TIMESTAMP, temperature_f DOUBLE, humidity DOUBLE)`,
   );
   const appender = await connection.createAppender(view, 'main', 'temp');
   const optionalDouble = (value: number | null) => (value === null ? appender.appendNull() : appender.appendDouble(value));
-  for await (const batch of reader.batches(batchSize)) {
+  for await (const batch of reader.batches(batchSize, afterKey ?? undefined)) {
     for (const row of batch) {
+      lastKey = String(row.reading_id);
       appender.appendBigInt(BigInt(row.reading_id));
       appender.appendVarchar(row.mote_id);
       appender.appendVarchar(row.room_id);
@@ -76,6 +98,7 @@ async function loadSourceReadings(connection: DuckDBConnection, view: string, re
     appender.flushSync();
   }
   appender.closeSync();
+  return lastKey;
 }
 
 /**
@@ -110,7 +133,9 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
   const runDate = now.toISOString().slice(0, 10);
   const runId = `${now.getTime()}-${process.pid}`;
   const catalog = LocalCatalog.open(options.dataDir, { now: () => now });
-  const db = await openDuckdb();
+  const bookmarks = JobBookmarks.open(catalog.dataDir, job.name);
+  // Hidden, so the catalog never lists it as data.
+  const db = await openDuckdb({ memoryLimit: options.memoryLimit ?? JOB_MEMORY_LIMIT, tempDirectory: path.join(catalog.dataDir, '.duckdb-tmp') });
   const { connection } = db;
   try {
     const counts: Omit<JobCounts, 'kept'> & { kept: number } = {
@@ -118,6 +143,7 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       kept: 0,
       runDate,
       read: {},
+      bookmarks: {},
       reference: {},
       written: {},
       duplicates: zeroed(DUPLICATE_KINDS),
@@ -126,10 +152,20 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       compacted: {},
     };
     const countedByStage = job.stages.some((stage) => ONE_ROW_PER_INPUT_ROW[stage.view] !== undefined);
+    const bookmarked = (input: JobInput) => options.bookmarks !== false && input.role === 'records';
     for (const input of job.inputs) {
       if (input.source === 'jdbc') {
         if (options.sourceReader === undefined) throw new Error(`job ${job.name} reads the external database: give it a source reader`);
-        await loadSourceReadings(connection, input.view, options.sourceReader, options.batchSize ?? 10_000);
+        const afterKey = bookmarked(input) ? (bookmarks.lastKey(input.view) ?? null) : null;
+        const lastKey = await loadSourceReadings(connection, input.view, options.sourceReader, options.batchSize ?? 10_000, afterKey);
+        if (bookmarked(input)) {
+          counts.bookmarks[input.view] = { skippedObjects: 0, afterKey };
+          if (lastKey !== null) bookmarks.stageLastKey(input.view, lastKey);
+        }
+      } else if (bookmarked(input)) {
+        const { files, skipped } = bookmarks.unprocessed(input.view, catalog.visibleFiles(input.source));
+        counts.bookmarks[input.view] = { skippedObjects: skipped, afterKey: null };
+        await catalog.createView(connection, input.source, input.view, input.addColumns, files);
       } else {
         await catalog.createView(connection, input.source, input.view, input.addColumns);
       }
@@ -161,7 +197,9 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
     for (const output of job.outputs) {
       const runPartition = output.runDatePartition === undefined ? '' : `, '${runDate}' AS ${output.runDatePartition}`;
       const select = `SELECT *${runPartition} FROM (${jobSql(job, output.sql)})`;
-      const result = await writePartitioned(connection, catalog, output.table, select, runId, UNIQUE_KEYS.get(output.table));
+      // As the Glue job's outputs: a table the job reads back as a reference is compacted, any other appended to.
+      const mode = job.inputs.some((i) => i.source === output.table && i.role === 'reference') ? 'compact' : 'append';
+      const result = await writePartitioned(connection, catalog, output.table, select, runId, UNIQUE_KEYS.get(output.table), mode);
       const id = `${output.table.database}.${output.table.name}`;
       counts.written[id] = result.rows;
       counts.partitions[id] = result.partitions;
@@ -169,6 +207,8 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       if (output.table !== CURATED_QUARANTINE) counts.kept += result.rows;
     }
     catalog.save();
+    // After the outputs and the catalog: a run that fails before here reads the same input again.
+    bookmarks.commit();
     return counts;
   } finally {
     db.close();

@@ -175,11 +175,12 @@ export function pgSourceReader(url: string): SourceReadingsReader {
     return created;
   };
   return {
-    async *batches(batchSize: number): AsyncIterable<readonly SourceReadingRow[]> {
+    async *batches(batchSize: number, afterKey?: string): AsyncIterable<readonly SourceReadingRow[]> {
       if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidValueError('batchSize', batchSize, 'a positive integer', 'source reader');
+      if (afterKey !== undefined && !/^-?\d+$/.test(afterKey)) throw new InvalidValueError('afterKey', afterKey, 'a decimal integer reading_id', 'source reader');
       if (closed) throw new SourceDatabaseError(`source database ${shown}: the reader is closed`);
       const db = await connect();
-      let after: string = BEFORE_FIRST_KEY;
+      let after: string = afterKey ?? BEFORE_FIRST_KEY;
       for (;;) {
         let page: pg.QueryResult<SourceReadingRow>;
         try {

@@ -107,8 +107,9 @@ export function memorySourceReader(rows: readonly SourceReadingRow[]): SourceRea
   const sorted = [...rows].sort((a, b) => Number(a.reading_id) - Number(b.reading_id));
   const reader = {
     closed: false,
-    async *batches(batchSize: number) {
-      for (let i = 0; i < sorted.length; i += batchSize) yield sorted.slice(i, i + batchSize);
+    async *batches(batchSize: number, afterKey?: string) {
+      const rest = afterKey === undefined ? sorted : sorted.filter((r) => BigInt(r.reading_id) > BigInt(afterKey));
+      for (let i = 0; i < rest.length; i += batchSize) yield rest.slice(i, i + batchSize);
     },
     async close() {
       reader.closed = true;

@@ -69,3 +69,25 @@ describe.each(['before-write', 'before-rename'] as const)('a compaction that cra
     }
   });
 });
+
+describe('an append write', () => {
+  it('GIVEN a partition with a file WHEN a run appends to it THEN its file is untouched and the run adds one file beside it; a third run one more', async () => {
+    const dir = tempDataDir();
+    const catalog = LocalCatalog.open(dir, { now: () => NOW });
+    const db = await openDuckdb();
+    try {
+      await writePartitioned(db.connection, catalog, CURATED_TELEMETRY, curatedRow('k1'), 'run-1', ['record_key'], 'append');
+      const folder = path.join(catalog.location(CURATED_TELEMETRY), PARTITION);
+      const first = readFileSync(path.join(folder, PARTITION_FILE));
+      const second = await writePartitioned(db.connection, catalog, CURATED_TELEMETRY, curatedRow('k2'), 'run-2', ['record_key'], 'append');
+      await writePartitioned(db.connection, catalog, CURATED_TELEMETRY, curatedRow('k3'), 'run-3', ['record_key'], 'append');
+      expect(second).toEqual({ rows: 1, partitions: [PARTITION], compacted: [] });
+      expect(readdirSync(folder).sort()).toEqual(['data-1.parquet', 'data-2.parquet', PARTITION_FILE]);
+      expect(readFileSync(path.join(folder, PARTITION_FILE))).toEqual(first);
+      const keys = await queryRows(db.connection, `SELECT record_key FROM read_parquet(${sqlString(path.join(folder, '*.parquet'))}) ORDER BY record_key`);
+      expect(keys.map((k) => k.record_key)).toEqual(['k1', 'k2', 'k3']);
+    } finally {
+      db.close();
+    }
+  });
+});

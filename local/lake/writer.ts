@@ -42,6 +42,9 @@ function stagedPartitions(dir: string, depth: number, prefix = ''): string[] {
  * as it was. Rows are sorted, so the same rows give the same file: by the partition keys, then by `uniqueKey` (columns
  * whose values no two rows of the table share, e.g. the curated record_key; a cheaper sort than by every column), or
  * by every column when there is none. Registers the partitions in the catalog.
+ * With `append` (a table the job does not read back, as the raw imports: the Glue job appends to it too), a
+ * partition that already holds n files gets this run's file beside them, `data-<n>.parquet`, and the files
+ * already there are left untouched (a job bookmark that processed them need not read them again).
  */
 export async function writePartitioned(
   connection: DuckDBConnection,
@@ -50,6 +53,7 @@ export async function writePartitioned(
   select: string,
   runId: string,
   uniqueKey: readonly string[] = [],
+  mode: 'compact' | 'append' = 'compact',
 ): Promise<WriteResult> {
   const location = catalog.location(table);
   const staging = path.join(location, `.staging-${runId}`);
@@ -74,6 +78,12 @@ export async function writePartitioned(
       const target = path.join(finalDir, PARTITION_FILE);
       if (existing.length === 0 && staged.length === 1) {
         renameSync(staged[0] as string, target);
+        continue;
+      }
+      if (mode === 'append' && staged.length === 1) {
+        let n = existing.length;
+        while (existsSync(path.join(finalDir, `data-${n}.parquet`))) n++;
+        renameSync(staged[0] as string, path.join(finalDir, `data-${n}.parquet`));
         continue;
       }
       if (existing.length > 0) compacted.push(partition);
