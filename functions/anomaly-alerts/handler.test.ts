@@ -11,6 +11,8 @@ import type { KinesisStreamRecord } from '../../core/analytics/alerts.js';
 import { envelopeBytes, kinesisRecord, payload, windowEvent } from '../../core/analytics/alerts.testing.js';
 import { alertsLogger, createAlertsHandler } from './handler.js';
 import { EndpointResponseError, sageMakerScorer } from './sagemaker-scorer.js';
+import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
+import { Shingler } from '../../core/analytics/rcf/shingle.js';
 
 expect.extend(allCustomMatcher);
 
@@ -142,6 +144,20 @@ describe('sageMakerScorer', () => {
     const b = await scorer.score({ deviceId: 'd', roomId: null }, [23, 24]);
     expect(b).toStrictEqual([{ score: 3, warm: true }, { score: 4, warm: true }]);
     expect(new TextDecoder().decode(sagemaker.commandCalls(InvokeEndpointCommand)[0]!.args[0].input.Body as Uint8Array)).toBe('21,22,23\n22,23,24');
+  });
+
+  it('GIVEN a series in several batches THEN the points sent are exactly the Shingler shingles the model was trained on', async () => {
+    scoreByTemperature();
+    const series = [20.1, 20.4, 19.8, 35, 20.2, 20.0, 20.3, 20.1, 19.9];
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: RCF_SETTINGS.shingleSize });
+    for (const batch of [series.slice(0, 2), series.slice(2, 5), series.slice(5)]) await scorer.score({ deviceId: 'd', roomId: null }, batch);
+    const sent = sagemaker.commandCalls(InvokeEndpointCommand).flatMap((c) => new TextDecoder().decode(c.args[0].input.Body as Uint8Array).split('\n'));
+    const shingler = new Shingler(1, RCF_SETTINGS.shingleSize);
+    const expected = series.flatMap((v) => {
+      const point = shingler.push([v]);
+      return point === undefined ? [] : [Array.from(point).join(',')];
+    });
+    expect(sent).toStrictEqual(expected);
   });
 
   it('GIVEN a failed call THEN the history does not move, so the re-delivered batch gets the same points', async () => {

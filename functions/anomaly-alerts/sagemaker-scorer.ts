@@ -2,13 +2,21 @@ import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SensorlakeError } from '../../core/errors.js';
 import type { ReadingScore, ReadingScorer } from '../../core/analytics/alerts.js';
+import { Shingler } from '../../core/analytics/rcf/shingle.js';
 
 /**
  * The point the model takes from a device's last `shingleSize` values, oldest first. It must be the shingling the
- * model was trained with (core/analytics/rcf's); the default, the values in order, is the plain sliding-window
- * shingle (and, for a shingle of 1, the value itself).
+ * model was trained with: the default is the project's one shingling (core/analytics/rcf Shingler).
  */
 export type ShingleFn = (recent: readonly number[]) => readonly number[];
+
+/** The project's shingling (Shingler, feature_dim 1) of a full window of recent values. */
+export function rcfShingle(recent: readonly number[]): readonly number[] {
+  const shingler = new Shingler(1, recent.length);
+  let point: Float64Array | undefined;
+  for (const value of recent) point = shingler.push([value]);
+  return Array.from(point ?? []);
+}
 
 /** The endpoint answered something other than one `{"scores":[{"score":x}, ...]}` entry per point sent. */
 export class EndpointResponseError extends SensorlakeError {
@@ -48,7 +56,7 @@ function parseScores(body: Uint8Array | undefined, expected: number): number[] {
  */
 export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer {
   const size = options.shingleSize ?? 1;
-  const shingle = options.shingle ?? ((recent) => recent);
+  const shingle = options.shingle ?? rcfShingle;
   const history = new Map<string, number[]>();
   return {
     async score(key, values) {

@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { TOPIC_RULE_SQL, TOPIC_RULE_SQL_VERSION } from '../../core/ingestion/definitions.js';
 import { LAMBDA_LOG_LEVEL } from '../../core/ingestion/processor-env.js';
+import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
 import { doc, renderPolicy, type AccountContext } from '../../core/iam.js';
 import type { AlertStreamSettings } from '../../core/settings.js';
 import { serviceRole } from '../components/service-role.js';
@@ -174,6 +175,7 @@ export class RealtimeAlerts extends pulumi.ComponentResource {
           variables: {
             [args.env.topicArn]: this.topic.arn,
             [args.env.logLevel]: args.logLevel,
+            [args.env.shingleSize]: String(RCF_SETTINGS.shingleSize),
             ...(args.endpoint === undefined ? {} : { [args.env.endpointName]: args.endpoint.name, [args.env.threshold]: String(args.endpoint.threshold) }),
           },
         },

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readAlertSettings, ALERTS_ENV } from '../../core/analytics/alerts-env.js';
 import { athenaWorkgroupName } from '../../core/analytics/names.js';
 import { NAMED_QUERIES } from '../../core/analytics/queries/index.js';
+import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
 import { analyticsOutputsSchema } from '../../core/contracts.js';
 import { ArgumentError, ConfigError } from '../../core/errors.js';
 import { TELEMETRY_TOPIC_FILTER, TOPIC_RULE_SQL } from '../../core/ingestion/definitions.js';
@@ -273,6 +274,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     expect((fn.environment as { variables: Record<string, string> }).variables).toStrictEqual({
       SENSORLAKE_ALERT_TOPIC_ARN: run.outputs.alertTopicArn,
       LOG_LEVEL: env === 'dev' ? 'debug' : 'info',
+      SENSORLAKE_RCF_SHINGLE_SIZE: String(RCF_SETTINGS.shingleSize),
       ...(on ? { SENSORLAKE_RCF_ENDPOINT_NAME: run.outputs.rcfEndpointName, SENSORLAKE_ALERT_SCORE_THRESHOLD: '2.75' } : {}),
     });
     expect(() => readAlertSettings((fn.environment as { variables: Record<string, string> }).variables)).not.toThrow();
