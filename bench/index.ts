@@ -14,6 +14,7 @@ import { startBareBroker } from '../sensors/test-broker.js';
 import { ingestFigure, median, renderTable, simulatorFigures } from './figures.js';
 import type { Figure, PairedRound } from './figures.js';
 import { runLakeBench } from './lake.js';
+import { runSfnBench } from './sfn.js';
 
 /** Sizes of one bench run. */
 export interface BenchOptions {
@@ -146,7 +147,7 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
   const perDevice = await measured('per-device', '');
   const shared = await measured('shared', '.shared');
   const lake = await runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
-  return [fanin, e2e, ...perDevice, ...shared, ...lake];
+  return [fanin, e2e, ...perDevice, ...shared, ...lake, ...(await runSfnBench({ log: o.log }))];
 }
 
 /** `npm run bench` options. */

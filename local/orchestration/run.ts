@@ -2,7 +2,7 @@ import '../../core/asl/testing/promise-polyfill.js';
 import { ExecutionError, ExecutionTimeoutError, StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { AslDefinition, StateMachine } from '../../core/asl/index.js';
 import { InvalidValueError, SensorlakeError } from '../../core/errors.js';
-import { arnIn, sdkMetadata, type TaskContext } from './context.js';
+import { sdkMetadata, type TaskContext } from './context.js';
 import { LocalRunError, NoLocalHandlerError, serviceException, stableId, TaskFailure } from './errors.js';
 import { statesOf, tasksOf } from './graph.js';
 import { localHandlers, type LocalServices, type NestedRunner } from './handlers.js';
@@ -142,7 +142,7 @@ function check(definition: AslDefinition, handlers: LocalHandlers): void {
  * refused with NoLocalHandlerError before the run), Waits and retry pauses taking no real time while the history
  * counts them in virtual time, and the context object filled as AWS fills it.
  */
-export function runLocal(machine: LocalMachineInput, input: unknown, handlers: LocalHandlers, options: RunLocalOptions = {}): Promise<LocalRunResult> {
+export async function runLocal(machine: LocalMachineInput, input: unknown, handlers: LocalHandlers, options: RunLocalOptions = {}): Promise<LocalRunResult> {
   check(prepare(machine).definition, handlers);
   return run(machine, input, handlers, options);
 }
