@@ -20,7 +20,7 @@ import {
   type IChainable,
 } from '../../core/asl/index.js';
 import type { AccountContext } from '../../core/iam.js';
-import { GlueServiceError, LocalCrawlers, LocalGlueJobs, localHandlers, NoLocalHandlerError, NotificationLog, runLocal, tasksOf, type LocalHandlers } from './index.js';
+import { GlueServiceError, LocalCrawlers, LocalGlueJobs, localHandlers, NoLocalHandlerError, NotificationLog, runLocal, tasksOf, type LocalHandlers, type TaskContext } from './index.js';
 
 const account: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '123456789012' };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:failures';
@@ -28,6 +28,9 @@ const CRAWLER = 'arn:aws:glue:eu-west-1:123456789012:crawler/raw';
 const JOB = 'arn:aws:glue:eu-west-1:123456789012:job/curate';
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:double';
 const CHILD = 'arn:aws:states:eu-west-1:123456789012:stateMachine:child';
+
+/** A Task context for calling the local services directly. */
+const ctx: TaskContext = { state: 's', executionName: 'e', executionArn: 'x', startTimeMs: 0, partition: 'aws', region: 'r', accountId: '1', reportVirtualMs: () => undefined };
 
 const notify = (name: string) => snsPublish(name, { topicArn: TOPIC, message: { path: '$.error' }, subject: 'pipeline failed', resultPath: null });
 const failed = () => new Fail('Failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
@@ -90,7 +93,6 @@ describe('a crawl-and-wait loop runs locally in virtual time', () => {
 
   it('GIVEN the crawler is already running WHEN the machine starts it THEN Glue.CrawlerRunningException is caught as a wait, not a failure', async () => {
     const handlers = crawlHandlers(1);
-    const ctx = { state: 's', executionName: 'e', executionArn: 'x', startTimeMs: 0, partition: 'aws', region: 'r', accountId: '1', reportVirtualMs: () => undefined };
     await handlers.crawlers.start('raw', ctx);
     const result = await runLocal(crawlMachine(10), {}, handlers);
     expect(result.status).toBe('SUCCEEDED');
@@ -160,7 +162,6 @@ describe('Glue jobs run locally with AWS shapes', () => {
   it('GIVEN two runs of a job at once WHEN the second starts THEN Glue refuses it with Glue.ConcurrentRunsExceededException (one run at a time)', async () => {
     let release!: () => void;
     const glueJobs = new LocalGlueJobs({ curate: () => new Promise<void>((resolve) => (release = resolve)) });
-    const ctx = { state: 's', executionName: 'e', executionArn: 'x', startTimeMs: 0, partition: 'aws', region: 'r', accountId: '1', reportVirtualMs: () => undefined };
     const first = glueJobs.startJobRunSync({ JobName: 'curate' }, ctx);
     await expect(glueJobs.startJobRunSync({ JobName: 'curate' }, ctx)).rejects.toMatchObject({ name: 'Glue.ConcurrentRunsExceededException' });
     release();
@@ -327,7 +328,7 @@ describe('no Task falls through to real AWS', () => {
     });
     const definition = machine.toJson();
     const handlers = { ...crawlHandlers(1), functions: { double: () => 1 } };
-    const generated = localHandlers(definition, handlers, undefined, () => ({ state: 's', executionName: 'e', executionArn: 'x', startTimeMs: 0, partition: 'aws', region: 'r', accountId: '1', reportVirtualMs: () => undefined }));
+    const generated = localHandlers(definition, handlers, undefined, () => ctx);
     expect(Object.keys(generated).sort()).toStrictEqual(tasksOf(definition).map((t) => t.name).sort());
     expect(Object.keys(generated).sort()).toStrictEqual(['Call', 'Start crawler', 'Tell']);
     const result = await runLocal(machine, { items: [1], error: 'e' }, handlers);
