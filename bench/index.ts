@@ -15,6 +15,7 @@ import { ingestFigure, median, renderTable, simulatorFigures } from './figures.j
 import type { Figure, PairedRound } from './figures.js';
 import { runLakeBench } from './lake.js';
 import { RCF_BENCH_DEFAULTS, runRcfBench } from './rcf.js';
+import { runSfnBench } from './sfn.js';
 
 /** Sizes of one bench run. */
 export interface BenchOptions {
@@ -154,7 +155,7 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
   const perDevice = await measured('per-device', '');
   const shared = await measured('shared', '.shared');
   const lake = await runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
-  return [fanin, e2e, ...perDevice, ...shared, ...lake, ...runRcfBench({ ...RCF_BENCH_DEFAULTS, log: o.log })];
+  return [fanin, e2e, ...perDevice, ...shared, ...lake, ...runRcfBench({ ...RCF_BENCH_DEFAULTS, log: o.log }), ...(await runSfnBench({ log: o.log }))];
 }
 
 /** `npm run bench` options. */
