@@ -39,7 +39,7 @@ export interface BenchOptions {
 }
 
 /** Groups of figures `--only` selects. */
-export const BENCH_GROUPS = ['all', 'lake'] as const;
+export const BENCH_GROUPS = ['all', 'lake', 'rcf', 'sfn'] as const;
 export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 function fanInOptions(url: string, o: BenchOptions) {
@@ -118,6 +118,8 @@ async function measureSimulator(o: BenchOptions, mode: 'per-device' | 'shared'):
 /** Runs every figure of `npm run bench`. */
 export async function runBench(o: BenchOptions): Promise<Figure[]> {
   if (o.only === 'lake') return runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
+  if (o.only === 'rcf') return runRcfBench({ ...RCF_BENCH_DEFAULTS, log: o.log });
+  if (o.only === 'sfn') return runSfnBench({ log: o.log });
   const rounds: PairedRound[] = [];
   let lost = 0;
   let quarantined = 0;
