@@ -7,7 +7,9 @@ import {
   CRAWLS,
   crawlStateNames,
   FAILURE_STATES,
+  FORCE_FLAG_PATH,
   MAIN_STATES,
+  NEW_DATA_FLAG_PATH,
   pipelineDefinition,
   ROOM_STATES,
   SKIPPABLE_STEPS,
@@ -170,7 +172,19 @@ describe('the pipeline definition', () => {
       expect(text).toContain(`States.ArrayContains($.skip, '${step}')`);
       expect(text).toContain(`"Variable":"${skipFlagPath(step)}","BooleanEquals":true`);
     }
-    expect(json.States[MAIN_STATES.newData]!.Choices![1]).toMatchObject({ Or: expect.arrayContaining([{ And: [{ Variable: '$.force', IsPresent: true }, { Variable: '$.force', BooleanEquals: true }] }]) });
+    for (const [check, flag, read, absent] of [
+      [MAIN_STATES.forceGiven, 'force', MAIN_STATES.readForce, MAIN_STATES.noForce],
+      [MAIN_STATES.newDataGiven, 'newData', MAIN_STATES.readNewData, MAIN_STATES.noNewDataFlag],
+    ] as const) {
+      expect(json.States[check]!.Choices!.map((c) => c.Next).slice(1)).toStrictEqual([read]);
+      expect(json.States[check]!.Choices![1]).toMatchObject({ Variable: `$.${flag}`, IsPresent: true });
+      expect(json.States[check]!.Default).toBe(absent);
+    }
+    expect(json.States[MAIN_STATES.noForce]!.Result).toStrictEqual({ value: false });
+    expect(json.States[MAIN_STATES.noNewDataFlag]!.Result).toStrictEqual({ value: true });
+    expect(json.States[MAIN_STATES.newData]!.Choices![1]).toMatchObject({
+      Or: expect.arrayContaining([{ Variable: FORCE_FLAG_PATH, BooleanEquals: true }, { Variable: NEW_DATA_FLAG_PATH, BooleanEquals: true }]),
+    });
   });
 
   it('GIVEN both machines WHEN every Task is checked THEN each retries its transient errors with backoff, a cap and FULL jitter, and has a TimeoutSeconds; so do the machines', () => {
@@ -182,7 +196,7 @@ describe('the pipeline definition', () => {
   });
 
   it('GIVEN a Task without its retrier or its timeout WHEN checked THEN the check names it (the check can fail)', () => {
-    const json = structuredClone(machines().main.toJson()) as { States: Record<string, Record<string, unknown>> };
+    const json = structuredClone(machines().main.toJson()) as unknown as { States: Record<string, Record<string, unknown>> };
     delete json.States[MAIN_STATES.curate]!.Retry;
     delete json.States[crawlStateNames(CRAWLS.raw).get]!.TimeoutSeconds;
     expect(tasksWithoutRetryOrTimeout(json as unknown as AslDefinition)).toStrictEqual([crawlStateNames(CRAWLS.raw).get, MAIN_STATES.curate]);
@@ -193,7 +207,7 @@ describe('the pipeline definition', () => {
   });
 
   it('GIVEN a Task whose catch-all is gone, or a Map without one WHEN checked THEN the check names the Tasks cut off (the check can fail)', () => {
-    const json = structuredClone(machines().main.toJson()) as { States: Record<string, Record<string, unknown>> };
+    const json = structuredClone(machines().main.toJson()) as unknown as { States: Record<string, Record<string, unknown>> };
     delete json.States[MAIN_STATES.curate]!.Catch;
     delete json.States[MAIN_STATES.rooms]!.Catch;
     expect(tasksNotReachingNotify(json as unknown as AslDefinition)).toStrictEqual([MAIN_STATES.curate, MAIN_STATES.trainRoom]);

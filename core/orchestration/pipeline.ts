@@ -38,8 +38,14 @@ export const MAIN_STATES = {
   readSkip: 'Read skip flags',
   noSkip: 'No skip flags',
   invalidSkip: 'Invalid skip flag',
-  forceGiven: 'Force flag valid?',
+  forceGiven: 'Force flag given?',
+  readForce: 'Read force flag',
+  noForce: 'No force flag',
   invalidForce: 'Invalid force flag',
+  newDataGiven: 'New data flag given?',
+  readNewData: 'Read new data flag',
+  noNewDataFlag: 'No new data flag',
+  invalidNewData: 'Invalid newData flag',
   imports: 'Imports',
   importsFailed: 'Imports failed',
   importsOk: 'Imports succeeded?',
@@ -111,11 +117,16 @@ export function skipFlagPath(step: SkippableStep): string {
   return `${FLAGS_PATH}.skip.${flagKey(step)}`;
 }
 
+/** The path of the force flag read from the input (default false). */
+export const FORCE_FLAG_PATH = `${FLAGS_PATH}.force.value`;
+/** The path of the new-data flag read from the input (default true). */
+export const NEW_DATA_FLAG_PATH = `${FLAGS_PATH}.newData.value`;
+
 /**
- * Reads `{"skip": [...]}` of the execution input into FLAGS_PATH (States.ArrayContains per step) and checks that
- * `force`, when present, is a boolean. A missing flag means the default (nothing skipped, not forced): IsPresent is
- * tested before any intrinsic reads it; a flag of the wrong type is recorded as Pipeline.InvalidInput and goes to
- * `onFailure`. Continues with `then`.
+ * Reads the execution input's flags into FLAGS_PATH: `skip` (an array of SKIPPABLE_STEPS, States.ArrayContains per
+ * step), `force` and `newData` (booleans). A missing flag means its default (nothing skipped, not forced, new data
+ * assumed): IsPresent is tested before anything reads it, so later Choices compare paths that always exist. A flag
+ * of the wrong type is recorded as Pipeline.InvalidInput and goes to `onFailure`. Continues with `then`.
  */
 function readFlags(onFailure: IChainable, then: IChainable): Choice {
   const invalid = (state: string, what: string, expected: string) =>
@@ -130,10 +141,18 @@ function readFlags(onFailure: IChainable, then: IChainable): Choice {
     .when(Condition.and(Condition.isPresent('$.skip'), scalar), invalid(MAIN_STATES.invalidSkip, 'skip', `an array of step names (${SKIPPABLE_STEPS.join(', ')})`))
     .when(Condition.isPresent('$.skip'), readSkip)
     .otherwise(noSkip);
-  const forceValid = new Choice(MAIN_STATES.forceGiven)
-    .when(Condition.and(Condition.isPresent('$.force'), Condition.not(Condition.is('$.force', 'IsBoolean'))), invalid(MAIN_STATES.invalidForce, 'force', 'true or false'))
-    .otherwise(then);
-  skipGiven.afterwards().next(forceValid);
+  const booleanFlag = (flag: 'force' | 'newData', names: { check: string; read: string; absent: string; invalid: string }, absent: boolean) => {
+    const choice = new Choice(names.check)
+      .when(Condition.and(Condition.isPresent(`$.${flag}`), Condition.not(Condition.is(`$.${flag}`, 'IsBoolean'))), invalid(names.invalid, flag, 'true or false'))
+      .when(Condition.isPresent(`$.${flag}`), new Pass(names.read, { parameters: { [`value.$`]: `$.${flag}` }, resultPath: `${FLAGS_PATH}.${flag}` }))
+      .otherwise(new Pass(names.absent, { result: { value: absent }, resultPath: `${FLAGS_PATH}.${flag}` }));
+    return choice;
+  };
+  const force = booleanFlag('force', { check: MAIN_STATES.forceGiven, read: MAIN_STATES.readForce, absent: MAIN_STATES.noForce, invalid: MAIN_STATES.invalidForce }, false);
+  const newData = booleanFlag('newData', { check: MAIN_STATES.newDataGiven, read: MAIN_STATES.readNewData, absent: MAIN_STATES.noNewDataFlag, invalid: MAIN_STATES.invalidNewData }, true);
+  skipGiven.afterwards().next(force);
+  force.afterwards().next(newData);
+  newData.afterwards().next(then);
   return skipGiven;
 }
 
@@ -194,9 +213,8 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     .when(Condition.booleanEquals(skipFlagPath('curate'), true), new Succeed(MAIN_STATES.curateSkipped))
     .when(
       Condition.or(
-        Condition.and(Condition.isPresent('$.force'), Condition.booleanEquals('$.force', true)),
-        Condition.isNotPresent('$.newData'),
-        Condition.and(Condition.is('$.newData', 'IsBoolean'), Condition.booleanEquals('$.newData', true)),
+        Condition.booleanEquals(FORCE_FLAG_PATH, true),
+        Condition.booleanEquals(NEW_DATA_FLAG_PATH, true),
         Condition.booleanEquals('$.imports[0].ran', true),
         Condition.booleanEquals('$.imports[1].ran', true),
       ),

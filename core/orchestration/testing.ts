@@ -40,7 +40,11 @@ export function reachableFrom(graph: GraphJson, from: string): Set<string> {
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
     const state: StateJson | undefined = graph.States[name];
     const targets = [state?.Next, state?.Default, ...(state?.Choices ?? []).map((c) => c.Next), ...(state?.Catch ?? []).map((c) => c.Next)];
-    for (const t of targets) if (t !== undefined && !seen.has(t)) (seen.add(t), queue.push(t));
+    for (const t of targets) {
+      if (t === undefined || seen.has(t)) continue;
+      seen.add(t);
+      queue.push(t);
+    }
   }
   return seen;
 }
