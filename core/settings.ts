@@ -64,6 +64,17 @@ const jdbcUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** A SageMaker instance type setting (`ml.<family>.<size>`). */
+function sageMakerInstanceType(description: string, def: string): Setting<string> {
+  return {
+    type: 'string',
+    description,
+    default: def,
+    expected: 'a SageMaker instance type such as ml.m5.xlarge',
+    schema: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/),
+  };
+}
+
 /** A demo PostgreSQL the lake stack provisions in its own VPC (dev), peered with the Glue VPC. */
 const provisionedDatabase = z.strictObject({
   mode: z.literal('provision'),
@@ -278,6 +289,12 @@ export const SETTINGS = {
     expected: 'an alert stream object (see Pulumi.yaml)',
     schema: alertStreamSchema,
   } satisfies Setting<AlertStreamSettings, { mode: 'provisioned'; shardCount: 1 }>,
+  pipelineRoomConcurrency: integer(1, 40, 'Rooms the pipeline trains and scores at once (its Map MaxConcurrency; an inline Map runs at most 40).', 4),
+  pipelineCrawlPollSeconds: integer(5, 900, 'Seconds the pipeline waits between two reads of a running crawler.', 30),
+  pipelineCrawlMaxPolls: integer(1, 1000, 'Reads of a running crawler before the pipeline fails the crawl as timed out.', 60),
+  rcfTrainingInstanceType: sageMakerInstanceType('Instance type of the per-room RCF training jobs (the seed trains on ml.m4.xlarge; RCF uses no GPU).', 'ml.m4.xlarge'),
+  rcfTrainingInstanceCount: integer(1, 10, 'Instances of each per-room RCF training job.', 1),
+  rcfTransformInstanceType: sageMakerInstanceType('Instance type of the per-room batch scoring (transform) jobs (the seed scores on ml.c5.xlarge).', 'ml.c5.xlarge'),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

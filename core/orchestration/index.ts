@@ -1,0 +1,35 @@
+/**
+ * The pipeline, built with core/asl: the main machine (flags, Parallel imports, crawls, curate, the Map over rooms,
+ * the catch-all notification) and the per-room machine (train, model, endpoint config, deploy, score), as a
+ * function of their resources. The state names a local engine and the stack need are exported from here, and
+ * `taskIntegrations` lists every Task of a machine with the integration it calls.
+ */
+export {
+  CRAWLS,
+  FLAGS_PATH,
+  FORCE_FLAG_PATH,
+  NEW_DATA_FLAG_PATH,
+  MAIN_STATES,
+  PIPELINE_TIMEOUT_SECONDS,
+  ROOM_STATES,
+  SKIPPABLE_STEPS,
+  importStateNames,
+  pipelineDefinition,
+  pipelineOptions,
+  skipFlagPath,
+  type PipelineMachines,
+  type SkippableStep,
+} from './pipeline.js';
+export { CRAWL_FAILED_ERROR, CRAWL_PATH, CRAWL_TIMEOUT_ERROR, crawlAndWait, crawlStateNames, type CrawlOptions } from './crawl.js';
+export { FAILURE_PATH, FAILURE_STATES, TRANSIENT_ERRORS, notifyAndFail, recordFailure, robust, transientRetry, type Text, type TransientKind } from './robust.js';
+export {
+  MODEL_LAYOUT,
+  SAGEMAKER_NAME_PREFIX,
+  SEED_RCF_HYPERPARAMETERS,
+  type GlueResource,
+  type PipelineOptions,
+  type PipelineResources,
+  type SageMakerResources,
+} from './resources.js';
+export { ACCOUNT_PLACEHOLDER, outputPlaceholder, placeholderResources } from './placeholders.js';
+export { taskIntegrations, waitStates, type IntegrationKind } from './tasks.js';

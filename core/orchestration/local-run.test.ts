@@ -1,0 +1,142 @@
+import '../asl/testing/promise-polyfill.js';
+import { StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_STATES, waitStates } from './index.js';
+import { TEST_OPTIONS, testResources } from './testing.js';
+
+type Handler = (input: unknown) => unknown;
+const { main, room } = pipelineDefinition(testResources(), TEST_OPTIONS);
+const MAIN = main.toJson() as unknown as StateMachineDefinition;
+const ROOM = room.toJson() as unknown as StateMachineDefinition;
+const instant = Object.fromEntries(Object.keys(waitStates(main)).map((name) => [name, 0]));
+
+/** Crawler handlers: start does nothing, get answers RUNNING then READY after a SUCCEEDED crawl. */
+function crawler(prefix: string, states: string[] = ['RUNNING', 'READY'], lastCrawl = 'SUCCEEDED'): Record<string, Handler> {
+  const names = crawlStateNames(prefix);
+  return {
+    [names.start]: () => ({}),
+    [names.get]: (input) => {
+      const state = states.length > 1 ? states.shift()! : states[0]!;
+      return { Crawler: { Name: (input as { Name: string }).Name, State: state, ...(state === 'READY' ? { LastCrawl: { Status: lastCrawl } } : {}) } };
+    },
+  };
+}
+
+const jobRun = () => ({ Id: 'jr_1', JobRunState: 'SUCCEEDED', ExecutionTime: 42 });
+
+function roomHandlers(names: string[]): Record<string, Handler> {
+  return {
+    [ROOM_STATES.train]: (input) => (names.push((input as { TrainingJobName: string }).TrainingJobName), { ModelArtifacts: { S3ModelArtifacts: 's3://m/rcf/models/x/output/model.tar.gz' } }),
+    [ROOM_STATES.model]: () => ({}),
+    [ROOM_STATES.config]: () => ({}),
+    [ROOM_STATES.update]: () => ({}),
+    [ROOM_STATES.score]: (input) => ({ TransformOutput: { S3OutputPath: (input as { TransformOutput: { S3OutputPath: string } }).TransformOutput.S3OutputPath } }),
+  };
+}
+
+function run(input: unknown, overrides: Record<string, Handler>, published: unknown[] = []) {
+  const names: string[] = [];
+  const handlers: Record<string, Handler> = {
+    ...crawler(CRAWLS.database),
+    ...crawler(CRAWLS.historical),
+    ...crawler(CRAWLS.raw),
+    'Import db': jobRun,
+    'Import historical': jobRun,
+    [MAIN_STATES.curate]: jobRun,
+    [FAILURE_STATES.notify]: (request) => (published.push(request), {}),
+    // The nested execution runs the rendered room machine locally, as startExecution.sync:2 would in AWS.
+    [MAIN_STATES.trainRoom]: async (request) => {
+      const { Input, Name } = request as { Input: unknown; Name: string };
+      const nested = new LocalMachine(ROOM).run(Input as never, { overrides: { taskResourceLocalHandlers: roomHandlers(names) as never }, context: { Execution: { Id: `arn:room:${Name}`, Name } } });
+      return { ExecutionArn: `arn:room:${Name}`, Output: await nested.result };
+    },
+    ...overrides,
+  };
+  const execution = new LocalMachine(MAIN).run(input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: instant },
+    context: { Execution: { Id: 'arn:aws:states:eu-west-1:123456789012:execution:pipeline:run-1', Name: 'run-1' } },
+  });
+  return { result: execution.result, names };
+}
+
+describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial handlers by state name)', () => {
+  it('GIVEN every step succeeds and two rooms WHEN run THEN it imports, crawls, curates and trains each room in its own nested run with a unique SageMaker name', async () => {
+    const { result, names } = run({ rooms: ['r1', 'r2'] }, {});
+    const output = (await result) as Record<string, unknown>;
+    expect(output.imports).toStrictEqual([
+      { job: 'import-db', failed: false, ran: true, jobRun: { id: 'jr_1', state: 'SUCCEEDED', executionTime: 42 } },
+      { job: 'import-historical', failed: false, ran: true, jobRun: { id: 'jr_1', state: 'SUCCEEDED', executionTime: 42 } },
+    ]);
+    expect(output.curate).toStrictEqual({ id: 'jr_1', state: 'SUCCEEDED', executionTime: 42 });
+    expect(output.crawl).toStrictEqual({ crawler: '${lake.crawlerNames.raw}', attempts: 2, lastCrawl: { Status: 'SUCCEEDED' } });
+    const trained = output.trained as { room: string; model: string; scores: string }[];
+    expect(trained.map((t) => t.room)).toStrictEqual(['r1', 'r2']);
+    expect(trained[0]!.scores).toBe('s3://${analytics.modelsBucketName}/rcf/scores/room_id=r1/');
+    expect(names).toHaveLength(2);
+    for (const name of names) expect(name).toMatch(/^rcf-[0-9a-f]{32}$/);
+    expect(new Set(names).size).toBe(2);
+  });
+
+  it('GIVEN the historical import fails WHEN run THEN the database import still finishes, and the run notifies both results and fails', async () => {
+    const published: { Message: string }[] = [];
+    const { result } = run(
+      {},
+      {
+        'Import historical': () => {
+          throw Object.assign(new Error('job failed'), { name: 'States.TaskFailed' });
+        },
+      },
+      published,
+    );
+    await expect(result).rejects.toThrow('"job":"import-historical","failed":true');
+    expect(published).toHaveLength(1);
+    // aws-local-stepfunctions 3.0.0's States.JsonToString does not escape the quotes of a nested string (AWS's
+    // does), so the message, whose cause is itself JSON, is checked as text here.
+    const message = published[0]!.Message;
+    expect(message).toContain('"state":"Imports","error":"Pipeline.ImportFailed"');
+    expect(message).toContain('"execution":"arn:aws:states:eu-west-1:123456789012:execution:pipeline:run-1"');
+    expect(message).toContain('{"job":"import-db","failed":false,"ran":true');
+    expect(message).toContain('{"job":"import-historical","failed":true,"ran":false,"failure":{"state":"Import historical","error":"States.TaskFailed","cause":"job failed"');
+  });
+
+  it('GIVEN a crawler that never becomes ready WHEN run THEN it polls maxPolls times and fails as Crawler.Timeout through the notification', async () => {
+    const published: { Message: string }[] = [];
+    let polls = 0;
+    const { result } = run({ skip: ['import-db', 'import-historical'] }, { [crawlStateNames(CRAWLS.raw).get]: () => (polls++, { Crawler: { Name: 'raw', State: 'RUNNING' } }) }, published);
+    await expect(result).rejects.toThrow(`crawler raw still RUNNING after ${TEST_OPTIONS.crawlMaxPolls} reads`);
+    expect(polls).toBe(TEST_OPTIONS.crawlMaxPolls);
+    expect(JSON.parse(published[0]!.Message)).toMatchObject({ state: 'Raw crawl: timed out', error: 'Crawler.Timeout', cause: `crawler raw still RUNNING after ${TEST_OPTIONS.crawlMaxPolls} reads, 30 s apart` });
+  });
+
+  it('GIVEN a crawler already running WHEN started THEN the run waits for it instead of failing', async () => {
+    const { result } = run({ skip: ['train'] }, {
+      [crawlStateNames(CRAWLS.raw).start]: () => {
+        throw Object.assign(new Error('crawler is running'), { name: 'Glue.CrawlerRunningException' });
+      },
+    });
+    expect(((await result) as { crawl: { attempts: number } }).crawl.attempts).toBe(2);
+  });
+
+  it('GIVEN a crawl that ended FAILED WHEN read THEN the run fails as Crawler.Failed', async () => {
+    const published: { Message: string }[] = [];
+    const { result } = run({}, crawler(CRAWLS.raw, ['READY'], 'FAILED'), published);
+    await expect(result).rejects.toThrow('crawler ${lake.crawlerNames.raw} ended its crawl with {"Status":"FAILED"}');
+    expect(published[0]!.Message).toContain('{"state":"Raw crawl: crawl failed","error":"Crawler.Failed"');
+  });
+
+  it('GIVEN no new data and no import ran WHEN run THEN curate and training are skipped; force runs curate anyway', async () => {
+    let curated = 0;
+    const curate = { [MAIN_STATES.curate]: () => (curated++, jobRun()) };
+    await run({ newData: false, skip: ['import-db', 'import-historical'], rooms: ['r1'] }, curate).result;
+    expect(curated).toBe(0);
+    await run({ newData: false, force: true, skip: ['import-db', 'import-historical', 'train'] }, curate).result;
+    expect(curated).toBe(1);
+  });
+
+  it('GIVEN a skip flag that is not an array WHEN run THEN it fails as Pipeline.InvalidInput before any import', async () => {
+    let imported = 0;
+    const { result } = run({ skip: 'curate' }, { 'Import db': () => (imported++, jobRun()) });
+    await expect(result).rejects.toThrow(`the execution input's "skip" must be an array of step names`);
+    expect(imported).toBe(0);
+  });
+});

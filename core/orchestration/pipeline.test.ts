@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AslDefinition, StateJson, TaskStatement } from '../asl/index.js';
+import { aslValidatorErrors } from '../asl/testing/asl-validator.js';
+import {
+  CRAWLS,
+  crawlStateNames,
+  FAILURE_STATES,
+  FORCE_FLAG_PATH,
+  MAIN_STATES,
+  NEW_DATA_FLAG_PATH,
+  pipelineDefinition,
+  ROOM_STATES,
+  SKIPPABLE_STEPS,
+  skipFlagPath,
+  taskIntegrations,
+  TRANSIENT_ERRORS,
+  waitStates,
+} from './index.js';
+import { graphsOf, reachableFrom, TEST_OPTIONS, testResources } from './testing.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(import.meta.dirname, 'testdata', name), 'utf8')) as AslDefinition;
+const machines = () => pipelineDefinition(testResources(), TEST_OPTIONS);
+const TRANSIENT = new Set<string>(Object.values(TRANSIENT_ERRORS).flat());
+const ACCOUNT = 'arn:aws:%s:eu-west-1:123456789012';
+const arn = (service: string, rest: string) => `${ACCOUNT.replace('%s', service)}:${rest}`;
+const allow = (Action: string[], Resource: unknown[]): TaskStatement => ({ Effect: 'Allow', Action, Resource });
+
+/** Every Task of a definition without a retrier of transient errors (backoff, cap, FULL jitter) or a TimeoutSeconds. */
+function tasksWithoutRetryOrTimeout(definition: AslDefinition): string[] {
+  return graphsOf(definition).flatMap(({ graph }) =>
+    Object.entries(graph.States)
+      .filter(([, s]) => s.Type === 'Task')
+      .filter(([, s]) => {
+        const retry = (s.Retry ?? []).find((r) => r.ErrorEquals.every((e) => TRANSIENT.has(e)) && r.JitterStrategy === 'FULL' && (r.BackoffRate ?? 0) > 1 && r.MaxDelaySeconds !== undefined);
+        return retry === undefined || s.TimeoutSeconds === undefined;
+      })
+      .map(([name]) => name),
+  );
+}
+
+/**
+ * Every Task from which a failure does not reach the notification: a top-level Task needs a States.ALL catch from
+ * which Notify failure is reachable; a Task in a branch a States.ALL catch within its branch or none, its enclosing
+ * Parallel or Map then needing such a catch.
+ */
+function tasksNotReachingNotify(definition: AslDefinition): string[] {
+  const top = definition;
+  const catchAllTarget = (s: StateJson) => (s.Catch ?? []).find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
+  const reachesNotify = (from: string | undefined) => from !== undefined && reachableFrom(top, from).has(FAILURE_STATES.notify);
+  const bad: string[] = [];
+  for (const [name, state] of Object.entries(top.States)) {
+    if (state.Type === 'Task' && name !== FAILURE_STATES.notify && !reachesNotify(catchAllTarget(state))) bad.push(name);
+    const nested = [...(state.Branches ?? []), ...(state.ItemProcessor === undefined ? [] : [state.ItemProcessor])];
+    if (nested.length > 0) {
+      const parentReaches = reachesNotify(catchAllTarget(state));
+      for (const graph of nested) {
+        for (const [inner, s] of Object.entries(graph.States)) if (s.Type === 'Task' && !parentReaches) bad.push(inner);
+      }
+    }
+  }
+  return bad;
+}
+
+describe('the pipeline definition', () => {
+  it('GIVEN the test resources WHEN the main machine is rendered THEN it is the reviewed fixture, whole, and asl-validator accepts it', () => {
+    const json = machines().main.toJson();
+    expect(json).toStrictEqual(fixture('main.asl.json'));
+    expect(aslValidatorErrors(json)).toStrictEqual([]);
+  });
+
+  it('GIVEN the test resources WHEN the room machine is rendered THEN it is the reviewed fixture, whole, and asl-validator accepts it', () => {
+    const json = machines().room.toJson();
+    expect(json).toStrictEqual(fixture('room.asl.json'));
+    expect(aslValidatorErrors(json)).toStrictEqual([]);
+  });
+
+  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it creates the endpoint config and goes straight to scoring, and its role has no UpdateEndpoint', () => {
+    const room = pipelineDefinition(testResources(false), TEST_OPTIONS).room;
+    const json = room.toJson();
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.config, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.config]!.Next).toBe(ROOM_STATES.score);
+    expect(room.statements().flatMap((s) => s.Action)).not.toContain('sagemaker:UpdateEndpoint');
+  });
+
+  it('GIVEN the machines WHEN their statements are collected THEN they are exactly those of the integrations used, on the resources given', () => {
+    const { main, room } = machines();
+    const crawlers = ['raw', 'database', 'historical'].map((c) => arn('glue', `crawler/\${lake.crawlerNames.${c}}`));
+    const room$ = '${orchestration.roomStateMachineName}';
+    const rule = (name: string) => arn('events', `rule/${name}`);
+    const syncRule = ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'];
+    expect(main.statements()).toStrictEqual([
+      allow(['sns:Publish'], ['${orchestration.failureTopicArn}']),
+      allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}']),
+      allow(['glue:StartCrawler'], crawlers),
+      allow(['glue:GetCrawler'], crawlers),
+      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
+      allow(['states:StartExecution'], [arn('states', `stateMachine:${room$}`)]),
+      allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
+      allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
+    ]);
+    const endpoint = arn('sagemaker', 'endpoint/${analytics.rcfEndpointName}');
+    const sm = (kind: string) => arn('sagemaker', `${kind}/rcf-*`);
+    expect(room.statements()).toStrictEqual([
+      allow(['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'], [sm('training-job')]),
+      { ...allow(['iam:PassRole'], ['${analytics.sagemakerRoleArn}']), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
+      allow(syncRule, [rule('StepFunctionsGetEventsForSageMakerTrainingJobsRule'), rule('StepFunctionsGetEventsForSageMakerTransformJobsRule')]),
+      allow(['sagemaker:AddTags', 'sagemaker:CreateModel', 'sagemaker:ListTags'], [sm('model')]),
+      allow(['sagemaker:AddTags', 'sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'], [sm('endpoint-config')]),
+      allow(['sagemaker:UpdateEndpoint'], [endpoint, sm('endpoint-config')]),
+      allow(['sagemaker:ListTags'], [endpoint]),
+      allow(['sagemaker:AddTags', 'sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:ListTags', 'sagemaker:StopTransformJob'], [sm('transform-job')]),
+    ]);
+  });
+
+  it('GIVEN the machines WHEN their Tasks are listed THEN each integration kind is the one of its state, for a local engine to map', () => {
+    const { main, room } = machines();
+    expect(taskIntegrations(main)).toStrictEqual({
+      [FAILURE_STATES.notify]: 'sns:publish',
+      [crawlStateNames(CRAWLS.raw).start]: 'aws-sdk:glue:startCrawler',
+      [crawlStateNames(CRAWLS.raw).get]: 'aws-sdk:glue:getCrawler',
+      [MAIN_STATES.curate]: 'glue:startJobRun.sync',
+      [crawlStateNames(CRAWLS.database).start]: 'aws-sdk:glue:startCrawler',
+      [crawlStateNames(CRAWLS.database).get]: 'aws-sdk:glue:getCrawler',
+      'Import db': 'glue:startJobRun.sync',
+      [crawlStateNames(CRAWLS.historical).start]: 'aws-sdk:glue:startCrawler',
+      [crawlStateNames(CRAWLS.historical).get]: 'aws-sdk:glue:getCrawler',
+      'Import historical': 'glue:startJobRun.sync',
+      [MAIN_STATES.trainRoom]: 'states:startExecution.sync:2',
+    });
+    expect(taskIntegrations(room)).toStrictEqual({
+      [ROOM_STATES.train]: 'sagemaker:createTrainingJob.sync',
+      [ROOM_STATES.model]: 'sagemaker:createModel',
+      [ROOM_STATES.config]: 'sagemaker:createEndpointConfig',
+      [ROOM_STATES.update]: 'sagemaker:updateEndpoint',
+      [ROOM_STATES.score]: 'sagemaker:createTransformJob.sync',
+    });
+    expect(waitStates(main)).toStrictEqual({ 'Raw crawl: wait': 30, 'Database crawl: wait': 30, 'Historical crawl: wait': 30 });
+  });
+
+  it('GIVEN the main machine WHEN its crawls are listed THEN every crawler is crawled by the one fragment, each under its own prefix, and a curated crawler adds a fourth', () => {
+    const crawls = (definition: AslDefinition) =>
+      graphsOf(definition).flatMap(({ graph }) =>
+        Object.entries(graph.States)
+          .filter(([, s]) => s.Resource === 'arn:aws:states:::aws-sdk:glue:startCrawler')
+          .map(([name, s]) => {
+            const prefix = name.slice(0, -': start'.length);
+            expect(Object.keys(graph.States)).toEqual(expect.arrayContaining(Object.values(crawlStateNames(prefix))));
+            return [prefix, s.Parameters?.Name];
+          }),
+      );
+    expect(crawls(machines().main.toJson())).toStrictEqual([
+      [CRAWLS.raw, '${lake.crawlerNames.raw}'],
+      [CRAWLS.database, '${lake.crawlerNames.database}'],
+      [CRAWLS.historical, '${lake.crawlerNames.historical}'],
+    ]);
+    const resources = testResources();
+    const withCurated = pipelineDefinition({ ...resources, crawlers: { ...resources.crawlers, curated: { name: 'curated', arn: arn('glue', 'crawler/curated') } } }, TEST_OPTIONS).main.toJson();
+    expect(crawls(withCurated).map(([p]) => p)).toStrictEqual([CRAWLS.raw, CRAWLS.curated, CRAWLS.database, CRAWLS.historical]);
+    expect(withCurated.States[MAIN_STATES.curate]!.Next).toBe(crawlStateNames(CRAWLS.curated).start);
+    expect(withCurated.States[crawlStateNames(CRAWLS.curated).done]!.Next).toBe(MAIN_STATES.train);
+  });
+
+  it('GIVEN the main machine WHEN its flags are read THEN every skippable step has its flag, read only after IsPresent, and each flag is used by a Choice', () => {
+    const json = machines().main.toJson();
+    const skipChoice = json.States[MAIN_STATES.skipGiven]!;
+    expect(skipChoice.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.invalidSkip, MAIN_STATES.readSkip]);
+    expect(skipChoice.Default).toBe(MAIN_STATES.noSkip);
+    const text = JSON.stringify(json);
+    for (const step of SKIPPABLE_STEPS) {
+      expect(text).toContain(`States.ArrayContains($.skip, '${step}')`);
+      expect(text).toContain(`"Variable":"${skipFlagPath(step)}","BooleanEquals":true`);
+    }
+    for (const [check, flag, read, absent] of [
+      [MAIN_STATES.forceGiven, 'force', MAIN_STATES.readForce, MAIN_STATES.noForce],
+      [MAIN_STATES.newDataGiven, 'newData', MAIN_STATES.readNewData, MAIN_STATES.noNewDataFlag],
+    ] as const) {
+      expect(json.States[check]!.Choices!.map((c) => c.Next).slice(1)).toStrictEqual([read]);
+      expect(json.States[check]!.Choices![1]).toMatchObject({ Variable: `$.${flag}`, IsPresent: true });
+      expect(json.States[check]!.Default).toBe(absent);
+    }
+    expect(json.States[MAIN_STATES.noForce]!.Result).toStrictEqual({ value: false });
+    expect(json.States[MAIN_STATES.noNewDataFlag]!.Result).toStrictEqual({ value: true });
+    expect(json.States[MAIN_STATES.newData]!.Choices![1]).toMatchObject({
+      Or: expect.arrayContaining([{ Variable: FORCE_FLAG_PATH, BooleanEquals: true }, { Variable: NEW_DATA_FLAG_PATH, BooleanEquals: true }]),
+    });
+  });
+
+  it('GIVEN both machines WHEN every Task is checked THEN each retries its transient errors with backoff, a cap and FULL jitter, and has a TimeoutSeconds; so do the machines', () => {
+    const { main, room } = machines();
+    expect(tasksWithoutRetryOrTimeout(main.toJson())).toStrictEqual([]);
+    expect(tasksWithoutRetryOrTimeout(room.toJson())).toStrictEqual([]);
+    expect(main.toJson().TimeoutSeconds).toBeGreaterThan(0);
+    expect(room.toJson().TimeoutSeconds).toBeGreaterThan(0);
+  });
+
+  it('GIVEN a Task without its retrier or its timeout WHEN checked THEN the check names it (the check can fail)', () => {
+    const json = structuredClone(machines().main.toJson()) as unknown as { States: Record<string, Record<string, unknown>> };
+    delete json.States[MAIN_STATES.curate]!.Retry;
+    delete json.States[crawlStateNames(CRAWLS.raw).get]!.TimeoutSeconds;
+    expect(tasksWithoutRetryOrTimeout(json as unknown as AslDefinition)).toStrictEqual([crawlStateNames(CRAWLS.raw).get, MAIN_STATES.curate]);
+  });
+
+  it('GIVEN the main machine WHEN each Task fails THEN the failure reaches the notification, directly or through its branch and the Parallel or Map', () => {
+    expect(tasksNotReachingNotify(machines().main.toJson())).toStrictEqual([]);
+  });
+
+  it('GIVEN a Task whose catch-all is gone, or a Map without one WHEN checked THEN the check names the Tasks cut off (the check can fail)', () => {
+    const json = structuredClone(machines().main.toJson()) as unknown as { States: Record<string, Record<string, unknown>> };
+    delete json.States[MAIN_STATES.curate]!.Catch;
+    delete json.States[MAIN_STATES.rooms]!.Catch;
+    expect(tasksNotReachingNotify(json as unknown as AslDefinition)).toStrictEqual([MAIN_STATES.curate, MAIN_STATES.trainRoom]);
+  });
+
+  it('GIVEN the import branches WHEN a Task in one fails THEN its catch stays in the branch and ends it as a failure record, not a Fail', () => {
+    const branches = machines().main.toJson().States[MAIN_STATES.imports]!.Branches!;
+    for (const branch of branches) {
+      const ends = Object.entries(branch.States).filter(([, s]) => s.End === true).map(([n]) => n);
+      expect(ends).toHaveLength(3);
+      expect(Object.values(branch.States).some((s) => s.Type === 'Fail')).toBe(false);
+    }
+  });
+});

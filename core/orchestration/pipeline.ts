@@ -1,0 +1,367 @@
+import {
+  Chain,
+  Choice,
+  Condition,
+  glueStartJobRun,
+  Map,
+  Parallel,
+  Pass,
+  sageMakerCreateEndpointConfig,
+  sageMakerCreateModel,
+  sageMakerCreateTrainingJob,
+  sageMakerCreateTransformJob,
+  sageMakerUpdateEndpoint,
+  startExecution,
+  StateMachine,
+  Succeed,
+  type IChainable,
+  type Payload,
+} from '../asl/index.js';
+import type { EnvironmentConfig } from '../settings.js';
+import { crawlAndWait } from './crawl.js';
+import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
+import { FAILURE_PATH, notifyAndFail, recordFailure, robust, transientRetry } from './robust.js';
+
+/** Steps an execution may skip with `{"skip": [...]}`. */
+export const SKIPPABLE_STEPS = ['import-db', 'import-historical', 'curate', 'train'] as const;
+export type SkippableStep = (typeof SKIPPABLE_STEPS)[number];
+
+/** Where the flags read from the input are kept: `{force, skip: {<step>: boolean}}`. */
+export const FLAGS_PATH = '$.flags';
+
+/** The prefix of each crawl's state names. */
+export const CRAWLS = { database: 'Database crawl', historical: 'Historical crawl', raw: 'Raw crawl', curated: 'Curated crawl' } as const;
+
+/** The main machine's own state names (the crawls' come from crawlStateNames(CRAWLS.x)). */
+export const MAIN_STATES = {
+  skipGiven: 'Skip flags given?',
+  readSkip: 'Read skip flags',
+  noSkip: 'No skip flags',
+  invalidSkip: 'Invalid skip flag',
+  forceGiven: 'Force flag given?',
+  readForce: 'Read force flag',
+  noForce: 'No force flag',
+  invalidForce: 'Invalid force flag',
+  newDataGiven: 'New data flag given?',
+  readNewData: 'Read new data flag',
+  noNewDataFlag: 'No new data flag',
+  invalidNewData: 'Invalid newData flag',
+  imports: 'Imports',
+  importsFailed: 'Imports failed',
+  importsOk: 'Imports succeeded?',
+  importFailed: 'Import failed',
+  newData: 'New data?',
+  noNewData: 'No new data',
+  curateSkipped: 'Curate skipped',
+  curate: 'Curate',
+  train: 'Train rooms?',
+  trainSkipped: 'Training skipped',
+  noRooms: 'No rooms given',
+  rooms: 'Rooms',
+  roomsFailed: 'Rooms failed',
+  trainRoom: 'Train and score room',
+  done: 'Pipeline done',
+} as const;
+
+/** The state names of one import branch. */
+export function importStateNames(job: 'import-db' | 'import-historical') {
+  const label = job === 'import-db' ? 'Import db' : 'Import historical';
+  return { wanted: `${label} wanted?`, skipped: `${label} skipped`, run: label, done: `${label} succeeded`, failed: `${label} ended in failure` } as const;
+}
+
+/** The per-room machine's state names. */
+export const ROOM_STATES = {
+  name: 'Name jobs',
+  train: 'Train model',
+  model: 'Create model',
+  config: 'Create endpoint config',
+  update: 'Update endpoint',
+  score: 'Score room',
+  done: 'Room done',
+} as const;
+
+/** The two machines of the pipeline. */
+export interface PipelineMachines {
+  /** Imports, crawls, curate and the Map over rooms; the catch-all notifies and fails. */
+  readonly main: StateMachine;
+  /** Train, deploy and score one room; started by the main machine with startExecution.sync:2. */
+  readonly room: StateMachine;
+}
+
+/** The pipeline's options from an environment's settings: the one place settings meet the pipeline. */
+export function pipelineOptions(config: EnvironmentConfig, hyperparameters: Readonly<Record<string, string>> = SEED_RCF_HYPERPARAMETERS): PipelineOptions {
+  return {
+    roomConcurrency: config.pipelineRoomConcurrency,
+    crawlPollSeconds: config.pipelineCrawlPollSeconds,
+    crawlMaxPolls: config.pipelineCrawlMaxPolls,
+    glueJobTimeoutMinutes: config.glueJobTimeoutMinutes,
+    training: { instanceType: config.rcfTrainingInstanceType, instanceCount: config.rcfTrainingInstanceCount, maxRuntimeSeconds: 3600 },
+    transform: { instanceType: config.rcfTransformInstanceType, maxRuntimeSeconds: 3600 },
+    hyperparameters,
+  };
+}
+
+/** Margin a Task waits beyond the limit the service itself enforces, so the service's own timeout is the one seen. */
+const MARGIN_SECONDS = 300;
+
+/** A run longer than a day would overlap the next scheduled one: the main machine's TimeoutSeconds. */
+export const PIPELINE_TIMEOUT_SECONDS = 86_400;
+
+/** The key of a skippable step under `$.flags.skip` (`importDb`). */
+function flagKey(step: SkippableStep): string {
+  return step.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The path of a step's skip flag (`$.flags.skip.importDb`). */
+export function skipFlagPath(step: SkippableStep): string {
+  return `${FLAGS_PATH}.skip.${flagKey(step)}`;
+}
+
+/** The path of the force flag read from the input (default false). */
+export const FORCE_FLAG_PATH = `${FLAGS_PATH}.force.value`;
+/** The path of the new-data flag read from the input (default true). */
+export const NEW_DATA_FLAG_PATH = `${FLAGS_PATH}.newData.value`;
+
+/**
+ * Reads the execution input's flags into FLAGS_PATH: `skip` (an array of SKIPPABLE_STEPS, States.ArrayContains per
+ * step), `force` and `newData` (booleans). A missing flag means its default (nothing skipped, not forced, new data
+ * assumed): IsPresent is tested before anything reads it, so later Choices compare paths that always exist. A flag
+ * of the wrong type is recorded as Pipeline.InvalidInput and goes to `onFailure`. Continues with `then`.
+ */
+function readFlags(onFailure: IChainable, then: IChainable): Choice {
+  const invalid = (state: string, what: string, expected: string) =>
+    recordFailure(state, { state, error: 'Pipeline.InvalidInput', cause: `the execution input's "${what}" must be ${expected}` }, onFailure);
+  const readSkip = new Pass(MAIN_STATES.readSkip, {
+    parameters: { skip: Object.fromEntries(SKIPPABLE_STEPS.map((s) => [`${flagKey(s)}.$`, `States.ArrayContains($.skip, '${s}')`])) },
+    resultPath: FLAGS_PATH,
+  });
+  const noSkip = new Pass(MAIN_STATES.noSkip, { result: { skip: Object.fromEntries(SKIPPABLE_STEPS.map((s) => [flagKey(s), false])) }, resultPath: FLAGS_PATH });
+  const scalar = Condition.or(Condition.is('$.skip', 'IsString'), Condition.is('$.skip', 'IsNumeric'), Condition.is('$.skip', 'IsBoolean'), Condition.is('$.skip', 'IsNull'));
+  const skipGiven = new Choice(MAIN_STATES.skipGiven)
+    .when(Condition.and(Condition.isPresent('$.skip'), scalar), invalid(MAIN_STATES.invalidSkip, 'skip', `an array of step names (${SKIPPABLE_STEPS.join(', ')})`))
+    .when(Condition.isPresent('$.skip'), readSkip)
+    .otherwise(noSkip);
+  const booleanFlag = (flag: 'force' | 'newData', names: { check: string; read: string; absent: string; invalid: string }, absent: boolean) => {
+    const choice = new Choice(names.check)
+      .when(Condition.and(Condition.isPresent(`$.${flag}`), Condition.not(Condition.is(`$.${flag}`, 'IsBoolean'))), invalid(names.invalid, flag, 'true or false'))
+      .when(Condition.isPresent(`$.${flag}`), new Pass(names.read, { parameters: { [`value.$`]: `$.${flag}` }, resultPath: `${FLAGS_PATH}.${flag}` }))
+      .otherwise(new Pass(names.absent, { result: { value: absent }, resultPath: `${FLAGS_PATH}.${flag}` }));
+    return choice;
+  };
+  const force = booleanFlag('force', { check: MAIN_STATES.forceGiven, read: MAIN_STATES.readForce, absent: MAIN_STATES.noForce, invalid: MAIN_STATES.invalidForce }, false);
+  const newData = booleanFlag('newData', { check: MAIN_STATES.newDataGiven, read: MAIN_STATES.readNewData, absent: MAIN_STATES.noNewDataFlag, invalid: MAIN_STATES.invalidNewData }, true);
+  skipGiven.afterwards().next(force);
+  force.afterwards().next(newData);
+  newData.afterwards().next(then);
+  return skipGiven;
+}
+
+/** The curate or import Glue task: the run's id, state and time kept at `resultPath`. */
+function glueJob(name: string, job: { readonly name: unknown; readonly arn: unknown }, resultPath: string, options: PipelineOptions, onFailure: IChainable) {
+  return robust(
+    glueStartJobRun(name, {
+      jobName: job.name,
+      jobArn: job.arn,
+      resultSelector: { 'id.$': '$.Id', 'state.$': '$.JobRunState', 'executionTime.$': '$.ExecutionTime' },
+      resultPath,
+      timeoutSeconds: options.glueJobTimeoutMinutes * 60 + MARGIN_SECONDS,
+    }),
+    'glueJob',
+    onFailure,
+  );
+}
+
+function crawlOptions(options: PipelineOptions) {
+  return { pollSeconds: options.crawlPollSeconds, maxPolls: options.crawlMaxPolls };
+}
+
+/**
+ * One import branch: skipped when asked; else crawl its source, run its job. Any failure ends the branch with
+ * `{failed: true, failure}` instead of failing the Parallel, so the other import still finishes and both results
+ * are seen.
+ */
+function importBranch(job: 'import-db' | 'import-historical', resources: PipelineResources<unknown>, options: PipelineOptions): IChainable {
+  const names = importStateNames(job);
+  const failed = new Pass(names.failed, { parameters: { job, failed: true, ran: false, 'failure.$': FAILURE_PATH } });
+  const crawler = job === 'import-db' ? resources.crawlers.database : resources.crawlers.historical;
+  const crawl = crawlAndWait(job === 'import-db' ? CRAWLS.database : CRAWLS.historical, crawler, crawlOptions(options), failed);
+  crawl.next(glueJob(names.run, resources.jobs[job], '$.jobRun', options, failed)).next(new Pass(names.done, { parameters: { job, failed: false, ran: true, 'jobRun.$': '$.jobRun' } }));
+  return new Choice(names.wanted).when(Condition.booleanEquals(skipFlagPath(job), true), new Pass(names.skipped, { result: { job, failed: false, ran: false } })).otherwise(crawl);
+}
+
+function caught(name: string, state: string, onFailure: IChainable): Pass {
+  return recordFailure(name, { state, error: { path: '$.caught.Error' }, cause: { path: '$.caught.Cause' } }, onFailure);
+}
+
+/** The main machine, whose catch-all publishes to the failure topic and fails. */
+function mainMachine(resources: PipelineResources<unknown>, options: PipelineOptions): StateMachine {
+  const { start: notify } = notifyAndFail(resources.failureTopic);
+
+  const imports = new Parallel(MAIN_STATES.imports, { resultPath: '$.imports' })
+    .branch(importBranch('import-db', resources, options), importBranch('import-historical', resources, options))
+    .addCatch(caught(`${MAIN_STATES.imports} failed`, MAIN_STATES.imports, notify), { resultPath: '$.caught' });
+  const importsOk = new Choice(MAIN_STATES.importsOk)
+    .when(
+      Condition.or(Condition.booleanEquals('$.imports[0].failed', true), Condition.booleanEquals('$.imports[1].failed', true)),
+      recordFailure(MAIN_STATES.importFailed, { state: MAIN_STATES.imports, error: 'Pipeline.ImportFailed', cause: { path: 'States.JsonToString($.imports)' } }, notify),
+    )
+    .otherwise(crawlAndWait(CRAWLS.raw, resources.crawlers.raw, crawlOptions(options), notify));
+
+  const curate = Chain.start(glueJob(MAIN_STATES.curate, resources.jobs.curate, '$.curate', options, notify));
+  const curated = resources.crawlers.curated === undefined ? curate : curate.next(crawlAndWait(CRAWLS.curated, resources.crawlers.curated, crawlOptions(options), notify));
+  const newData = new Choice(MAIN_STATES.newData)
+    .when(Condition.booleanEquals(skipFlagPath('curate'), true), new Succeed(MAIN_STATES.curateSkipped))
+    .when(
+      Condition.or(
+        Condition.booleanEquals(FORCE_FLAG_PATH, true),
+        Condition.booleanEquals(NEW_DATA_FLAG_PATH, true),
+        Condition.booleanEquals('$.imports[0].ran', true),
+        Condition.booleanEquals('$.imports[1].ran', true),
+      ),
+      curated,
+    )
+    .otherwise(new Succeed(MAIN_STATES.noNewData));
+
+  const trainRoom = startExecution(MAIN_STATES.trainRoom, {
+    stateMachineArn: resources.roomMachine.arn,
+    executionsArn: resources.roomMachine.executionsArn,
+    account: resources.account,
+    input: { 'room.$': '$.room', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
+    // One name per run and room within the 80 characters of an execution name, so a retried start is idempotent.
+    namePath: "States.Hash(States.Format('{}/{}', $.run, $.room), 'MD5')",
+    resultSelector: { 'room.$': '$.Output.room', 'model.$': '$.Output.model', 'scores.$': '$.Output.scores', 'execution.$': '$.ExecutionArn' },
+    timeoutSeconds: roomTimeoutSeconds(options) + MARGIN_SECONDS,
+  }).addRetry(transientRetry('stepFunctions'));
+  const rooms = new Map(MAIN_STATES.rooms, {
+    itemsPath: '$.rooms',
+    itemSelector: { 'room.$': '$$.Map.Item.Value', 'run.$': '$$.Execution.Name' },
+    maxConcurrency: options.roomConcurrency,
+    resultPath: '$.trained',
+  })
+    .itemProcessor(trainRoom)
+    .addCatch(caught(MAIN_STATES.roomsFailed, MAIN_STATES.rooms, notify), { resultPath: '$.caught' });
+  rooms.next(new Succeed(MAIN_STATES.done));
+  const train = new Choice(MAIN_STATES.train)
+    .when(Condition.booleanEquals(skipFlagPath('train'), true), new Succeed(MAIN_STATES.trainSkipped))
+    .when(Condition.isNotPresent('$.rooms'), new Succeed(MAIN_STATES.noRooms))
+    .otherwise(rooms);
+
+  Chain.start(imports).next(importsOk.afterwards()).next(newData.afterwards()).next(train);
+  return new StateMachine({
+    definition: readFlags(notify, imports),
+    comment: 'sensorlake pipeline: imports, crawls, curate, then per room RCF training, deployment and scoring',
+    timeoutSeconds: PIPELINE_TIMEOUT_SECONDS,
+  });
+}
+
+function roomTimeoutSeconds(options: PipelineOptions): number {
+  return options.training.maxRuntimeSeconds + options.transform.maxRuntimeSeconds + 3 * MARGIN_SECONDS;
+}
+
+/** The per-room machine: train an RCF on the room's data, make it a model and an endpoint config, deploy, score. */
+function roomMachine(resources: PipelineResources<unknown>, options: PipelineOptions): StateMachine {
+  const sm = resources.sagemaker;
+  const name = new Pass(ROOM_STATES.name, {
+    parameters: {
+      'room.$': '$.room',
+      // SageMaker names are at most 63 characters: rcf- and the MD5 of execution and room (36), unique per run.
+      'name.$': `States.Format('${SAGEMAKER_NAME_PREFIX}{}', States.Hash(States.Format('{}/{}', $$.Execution.Name, $.room), 'MD5'))`,
+      // The bucket may be an opaque value: intrinsics read it from the state rather than from their literal text.
+      config: { bucket: sm.modelsBucket },
+    },
+  });
+  const kms = (key: string): Payload => (sm.kmsKeyArn === undefined ? {} : { [key]: sm.kmsKeyArn });
+  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.bucket, $.room)`;
+  const tags = [
+    { Key: 'sensorlake:room', 'Value.$': '$.room' },
+    { Key: 'sensorlake:execution', 'Value.$': '$$.Execution.Name' },
+  ];
+  const retry = transientRetry('sageMaker');
+  const train = sageMakerCreateTrainingJob(ROOM_STATES.train, {
+    request: {
+      'TrainingJobName.$': '$.name',
+      AlgorithmSpecification: { TrainingImage: sm.rcfImageUri, TrainingInputMode: 'File' },
+      RoleArn: sm.roleArn,
+      HyperParameters: options.hyperparameters,
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          ContentType: 'text/csv;label_size=0',
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.training), S3DataDistributionType: 'ShardedByS3Key' } },
+        },
+      ],
+      OutputDataConfig: { 'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.models}', $.config.bucket)`, ...kms('KmsKeyId') },
+      ResourceConfig: { InstanceType: options.training.instanceType, InstanceCount: options.training.instanceCount, VolumeSizeInGB: 10, ...kms('VolumeKmsKeyId') },
+      StoppingCondition: { MaxRuntimeInSeconds: options.training.maxRuntimeSeconds },
+      Tags: tags,
+    },
+    trainingJobArns: sm.arns.trainingJobs,
+    roleArn: sm.roleArn,
+    account: resources.account,
+    resultSelector: { 'artifacts.$': '$.ModelArtifacts.S3ModelArtifacts' },
+    resultPath: '$.training',
+    timeoutSeconds: options.training.maxRuntimeSeconds + MARGIN_SECONDS,
+  }).addRetry(retry);
+  const model = sageMakerCreateModel(ROOM_STATES.model, {
+    request: { 'ModelName.$': '$.name', ExecutionRoleArn: sm.roleArn, PrimaryContainer: { Image: sm.rcfImageUri, 'ModelDataUrl.$': '$.training.artifacts' }, Tags: tags },
+    modelArns: sm.arns.models,
+    roleArn: sm.roleArn,
+    resultPath: null,
+    timeoutSeconds: 60,
+  }).addRetry(retry);
+  const config = sageMakerCreateEndpointConfig(ROOM_STATES.config, {
+    request: {
+      'EndpointConfigName.$': '$.name',
+      ProductionVariants: [{ VariantName: 'AllTraffic', 'ModelName.$': '$.name', InstanceType: sm.hosting.instanceType, InitialInstanceCount: sm.hosting.instanceCount }],
+      ...kms('KmsKeyId'),
+      Tags: tags,
+    },
+    endpointConfigArns: sm.arns.endpointConfigs,
+    resultPath: null,
+    timeoutSeconds: 60,
+  }).addRetry(retry);
+  const score = sageMakerCreateTransformJob(ROOM_STATES.score, {
+    request: {
+      'TransformJobName.$': '$.name',
+      'ModelName.$': '$.name',
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.training) } }, ContentType: 'text/csv', SplitType: 'Line' },
+      TransformOutput: { 'S3OutputPath.$': uri(MODEL_LAYOUT.scores), Accept: 'text/csv', AssembleWith: 'Line', ...kms('KmsKeyId') },
+      TransformResources: { InstanceType: options.transform.instanceType, InstanceCount: 1, ...kms('VolumeKmsKeyId') },
+      Tags: tags,
+    },
+    transformJobArns: sm.arns.transformJobs,
+    account: resources.account,
+    resultSelector: { 'output.$': '$.TransformOutput.S3OutputPath' },
+    resultPath: '$.scores',
+    timeoutSeconds: options.transform.maxRuntimeSeconds + MARGIN_SECONDS,
+  }).addRetry(retry);
+  const deployed = Chain.start(name).next(train).next(model).next(config);
+  const update =
+    sm.endpoint === undefined
+      ? deployed
+      : deployed.next(
+          sageMakerUpdateEndpoint(ROOM_STATES.update, {
+            request: { EndpointName: sm.endpoint.name, 'EndpointConfigName.$': '$.name' },
+            endpointArn: sm.endpoint.arn,
+            endpointConfigArns: sm.arns.endpointConfigs,
+            resultPath: null,
+            timeoutSeconds: 60,
+          }).addRetry(retry),
+        );
+  const definition = update
+    .next(score)
+    .next(new Pass(ROOM_STATES.done, { parameters: { 'room.$': '$.room', 'model.$': '$.name', 'artifacts.$': '$.training.artifacts', 'scores.$': '$.scores.output' } }));
+  return new StateMachine({
+    definition,
+    comment: 'sensorlake pipeline, one room: train an RCF, make it a model and endpoint config, deploy it, score the room',
+    timeoutSeconds: roomTimeoutSeconds(options),
+  });
+}
+
+/**
+ * The pipeline as a function of its resources: the main machine and the per-room machine, both validated by
+ * core/asl when rendered (`toJson()`), their role statements from `statements()`.
+ */
+export function pipelineDefinition<T>(resources: PipelineResources<T>, options: PipelineOptions): PipelineMachines {
+  return { main: mainMachine(resources, options), room: roomMachine(resources, options) };
+}
