@@ -1,3 +1,4 @@
+import { RCF_SETTINGS, toSageMakerHyperparameters } from '../analytics/rcf/settings.js';
 import type { AccountContext } from '../iam.js';
 import type { JobName } from '../lake/jobs.js';
 
@@ -75,8 +76,11 @@ export interface PipelineOptions {
   readonly hyperparameters: Readonly<Record<string, string>>;
 }
 
-/** The seed's hyperparameters (50 trees of 512 samples on one feature, temperature). */
-export const SEED_RCF_HYPERPARAMETERS: Readonly<Record<string, string>> = { feature_dim: '1', num_samples_per_tree: '512', num_trees: '50' };
+/**
+ * The model's hyperparameters as SageMaker takes them, from the one RCF_SETTINGS the twin trains with (the seed's
+ * 50 trees of 512 samples on temperature; feature_dim counts the shingle, since SageMaker's RCF does not shingle).
+ */
+export const SEED_RCF_HYPERPARAMETERS: Readonly<Record<string, string>> = { ...toSageMakerHyperparameters(RCF_SETTINGS) };
 
 /** Where the per-room machine reads and writes under the models bucket. */
 export const MODEL_LAYOUT = {
