@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { ZONES, RAW_ZONE } from '../ingestion/definitions.js';
-import { LAKE_TABLES } from '../lake/tables.js';
+import { TABLE_NAME_PATTERN } from './archive-drop-tables.js';
+export { RESERVED_RAW_FOLDERS, TABLE_NAME_PATTERN, tableListProblems } from './archive-drop-tables.js';
 import { EOCD_SEARCH_BYTES, ZipStructureError, locateDirectory, parseDirectory, type ZipEntry } from './archive-zip.js';
 
 /**
@@ -22,19 +22,6 @@ export const FAILED_PREFIX = 'failed/';
 export const ARCHIVE_SUFFIX = '.zip';
 /** Suffix of the reason written beside a failed archive. */
 export const REASON_SUFFIX = '.reason.json';
-
-/** A drop's table: lower case, a letter first, up to 40 characters (it becomes a raw prefix and part of a name). */
-export const TABLE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
-
-/** Raw-zone folders that belong to other writers (Firehose, the topic rule, the imports): never a drop's table. */
-export const RESERVED_RAW_FOLDERS: readonly string[] = [
-  ...new Set([
-    ...Object.values(ZONES),
-    RAW_ZONE.errorOutputPrefix.split('/')[0] as string,
-    RAW_ZONE.ruleErrorPrefix.replace(/\/$/, ''),
-    ...LAKE_TABLES.filter((t) => t.zone === 'raw').map((t) => t.prefix.split('/')[0] as string),
-  ]),
-];
 
 /** Extensions an entry may have (data files the raw crawler reads); anything else refuses the archive. */
 export const ALLOWED_ENTRY_EXTENSIONS: readonly string[] = ['.csv', '.json', '.ndjson', '.jsonl', '.parquet', '.txt', '.csv.gz', '.ndjson.gz', '.json.gz'];
@@ -168,18 +155,6 @@ export interface ArchiveDropInput {
 /** The object key of an S3 event record, decoded (S3 URL-encodes it, spaces as `+`). */
 export function s3EventKey(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
-}
-
-/** Problems of a table list: each must match TABLE_NAME_PATTERN, not be reserved, and appear once. */
-export function tableListProblems(tables: readonly string[]): string[] {
-  const problems: string[] = [];
-  if (tables.length === 0) problems.push('at least one table');
-  tables.forEach((t, i) => {
-    if (!TABLE_NAME_PATTERN.test(t)) problems.push(`table ${JSON.stringify(t)} matching ${TABLE_NAME_PATTERN.source}`);
-    else if (RESERVED_RAW_FOLDERS.includes(t)) problems.push(`table ${JSON.stringify(t)} not a reserved raw folder (${RESERVED_RAW_FOLDERS.join(', ')})`);
-    if (tables.indexOf(t) !== i) problems.push(`table ${JSON.stringify(t)} listed once`);
-  });
-  return problems;
 }
 
 /** The table of a drop key `in/<table>.zip`, or the failure naming what is wrong with the key. */
