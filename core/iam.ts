@@ -54,6 +54,8 @@ export function renderPolicy(document: PolicyDocument): string {
  * - Glue: `aws:SourceAccount` (the IAM global condition key; Glue's service-role pages show no condition).
  * - VPC Flow Logs: `aws:SourceAccount`, with `aws:SourceArn` naming the flow log (VPC user guide, "IAM role for
  *   publishing flow logs to CloudWatch Logs", confused deputy prevention).
+ * - Step Functions: `aws:SourceAccount` (Step Functions developer guide, "Cross-service confused deputy prevention").
+ * - EventBridge Scheduler: `aws:SourceAccount` (Scheduler user guide, "Set up the execution role", confused deputy).
  */
 export const TRUST_GUARD_KEYS = {
   'firehose.amazonaws.com': 'sts:ExternalId',
@@ -61,6 +63,8 @@ export const TRUST_GUARD_KEYS = {
   'lambda.amazonaws.com': 'aws:SourceAccount',
   'glue.amazonaws.com': 'aws:SourceAccount',
   'vpc-flow-logs.amazonaws.com': 'aws:SourceAccount',
+  'states.amazonaws.com': 'aws:SourceAccount',
+  'scheduler.amazonaws.com': 'aws:SourceAccount',
 } as const;
 
 /** A service principal a project role may trust. */

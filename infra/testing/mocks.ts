@@ -251,6 +251,14 @@ function fakeAwsResource(type: string, name: string, inputs: Record<string, unkn
       return named(`arn:aws:glue:${base}:database/${physical}`);
     case 'aws:glue/catalogTable:CatalogTable':
       return named(`arn:aws:glue:${base}:table/${String(inputs.databaseName)}/${physical}`);
+    case 'aws:sfn/stateMachine:StateMachine':
+      return named(`arn:aws:states:${base}:stateMachine:${physical}`);
+    case 'aws:sqs/queue:Queue':
+      return { id: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}`, state: { name: physical, arn: `arn:aws:sqs:${base}:${physical}`, url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${physical}` } };
+    case 'aws:sns/topic:Topic':
+      return named(`arn:aws:sns:${base}:${physical}`);
+    case 'aws:scheduler/schedule:Schedule':
+      return named(`arn:aws:scheduler:${base}:schedule/default/${physical}`);
     case 'aws:s3/bucketObjectv2:BucketObjectv2':
       return { id: String(inputs.key), state: { etag: shortHash(String(inputs.sourceHash ?? inputs.key), 32), versionId: shortHash(String(inputs.sourceHash), 32) } };
     default: {
