@@ -20,6 +20,19 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: ReadonlyMap<string, string> = new Map
   ['ec2:DescribeSecurityGroups', 'EC2 Describe* actions have no resource-level permissions (Glue connections in a VPC)'],
   ['ec2:DescribeVpcEndpoints', 'EC2 Describe* actions have no resource-level permissions (Glue connections in a VPC)'],
   ['ec2:DescribeRouteTables', 'EC2 Describe* actions have no resource-level permissions (Glue connections in a VPC)'],
+  ...[
+    'logs:CreateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:DescribeLogGroups',
+    'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:UpdateLogDelivery',
+  ].map((action): [string, string] => [
+    action,
+    'CloudWatch Logs vended log delivery has no resource-level permissions: Step Functions logging requires Resource "*" (Step Functions developer guide, "IAM policies for logging to CloudWatch Logs")',
+  ]),
 ]);
 
 /** Why `Resource: "*"` is accepted inside a KMS key policy. */

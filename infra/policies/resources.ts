@@ -40,6 +40,9 @@ export const TYPES = {
   glueCrawler: ['aws:glue/crawler:Crawler'],
   glueSecurityConfiguration: ['aws:glue/securityConfiguration:SecurityConfiguration'],
   rdsInstance: ['aws:rds/instance:Instance'],
+  stateMachine: ['aws:sfn/stateMachine:StateMachine'],
+  schedule: ['aws:scheduler/schedule:Schedule'],
+  lambdaPermission: ['aws:lambda/permission:Permission'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** `<type> "<name>"`: how violations name a resource. */
