@@ -1,5 +1,5 @@
 import * as aws from '@pulumi/aws';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { renderPolicy } from '../../core/iam.js';
 import { tlsOnlyQueuePolicy } from './iam.js';
 

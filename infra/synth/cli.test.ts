@@ -73,7 +73,7 @@ describe('synth CLI arguments', () => {
   it('GIVEN a layer not implemented THEN it says so and runs nothing', async () => {
     const h = harness();
     expect(await main(['dev', '--layer', 'analytics'], h.io)).toBe(ExitCode.Ok);
-    expect(h.out).toStrictEqual(['analytics-dev: skipped, layer analytics is not implemented yet in this release (implemented: ingestion, lake)']);
+    expect(h.out).toStrictEqual(['analytics-dev: skipped, layer analytics is not implemented yet in this release (implemented: ingestion, lake, orchestration)']);
   });
 });
 

@@ -9,7 +9,7 @@ describe('synthStack', () => {
     );
     expect(error).toBeInstanceOf(SynthFailedError);
     expect((error as SynthFailedError).message).toBe(
-      'synth of analytics-dev failed: stack "analytics-dev": layer analytics is not implemented yet in this release (implemented: ingestion, lake)',
+      'synth of analytics-dev failed: stack "analytics-dev": layer analytics is not implemented yet in this release (implemented: ingestion, lake, orchestration)',
     );
   });
 });
