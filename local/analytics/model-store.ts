@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { RcfModel, toSageMakerHyperparameters, type Calibration, type RcfHyperparameters, type RcfModelState } from '../../core/analytics/rcf/index.js';
+import type { toSageMakerHyperparameters} from '../../core/analytics/rcf/index.js';
+import { RcfModel, type Calibration, type RcfHyperparameters, type RcfModelState } from '../../core/analytics/rcf/index.js';
 import { InvalidValueError } from '../../core/errors.js';
 import { isRoomId, ROOM_ID_EXPECTED } from '../../core/ids.js';
 
