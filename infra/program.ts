@@ -1,4 +1,4 @@
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { parseEnvironmentConfig, type EnvironmentConfig, type SettingName } from '../core/settings.js';
 import { ANALYTICS_LAKE_READS, AnalyticsStack, analyticsStackArgs } from './analytics/analytics-stack.js';
 import { ANALYTICS_SOURCES, type AnalyticsSources } from './analytics/sources.js';
@@ -6,8 +6,9 @@ import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.
 import { LAKE_INGESTION_READS, LakeStack, lakeStackArgs } from './lake/lake-stack.js';
 import { LayerNotImplementedError } from './layers.js';
 import { ORCHESTRATION_INGESTION_READS, OrchestrationStack, orchestrationStackArgs } from './orchestration/orchestration-stack.js';
-import { standInPipeline, type PipelineDefinition } from './orchestration/pipeline-machines.js';
-import { ingestionOutputs, lakeOutputs } from './stack-refs.js';
+import { ORCHESTRATION_ANALYTICS_READS, ORCHESTRATION_LAKE_READS, projectPipeline, type PipelineDefinition } from './orchestration/pipeline-machines.js';
+import { pipelineOptions } from '../core/orchestration/index.js';
+import { analyticsOutputs, ingestionOutputs, lakeOutputs } from './stack-refs.js';
 import { parseStackName, type Layer } from './stack-name.js';
 import type { Environment } from '../core/settings.js';
 
@@ -47,14 +48,21 @@ export function analyticsProgram(sources: AnalyticsSources = ANALYTICS_SOURCES):
 
 /** The analytics layer with the project's sources. */
 export const analyticsLayer: LayerProgram = analyticsProgram();
-/** The orchestration layer over the ingestion stack of the same environment, with the pipeline's machines. */
-export function orchestrationProgram(pipeline: PipelineDefinition): LayerProgram {
-  return ({ env, config }) =>
-    new OrchestrationStack('orchestration', orchestrationStackArgs(env, config, ingestionOutputs(env, ORCHESTRATION_INGESTION_READS), pipeline)).outputs();
+/**
+ * The orchestration layer over the other stacks of the same environment: `pipeline` (default the project's pipeline
+ * over the lake's jobs and crawlers and the analytics SageMaker outputs, read through the typed stack references).
+ */
+export function orchestrationProgram(pipeline?: PipelineDefinition): LayerProgram {
+  return ({ env, config }) => {
+    const ingestion = ingestionOutputs(env, ORCHESTRATION_INGESTION_READS);
+    if (pipeline !== undefined) return new OrchestrationStack('orchestration', orchestrationStackArgs(env, config, ingestion, pipeline)).outputs();
+    const stackInputs = pulumi.output({ ...lakeOutputs(env, ORCHESTRATION_LAKE_READS), ...analyticsOutputs(env, ORCHESTRATION_ANALYTICS_READS) });
+    return new OrchestrationStack('orchestration', orchestrationStackArgs(env, config, ingestion, projectPipeline(pipelineOptions(config)), stackInputs)).outputs();
+  };
 }
 
-/** The orchestration layer; the stand-in machines until core/orchestration's pipeline is wired here. */
-export const orchestrationLayer: LayerProgram = orchestrationProgram(standInPipeline);
+/** The orchestration layer with the project's pipeline. */
+export const orchestrationLayer: LayerProgram = orchestrationProgram();
 
 /** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
 export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {

@@ -31,5 +31,6 @@ export {
   type PipelineResources,
   type SageMakerResources,
 } from './resources.js';
-export { ACCOUNT_PLACEHOLDER, outputPlaceholder, placeholderResources } from './placeholders.js';
+export { ACCOUNT_PLACEHOLDER, outputPlaceholder, pipelineResources, placeholderResources } from './placeholders.js';
+export type { PipelineNames } from './placeholders.js';
 export { taskIntegrations, waitStates, type IntegrationKind } from './tasks.js';

@@ -1,5 +1,5 @@
 import type { AccountContext } from '../iam.js';
-import { JOB_NAMES } from '../lake/jobs.js';
+import { JOB_NAMES, type JobName } from '../lake/jobs.js';
 import { SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
 
 /** The account id placeholder of a rendering without `--account`, CloudFormation's spelling. */
@@ -15,35 +15,74 @@ export function outputPlaceholder(layer: 'lake' | 'analytics' | 'orchestration',
 }
 
 /**
+ * The names the pipeline's resources are found by, as the stacks export them (lake: jobNames, crawlerNames;
+ * analytics: the SageMaker outputs; orchestration: its topic, key and per-room machine).
+ */
+export interface PipelineNames {
+  readonly jobNames: Readonly<Record<JobName, string>>;
+  readonly crawlerNames: Readonly<Record<'raw' | 'historical' | 'database', string>>;
+  readonly failureTopicArn: string;
+  readonly failureTopicKeyArn?: string;
+  readonly roomStateMachineName: string;
+  readonly sagemakerRoleArn: string;
+  readonly rcfImageUri: string;
+  readonly modelsBucketName: string;
+  readonly analyticsKmsKeyArn?: string;
+  readonly rcfInstanceType: string;
+  readonly rcfInstanceCount: string | number;
+  /** The analytics stack's endpoint, when it has one. */
+  readonly rcfEndpointName?: string;
+}
+
+/**
+ * The pipeline's resources from the names the stacks export, every ARN built in `account`: one mapping for the
+ * orchestration stack (real names) and the render command (placeholders).
+ */
+export function pipelineResources(account: AccountContext, names: PipelineNames): PipelineResources {
+  const arn = (service: string, resource: string) => `arn:${account.partition}:${service}:${account.region}:${account.accountId}:${resource}`;
+  const glue = (kind: 'job' | 'crawler', name: string): GlueResource => ({ name, arn: arn('glue', `${kind}/${name}`) });
+  const jobs = Object.fromEntries(JOB_NAMES.map((job) => [job, glue('job', names.jobNames[job])])) as PipelineResources['jobs'];
+  const sagemaker = (resource: string) => arn('sagemaker', `${resource}/${SAGEMAKER_NAME_PREFIX}*`);
+  const endpoint = names.rcfEndpointName;
+  return {
+    account,
+    jobs,
+    crawlers: { raw: glue('crawler', names.crawlerNames.raw), historical: glue('crawler', names.crawlerNames.historical), database: glue('crawler', names.crawlerNames.database) },
+    failureTopic: { arn: names.failureTopicArn, ...(names.failureTopicKeyArn === undefined ? {} : { keyArn: names.failureTopicKeyArn }) },
+    roomMachine: { arn: arn('states', `stateMachine:${names.roomStateMachineName}`), executionsArn: arn('states', `execution:${names.roomStateMachineName}:*`) },
+    sagemaker: {
+      roleArn: names.sagemakerRoleArn,
+      rcfImageUri: names.rcfImageUri,
+      modelsBucket: names.modelsBucketName,
+      ...(names.analyticsKmsKeyArn === undefined ? {} : { kmsKeyArn: names.analyticsKmsKeyArn }),
+      hosting: { instanceType: names.rcfInstanceType, instanceCount: names.rcfInstanceCount },
+      ...(endpoint === undefined ? {} : { endpoint: { name: endpoint, arn: arn('sagemaker', `endpoint/${endpoint}`) } }),
+      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), endpointConfigs: sagemaker('endpoint-config'), transformJobs: sagemaker('transform-job') },
+    },
+  };
+}
+
+/**
  * The pipeline's resources as the stacks of an environment would give them, every auto-named resource a
  * placeholder naming the stack output it comes from, every ARN built in `account` (partition, region, account id;
  * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the endpoint update
  * (the analytics stack has an endpoint once a model artifact is configured).
  */
 export function placeholderResources(account: AccountContext, withEndpoint: boolean): PipelineResources {
-  const arn = (service: string, resource: string) => `arn:${account.partition}:${service}:${account.region}:${account.accountId}:${resource}`;
-  const glue = (kind: 'job' | 'crawler', key: string): GlueResource => {
-    const name = outputPlaceholder('lake', key);
-    return { name, arn: arn('glue', `${kind}/${name}`) };
-  };
-  const jobs = Object.fromEntries(JOB_NAMES.map((job) => [job, glue('job', `jobNames.${job}`)])) as PipelineResources['jobs'];
-  const roomMachine = outputPlaceholder('orchestration', 'roomStateMachineName');
-  const endpointName = outputPlaceholder('analytics', 'rcfEndpointName');
-  const sagemaker = (resource: string) => arn('sagemaker', `${resource}/${SAGEMAKER_NAME_PREFIX}*`);
-  return {
-    account,
-    jobs,
-    crawlers: { raw: glue('crawler', 'crawlerNames.raw'), historical: glue('crawler', 'crawlerNames.historical'), database: glue('crawler', 'crawlerNames.database') },
-    failureTopic: { arn: outputPlaceholder('orchestration', 'failureTopicArn'), keyArn: outputPlaceholder('orchestration', 'kmsKeyArn') },
-    roomMachine: { arn: arn('states', `stateMachine:${roomMachine}`), executionsArn: arn('states', `execution:${roomMachine}:*`) },
-    sagemaker: {
-      roleArn: outputPlaceholder('analytics', 'sagemakerRoleArn'),
-      rcfImageUri: outputPlaceholder('analytics', 'rcfImageUri'),
-      modelsBucket: outputPlaceholder('analytics', 'modelsBucketName'),
-      kmsKeyArn: outputPlaceholder('analytics', 'analyticsKmsKeyArn'),
-      hosting: { instanceType: outputPlaceholder('analytics', 'rcfInstanceType'), instanceCount: outputPlaceholder('analytics', 'rcfInstanceCount') },
-      ...(withEndpoint ? { endpoint: { name: endpointName, arn: arn('sagemaker', `endpoint/${endpointName}`) } } : {}),
-      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), endpointConfigs: sagemaker('endpoint-config'), transformJobs: sagemaker('transform-job') },
-    },
-  };
+  const lake = (key: string) => outputPlaceholder('lake', key);
+  const analytics = (key: string) => outputPlaceholder('analytics', key);
+  return pipelineResources(account, {
+    jobNames: Object.fromEntries(JOB_NAMES.map((job) => [job, lake(`jobNames.${job}`)])) as PipelineNames['jobNames'],
+    crawlerNames: { raw: lake('crawlerNames.raw'), historical: lake('crawlerNames.historical'), database: lake('crawlerNames.database') },
+    failureTopicArn: outputPlaceholder('orchestration', 'failureTopicArn'),
+    failureTopicKeyArn: outputPlaceholder('orchestration', 'kmsKeyArn'),
+    roomStateMachineName: outputPlaceholder('orchestration', 'roomStateMachineName'),
+    sagemakerRoleArn: analytics('sagemakerRoleArn'),
+    rcfImageUri: analytics('rcfImageUri'),
+    modelsBucketName: analytics('modelsBucketName'),
+    analyticsKmsKeyArn: analytics('analyticsKmsKeyArn'),
+    rcfInstanceType: analytics('rcfInstanceType'),
+    rcfInstanceCount: analytics('rcfInstanceCount'),
+    ...(withEndpoint ? { rcfEndpointName: analytics('rcfEndpointName') } : {}),
+  });
 }

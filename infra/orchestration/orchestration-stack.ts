@@ -9,7 +9,7 @@ import { logGroupNamePrefix } from '../ingestion/iam.js';
 import type { LayerOutputs, StackOutputs } from '../stack-refs.js';
 import { ArchiveDrop } from './archive-drop.js';
 import { failureTopicPolicy, orchestrationKeyPolicy } from './iam.js';
-import type { PipelineDefinition, PipelineMachines } from './pipeline-machines.js';
+import type { PipelineDefinition, PipelineMachines, PipelineStackInputs } from './pipeline-machines.js';
 import { PipelineSchedule } from './schedule.js';
 import { DeployedStateMachine } from './state-machine.js';
 
@@ -22,6 +22,8 @@ export interface OrchestrationStackArgs {
   readonly ingestion: StackOutputs<Pick<IngestionOutputs, (typeof ORCHESTRATION_INGESTION_READS)[number]>>;
   /** The pipeline's machines, from the stack's resources. */
   readonly pipeline: PipelineDefinition;
+  /** Other stacks' outputs the pipeline definition reads, resolved before it is called (default none). */
+  readonly stackInputs: pulumi.Input<PipelineStackInputs>;
   readonly kmsDeletionWindowDays: number;
   readonly logRetentionDays: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -47,11 +49,13 @@ export function orchestrationStackArgs(
   config: EnvironmentConfig,
   ingestion: OrchestrationStackArgs['ingestion'],
   pipeline: PipelineDefinition,
+  stackInputs: pulumi.Input<PipelineStackInputs> = {},
 ): OrchestrationStackArgs {
   return {
     env,
     ingestion,
     pipeline,
+    stackInputs,
     kmsDeletionWindowDays: config.kmsDeletionWindowDays,
     logRetentionDays: config.logRetentionDays,
     logLevel: config.logLevel,
@@ -116,16 +120,20 @@ export class OrchestrationStack extends pulumi.ComponentResource {
     );
     this.failureTopic = new aws.sns.Topic(`${name}-failures`, { kmsMasterKeyId: this.key.arn }, { parent: this });
 
-    const machines: pulumi.Output<PipelineMachines> = pulumi.all([account, this.failureTopic.arn, this.key.arn]).apply(([a, topicArn, keyArn]) => {
-      const roomArn = stateMachineArn(a, machineName('room'));
-      return args.pipeline({
-        account: a,
-        failureTopicArn: topicArn,
-        failureTopicKeyArn: keyArn,
-        roomStateMachineArn: roomArn,
-        roomExecutionsArn: `${roomArn.replace(':stateMachine:', ':execution:')}:*`,
+    const machines: pulumi.Output<PipelineMachines> = pulumi
+      .all([account, this.failureTopic.arn, this.key.arn, pulumi.output(args.stackInputs)])
+      .apply(([a, topicArn, keyArn, stackInputs]) => {
+        const roomArn = stateMachineArn(a, machineName('room'));
+        return args.pipeline({
+          account: a,
+          failureTopicArn: topicArn,
+          failureTopicKeyArn: keyArn,
+          roomStateMachineArn: roomArn,
+          roomExecutionsArn: `${roomArn.replace(':stateMachine:', ':execution:')}:*`,
+          roomStateMachineName: machineName('room'),
+          stackInputs: stackInputs as PipelineStackInputs,
+        });
       });
-    });
     const machine = (role: 'room' | 'pipeline', pick: (m: PipelineMachines) => PipelineMachines['main']) =>
       new DeployedStateMachine(
         `${name}-${role}`,

@@ -1,5 +1,7 @@
 import { Chain, Fail, Pass, StateMachine, Succeed, snsPublish, startExecution } from '../../core/asl/index.js';
 import type { AccountContext } from '../../core/iam.js';
+import type { AnalyticsOutputs, LakeOutputs } from '../../core/contracts.js';
+import { pipelineDefinition, pipelineResources, type PipelineOptions } from '../../core/orchestration/index.js';
 
 /** What the stack gives the pipeline definition: its own resources, resolved (plain strings, so ARNs can be built). */
 export interface PipelineResources {
@@ -10,7 +12,14 @@ export interface PipelineResources {
   /** The per-room machine (named before it exists) and its executions, for the nested `.sync` start. */
   readonly roomStateMachineArn: string;
   readonly roomExecutionsArn: string;
+  /** Name of the per-room machine (physical, derived from the stack). */
+  readonly roomStateMachineName: string;
+  /** What the pipeline reads from the other stacks (OrchestrationStackArgs.stackInputs), resolved. */
+  readonly stackInputs: PipelineStackInputs;
 }
+
+/** Values of other stacks' outputs the pipeline names (the lake's jobs and crawlers, the analytics SageMaker side). */
+export type PipelineStackInputs = Readonly<Record<string, unknown>>;
 
 /** The two machines of the pipeline. */
 export interface PipelineMachines {
@@ -35,3 +44,43 @@ export const standInPipeline: PipelineDefinition = (r) => {
   const main = new StateMachine({ comment: 'pipeline (stand-in)', timeoutSeconds: 4 * 3600, definition: Chain.start(rooms).next(new Succeed('Done')) });
   return { main, room };
 };
+
+/** The lake outputs the pipeline names: its Glue jobs and crawlers. */
+export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames'] as const;
+
+/** The analytics outputs the pipeline names: the SageMaker side (the endpoint only once it exists). */
+export const ORCHESTRATION_ANALYTICS_READS = [
+  'sagemakerRoleArn',
+  'rcfImageUri',
+  'modelsBucketName',
+  'analyticsKmsKeyArn',
+  'rcfInstanceType',
+  'rcfInstanceCount',
+  'rcfEndpointName',
+] as const;
+
+/** The resolved values of ORCHESTRATION_LAKE_READS and ORCHESTRATION_ANALYTICS_READS. */
+export type PipelineStackNames = Pick<LakeOutputs, (typeof ORCHESTRATION_LAKE_READS)[number]> &
+  Pick<AnalyticsOutputs, (typeof ORCHESTRATION_ANALYTICS_READS)[number]>;
+
+/**
+ * The project's pipeline (core/orchestration's pipelineDefinition) over the stack's resources and the lake and
+ * analytics names in `stackInputs` (PipelineStackNames): the very definition the render command and the twin use.
+ */
+export function projectPipeline(options: PipelineOptions): PipelineDefinition {
+  return (r) => {
+    const names = r.stackInputs as PipelineStackNames;
+    const { rcfEndpointName, ...rest } = names;
+    return pipelineDefinition(
+      pipelineResources(r.account, {
+        ...rest,
+        crawlerNames: names.crawlerNames,
+        ...(rcfEndpointName === undefined || rcfEndpointName === null ? {} : { rcfEndpointName }),
+        failureTopicArn: r.failureTopicArn,
+        failureTopicKeyArn: r.failureTopicKeyArn,
+        roomStateMachineName: r.roomStateMachineName,
+      }),
+      options,
+    );
+  };
+}

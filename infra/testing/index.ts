@@ -5,6 +5,7 @@ export {
   createMocks,
   defaultStackOutputs,
   mockIngestionOutputs,
+  mockAnalyticsOutputs,
   mockLakeOutputs,
   isWireSecret,
   installMocks,

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
-import { LAKE_CRAWLERS, type IngestionOutputs, type LakeOutputs } from '../../core/contracts.js';
+import { LAKE_CRAWLERS, type AnalyticsOutputs, type IngestionOutputs, type LakeOutputs } from '../../core/contracts.js';
+import { NAMED_QUERY_NAMES } from '../../core/analytics/queries/index.js';
 import { LAKE_JOBS } from '../../core/lake/jobs.js';
 import { LAKE_DATABASES, LAKE_TABLES } from '../../core/lake/tables.js';
 import { RAW_ZONE, TELEMETRY_TOPIC_FILTER, ZONES } from '../../core/ingestion/definitions.js';
@@ -170,12 +171,42 @@ export function mockLakeOutputs(env: Environment, region: string = MOCK_DEFAULT_
   };
 }
 
-/** The other stacks' outputs a mocked run sees by default: each environment's ingestion and lake stacks. */
+/**
+ * Outputs of a mocked analytics stack, shaped as its contract, without an endpoint (as before a model artifact is
+ * configured; pass `endpoint` for one): what the orchestration layer reads when a test gives no `stackOutputs`.
+ */
+export function mockAnalyticsOutputs(env: Environment, region: string = MOCK_DEFAULT_REGION, endpoint?: string): AnalyticsOutputs {
+  const base = `${region}:${MOCK_ACCOUNT_ID}`;
+  const bucket = (role: string) => `analytics-${role}-bucket-${shortHash(`${role}-${env}`)}`;
+  return {
+    workgroupName: `${PROJECT}-${env}`,
+    resultsBucketName: bucket('results'),
+    resultsBucketArn: `arn:aws:s3:::${bucket('results')}`,
+    namedQueryIds: Object.fromEntries(NAMED_QUERY_NAMES.map((q) => [q, `${shortHash(`q:${q}`, 8)}-0000-4000-8000-${shortHash(`q2:${q}`, 12)}`])),
+    analyticsKmsKeyArn: `arn:aws:kms:${base}:key/${shortHash(`analytics-key-${env}`, 8)}-0000-4000-8000-${shortHash(`analytics-key2-${env}`, 12)}`,
+    modelsBucketName: bucket('models'),
+    modelsBucketArn: `arn:aws:s3:::${bucket('models')}`,
+    modelPrefix: 'rcf/',
+    sagemakerRoleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/analytics-rcf-role-${shortHash(`rcf-role-${env}`)}`,
+    rcfImageUri: `438346466558.dkr.ecr.${region}.amazonaws.com/randomcutforest:1`,
+    rcfInstanceType: 'ml.m5.large',
+    rcfInstanceCount: 1,
+    ...(endpoint === undefined ? {} : { rcfEndpointName: endpoint }),
+    alertStreamName: `analytics-alerts-stream-${shortHash(`stream-${env}`)}`,
+    alertStreamArn: `arn:aws:kinesis:${base}:stream/analytics-alerts-stream-${shortHash(`stream-${env}`)}`,
+    alertTopicArn: `arn:aws:sns:${base}:analytics-alerts-topic-${shortHash(`topic-${env}`)}`,
+    alertDeadLetterQueueArn: `arn:aws:sqs:${base}:analytics-alerts-dlq-${shortHash(`dlq-${env}`)}`,
+    alertFunctionName: `analytics-alerts-function-${shortHash(`fn-${env}`)}`,
+  };
+}
+
+/** The other stacks' outputs a mocked run sees by default: each environment's ingestion, lake and analytics stacks. */
 export function defaultStackOutputs(organization: string, region: string): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
     ENVIRONMENTS.flatMap((env) => [
       [`${organization}/${PROJECT}/ingestion-${env}`, { ...mockIngestionOutputs(env, region) }],
       [`${organization}/${PROJECT}/lake-${env}`, { ...mockLakeOutputs(env, region) }],
+      [`${organization}/${PROJECT}/analytics-${env}`, { ...mockAnalyticsOutputs(env, region) }],
     ]),
   );
 }
