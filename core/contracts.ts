@@ -140,12 +140,41 @@ export const analyticsOutputsSchema = z.object({
 
 /** What the analytics layer exports. */
 export type AnalyticsOutputs = z.infer<typeof analyticsOutputsSchema>;
+/** The orchestration layer's outputs, read by the deploy tooling and the operators' scripts. */
+export const orchestrationOutputsSchema = z.object({
+  /** ARN of the pipeline state machine (started by the schedule and by archive drops). */
+  pipelineStateMachineArn: z.string(),
+  /** ARN of the per-room state machine the pipeline nests. */
+  roomStateMachineArn: z.string(),
+  /** Log groups of the machines' executions (level ALL), by machine. */
+  executionLogGroupNames: z.object({ pipeline: z.string(), room: z.string() }),
+  /** ARN of the SNS topic pipeline failures are published to. */
+  failureTopicArn: z.string(),
+  /** ARN of the orchestration layer's KMS key (logs, topic, queues, staging bucket, schedule input). */
+  orchestrationKmsKeyArn: z.string(),
+  /** Name of the staging bucket: drop `in/<table>.zip`; refused archives move to `failed/`. */
+  stagingBucketName: z.string(),
+  /** ARN of the staging bucket. */
+  stagingBucketArn: z.string(),
+  /** Name of the EventBridge Scheduler schedule starting the pipeline. */
+  scheduleName: z.string(),
+  /** ARN of the queue receiving starts the schedule could not make. */
+  scheduleDeadLetterQueueArn: z.string(),
+  /** Name of the archive-drop Lambda function. */
+  archiveDropFunctionName: z.string(),
+  /** ARN of the queue receiving drop events that failed every retry. */
+  archiveDropDeadLetterQueueArn: z.string(),
+});
+
+/** What the orchestration layer exports. */
+export type OrchestrationOutputs = z.infer<typeof orchestrationOutputsSchema>;
 
 /** The output contract of each layer that has one. */
 export const LAYER_CONTRACTS = {
   ingestion: ingestionOutputsSchema,
   lake: lakeOutputsSchema,
   analytics: analyticsOutputsSchema,
+  orchestration: orchestrationOutputsSchema,
 } as const;
 
 /** Layers with an output contract. */

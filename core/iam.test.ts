@@ -20,6 +20,8 @@ describe.each([
   ['vpc-flow-logs.amazonaws.com', 'aws:SourceAccount'],
   ['sagemaker.amazonaws.com', 'aws:SourceAccount'],
   ['quicksight.amazonaws.com', 'aws:SourceAccount'],
+  ['states.amazonaws.com', 'aws:SourceAccount'],
+  ['scheduler.amazonaws.com', 'aws:SourceAccount'],
 ] as const)('serviceTrustPolicy(%s)', (service, key) => {
   it(`GIVEN no source ARN THEN only ${service} may assume the role, guarded by ${key} = the account id`, () => {
     expect(serviceTrustPolicy(service, account)).toStrictEqual({
@@ -47,7 +49,19 @@ describe.each([
 describe('TRUST_GUARD_KEYS', () => {
   it('lists exactly the services the tests above cover', () => {
     expect(Object.keys(TRUST_GUARD_KEYS).sort()).toStrictEqual(
-      (['firehose.amazonaws.com', 'iot.amazonaws.com', 'lambda.amazonaws.com', 'glue.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'sagemaker.amazonaws.com', 'quicksight.amazonaws.com'] satisfies TrustedService[]).sort(),
+      (
+        [
+          'firehose.amazonaws.com',
+          'iot.amazonaws.com',
+          'lambda.amazonaws.com',
+          'glue.amazonaws.com',
+          'vpc-flow-logs.amazonaws.com',
+          'sagemaker.amazonaws.com',
+          'quicksight.amazonaws.com',
+          'states.amazonaws.com',
+          'scheduler.amazonaws.com',
+        ] satisfies TrustedService[]
+      ).sort(),
     );
   });
 });

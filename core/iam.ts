@@ -56,6 +56,8 @@ export function renderPolicy(document: PolicyDocument): string {
  *   publishing flow logs to CloudWatch Logs", confused deputy prevention).
  * - SageMaker: `aws:SourceAccount` (the IAM global condition key; SageMaker's execution-role page shows no condition).
  * - QuickSight: `aws:SourceAccount` (the IAM global condition key, for a role an Athena data source names).
+ * - Step Functions: `aws:SourceAccount` (Step Functions developer guide, "Cross-service confused deputy prevention").
+ * - EventBridge Scheduler: `aws:SourceAccount` (Scheduler user guide, "Set up the execution role", confused deputy).
  */
 export const TRUST_GUARD_KEYS = {
   'firehose.amazonaws.com': 'sts:ExternalId',
@@ -65,6 +67,8 @@ export const TRUST_GUARD_KEYS = {
   'vpc-flow-logs.amazonaws.com': 'aws:SourceAccount',
   'sagemaker.amazonaws.com': 'aws:SourceAccount',
   'quicksight.amazonaws.com': 'aws:SourceAccount',
+  'states.amazonaws.com': 'aws:SourceAccount',
+  'scheduler.amazonaws.com': 'aws:SourceAccount',
 } as const;
 
 /** A service principal a project role may trust. */

@@ -139,3 +139,40 @@ describe.each([
     expect(errors[0]!.message).toContain(expected);
   });
 });
+
+describe('orchestration settings', () => {
+  describe.each([
+    ['orchestrationFailureEmails', 'ops@example.com, data@example.com', true],
+    ['orchestrationFailureEmails', '', true],
+    ['orchestrationFailureEmails', 'not-an-email', false],
+    ['orchestrationFailureEmails', 'a@b.io,a@b.io', false],
+    ['pipelineScheduleExpression', 'rate(1 hour)', true],
+    ['pipelineScheduleExpression', 'rate(15 minutes)', true],
+    ['pipelineScheduleExpression', 'cron(0 2 * * ? *)', true],
+    ['pipelineScheduleExpression', 'rate(1 hours)', false],
+    ['pipelineScheduleExpression', 'cron(0 2 * * *)', false],
+    ['pipelineScheduleExpression', 'at(2026-01-01T00:00:00)', false],
+    ['pipelineScheduleTimezone', 'Europe/Rome', true],
+    ['pipelineScheduleTimezone', 'Mars/Olympus', false],
+    ['pipelineScheduleMaxRetries', 185, true],
+    ['pipelineScheduleMaxRetries', 186, false],
+    ['pipelineScheduleMaxEventAgeSeconds', 59, false],
+    ['pipelineScheduleWindowMinutes', 1441, false],
+    ['archiveDropTables', 'readings,rooms', true],
+    ['archiveDropTables', 'telemetry', false],
+    ['archiveDropTables', 'Readings', false],
+    ['archiveDropTables', '', false],
+    ['archiveMaxCompressionRatio', 1, false],
+    ['archiveDropConcurrency', 0, false],
+  ] as [SettingName, unknown, boolean][])('GIVEN %s = %j', (name, value, ok) => {
+    it(ok ? 'THEN it is accepted' : 'THEN it is refused naming the key and the value', () => {
+      if (ok) expect(parseEnvironmentConfig(only(name, value))[name]).toBe(value);
+      else {
+        const error = thrown(() => parseEnvironmentConfig(only(name, value)));
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).key).toBe(`sensorlake:${name}`);
+        expect((error as ConfigError).value).toBe(value);
+      }
+    });
+  });
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError, ConfigErrors } from './errors.js';
 import { cidrsOverlap, parseCidr } from './lake/cidr.js';
 import { parseJdbcUrl } from './lake/jdbc-url.js';
+import { tableListProblems } from './orchestration/archive-drop-tables.js';
 
 /** The Pulumi project name, also the config namespace. */
 export const PROJECT = 'sensorlake';
@@ -174,6 +175,14 @@ export const alertStreamSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('provisioned'), shardCount: z.number().int().min(1).max(500).default(1), retentionHours }),
 ]);
 export type AlertStreamSettings = z.infer<typeof alertStreamSchema>;
+/** The items of a comma-separated setting, trimmed, empty items dropped. */
+export function commaList(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+const EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+/** EventBridge Scheduler's recurring expressions (Scheduler user guide, "Schedule types"); `at(...)` is one-time. */
+const SCHEDULE_EXPRESSION = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/;
 
 /**
  * Every environment setting, defined once: Pulumi.yaml declares these keys with the same types, descriptions
@@ -295,6 +304,56 @@ export const SETTINGS = {
   rcfTrainingInstanceType: sageMakerInstanceType('Instance type of the per-room RCF training jobs (the seed trains on ml.m4.xlarge; RCF uses no GPU).', 'ml.m4.xlarge'),
   rcfTrainingInstanceCount: integer(1, 10, 'Instances of each per-room RCF training job.', 1),
   rcfTransformInstanceType: sageMakerInstanceType('Instance type of the per-room batch scoring (transform) jobs (the seed scores on ml.c5.xlarge).', 'ml.c5.xlarge'),
+  orchestrationFailureEmails: {
+    type: 'string',
+    description: 'Comma-separated email addresses subscribed to the pipeline failure topic (each must confirm); empty for none.',
+    default: '',
+    expected: 'comma-separated email addresses (name@domain), or empty',
+    schema: z.string().refine((v) => commaList(v).every((e) => EMAIL.test(e)) && new Set(commaList(v)).size === commaList(v).length),
+  } satisfies Setting<string>,
+  pipelineScheduleExpression: {
+    type: 'string',
+    description: 'EventBridge Scheduler expression starting the pipeline: rate(<n> minutes|hours|days) or cron(<6 fields>).',
+    default: 'cron(0 2 * * ? *)',
+    expected: 'rate(<n> minute(s)|hour(s)|day(s)) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)',
+    schema: z.string().regex(SCHEDULE_EXPRESSION),
+  } satisfies Setting<string>,
+  pipelineScheduleTimezone: {
+    type: 'string',
+    description: 'IANA time zone the schedule expression is evaluated in (such as UTC, Europe/Rome).',
+    default: 'UTC',
+    expected: 'an IANA time zone such as UTC or Europe/Rome',
+    schema: z.string().refine((v) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: v });
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  } satisfies Setting<string>,
+  pipelineScheduleEnabled: {
+    type: 'boolean',
+    description: 'Whether the schedule starting the pipeline is enabled.',
+    default: true,
+    expected: 'true or false',
+    schema: z.boolean(),
+  } satisfies Setting<boolean>,
+  pipelineScheduleMaxRetries: integer(0, 185, 'Times EventBridge Scheduler retries starting the pipeline before the dead-letter queue (0 to 185).', 3),
+  pipelineScheduleMaxEventAgeSeconds: integer(60, 86_400, 'Seconds EventBridge Scheduler keeps retrying a start (60 to 86400).', 3600),
+  pipelineScheduleWindowMinutes: integer(0, 1440, 'Flexible time window of the schedule in minutes (0: off, up to 1440).', 15),
+  archiveDropTables: {
+    type: 'string',
+    description: 'Comma-separated tables an archive drop in/<table>.zip may write to the raw zone under <table>/.',
+    default: 'readings',
+    expected: 'comma-separated table names (a lower-case letter, then up to 39 of a-z, 0-9, _), none a raw-zone folder of another writer, each once',
+    schema: z.string().refine((v) => tableListProblems(commaList(v)).length === 0),
+  } satisfies Setting<string>,
+  archiveMaxEntries: integer(1, 10_000, 'Most entries an archive drop may hold.', 1000),
+  archiveMaxEntryMiB: integer(1, 2048, 'Largest uncompressed entry of an archive drop in MiB (held in the function memory while written).', 256),
+  archiveMaxTotalMiB: integer(1, 102_400, 'Largest uncompressed total of an archive drop in MiB.', 2048),
+  archiveMaxCompressionRatio: integer(2, 10_000, 'Largest uncompressed/compressed ratio of an archive entry of at least 1 MiB, and of the archive (zip bombs).', 100),
+  archiveDropConcurrency: integer(1, 100, 'Reserved concurrency of the archive-drop function.', 2),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

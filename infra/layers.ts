@@ -5,7 +5,7 @@ import type { Layer } from './stack-name.js';
  * Layers whose program exists in this release. Kept free of Pulumi imports so the deploy CLI can read it
  * cheaply; a test checks it against the programs in `program.ts`.
  */
-export const IMPLEMENTED_LAYERS: readonly Layer[] = ['ingestion', 'lake', 'analytics'];
+export const IMPLEMENTED_LAYERS: readonly Layer[] = ['ingestion', 'lake', 'analytics', 'orchestration'];
 
 export function isImplemented(layer: Layer): boolean {
   return IMPLEMENTED_LAYERS.includes(layer);

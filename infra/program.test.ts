@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../core/settings.js';
 import { ConfigError, ConfigErrors, StackNameError } from '../core/errors.js';
-import { IMPLEMENTED_LAYERS, LayerNotImplementedError } from './layers.js';
+import { IMPLEMENTED_LAYERS } from './layers.js';
 import { LAYER_PROGRAMS } from './program.js';
 import { LAYERS } from './stack-name.js';
 import { runStackUnderMocks } from './testing/index.js';
@@ -57,15 +57,6 @@ describe('the program (infra/index.ts) under mocks', () => {
     expect(error).toBeInstanceOf(StackNameError);
     expect((error as StackNameError).message).toContain(JSON.stringify(stack));
   });
-
-  it.each(['orchestration-prod', 'orchestration-dev'])(
-    'GIVEN %s THEN it fails as not implemented yet',
-    async (stack) => {
-      const error = await failure(runStackUnderMocks(stack));
-      expect(error).toBeInstanceOf(LayerNotImplementedError);
-      expect((error as Error).message).toContain('not implemented yet in this release');
-    },
-  );
 
   it('infra/index.ts has only a default export (Pulumi refuses a module with both default and named exports)', async () => {
     const mod = (await import('./index.js')) as Record<string, unknown>;

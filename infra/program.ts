@@ -5,6 +5,8 @@ import { ANALYTICS_SOURCES, type AnalyticsSources } from './analytics/sources.js
 import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.js';
 import { LAKE_INGESTION_READS, LakeStack, lakeStackArgs } from './lake/lake-stack.js';
 import { LayerNotImplementedError } from './layers.js';
+import { ORCHESTRATION_INGESTION_READS, OrchestrationStack, orchestrationStackArgs } from './orchestration/orchestration-stack.js';
+import { standInPipeline, type PipelineDefinition } from './orchestration/pipeline-machines.js';
 import { ingestionOutputs, lakeOutputs } from './stack-refs.js';
 import { parseStackName, type Layer } from './stack-name.js';
 import type { Environment } from '../core/settings.js';
@@ -45,12 +47,21 @@ export function analyticsProgram(sources: AnalyticsSources = ANALYTICS_SOURCES):
 
 /** The analytics layer with the project's sources. */
 export const analyticsLayer: LayerProgram = analyticsProgram();
+/** The orchestration layer over the ingestion stack of the same environment, with the pipeline's machines. */
+export function orchestrationProgram(pipeline: PipelineDefinition): LayerProgram {
+  return ({ env, config }) =>
+    new OrchestrationStack('orchestration', orchestrationStackArgs(env, config, ingestionOutputs(env, ORCHESTRATION_INGESTION_READS), pipeline)).outputs();
+}
+
+/** The orchestration layer; the stand-in machines until core/orchestration's pipeline is wired here. */
+export const orchestrationLayer: LayerProgram = orchestrationProgram(standInPipeline);
 
 /** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
 export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {
   ingestion: ingestionLayer,
   lake: lakeLayer,
   analytics: analyticsLayer,
+  orchestration: orchestrationLayer,
 };
 
 /**

@@ -17,7 +17,7 @@ function capture() {
 function flags(dataDir: string): StartFlags {
   return {
     duration: 4, devices: 3, rooms: 1, rate: 10, seed: 1, faultRate: 0, anomalyRate: 0, env: 'dev', dataDir,
-    tls: false, bufferInterval: 1, logLevel: 'error', progress: false, serve: false, lake: false,
+    tls: false, bufferInterval: 1, logLevel: 'error', progress: false, serve: false, lake: false, analytics: false,
   };
 }
 

@@ -11,6 +11,9 @@ import { telemetryTopic } from '../core/ingestion/definitions.js';
 import { readRawZone } from './ingestion/raw-zone.js';
 import { openDuckdb, queryRows, sqlString } from './lake/duckdb.js';
 import { HISTORICAL_BAD_ROWS } from './lake/historical.js';
+import { namedQuery } from '../core/analytics/queries/index.js';
+import { openDuckdbEngine } from './query/duckdb-engine.js';
+import { runNamedQuery } from './query/engine.js';
 import { makeStartProgram } from './start.js';
 import type { StartFlags } from './start.js';
 
@@ -59,6 +62,8 @@ describe('npm start options', () => {
 describe('npm start lake options', () => {
   it('GIVEN --no-lake and --source-url THEN the lake is skipped and the URL is kept for import-db', async () => {
     expect((await parse(['--no-lake'])).flags?.lake).toBe(false);
+    expect((await parse([])).flags?.analytics).toBe(true);
+    expect((await parse(['--no-analytics'])).flags?.analytics).toBe(false);
     expect((await parse(['--source-url', 'postgresql://u:p@db:5432/readings'])).flags?.sourceUrl).toBe('postgresql://u:p@db:5432/readings');
   });
 });
@@ -115,6 +120,23 @@ describe('npm start, end to end', () => {
     const fleetRooms = new Set(records('telemetry').map((r) => (r as { room_id: string }).room_id));
     for (const room of fleetRooms) expect(existsSync(path.join(curated, `room_id=${room}`, `date=${today}`, 'data.parquet')), room).toBe(true);
     for (const room of ['indoor', 'outdoor', 'room-01', 'room-04']) expect(readdirSync(path.join(curated, `room_id=${room}`))).toContain('date=2010-05-09');
+
+    const anomalies = summary.anomalies;
+    expect(anomalies.problems).toStrictEqual([]);
+    expect(anomalies.readRows).toBe(lake.curatedRows);
+    expect(anomalies.scored + anomalies.untrainedRows + anomalies.withoutValue).toBe(anomalies.readRows);
+    expect(anomalies.flagged + anomalies.notFlagged).toBe(anomalies.scored);
+    expect(anomalies.rooms.map((r: { room: string }) => r.room)).toEqual(expect.arrayContaining(['indoor', 'outdoor']));
+    for (const kind of ['spike', 'step', 'drift', 'stuck']) expect(anomalies.byKind[kind].judged + anomalies.byKind[kind].notJudged, kind).toBe(anomalies.byKind[kind].labels);
+    // Every streamed envelope (landed or quarantined) went through the alert core.
+    expect(anomalies.stream).toMatchObject({ put: m.received, delivered: m.received, pending: 0, deadLettered: 0 });
+    for (const room of anomalies.rooms) expect(existsSync(path.join(dir, 'data', 'models', 'rcf', room.room, 'model.json')), room.room).toBe(true);
+    const engine = await openDuckdbEngine(path.join(dir, 'data'));
+    try {
+      expect((await runNamedQuery(engine, namedQuery('room_anomalies'))).rows).toHaveLength(anomalies.flagged);
+    } finally {
+      await engine.close();
+    }
 
     const db = await openDuckdb();
     try {

@@ -10,8 +10,12 @@ import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/setti
 import type { Environment } from '../core/settings.js';
 import { ConnectError, deviceId, runFleet, writeTextFile } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions, TextWriter } from '../sensors/index.js';
-import { formatLakeSummary, formatSummary, formatTwinAccount, summarizeLake, summarizeRun, twinAccount } from './summary.js';
-import type { LakeSummary } from './summary.js';
+import { eventToleranceMs } from '../core/analytics/quality.js';
+import { RCF_SETTINGS } from '../core/analytics/rcf/index.js';
+import { formatAnomaliesSummary, formatLakeSummary, formatSummary, formatTwinAccount, summarizeAnomalies, summarizeLake, summarizeRun, twinAccount } from './summary.js';
+import type { AnomaliesSummary, LakeSummary } from './summary.js';
+import { judge, modelsDir, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
+import type { AnalyticsTwin, StreamRun } from './analytics/index.js';
 import { formatPipelineSummary, summarizePipeline, type PipelineSummary } from './summary.js';
 import { pipelineOptions } from '../core/orchestration/index.js';
 import type { EnvironmentConfig } from '../core/settings.js';
@@ -45,6 +49,8 @@ export interface StartFlags {
   lake: boolean;
   /** A real PostgreSQL holding the readings table instead of the twin's PGlite. */
   sourceUrl?: string;
+  /** Real-time alerts during the run and, after the lake, the RCF per room (`--no-analytics` skips both). */
+  analytics: boolean;
 }
 
 /** `--source-url`: a postgres:// or postgresql:// URL (checked as the import's reader checks it, before anything starts). */
@@ -201,6 +207,11 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       ? startLakeTwin({ dataDir, logger, ...(flags.sourceUrl === undefined ? {} : { sourceUrl: flags.sourceUrl }), progress: (line) => io.stdout.write(`${line}\n`) })
       : undefined;
     if (lakeTwin !== undefined) twin.onObjectsLanded(lakeTwin.onObjectsLanded);
+    // The batch needs the lake's curated zone; the stream runs beside it, so both go together.
+    const analyticsTwin = lakeTwin !== undefined && flags.analytics
+      ? startAnalyticsTwin({ dataDir, processor: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours } })
+      : undefined;
+    if (analyticsTwin !== undefined) twin.onEnvelopes(analyticsTwin.onEnvelopes);
     const labelsFile = path.join(dataDir, 'labels', `anomalies-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
     const fleetOptions: FleetOptions = {
       target: { kind: 'broker', url },
@@ -229,13 +240,18 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const progress = bar.onProgress === undefined ? progressLines(io.stdout, flags.progress) : { hooks: { onProgress: bar.onProgress }, stop: bar.stop };
     const fleet = await runFleet(fleetOptions, progress.hooks).finally(progress.stop);
     await twin.stop();
+    const streamRun = await analyticsTwin?.finishStream();
     const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
     const ran = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runPipeline(lakeTwin, config, summary.messages.landed, io);
     const lake = ran?.lake;
     const pipeline = ran?.pipeline;
+    const anomalies = analyticsTwin === undefined || streamRun === undefined || lake === undefined || 'error' in lake
+      ? undefined
+      : await runAnalytics(analyticsTwin, streamRun, { dataDir, fleetIds, startTime: fleet.startTime, labelsFile: fleet.labelsFile, ratePerDevice: flags.rate }, io, flags.progress);
     const unwritten: WriteFailure[] = [];
+    const analyticsLines = anomalies === undefined || 'error' in anomalies ? '' : `\n${formatAnomaliesSummary(anomalies)}`;
     const pipelineLine = pipeline === undefined ? '' : `\n${formatPipelineSummary(pipeline)}`;
-    const lakeLines = `${lake === undefined || 'error' in lake ? '' : `\n${formatLakeSummary(lake, { dataDir })}`}${pipelineLine}`;
+    const lakeLines = `${lake === undefined || 'error' in lake ? '' : `\n${formatLakeSummary(lake, { dataDir })}${analyticsLines}`}${pipelineLine}`;
     if (fleet.labelsError === undefined) io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}${lakeLines}\n`);
     else {
       io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}${lakeLines}\n`);
@@ -243,17 +259,24 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       unwritten.push({ what: 'labels', error: fleet.labelsError });
     }
     const lakeProblems = lake === undefined ? [] : 'error' in lake ? [`the lake run failed: ${lake.error}`] : lake.problems;
+    const analyticsProblems = anomalies === undefined ? [] : 'error' in anomalies ? [`the analytics run failed: ${anomalies.error}`] : anomalies.problems;
     const pipelineProblems = pipeline === undefined || pipeline.status === 'SUCCEEDED' ? [] : [`the pipeline ${pipeline.status}: ${pipeline.error ?? ''}: ${pipeline.cause ?? ''}`];
-    const problems = [...summary.problems, ...lakeProblems.map((p) => `lake: ${p}`), ...pipelineProblems];
-    const ok = summary.ok && lakeProblems.length === 0 && pipelineProblems.length === 0;
+    const problems = [...summary.problems, ...lakeProblems.map((p) => `lake: ${p}`), ...analyticsProblems.map((p) => `anomalies: ${p}`), ...pipelineProblems];
+    const ok = summary.ok && lakeProblems.length === 0 && analyticsProblems.length === 0 && pipelineProblems.length === 0;
     const written = writeSummary(
       flags.summaryJson,
-      { env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary, ok, problems, ...(lake === undefined ? {} : { lake }), ...(pipeline === undefined ? {} : { pipeline }) },
+      {
+        env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary, ok, problems,
+        ...(lake === undefined ? {} : { lake }),
+        ...(anomalies === undefined ? {} : { anomalies }),
+        ...(pipeline === undefined ? {} : { pipeline }),
+      },
       run,
     );
     if (written !== undefined) unwritten.push(written);
     const code = exitCodeOf(ok, twin, io, unwritten);
-    return lake !== undefined && 'error' in lake && code !== ExitCode.DiskFull ? ExitCode.Failure : code;
+    const crashed = (lake !== undefined && 'error' in lake) || (anomalies !== undefined && 'error' in anomalies);
+    return crashed && code !== ExitCode.DiskFull ? ExitCode.Failure : code;
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
@@ -294,6 +317,49 @@ async function runPipeline(
   }
 }
 
+/** What the analytics run needs to know of the fleet's run. */
+interface FleetScope {
+  readonly dataDir: string;
+  readonly fleetIds: readonly string[];
+  readonly startTime: string;
+  readonly labelsFile: string | null;
+  readonly ratePerDevice: number;
+}
+
+/**
+ * After the lake: trains, stores and scores per room (a progress bar of readings on a terminal) and judges the
+ * scores against the run's labels; an error is reported on stderr and returned, as the lake's is.
+ */
+async function runAnalytics(analytics: AnalyticsTwin, stream: StreamRun, scope: FleetScope, io: Io, progress: boolean): Promise<AnomaliesSummary | { readonly error: string }> {
+  io.stdout.write('\nanalytics: RCF per room on curated telemetry (train, store, score into curated.anomalies)\n');
+  const bar = progressBar(io.stdout, progress, 'rcf training [{bar}] {percentage}% | {value}/{total} readings | room {room}');
+  let started = false;
+  try {
+    const batch = await analytics.runBatch({
+      onProgress: (done, total, room) => {
+        if (!started) bar?.start(total, 0, { room });
+        started = true;
+        bar?.update(done, { room });
+      },
+    });
+    bar?.stop();
+    for (const r of batch.rooms) io.stdout.write(`  rcf        ${r.room}: trained on ${r.trainedRows} readings of ${r.devices} devices, threshold ${r.threshold.toFixed(3)}, flagged ${r.flagged}\n`);
+    const labels = scope.labelsFile === null ? [] : readLabelsCsv(scope.labelsFile);
+    const judgement = judge(labels, batch.flags, {
+      devices: new Set(scope.fleetIds),
+      fromMs: Date.parse(scope.startTime),
+      toleranceMs: eventToleranceMs(1000 / scope.ratePerDevice, RCF_SETTINGS.shingleSize),
+    });
+    const summary = summarizeAnomalies(batch, stream, judgement, { modelsDir: modelsDir(scope.dataDir) });
+    return scope.labelsFile === null ? { ...summary, ok: false, problems: [...summary.problems, 'no labels file was written: quality not measured'] } : summary;
+  } catch (error) {
+    bar?.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`npm start: the analytics run failed: ${message}\n`);
+    return { error: message };
+  }
+}
+
 /** The `npm start` command; `run` is replaceable so tests can check the wiring without starting anything. */
 export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<ExitCode>): Command {
   const program = newProgram('start', 'Run the sensorlake ingestion path on this machine: embedded broker, topic rule, delivery stream, simulated fleet.', io)
@@ -317,6 +383,7 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Exi
     .addOption(kitOption('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', parse.integer(0, 65_535)))
     .option('--no-lake', 'skip the lake and its pipeline after ingestion (imports, crawls, curate, rooms)')
     .addOption(kitOption('--source-url <url>', "a PostgreSQL holding the readings table for import-db, instead of the twin's PGlite", sourceUrl))
+    .option('--no-analytics', 'skip the real-time alerts and, after the lake, the RCF per room')
     .action(async (flags: StartFlags) => {
       process.exitCode = await run(flags);
     });

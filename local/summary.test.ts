@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetReport } from '../sensors/index.js';
 import { FAULT_KINDS } from '../sensors/index.js';
-import { formatLakeSummary, formatSummary, summarizeLake, summarizeRun } from './summary.js';
+import { formatAnomaliesSummary, formatLakeSummary, formatSummary, summarizeAnomalies, summarizeLake, summarizeRun } from './summary.js';
+import { judge, type BatchRun, type StreamRun } from './analytics/index.js';
+import { emptyInvocationCounts } from '../core/analytics/alerts.js';
+import type { AnomalyLabel } from '../sensors/index.js';
 import type { LakeRun } from './lake/index.js';
 import type { JobCounts } from './lake/runner.js';
 import type { TwinStats } from './ingestion/twin.js';
@@ -248,5 +251,71 @@ describe('summarizeLake', () => {
       expect(lake.problems).toStrictEqual([problem]);
       expect(formatLakeSummary(lake, { dataDir: '/d' })).toContain(`FAILED:\n    - ${problem}`);
     });
+  });
+});
+
+describe('summarizeAnomalies', () => {
+  const t0 = Date.parse('2026-11-22T10:00:00.000Z');
+  const batch = (overrides: Partial<BatchRun> = {}): BatchRun => ({
+    runId: 'r',
+    rooms: [
+      { room: 'room-01', modelId: 'm1', trainedRows: 300, devices: 2, threshold: 4.2, scored: 300, flagged: 2, notFlagged: 298, warmingUp: 131, modelFile: '/m1' },
+      { room: 'room-02', modelId: 'm2', trainedRows: 200, devices: 1, threshold: 3.9, scored: 200, flagged: 1, notFlagged: 199, warmingUp: 131, modelFile: '/m2' },
+    ],
+    untrained: [{ room: 'room-03', rows: 10, reason: 'no warm training score among 10 rows' }],
+    readRows: 510,
+    withoutValue: 0,
+    written: 500,
+    partitions: [],
+    // A flag inside the spike, one false alarm of a fleet device, one of a historical mote (out of scope).
+    flags: [
+      { room: 'room-01', deviceId: 'sensor-0001', timeMs: t0 + 5_000 },
+      { room: 'room-01', deviceId: 'sensor-0002', timeMs: t0 + 60_000 },
+      { room: 'room-02', deviceId: 'mote-0001', timeMs: t0 + 5_000 },
+    ],
+    elapsedMs: 1234,
+    ...overrides,
+  });
+  const stream = (overrides: Partial<StreamRun['stats']> = {}): StreamRun => ({
+    stats: { put: 50, delivered: 50, deadLettered: 0, pending: 0, invocations: 9, failedInvocations: 0, windowsClosed: 4, windowsDeadLettered: 0, alerts: 1, counts: { ...emptyInvocationCounts(), received: 50, scored: 50, warm: 20, anomalous: 3 }, ...overrides },
+    rooms: [{ room: 'room-01', source: 'online', threshold: null, scored: 50, warm: 0 }],
+    alertLog: { file: '/alerts.ndjson', written: 1, repeats: 0 },
+  });
+  const label = (device: string, kind: AnomalyLabel['kind'], field: AnomalyLabel['field'], fromS: number, toS: number): AnomalyLabel => ({
+    device_id: device, room_id: 'room-01', kind, field, start: new Date(t0 + fromS * 1000).toISOString(), end: new Date(t0 + toS * 1000).toISOString(), magnitude: 8, first_seq: fromS, last_seq: toS, readings: toS - fromS + 1,
+  });
+  const labels = [label('sensor-0001', 'spike', 'temperature', 5, 5), label('sensor-0002', 'step', 'temperature', 100, 120), label('sensor-0001', 'drift', 'humidity', 200, 260)];
+  const judgement = judge(labels, batch().flags, { devices: new Set(['sensor-0001', 'sensor-0002']), fromMs: t0, toleranceMs: 4000 });
+
+  it('GIVEN rooms scored, one untrained and labels of two fields WHEN summarized THEN the counts add up, quality is event-wise on temperature and the humidity label is not judged', () => {
+    const a = summarizeAnomalies(batch(), stream(), judgement, { modelsDir: '/models/rcf' });
+    expect(a.problems).toStrictEqual([]);
+    expect(a).toMatchObject({ ok: true, readRows: 510, scored: 500, flagged: 3, notFlagged: 497, warmingUp: 262, untrainedRows: 10, alerts: 1 });
+    expect(a.scored).toBe(a.flagged + a.notFlagged);
+    expect(a.readRows).toBe(a.scored + a.untrainedRows + a.withoutValue);
+    expect(a.judged).toMatchObject({ labels: 3, judged: 2, notJudged: 1, found: 1, missed: 1, flags: 2, flagsInside: 1, falseAlarms: 1 });
+    expect([a.precision, a.recall]).toStrictEqual([0.5, 0.5]);
+    expect(a.byKind.spike).toMatchObject({ labels: 1, judged: 1, found: 1, missed: 0, notJudged: 0 });
+    expect(a.byKind.step).toMatchObject({ labels: 1, judged: 1, found: 0, missed: 1 });
+    expect(a.byKind.drift).toMatchObject({ labels: 1, judged: 0, notJudged: 1, found: 0, missed: 0 });
+    expect(a.byKind.stuck).toMatchObject({ labels: 0, judged: 0, notJudged: 0 });
+    expect(a.rooms.map((r) => [r.room, r.trainedRows, r.threshold, r.scored, r.flagged])).toStrictEqual([['room-01', 300, 4.2, 300, 2], ['room-02', 200, 3.9, 200, 1]]);
+    const text = formatAnomaliesSummary(a);
+    expect(text).toContain('scored 500 = flagged 3 + not flagged 497 (warming up 262, never flagged)');
+    expect(text).toContain('labels 3 = judged 2 (found 1, missed 1) + not judged 1 (other fields)');
+    expect(text).toContain('room-03: 10 readings not scored');
+    expect(text).toContain('every curated reading and streamed record accounted for');
+  });
+
+  it.each([
+    { name: 'fewer rows written than scored', b: batch({ written: 499 }), s: stream(), says: '500 readings scored but 499 rows written to curated.anomalies' },
+    { name: 'a read row unaccounted', b: batch({ readRows: 511 }), s: stream(), says: 'the batch read 511 curated readings but scored 500 + untrained 10 + without value 0' },
+    { name: 'records left on the stream', b: batch(), s: stream({ pending: 2 }), says: '2 records still pending on the alert stream after the final drain' },
+    { name: 'dead-lettered records', b: batch(), s: stream({ deadLettered: 3 }), says: '3 records of the alert stream were dead-lettered' },
+  ])('GIVEN $name WHEN summarized THEN it is not ok and says so', ({ b, s, says }) => {
+    const a = summarizeAnomalies(b, s, judgement, { modelsDir: '/m' });
+    expect(a.ok).toBe(false);
+    expect(a.problems).toContain(says);
+    expect(formatAnomaliesSummary(a)).toContain(`- ${says}`);
   });
 });

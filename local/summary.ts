@@ -8,6 +8,7 @@ import { accounting } from './lake/runner.js';
 import type { LakeRun, LakeTableCount } from './lake/index.js';
 import type { Notification } from './orchestration/index.js';
 import type { PipelineTwinRun } from './orchestration/pipeline-twin.js';
+import type { BatchRun, Judgement, RoomBatch, StreamRun } from './analytics/index.js';
 
 /** How one injected fault kind was accounted for. */
 export interface FaultAccount {
@@ -47,7 +48,8 @@ export interface RunSummary {
   readonly refused: Readonly<Record<string, number>>;
   readonly offlineDropped: number;
   readonly failed: number;
-  readonly anomalies: Readonly<Record<string, number>>;
+  /** Anomalies the simulator injected and labelled, by kind (the JSON's `anomalies` is the detector's section). */
+  readonly injectedAnomalies: Readonly<Record<string, number>>;
   readonly objectsWritten: number;
   /** Entries recovered from the write-ahead log of an earlier, interrupted run and delivered at start. */
   readonly replayedFromEarlierRun: number;
@@ -176,7 +178,7 @@ export function summarizeRun(fleet: FleetReport, before: TwinStats, after: TwinS
     refused: account.refused,
     offlineDropped: fleet.messages.offlineDropped,
     failed: fleet.messages.failed,
-    anomalies: fleet.anomalies,
+    injectedAnomalies: fleet.anomalies,
     objectsWritten: account.objectsWritten,
     replayedFromEarlierRun: before.replayed,
     publish: { ratePerSecond: fleet.ratePerSecond, latencyMs: fleet.latencyMs },
@@ -205,8 +207,8 @@ export function formatSummary(s: RunSummary, where: { readonly rawDir: string; r
   }
   const refused = Object.entries(s.refused);
   if (refused.length > 0) lines.push(`  refused    ${refused.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  const anomalies = Object.entries(s.anomalies).filter(([, v]) => v > 0);
-  if (anomalies.length > 0) lines.push(`  anomalies  ${anomalies.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const injected = Object.entries(s.injectedAnomalies).filter(([, v]) => v > 0);
+  if (injected.length > 0) lines.push(`  injected   anomalies ${injected.map(([k, v]) => `${k} ${v}`).join(', ')} (labelled)`);
   if (s.replayedFromEarlierRun > 0) lines.push(`  recovered  ${s.replayedFromEarlierRun} messages of an interrupted earlier run`);
   lines.push(`  raw zone   ${s.objectsWritten} objects written under ${where.rawDir}`);
   lines.push(s.ok ? '  result     every message accounted for' : `  result     FAILED:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`);
@@ -355,4 +357,137 @@ export function formatPipelineSummary(s: PipelineSummary): string {
   const head = `  pipeline   ${s.status}: ${s.states.length} states in ${(s.durationMs / 1000).toFixed(1)} s (${(s.virtualDurationMs / 1000).toFixed(0)} s on the virtual clock), ${rooms}${leftOut}`;
   const notified = `${s.notifications.length} notification${s.notifications.length === 1 ? '' : 's'}${s.notifications.length === 0 ? '' : ` in ${s.notificationsFile}`}`;
   return s.status === 'SUCCEEDED' ? `${head}, ${notified}` : `${head}\n             ${s.error ?? ''}: ${s.cause ?? ''}; ${notified}`;
+}
+
+/** One room of the anomalies section. */
+export interface AnomalyRoomSummary {
+  readonly room: string;
+  readonly trainedRows: number;
+  readonly threshold: number;
+  readonly scored: number;
+  readonly flagged: number;
+  readonly warmingUp: number;
+}
+
+/**
+ * The analytics part of the `npm start` account, written with `--summary-json` as `anomalies`. Counts add up:
+ * `readRows = scored + untrainedRows + withoutValue`, `scored = flagged + notFlagged`, `warmingUp` is part of
+ * notFlagged; quality is event-wise against the run's temperature labels, the others counted `notJudged`.
+ */
+export interface AnomaliesSummary {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+  /** Curated readings the batch read (every run's, of every source). */
+  readonly readRows: number;
+  readonly scored: number;
+  readonly flagged: number;
+  readonly notFlagged: number;
+  readonly warmingUp: number;
+  /** Readings of rooms too small to train (no warm score), not scored. */
+  readonly untrainedRows: number;
+  readonly withoutValue: number;
+  /** Alerts the real-time stream published this run. */
+  readonly alerts: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  /** The event-wise account behind the scores: labels judged and not, flags of the run's devices, false alarms. */
+  readonly judged: Omit<Judgement, 'byKind' | 'precision' | 'recall' | 'f1'>;
+  readonly byKind: Judgement['byKind'];
+  readonly rooms: readonly AnomalyRoomSummary[];
+  readonly untrained: readonly { readonly room: string; readonly rows: number; readonly reason: string }[];
+  /** The real-time stream: records, windows, the core's counts, how each room was scored. */
+  readonly stream: {
+    readonly put: number;
+    readonly delivered: number;
+    readonly deadLettered: number;
+    readonly pending: number;
+    readonly windowsClosed: number;
+    readonly scored: number;
+    readonly warm: number;
+    readonly anomalous: number;
+    readonly refused: number;
+    readonly rooms: readonly { readonly room: string; readonly source: string; readonly threshold: number | null; readonly scored: number; readonly warm: number }[];
+    readonly alertLog: string;
+  };
+  readonly modelsDir: string;
+  readonly elapsedSeconds: number;
+}
+
+/** The anomalies section from the batch, the drained stream and the judgement against the labels. */
+export function summarizeAnomalies(batch: BatchRun, stream: StreamRun, judgement: Judgement, where: { readonly modelsDir: string }): AnomaliesSummary {
+  const sum = (f: (r: RoomBatch) => number) => batch.rooms.reduce((n, r) => n + f(r), 0);
+  const scored = sum((r) => r.scored);
+  const flagged = sum((r) => r.flagged);
+  const notFlagged = sum((r) => r.notFlagged);
+  const untrainedRows = batch.untrained.reduce((n, r) => n + r.rows, 0);
+  const problems: string[] = [];
+  if (batch.readRows !== scored + untrainedRows + batch.withoutValue) {
+    problems.push(`the batch read ${batch.readRows} curated readings but scored ${scored} + untrained ${untrainedRows} + without value ${batch.withoutValue}`);
+  }
+  if (scored !== flagged + notFlagged) problems.push(`${scored} readings scored but flagged ${flagged} + not flagged ${notFlagged}`);
+  if (batch.written !== scored) problems.push(`${scored} readings scored but ${batch.written} rows written to curated.anomalies`);
+  if (flagged !== batch.flags.length) problems.push(`${flagged} readings flagged but ${batch.flags.length} flags listed`);
+  const s = stream.stats;
+  if (s.pending !== 0) problems.push(`${s.pending} records still pending on the alert stream after the final drain`);
+  if (s.deadLettered !== 0) problems.push(`${s.deadLettered} records of the alert stream were dead-lettered`);
+  if (s.windowsDeadLettered !== 0) problems.push(`${s.windowsDeadLettered} alert windows failed to close: their alerts are lost`);
+  const { byKind, precision, recall, f1, ...judged } = judgement;
+  return {
+    ok: problems.length === 0,
+    problems,
+    readRows: batch.readRows,
+    scored,
+    flagged,
+    notFlagged,
+    warmingUp: sum((r) => r.warmingUp),
+    untrainedRows,
+    withoutValue: batch.withoutValue,
+    alerts: s.alerts,
+    precision,
+    recall,
+    f1,
+    judged,
+    byKind,
+    rooms: batch.rooms.map((r) => ({ room: r.room, trainedRows: r.trainedRows, threshold: r.threshold, scored: r.scored, flagged: r.flagged, warmingUp: r.warmingUp })),
+    untrained: batch.untrained,
+    stream: {
+      put: s.put,
+      delivered: s.delivered,
+      deadLettered: s.deadLettered,
+      pending: s.pending,
+      windowsClosed: s.windowsClosed,
+      scored: s.counts.scored,
+      warm: s.counts.warm,
+      anomalous: s.counts.anomalous,
+      refused: s.counts.refused,
+      rooms: stream.rooms,
+      alertLog: stream.alertLog.file,
+    },
+    modelsDir: where.modelsDir,
+    elapsedSeconds: Math.round(batch.elapsedMs / 100) / 10,
+  };
+}
+
+/** The anomalies section of the summary `npm start` prints. */
+export function formatAnomaliesSummary(a: AnomaliesSummary): string {
+  const pct = (x: number) => x.toFixed(2);
+  const j = a.judged;
+  const s = a.stream;
+  const sources = s.rooms.map((r) => `${r.room} ${r.source}`).join(', ') || 'none';
+  const lines = [
+    `  anomalies  RCF per room (${a.rooms.length} rooms, models in ${a.modelsDir}), ${a.elapsedSeconds} s`,
+    `             read ${a.readRows} = scored ${a.scored} + untrained ${a.untrainedRows} + without value ${a.withoutValue}`,
+    `             scored ${a.scored} = flagged ${a.flagged} + not flagged ${a.notFlagged} (warming up ${a.warmingUp}, never flagged)`,
+    `             against this run's labels (event-wise, ${j.field}): precision ${pct(a.precision)}, recall ${pct(a.recall)}, F1 ${pct(a.f1)}`,
+    `             labels ${j.labels} = judged ${j.judged} (found ${j.found}, missed ${j.missed}) + not judged ${j.notJudged} (other fields); flags of the run's devices ${j.flags} = inside a label ${j.flagsInside} + false alarms ${j.falseAlarms}`,
+    '  kind         labels  judged  found  missed  not judged',
+    ...Object.entries(a.byKind).map(([kind, k]) => `             ${kind.padEnd(8)} ${String(k.labels).padStart(5)} ${String(k.judged).padStart(7)} ${String(k.found).padStart(6)} ${String(k.missed).padStart(7)} ${String(k.notJudged).padStart(11)}`),
+    '  room                        rows   threshold    flagged  warming up',
+    ...a.rooms.map((r) => `             ${r.room.padEnd(16)} ${String(r.trainedRows).padStart(9)} ${r.threshold.toFixed(3).padStart(11)} ${String(r.flagged).padStart(10)} ${String(r.warmingUp).padStart(11)}`),
+    ...a.untrained.map((r) => `             ${r.room}: ${r.rows} readings not scored (${r.reason})`),
+    `  alerts     ${a.alerts} from the real-time stream (${s.put} records, ${s.windowsClosed} windows; scored ${s.scored}, warm ${s.warm}, anomalous ${s.anomalous}; rooms: ${sources}) in ${s.alertLog}`,
+    a.ok ? '  anomalies  every curated reading and streamed record accounted for' : `  anomalies  FAILED:\n${a.problems.map((p) => `    - ${p}`).join('\n')}`,
+  ];
+  return lines.join('\n');
 }

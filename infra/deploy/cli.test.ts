@@ -37,7 +37,7 @@ describe('deployPlan', () => {
     const steps = deployPlan({ command: 'up', env: 'prod' });
     expect(names(steps)).toStrictEqual(['ingestion-prod', 'lake-prod', 'analytics-prod', 'orchestration-prod']);
     expect(new Set(steps.map((s) => s.configFile))).toStrictEqual(new Set([`${PROJECT_ROOT}/Pulumi.prod.yaml`]));
-    expect(steps.map((s) => s.implemented)).toStrictEqual([true, true, true, false]);
+    expect(steps.map((s) => s.implemented)).toStrictEqual([true, true, true, true]);
   });
 
   it('destroys in reverse order', () => {
@@ -59,7 +59,7 @@ describe('deploy CLI', () => {
     return { code, out: lines(c.out()), err: lines(c.err()) };
   }
 
-  it('GIVEN preview dev THEN runs the implemented layer with Pulumi.dev.yaml and skips the others with a message', async () => {
+  it('GIVEN preview dev THEN runs every layer in order with Pulumi.dev.yaml and skips none', async () => {
     const ran: DeployStep[] = [];
     const h = await deploy(['preview', 'dev'], async (step) => {
       ran.push(step);
@@ -70,13 +70,11 @@ describe('deploy CLI', () => {
       ['preview', 'ingestion-dev', `${PROJECT_ROOT}/Pulumi.dev.yaml`],
       ['preview', 'lake-dev', `${PROJECT_ROOT}/Pulumi.dev.yaml`],
       ['preview', 'analytics-dev', `${PROJECT_ROOT}/Pulumi.dev.yaml`],
+      ['preview', 'orchestration-dev', `${PROJECT_ROOT}/Pulumi.dev.yaml`],
     ]);
     expect(h.out).toContain('previewed ingestion-dev');
-    for (const layer of ['orchestration']) {
-      expect(h.out.some((l) => l.startsWith(`skip ${layer}-dev: layer ${layer} is not implemented yet in this release`))).toBe(
-        true,
-      );
-    }
+    expect(h.out).toContain('previewed orchestration-dev');
+    expect(h.out.some((l) => l.startsWith('skip '))).toBe(false);
     expect(h.err).toStrictEqual([]);
   });
 

@@ -1,3 +1,5 @@
+import { LOG_DELIVERY_ACTIONS } from '../orchestration/iam.js';
+
 /**
  * Every place where the security rules knowingly accept something they otherwise refuse, each with the reason.
  * Adding an entry here is a reviewed decision: the reason is shown next to the rule in the policy pack's docs.
@@ -20,6 +22,10 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: ReadonlyMap<string, string> = new Map
   ['ec2:DescribeSecurityGroups', 'EC2 Describe* actions have no resource-level permissions (Glue connections in a VPC)'],
   ['ec2:DescribeVpcEndpoints', 'EC2 Describe* actions have no resource-level permissions (Glue connections in a VPC)'],
   ['ec2:DescribeRouteTables', 'EC2 Describe* actions have no resource-level permissions (Glue connections in a VPC)'],
+  ...LOG_DELIVERY_ACTIONS.map((action): [string, string] => [
+    action,
+    'CloudWatch Logs vended log delivery has no resource-level permissions: Step Functions logging requires Resource "*" (Step Functions developer guide, "IAM policies for logging to CloudWatch Logs")',
+  ]),
 ]);
 
 /** Why `Resource: "*"` is accepted inside a KMS key policy. */

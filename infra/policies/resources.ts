@@ -48,6 +48,9 @@ export const TYPES = {
   sagemakerEndpointConfiguration: ['aws:sagemaker/endpointConfiguration:EndpointConfiguration'],
   eventSourceMapping: ['aws:lambda/eventSourceMapping:EventSourceMapping'],
   quicksightDataSource: ['aws:quicksight/dataSource:DataSource'],
+  stateMachine: ['aws:sfn/stateMachine:StateMachine'],
+  schedule: ['aws:scheduler/schedule:Schedule'],
+  lambdaPermission: ['aws:lambda/permission:Permission'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** `<type> "<name>"`: how violations name a resource. */

@@ -260,6 +260,30 @@ const DATA_SOURCE_OK = res('aws:quicksight/dataSource:DataSource', 'qs-source', 
   sslProperties: { disableSsl: false },
   permissions: [{ principal: `arn:aws:quicksight:eu-west-1:${ACCOUNT}:user/default/alice`, actions: ['quicksight:DescribeDataSource'] }],
 });
+const SFN_LOG_ARN = 'arn:aws:logs:eu-west-1:123456789012:log-group:/sensorlake/orchestration-dev/states/pipeline';
+const SFN_OK: CapturedResource[] = [
+  { ...res(T.logGroup, 'machine-logs', { retentionInDays: 14, kmsKeyId: KEY_ARN }), outputs: { arn: SFN_LOG_ARN } },
+  res('aws:sfn/stateMachine:StateMachine', 'machine', {
+    type: 'STANDARD',
+    loggingConfiguration: { level: 'ALL', includeExecutionData: true, logDestination: `${SFN_LOG_ARN}:*` },
+    tracingConfiguration: { enabled: true },
+  }),
+];
+const SCHEDULE_OK = res('aws:scheduler/schedule:Schedule', 'schedule', {
+  kmsKeyArn: KEY_ARN,
+  target: {
+    arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:p',
+    retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+    deadLetterConfig: { arn: 'arn:aws:sqs:eu-west-1:123456789012:dlq' },
+  },
+});
+const PERMISSION_OK = res('aws:lambda/permission:Permission', 'permission', {
+  action: 'lambda:InvokeFunction',
+  function: 'f',
+  principal: 's3.amazonaws.com',
+  sourceArn: 'arn:aws:s3:::staging',
+  sourceAccount: '123456789012',
+});
 
 const CASES: readonly RuleCases[] = [
   {
@@ -792,6 +816,34 @@ const CASES: readonly RuleCases[] = [
     breaking: [
       { title: 'SSL off', resources: change([DATA_SOURCE_OK], 'qs-source', (i) => ({ ...i, sslProperties: { disableSsl: true } })), field: 'sslProperties.disableSsl', mentions: ['true'] },
       { title: 'shared with everyone', resources: change([DATA_SOURCE_OK], 'qs-source', (i) => ({ ...i, permissions: [{ principal: '*', actions: ['quicksight:DescribeDataSource'] }] })), field: 'permissions[0].principal', mentions: ['"*"'] },
+    ],
+  },
+  {
+    rule: 'sfn-logging-tracing',
+    passing: SFN_OK,
+    breaking: [
+      { title: 'logging level ERROR', resources: change(SFN_OK, 'machine', (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), level: 'ERROR' } })), field: 'loggingConfiguration.level', mentions: ['"ERROR"', '"ALL"'] },
+      { title: 'no execution data', resources: change(SFN_OK, 'machine', (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), includeExecutionData: false } })), field: 'includeExecutionData', mentions: ['false'] },
+      { title: 'a destination without :*', resources: change(SFN_OK, 'machine', (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), logDestination: SFN_LOG_ARN } })), field: 'logDestination', mentions: [':*'] },
+      { title: 'a log group of another stack', resources: change(SFN_OK, 'machine', (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), logDestination: `${SFN_LOG_ARN}-other:*` } })), field: 'logDestination', mentions: ['of this stack'] },
+      { title: 'no tracing', resources: change(SFN_OK, 'machine', (i) => ({ ...i, tracingConfiguration: undefined })), field: 'tracingConfiguration.enabled', mentions: ['missing'] },
+    ],
+  },
+  {
+    rule: 'scheduler-retry-dlq-kms',
+    passing: [SCHEDULE_OK],
+    breaking: [
+      { title: 'no retry policy', resources: change([SCHEDULE_OK], 'schedule', (i) => ({ ...i, target: { ...(i['target'] as object), retryPolicy: undefined } })), field: 'target.retryPolicy.maximumEventAgeInSeconds', mentions: ['missing'] },
+      { title: 'no dead-letter queue', resources: change([SCHEDULE_OK], 'schedule', (i) => ({ ...i, target: { ...(i['target'] as object), deadLetterConfig: undefined } })), field: 'target.deadLetterConfig.arn', mentions: ['SQS'] },
+      { title: 'no key', resources: change([SCHEDULE_OK], 'schedule', (i) => ({ ...i, kmsKeyArn: undefined })), field: 'kmsKeyArn', mentions: ['customer-managed'] },
+    ],
+  },
+  {
+    rule: 'lambda-permission-source',
+    passing: [PERMISSION_OK, res('aws:lambda/permission:Permission', 'by-role', { action: 'lambda:InvokeFunction', function: 'f', principal: '123456789012' })],
+    breaking: [
+      { title: 'any bucket may invoke', resources: change([PERMISSION_OK], 'permission', (i) => ({ ...i, sourceArn: undefined })), field: 'sourceArn', mentions: ['s3.amazonaws.com'] },
+      { title: 'any account\'s bucket of that name may invoke', resources: change([PERMISSION_OK], 'permission', (i) => ({ ...i, sourceAccount: undefined })), field: 'sourceAccount', mentions: ['12-digit'] },
     ],
   },
 ];

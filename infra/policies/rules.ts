@@ -929,6 +929,71 @@ const lambdaStreamFailureHandling = defineRule({
   },
 });
 
+const stateMachineLoggingTracing = defineRule({
+  id: 'sfn-logging-tracing',
+  description:
+    'Every Step Functions state machine logs every event with execution data (level ALL, includeExecutionData) to ' +
+    'a log group of this stack (`<log group ARN>:*`) and has X-Ray tracing enabled.',
+  severity: 'medium',
+  resourceTypes: TYPES.stateMachine,
+  needsStack: true,
+  check(machine, all, report) {
+    const logging = machine.inputs['loggingConfiguration'];
+    if (at(logging, 'level') !== 'ALL') report(machine, 'loggingConfiguration.level', at(logging, 'level'), '"ALL"');
+    if (at(logging, 'includeExecutionData') !== true) {
+      report(machine, 'loggingConfiguration.includeExecutionData', at(logging, 'includeExecutionData'), 'true');
+    }
+    const destination = at(logging, 'logDestination');
+    const groups = all.filter((r) => (TYPES.logGroup as readonly string[]).includes(r.type));
+    const ofStack = groups.some((g) => typeof g.outputs?.['arn'] === 'string' && destination === `${String(g.outputs['arn'])}:*`);
+    if (typeof destination !== 'string' || !destination.endsWith(':*') || !ofStack) {
+      report(machine, 'loggingConfiguration.logDestination', destination, 'the ARN of a log group of this stack followed by ":*"');
+    }
+    const tracing = at(machine.inputs, 'tracingConfiguration.enabled');
+    if (tracing !== true) report(machine, 'tracingConfiguration.enabled', tracing, 'true');
+  },
+});
+
+const scheduleRetryDeadLetterKms = defineRule({
+  id: 'scheduler-retry-dlq-kms',
+  description:
+    'Every EventBridge Scheduler schedule has a retry policy (maximumRetryAttempts, maximumEventAgeInSeconds), a ' +
+    'dead-letter queue and a customer-managed KMS key for its target input.',
+  severity: 'medium',
+  resourceTypes: TYPES.schedule,
+  needsStack: false,
+  check(schedule, _all, report) {
+    for (const field of ['maximumRetryAttempts', 'maximumEventAgeInSeconds']) {
+      const value = at(schedule.inputs, `target.retryPolicy.${field}`);
+      if (typeof value !== 'number') report(schedule, `target.retryPolicy.${field}`, value, 'an explicit number');
+    }
+    const dlq = at(schedule.inputs, 'target.deadLetterConfig.arn');
+    if (typeof dlq !== 'string' || !dlq.startsWith('arn:')) report(schedule, 'target.deadLetterConfig.arn', dlq, 'the ARN of an SQS queue');
+    const key = schedule.inputs['kmsKeyArn'];
+    if (typeof key !== 'string' || !key.startsWith('arn:')) report(schedule, 'kmsKeyArn', key, 'the ARN of a customer-managed KMS key');
+  },
+});
+
+const lambdaPermissionSource = defineRule({
+  id: 'lambda-permission-source',
+  description:
+    'Every Lambda permission granted to an AWS service names the resource (sourceArn) and, for S3 whose bucket ARNs ' +
+    'carry no account, the account (sourceAccount): no other bucket or account can invoke the function.',
+  severity: 'high',
+  resourceTypes: TYPES.lambdaPermission,
+  needsStack: false,
+  check(permission, _all, report) {
+    const principal = permission.inputs['principal'];
+    if (typeof principal !== 'string' || !principal.endsWith('.amazonaws.com')) return;
+    const sourceArn = permission.inputs['sourceArn'];
+    if (typeof sourceArn !== 'string' || !sourceArn.startsWith('arn:')) report(permission, 'sourceArn', sourceArn, `the ARN of the ${principal} resource that invokes`);
+    const account = permission.inputs['sourceAccount'];
+    if (principal === 's3.amazonaws.com' && (typeof account !== 'string' || !ACCOUNT_ID.test(account))) {
+      report(permission, 'sourceAccount', account, 'the 12-digit account id owning the bucket');
+    }
+  },
+});
+
 const quicksightDataSourceSsl = defineRule({
   id: 'quicksight-data-source-ssl',
   description: 'Every QuickSight data source keeps SSL on (sslProperties.disableSsl not true) and is shared with named principals only.',
@@ -971,6 +1036,9 @@ export const RULES: readonly SecurityRule[] = [
   sagemakerEndpointKms,
   lambdaStreamFailureHandling,
   quicksightDataSourceSsl,
+  stateMachineLoggingTracing,
+  scheduleRetryDeadLetterKms,
+  lambdaPermissionSource,
 ];
 
 /** Whether a rule checks resources of this type. */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyticsStack } from '../analytics/testing.js';
 import { runLakeStack } from '../lake/testing.js';
+import { runOrchestrationStack } from '../orchestration/testing.js';
 import { runStackUnderMocks, type MockRun } from '../testing/index.js';
 import { at } from './resources.js';
 import { RULES, evaluateRules, ruleApplies } from './rules.js';
@@ -11,7 +12,7 @@ function asRuleInput(run: MockRun): CapturedResource[] {
   return run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: r.inputs, outputs: r.state }));
 }
 
-const STACKS = ['ingestion-dev', 'ingestion-prod', 'lake-dev', 'lake-prod', 'analytics-dev', 'analytics-prod'] as const;
+const STACKS = ['ingestion-dev', 'ingestion-prod', 'lake-dev', 'lake-prod', 'analytics-dev', 'analytics-prod', 'orchestration-dev', 'orchestration-prod'] as const;
 
 /** analytics-prod runs with everything on (QuickSight, the RCF endpoint); analytics-dev with the defaults (both off). */
 const ANALYTICS_PROD_CONFIG = {
@@ -28,7 +29,9 @@ beforeAll(async () => {
       ? await runLakeStack(env)
       : stack.startsWith('analytics-')
         ? await runAnalyticsStack(env, env === 'prod' ? { config: ANALYTICS_PROD_CONFIG } : {})
-        : await runStackUnderMocks(stack);
+        : stack.startsWith('orchestration-')
+          ? await runOrchestrationStack(env)
+          : await runStackUnderMocks(stack);
     runs.set(stack, asRuleInput(run));
   }
 });
@@ -201,4 +204,34 @@ describe('the whole-stack check catches a broken analytics stack', () => {
   ];
 
   it.each(prodBreakages)('$title (QuickSight and the endpoint on)', (breakage) => expectOnlyThisRuleBreaks('analytics-prod', breakage));
+});
+
+describe('the whole-stack check catches a broken orchestration stack', () => {
+  const breakages: readonly Breakage[] = [
+    { title: 'a state machine logging errors only', type: 'aws:sfn/stateMachine:StateMachine', edit: (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), level: 'ERROR' } }), rule: 'sfn-logging-tracing', field: 'loggingConfiguration.level' },
+    { title: 'a state machine logging without execution data', type: 'aws:sfn/stateMachine:StateMachine', edit: (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), includeExecutionData: false } }), rule: 'sfn-logging-tracing', field: 'includeExecutionData' },
+    { title: 'a log destination without ":*"', type: 'aws:sfn/stateMachine:StateMachine', edit: (i) => ({ ...i, loggingConfiguration: { ...(i['loggingConfiguration'] as object), logDestination: String(at(i, 'loggingConfiguration.logDestination')).replace(/:\*$/, '') } }), rule: 'sfn-logging-tracing', field: 'logDestination' },
+    { title: 'a state machine without X-Ray', type: 'aws:sfn/stateMachine:StateMachine', edit: (i) => ({ ...i, tracingConfiguration: { enabled: false } }), rule: 'sfn-logging-tracing', field: 'tracingConfiguration.enabled' },
+    { title: 'a schedule without a dead-letter queue', type: 'aws:scheduler/schedule:Schedule', edit: (i) => ({ ...i, target: { ...(i['target'] as object), deadLetterConfig: undefined } }), rule: 'scheduler-retry-dlq-kms', field: 'target.deadLetterConfig.arn' },
+    { title: 'a schedule with the default retry policy', type: 'aws:scheduler/schedule:Schedule', edit: (i) => ({ ...i, target: { ...(i['target'] as object), retryPolicy: undefined } }), rule: 'scheduler-retry-dlq-kms', field: 'target.retryPolicy.maximumRetryAttempts' },
+    { title: 'a schedule without its key', type: 'aws:scheduler/schedule:Schedule', edit: (i) => ({ ...i, kmsKeyArn: undefined }), rule: 'scheduler-retry-dlq-kms', field: 'kmsKeyArn' },
+    { title: 'an S3 invoke permission without the source bucket', type: 'aws:lambda/permission:Permission', edit: (i) => ({ ...i, sourceArn: undefined }), rule: 'lambda-permission-source', field: 'sourceArn' },
+    { title: 'an S3 invoke permission without the source account', type: 'aws:lambda/permission:Permission', edit: (i) => ({ ...i, sourceAccount: undefined }), rule: 'lambda-permission-source', field: 'sourceAccount' },
+    {
+      title: 'log delivery mixed with a resource-scoped action on "*"',
+      type: 'aws:iam/rolePolicy:RolePolicy',
+      edit: (i) => (String(i['policy']).includes('logs:CreateLogDelivery') ? { ...i, policy: String(i['policy']).replace('"logs:CreateLogDelivery"', '"logs:CreateLogDelivery","states:StartExecution"') } : i),
+      rule: 'iam-no-wildcards',
+      field: 'Resource',
+    },
+    {
+      title: 'the state machine role trusted without aws:SourceAccount',
+      type: 'aws:iam/role:Role',
+      edit: (i) => (String(i['assumeRolePolicy']).includes('states.amazonaws.com') ? { ...i, assumeRolePolicy: String(i['assumeRolePolicy']).replace('aws:SourceAccount', 'aws:SourceArn') } : i),
+      rule: 'iam-trust-confused-deputy',
+      field: 'aws:SourceAccount',
+    },
+  ];
+
+  it.each(breakages)('$title', (breakage) => expectOnlyThisRuleBreaks('orchestration-dev', breakage));
 });

@@ -70,11 +70,6 @@ describe('synth CLI arguments', () => {
     expect(h.err.join('\n')).toContain("missing required argument 'env'");
   });
 
-  it('GIVEN a layer not implemented THEN it says so and runs nothing', async () => {
-    const h = harness();
-    expect(await main(['dev', '--layer', 'orchestration'], h.io)).toBe(ExitCode.Ok);
-    expect(h.out).toStrictEqual(['orchestration-dev: skipped, layer orchestration is not implemented yet in this release (implemented: ingestion, lake, analytics)']);
-  });
 });
 
 describe('npm run synth -- dev --json <file>', () => {

@@ -309,6 +309,10 @@ function fakeAwsResource(type: string, name: string, inputs: Record<string, unkn
       return named(`arn:aws:glue:${base}:database/${physical}`);
     case 'aws:glue/catalogTable:CatalogTable':
       return named(`arn:aws:glue:${base}:table/${String(inputs.databaseName)}/${physical}`);
+    case 'aws:sfn/stateMachine:StateMachine':
+      return named(`arn:aws:states:${base}:stateMachine:${physical}`);
+    case 'aws:scheduler/schedule:Schedule':
+      return named(`arn:aws:scheduler:${base}:schedule/default/${physical}`);
     case 'aws:s3/bucketObjectv2:BucketObjectv2':
       return { id: String(inputs.key), state: { etag: shortHash(String(inputs.sourceHash ?? inputs.key), 32), versionId: shortHash(String(inputs.sourceHash), 32) } };
     default: {

@@ -1,0 +1,95 @@
+import { zipSync, type Zippable } from 'fflate';
+import type { ArchiveDropStore, ArchiveFailureRecord, ArchiveLimits, PipelineStarter } from './archive-drop.js';
+import { EOCD_SEARCH_BYTES, locateDirectory } from './archive-zip.js';
+
+/** Small limits so the tests build their hostile archives in milliseconds. */
+export const TEST_LIMITS: ArchiveLimits = { maxEntries: 8, maxEntryBytes: 6 * 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024, maxCompressionRatio: 100 };
+
+/** A zip of these files (path → text or bytes), deflated unless `level` 0. */
+export function zipOf(files: Record<string, string | Uint8Array | [Uint8Array, { os?: number; attrs?: number }]>, level: 0 | 6 = 6): Uint8Array {
+  const zippable: Zippable = {};
+  for (const [name, value] of Object.entries(files)) {
+    if (Array.isArray(value)) zippable[name] = [value[0], { ...value[1], level }];
+    else zippable[name] = [typeof value === 'string' ? new TextEncoder().encode(value) : value, { level }];
+  }
+  return zipSync(zippable);
+}
+
+/** Deterministic bytes that do not compress (xorshift), so sizes survive deflate. */
+export function incompressible(length: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** The archive with the central directory's uncompressed size of entry `index` set to `size` (a lying header). */
+export function withDeclaredSize(archive: Uint8Array, index: number, size: number): Uint8Array {
+  const copy = archive.slice();
+  const tailStart = Math.max(0, copy.length - EOCD_SEARCH_BYTES);
+  const location = locateDirectory(copy.subarray(tailStart), copy.length, 1 << 16);
+  const v = new DataView(copy.buffer);
+  let at = location.offset;
+  for (let n = 0; n < index; n++) at += 46 + v.getUint16(at + 28, true) + v.getUint16(at + 30, true) + v.getUint16(at + 32, true);
+  v.setUint32(at + 24, size, true);
+  return copy;
+}
+
+/** A staging and raw store in memory, recording what the drop did. */
+export class MemoryDropStore implements ArchiveDropStore {
+  readonly staged = new Map<string, Uint8Array>();
+  readonly raw = new Map<string, Uint8Array>();
+  readonly failed = new Map<string, { archive: Uint8Array; reason: ArchiveFailureRecord }>();
+  readonly removed: string[] = [];
+  /** Bytes per chunk of `stream`, so entries span chunks as they do from S3. */
+  constructor(readonly chunkSize = 4096) {}
+
+  async size(key: string): Promise<number | undefined> {
+    return this.staged.get(key)?.length;
+  }
+
+  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
+    return this.object(key).slice(start, end);
+  }
+
+  async *stream(key: string): AsyncIterable<Uint8Array> {
+    const body = this.object(key);
+    for (let i = 0; i < body.length; i += this.chunkSize) yield body.slice(i, i + this.chunkSize);
+  }
+
+  async writeRaw(key: string, body: Uint8Array): Promise<void> {
+    this.raw.set(key, body);
+  }
+
+  async moveToFailed(key: string, failedKey: string, reason: ArchiveFailureRecord): Promise<void> {
+    this.failed.set(failedKey, { archive: this.object(key), reason });
+    this.staged.delete(key);
+  }
+
+  async remove(key: string): Promise<void> {
+    this.removed.push(key);
+    this.staged.delete(key);
+  }
+
+  private object(key: string): Uint8Array {
+    const body = this.staged.get(key);
+    if (body === undefined) throw new Error(`no staged object ${key}`);
+    return body;
+  }
+}
+
+/** A pipeline that remembers the names it started, as Step Functions does. */
+export class MemoryPipeline implements PipelineStarter {
+  readonly executions = new Map<string, string>();
+
+  async start(name: string, input: string): Promise<'started' | 'already-started'> {
+    if (this.executions.has(name)) return 'already-started';
+    this.executions.set(name, input);
+    return 'started';
+  }
+}
