@@ -1,5 +1,8 @@
-import { Chain, Choice, Condition, glueGetCrawler, glueStartCrawler, glueStartJobRun, lambdaInvoke, Map, Parallel, Pass, StateMachine, Succeed, Wait } from '../core/asl/index.js';
-import { LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
+import { JOB_NAMES } from '../core/lake/jobs.js';
+import { pipelineDefinition, pipelineOptions } from '../core/orchestration/index.js';
+import { readEnvironmentConfig } from '../core/settings.js';
+import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
+import { localResources } from '../local/orchestration/pipeline-twin.js';
 import { spreadOf, type Figure } from './figures.js';
 
 /** sfn.local's target: milliseconds per local execution of the pipeline with instant handlers (issue 8). */
@@ -39,38 +42,25 @@ export async function sfnLocalFigure(bench: SfnBenchCase, runs: number): Promise
   };
 }
 
-const ARN = 'arn:aws:glue:eu-west-1:123456789012';
-
 /**
- * A stand-in for the pipeline until it is merged: Parallel imports, a crawl-and-wait loop, curate, a Map calling
- * a function per room; every handler instant.
+ * The pipeline itself (pipelineDefinition with the twin's local names and the dev settings' options): Parallel
+ * imports, four crawl-and-wait loops, curate, the Map over four rooms each a nested room execution; every
+ * service answers at once (jobs and crawls do nothing, the crawlers are READY after one RUNNING poll).
  */
 export function sampleBenchCase(): SfnBenchCase {
-  const imports = new Parallel('Imports', { resultPath: null }).branch(
-    glueStartJobRun('Import db', { jobName: 'import-db', jobArn: `${ARN}:job/import-db` }),
-    glueStartJobRun('Import historical', { jobName: 'import-historical', jobArn: `${ARN}:job/import-historical` }),
-  );
-  const wait = new Wait('Wait for crawler', { time: { seconds: 60 } });
-  const crawl = Chain.start(glueStartCrawler('Start crawler', { crawlerName: 'raw', crawlerArn: `${ARN}:crawler/raw`, resultPath: null }))
-    .next(wait)
-    .next(glueGetCrawler('Get crawler', { crawlerName: 'raw', crawlerArn: `${ARN}:crawler/raw`, resultSelector: { 'State.$': '$.Crawler.State' }, resultPath: '$.crawler' }))
-    .next(new Choice('Crawler ready?').when(Condition.stringEquals('$.crawler.State', 'READY'), new Pass('Crawled')).otherwise(wait).afterwards());
-  const rooms = new Map('Per room', { itemsPath: '$.rooms', maxConcurrency: 2, resultPath: '$.scores' }).itemProcessor(
-    lambdaInvoke('Score room', { functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:score', resultSelector: { 'score.$': '$.Payload' } }),
-  );
-  const machine = new StateMachine({
-    definition: Chain.start(imports).next(crawl).next(glueStartJobRun('Curate', { jobName: 'curate', jobArn: `${ARN}:job/curate`, resultPath: null })).next(rooms).next(new Succeed('Done')),
-  });
+  const resources = localResources();
+  const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
   return {
-    machine,
+    machine: main,
     input: { rooms: ['r1', 'r2', 'r3', 'r4'] },
     handlers: () => ({
-      glueJobs: new LocalGlueJobs({ 'import-db': () => undefined, 'import-historical': () => undefined, curate: () => undefined }),
-      crawlers: new LocalCrawlers({ raw: { runningPolls: 2 } }),
+      glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => undefined]))),
+      crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
       notifications: new NotificationLog(),
-      functions: { score: () => 1 },
+      sageMaker: new FakeSageMaker(),
+      machines: { [resources.roomMachine.arn]: room },
     }),
-    label: 'a 12-state stand-in for the pipeline (Parallel imports, crawl loop of 4 polls, curate, Map over 4 rooms)',
+    label: 'the pipeline (Parallel imports, 3 crawl loops, curate, Map over 4 nested room executions), instant handlers',
   };
 }
 

@@ -16,6 +16,10 @@ import { formatAnomaliesSummary, formatLakeSummary, formatSummary, formatTwinAcc
 import type { AnomaliesSummary, LakeSummary } from './summary.js';
 import { judge, modelsDir, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
 import type { AnalyticsTwin, StreamRun } from './analytics/index.js';
+import { formatPipelineSummary, summarizePipeline, type PipelineSummary } from './summary.js';
+import { pipelineOptions } from '../core/orchestration/index.js';
+import type { EnvironmentConfig } from '../core/settings.js';
+import { runPipelineTwin } from './orchestration/pipeline-twin.js';
 import { parseSourceUrl, redactUrl, startLakeTwin } from './lake/index.js';
 import type { LakeTwin } from './lake/index.js';
 import { ExternalBrokerError, startIngestionTwin, WriteAheadLog } from './ingestion/index.js';
@@ -238,13 +242,16 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     await twin.stop();
     const streamRun = await analyticsTwin?.finishStream();
     const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
-    const lake = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runLake(lakeTwin, summary.messages.landed, io);
+    const ran = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runPipeline(lakeTwin, config, summary.messages.landed, io);
+    const lake = ran?.lake;
+    const pipeline = ran?.pipeline;
     const anomalies = analyticsTwin === undefined || streamRun === undefined || lake === undefined || 'error' in lake
       ? undefined
       : await runAnalytics(analyticsTwin, streamRun, { dataDir, fleetIds, startTime: fleet.startTime, labelsFile: fleet.labelsFile, ratePerDevice: flags.rate }, io, flags.progress);
     const unwritten: WriteFailure[] = [];
     const analyticsLines = anomalies === undefined || 'error' in anomalies ? '' : `\n${formatAnomaliesSummary(anomalies)}`;
-    const lakeLines = lake === undefined || 'error' in lake ? '' : `\n${formatLakeSummary(lake, { dataDir })}${analyticsLines}`;
+    const pipelineLine = pipeline === undefined ? '' : `\n${formatPipelineSummary(pipeline)}`;
+    const lakeLines = `${lake === undefined || 'error' in lake ? '' : `\n${formatLakeSummary(lake, { dataDir })}${analyticsLines}`}${pipelineLine}`;
     if (fleet.labelsError === undefined) io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}\n  labels     ${labelsFile}${lakeLines}\n`);
     else {
       io.stdout.write(`${formatSummary(summary, { rawDir: twin.rawDir })}${lakeLines}\n`);
@@ -253,14 +260,16 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     }
     const lakeProblems = lake === undefined ? [] : 'error' in lake ? [`the lake run failed: ${lake.error}`] : lake.problems;
     const analyticsProblems = anomalies === undefined ? [] : 'error' in anomalies ? [`the analytics run failed: ${anomalies.error}`] : anomalies.problems;
-    const problems = [...summary.problems, ...lakeProblems.map((p) => `lake: ${p}`), ...analyticsProblems.map((p) => `anomalies: ${p}`)];
-    const ok = summary.ok && lakeProblems.length === 0 && analyticsProblems.length === 0;
+    const pipelineProblems = pipeline === undefined || pipeline.status === 'SUCCEEDED' ? [] : [`the pipeline ${pipeline.status}: ${pipeline.error ?? ''}: ${pipeline.cause ?? ''}`];
+    const problems = [...summary.problems, ...lakeProblems.map((p) => `lake: ${p}`), ...analyticsProblems.map((p) => `anomalies: ${p}`), ...pipelineProblems];
+    const ok = summary.ok && lakeProblems.length === 0 && analyticsProblems.length === 0 && pipelineProblems.length === 0;
     const written = writeSummary(
       flags.summaryJson,
       {
         env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary, ok, problems,
         ...(lake === undefined ? {} : { lake }),
         ...(anomalies === undefined ? {} : { anomalies }),
+        ...(pipeline === undefined ? {} : { pipeline }),
       },
       run,
     );
@@ -275,17 +284,36 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
 }
 
 /**
- * Runs the lake after ingestion flushed and accounts for its rows; an error (the source database unreachable, a
- * job failing) is reported on stderr and returned, since the ingestion account still stands.
+ * Runs the pipeline after ingestion flushed (the state machine, its Tasks on the lake twin) and accounts for the
+ * lake's rows from the jobs it ran. A failed execution (it published its notification) is reported on stderr and
+ * counted as a problem, so `npm start` exits Incomplete naming it (without a lake account when a job did not run);
+ * an error of the twin itself (the source database
+ * unreachable) is returned as the lake's error, since the ingestion account still stands.
  */
-async function runLake(lakeTwin: LakeTwin, landed: number, io: Io): Promise<LakeSummary | { readonly error: string }> {
-  io.stdout.write('\nlake: import-historical, import-db, crawl raw, curate\n');
+async function runPipeline(
+  lakeTwin: LakeTwin,
+  config: EnvironmentConfig,
+  landed: number,
+  io: Io,
+): Promise<{ readonly lake?: LakeSummary | { readonly error: string }; readonly pipeline?: PipelineSummary }> {
+  io.stdout.write('\npipeline: imports, crawls, curate, then per room train, deploy and score (the state machine, run locally)\n');
+  let session: Awaited<ReturnType<LakeTwin['open']>> | undefined;
   try {
-    return summarizeLake(await lakeTwin.run(), landed);
+    session = await lakeTwin.open();
+    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config) });
+    const pipeline = summarizePipeline(run);
+    if (run.status !== 'SUCCEEDED') io.stderr.write(`npm start: the pipeline ${run.status}: ${run.error ?? ''}: ${run.cause ?? ''}\n`);
+    const { 'import-historical': historical, 'import-db': database, curate } = run.jobs;
+    // A failed execution ends before its later jobs: the lake's account needs all three, the failure is the pipeline's.
+    if (historical === undefined || database === undefined || curate === undefined) return { pipeline };
+    const lake = summarizeLake(await session.finish({ jobs: { 'import-historical': historical, 'import-db': database, curate }, crawls: run.crawls }), landed);
+    return { lake, pipeline };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`npm start: the lake run failed: ${message}\n`);
-    return { error: message };
+    return { lake: { error: message } };
+  } finally {
+    await session?.close();
   }
 }
 
@@ -353,7 +381,7 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Exi
     .option('--serve', 'run the twin without a fleet until interrupted, for your own devices or `npm run sensors`', false)
     .addOption(kitOption('--port <n>', 'TCP port of the embedded broker (default: free port; 1883 with --serve)', parse.integer(0, 65_535)))
     .addOption(kitOption('--tls-port <n>', 'mutual-TLS port of the embedded broker (default: free port; 8883 with --serve)', parse.integer(0, 65_535)))
-    .option('--no-lake', 'skip the lake after ingestion (imports, crawl, curate)')
+    .option('--no-lake', 'skip the lake and its pipeline after ingestion (imports, crawls, curate, rooms)')
     .addOption(kitOption('--source-url <url>', "a PostgreSQL holding the readings table for import-db, instead of the twin's PGlite", sourceUrl))
     .option('--no-analytics', 'skip the real-time alerts and, after the lake, the RCF per room')
     .action(async (flags: StartFlags) => {

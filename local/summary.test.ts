@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetReport } from '../sensors/index.js';
 import { FAULT_KINDS } from '../sensors/index.js';
-import { formatAnomaliesSummary, formatLakeSummary, formatSummary, summarizeAnomalies, summarizeLake, summarizeRun } from './summary.js';
+import { formatAnomaliesSummary, formatLakeSummary, formatPipelineSummary, formatSummary, summarizeAnomalies, summarizeLake, summarizePipeline, summarizeRun } from './summary.js';
 import { judge, type BatchRun, type StreamRun } from './analytics/index.js';
 import { emptyInvocationCounts } from '../core/analytics/alerts.js';
 import type { AnomalyLabel } from '../sensors/index.js';
@@ -317,5 +317,20 @@ describe('summarizeAnomalies', () => {
     expect(a.ok).toBe(false);
     expect(a.problems).toContain(says);
     expect(formatAnomaliesSummary(a)).toContain(`- ${says}`);
+  });
+});
+
+describe('the pipeline section', () => {
+  const base = { status: 'SUCCEEDED', states: [{ name: 'Imports' }, { name: 'Pipeline done' }], durationMs: 1234.4, virtualDurationMs: 180_000, notifications: [], notificationsFile: '/d/notifications.ndjson', executionArn: 'arn:x', rooms: ['r1'], roomsLeftOut: [{ room: 'hall', rows: 2 }] };
+
+  it('GIVEN a run that succeeded WHEN summarized THEN the visited names, times and rooms are kept, and the line says so', () => {
+    const s = summarizePipeline(base as never);
+    expect(s).toStrictEqual({ status: 'SUCCEEDED', states: ['Imports', 'Pipeline done'], durationMs: 1234, virtualDurationMs: 180_000, notifications: [], notificationsFile: '/d/notifications.ndjson', execution: 'arn:x', rooms: ['r1'], roomsLeftOut: [{ room: 'hall', rows: 2 }] });
+    expect(formatPipelineSummary(s)).toBe('  pipeline   SUCCEEDED: 2 states in 1.2 s (180 s on the virtual clock), rooms r1 (left out, too few readings: hall 2), 0 notifications');
+  });
+
+  it('GIVEN a run that failed WHEN summarized THEN the error, cause and notification file are named', () => {
+    const s = summarizePipeline({ ...base, status: 'FAILED', error: 'Crawler.Timeout', cause: 'crawler raw still RUNNING', notifications: [{ state: 'Notify failure' }] } as never);
+    expect(formatPipelineSummary(s)).toContain('\n             Crawler.Timeout: crawler raw still RUNNING; 1 notification in /d/notifications.ndjson');
   });
 });

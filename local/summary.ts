@@ -6,6 +6,8 @@ import type { FaultKind } from '../sensors/index.js';
 import type { TwinStats } from './ingestion/twin.js';
 import { accounting } from './lake/runner.js';
 import type { LakeRun, LakeTableCount } from './lake/index.js';
+import type { Notification } from './orchestration/index.js';
+import type { PipelineTwinRun } from './orchestration/pipeline-twin.js';
 import type { BatchRun, Judgement, RoomBatch, StreamRun } from './analytics/index.js';
 
 /** How one injected fault kind was accounted for. */
@@ -308,6 +310,53 @@ export function formatLakeSummary(s: LakeSummary, where: { readonly dataDir: str
     s.ok ? '  lake       every raw and imported row accounted for' : `  lake       FAILED:\n${s.problems.map((p) => `    - ${p}`).join('\n')}`,
   ];
   return lines.join('\n');
+}
+
+/** The pipeline part of the `npm start` account, also written with `--summary-json` as `pipeline`. */
+export interface PipelineSummary {
+  readonly status: PipelineTwinRun['status'];
+  /** Every state the main machine visited, by virtual start. */
+  readonly states: readonly string[];
+  /** Real milliseconds the execution took. */
+  readonly durationMs: number;
+  /** What it would have taken on AWS, counting Waits, retry intervals and the rooms' nested executions. */
+  readonly virtualDurationMs: number;
+  /** Messages it published to the failure topic (also in `notificationsFile`). */
+  readonly notifications: readonly Notification[];
+  readonly notificationsFile: string;
+  readonly execution: string;
+  /** The rooms of the Map, and the curated rooms left out with their readings (too few to train). */
+  readonly rooms: readonly string[];
+  readonly roomsLeftOut: readonly { readonly room: string; readonly rows: number }[];
+  /** The execution's error and cause, when it did not succeed. */
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** The pipeline section from a twin run. */
+export function summarizePipeline(run: PipelineTwinRun): PipelineSummary {
+  return {
+    status: run.status,
+    states: run.states.map((s) => s.name),
+    durationMs: Math.round(run.durationMs),
+    virtualDurationMs: run.virtualDurationMs,
+    notifications: run.notifications,
+    notificationsFile: run.notificationsFile,
+    execution: run.executionArn,
+    rooms: run.rooms,
+    roomsLeftOut: run.roomsLeftOut,
+    ...(run.error === undefined ? {} : { error: run.error }),
+    ...(run.cause === undefined ? {} : { cause: run.cause }),
+  };
+}
+
+/** The pipeline line of the summary `npm start` prints. */
+export function formatPipelineSummary(s: PipelineSummary): string {
+  const rooms = s.rooms.length === 0 ? 'no room trained' : `rooms ${s.rooms.join(', ')}`;
+  const leftOut = s.roomsLeftOut.length === 0 ? '' : ` (left out, too few readings: ${s.roomsLeftOut.map((r) => `${r.room} ${r.rows}`).join(', ')})`;
+  const head = `  pipeline   ${s.status}: ${s.states.length} states in ${(s.durationMs / 1000).toFixed(1)} s (${(s.virtualDurationMs / 1000).toFixed(0)} s on the virtual clock), ${rooms}${leftOut}`;
+  const notified = `${s.notifications.length} notification${s.notifications.length === 1 ? '' : 's'}${s.notifications.length === 0 ? '' : ` in ${s.notificationsFile}`}`;
+  return s.status === 'SUCCEEDED' ? `${head}, ${notified}` : `${head}\n             ${s.error ?? ''}: ${s.cause ?? ''}; ${notified}`;
 }
 
 /** One room of the anomalies section. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { JobName } from '../../core/lake/jobs.js';
 import type { SourceReadingsReader } from '../../core/lake/source-database.js';
-import { LAKE_TABLES, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY } from '../../core/lake/tables.js';
+import { LAKE_TABLES, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from '../../core/lake/tables.js';
 import { LocalCatalog, tableId } from './catalog.js';
 import { crawl, type CrawlResult } from './crawler.js';
 import { openDuckdb, queryCount } from './duckdb.js';
@@ -72,6 +72,83 @@ export interface LakeTwin {
   readonly onObjectsLanded: (event: LandedObjects) => void;
   /** Starts the source database, seeds what is missing, runs the sequence, closes the database. */
   run(): Promise<LakeRun>;
+  /**
+   * Starts the source database and writes the historical folder, for a caller that runs the jobs and crawls itself
+   * (the pipeline's Tasks); `close()` the session when done.
+   */
+  open(): Promise<LakeSession>;
+}
+
+/** An open lake: jobs and crawls run on demand, each with its progress line; what ran becomes a LakeRun. */
+export interface LakeSession {
+  readonly dataDir: string;
+  /** Runs one job with the local job runner (import-db reads the session's source database). */
+  job(name: JobName): Promise<JobCounts>;
+  /** Crawls tables of the local catalog with the S3 crawlers' policy (the stack owns the schemas: LOG). */
+  crawl(label: string, tables: readonly TableDefinition[]): Promise<CrawlResult[]>;
+  /** The run's account: the jobs and crawls given, and every table's counts now. */
+  finish(ran: Pick<LakeRun, 'jobs' | 'crawls'>): Promise<LakeRun>;
+  /** Closes the source reader and the database the session started. */
+  close(): Promise<void>;
+}
+
+/** What a session needs: the lake twin's options and an open source reader (a test's in-memory one). */
+export interface LakeSessionOptions extends Omit<LakeTwinOptions, 'sourceUrl'> {
+  readonly source: { readonly reader: SourceReadingsReader; readonly url: string; readonly database?: SourceDatabase };
+  readonly historical?: HistoricalFolder;
+  readonly objectsLanded?: () => Readonly<Record<string, number>>;
+}
+
+/** A session over an open source reader; the historical folder is written when missing. */
+export function openLakeSession(options: LakeSessionOptions): LakeSession {
+  const started = Date.now();
+  const dataDir = path.resolve(options.dataDir);
+  const progress = options.progress ?? (() => undefined);
+  const now = options.now?.() ?? new Date();
+  const historical = options.historical ?? ensureHistoricalFolder(dataDir);
+  const { source } = options;
+  return {
+    dataDir,
+    async job(name) {
+      const t = Date.now();
+      const counts = await runJob(name, { dataDir, now, ...(name === 'import-db' ? { sourceReader: source.reader } : {}) });
+      const read = Object.entries(counts.read).map(([view, n]) => `${view} ${n}`).join(', ');
+      const written = Object.entries(counts.written).map(([table, n]) => `${table} ${n} (${counts.partitions[table]?.length ?? 0} partitions)`).join(', ');
+      progress(`  lake       ${name}: read ${read}; wrote ${written} in ${seconds(Date.now() - t)}`);
+      options.logger?.info({ job: name, counts }, 'lake job done');
+      return counts;
+    },
+    async crawl(label, tables) {
+      const t = Date.now();
+      const crawls: CrawlResult[] = [];
+      const db = await openDuckdb();
+      try {
+        const catalog = LocalCatalog.open(dataDir, { now: () => now });
+        for (const table of tables) {
+          crawls.push(await crawl(db.connection, catalog, table, 'LOG', (line) => options.logger?.info({ table: tableId(table) }, line)));
+        }
+      } finally {
+        db.close();
+      }
+      progress(`  lake       crawl ${label}: ${crawls.map((c) => `${c.table} ${c.files} files, ${c.partitionsAdded.length} new partitions`).join('; ') || 'nothing to infer'} in ${seconds(Date.now() - t)}`);
+      return crawls;
+    },
+    async finish(ran) {
+      return {
+        sourceDatabase: { url: source.url, started: source.database !== undefined, ...(source.database ? { rows: source.database.rows } : {}) },
+        historical,
+        objectsLanded: { ...options.objectsLanded?.() },
+        jobs: ran.jobs,
+        crawls: ran.crawls,
+        tables: await tableCounts(dataDir),
+        elapsedMs: Date.now() - started,
+      };
+    },
+    async close() {
+      await source.reader.close().catch(() => undefined);
+      await source.database?.close();
+    },
+  };
 }
 
 /** Marks a PGlite directory whose readings table was seeded, so a later start only reopens it (under 1 s). */
@@ -123,6 +200,14 @@ export function startLakeTwin(options: LakeTwinOptions): LakeTwin {
   const dataDir = path.resolve(options.dataDir);
   const progress = options.progress ?? (() => undefined);
   const objectsLanded: Record<string, number> = {};
+  const open = async (): Promise<LakeSession> => {
+    const historical = ensureHistoricalFolder(dataDir);
+    progress(`  lake       historical CSV ${historical.file}${historical.created ? ' (written)' : ''}`);
+    const t = Date.now();
+    const source = await openSource({ ...options, dataDir });
+    progress(`  lake       source database ${source.url}${source.database ? `: ${source.database.rows} readings` : ''} ready in ${seconds(Date.now() - t)}`);
+    return openLakeSession({ ...options, dataDir, source, historical, objectsLanded: () => objectsLanded });
+  };
   return {
     onObjectsLanded: (event) => {
       if (event.zone !== RAW_TELEMETRY.zone) return;
@@ -131,53 +216,17 @@ export function startLakeTwin(options: LakeTwinOptions): LakeTwin {
         objectsLanded[prefix] = (objectsLanded[prefix] ?? 0) + 1;
       }
     },
+    open,
     async run() {
-      const started = Date.now();
-      const now = options.now?.() ?? new Date();
-      const historical = ensureHistoricalFolder(dataDir);
-      progress(`  lake       historical CSV ${historical.file}${historical.created ? ' (written)' : ''}`);
-      let t = Date.now();
-      const source = await openSource({ ...options, dataDir });
-      progress(`  lake       source database ${source.url}${source.database ? `: ${source.database.rows} readings` : ''} ready in ${seconds(Date.now() - t)}`);
+      const session = await open();
       try {
-        const job = async (name: JobName, sourceReader?: SourceReadingsReader): Promise<JobCounts> => {
-          t = Date.now();
-          const counts = await runJob(name, { dataDir, now, ...(sourceReader ? { sourceReader } : {}) });
-          const read = Object.entries(counts.read).map(([view, n]) => `${view} ${n}`).join(', ');
-          const written = Object.entries(counts.written).map(([table, n]) => `${table} ${n} (${counts.partitions[table]?.length ?? 0} partitions)`).join(', ');
-          progress(`  lake       ${name}: read ${read}; wrote ${written} in ${seconds(Date.now() - t)}`);
-          options.logger?.info({ job: name, counts }, 'lake job done');
-          return counts;
-        };
-        const importHistorical = await job('import-historical');
-        const importDb = await job('import-db', source.reader);
-        t = Date.now();
-        const crawls: CrawlResult[] = [];
-        const db = await openDuckdb();
-        try {
-          const catalog = LocalCatalog.open(dataDir, { now: () => now });
-          for (const table of [RAW_TELEMETRY, RAW_HISTORICAL, RAW_DATABASE]) {
-            // The S3 crawlers' policy: the stack owns the schemas, crawls add partitions and log changes.
-            crawls.push(await crawl(db.connection, catalog, table, 'LOG', (line) => options.logger?.info({ table: tableId(table) }, line)));
-          }
-        } finally {
-          db.close();
-        }
-        progress(`  lake       crawl raw: ${crawls.map((c) => `${c.table} ${c.files} files, ${c.partitionsAdded.length} new partitions`).join('; ')} in ${seconds(Date.now() - t)}`);
-        const curate = await job('curate');
-        const tables = await tableCounts(dataDir);
-        return {
-          sourceDatabase: { url: source.url, started: source.database !== undefined, ...(source.database ? { rows: source.database.rows } : {}) },
-          historical,
-          objectsLanded: { ...objectsLanded },
-          jobs: { 'import-historical': importHistorical, 'import-db': importDb, curate },
-          crawls,
-          tables,
-          elapsedMs: Date.now() - started,
-        };
+        const importHistorical = await session.job('import-historical');
+        const importDb = await session.job('import-db');
+        const crawls = await session.crawl('raw', [RAW_TELEMETRY, RAW_HISTORICAL, RAW_DATABASE]);
+        const curate = await session.job('curate');
+        return await session.finish({ jobs: { 'import-historical': importHistorical, 'import-db': importDb, curate }, crawls });
       } finally {
-        await source.reader.close().catch(() => undefined);
-        await source.database?.close();
+        await session.close();
       }
     },
   };

@@ -222,6 +222,15 @@ describe('the shapes users trip over between local and cloud', () => {
   });
 });
 
+describe('Choice rules run locally as on AWS', () => {
+  it('GIVEN a Choice on IsPresent false WHEN the field is absent THEN that rule matches (aws-local-stepfunctions 3.0.0 never matches it)', async () => {
+    const choice = new Choice('Given?').when(Condition.isNotPresent('$.rooms'), new Pass('Absent', { result: 'absent' })).otherwise(new Pass('Present', { result: 'present' }));
+    const machine = new StateMachine({ definition: choice });
+    expect((await runLocal(machine, {}, {})).output).toBe('absent');
+    expect((await runLocal(machine, { rooms: [] }, {})).output).toBe('present');
+  });
+});
+
 describe('the context object is filled as AWS fills it', () => {
   it('GIVEN a Map whose items read $$.Map.Item and $$.Execution WHEN run THEN each sees its index, value and the execution (not the item) as Input, with a virtual StartTime', async () => {
     const echo = new Task('Echo', { resource: 'arn:aws:states:::lambda:invoke', parameters: { FunctionName: 'echo', Payload: { 'input.$': '$$.Execution.Input', 'start.$': '$$.Execution.StartTime', 'name.$': '$$.Execution.Name', 'item.$': '$' } }, resultSelector: { 'p.$': '$.Payload' } });

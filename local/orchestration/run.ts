@@ -68,8 +68,9 @@ function definitionOf(machine: LocalMachineInput): AslDefinition {
 /**
  * The definition the engine runs: the same states, with two local adaptations. aws-local-stepfunctions sets
  * `$$.Execution.Input` and `.StartTime` itself (the wall clock, and inside a Map iteration or Parallel branch the
- * iteration's input instead of the execution's), so paths to them read a copy runLocal puts beside them; and a Task
- * without TimeoutSeconds gets none (the engine's default is 60 s, AWS has none), so a slow local job is not cut.
+ * iteration's input instead of the execution's), so paths to them read a copy runLocal puts beside them; a Task
+ * without TimeoutSeconds gets none (the engine's default is 60 s, AWS has none), so a slow local job is not cut; and
+ * a Choice rule `IsPresent: false`, which the engine never matches, becomes the `Not` of `IsPresent: true`.
  */
 function localDefinition(definition: AslDefinition): StateMachineDefinition {
   const rewrite = (value: unknown, key: string): unknown => {
@@ -79,6 +80,11 @@ function localDefinition(definition: AslDefinition): StateMachineDefinition {
     const entries = Object.entries(value).map(([k, v]) => [k, k === 'Result' ? v : rewrite(v, k)] as const);
     const object = Object.fromEntries(entries) as Record<string, unknown>;
     if (object.Type === 'Task' && object.TimeoutSeconds === undefined && object.TimeoutSecondsPath === undefined) object.TimeoutSeconds = NO_TASK_TIMEOUT_SECONDS;
+    // aws-local-stepfunctions 3.0.0 evaluates `IsPresent: false` as never true; its negation of `IsPresent: true` is the same rule.
+    if (object.IsPresent === false && typeof object.Variable === 'string') {
+      const { Variable, IsPresent: _absent, ...rest } = object;
+      return { ...rest, Not: { Variable, IsPresent: true } };
+    }
     return object;
   };
   return rewrite(definition, '') as StateMachineDefinition;

@@ -1,0 +1,194 @@
+import path from 'node:path';
+import { RCF_SETTINGS } from '../../core/analytics/rcf/index.js';
+import type { AccountContext } from '../../core/iam.js';
+import { JOB_NAMES, type JobName } from '../../core/lake/jobs.js';
+import { CURATED_TELEMETRY, LANDING_HISTORICAL, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from '../../core/lake/tables.js';
+import { pipelineDefinition, placeholderResources, type PipelineMachines, type PipelineOptions, type PipelineResources } from '../../core/orchestration/index.js';
+import { LocalCatalog } from '../lake/catalog.js';
+import type { CrawlResult } from '../lake/crawler.js';
+import { openDuckdb, queryRows } from '../lake/duckdb.js';
+import type { JobCounts, LakeSession } from '../lake/index.js';
+import { LocalCrawlers, LocalGlueJobs, type GlueJob } from './glue.js';
+import { rcfRoomModels, TwinSageMaker } from './room-models.js';
+import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
+import { NotificationLog, type LocalSageMaker } from './services.js';
+
+/** The account of the twin's ARNs: nothing in it is real. */
+export const LOCAL_ACCOUNT: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '000000000000' };
+
+/** The crawlers of the pipeline, by role. */
+type CrawlerRole = keyof PipelineResources['crawlers'];
+
+/** The local names of the main and per-room machines. */
+export const LOCAL_MACHINES = { main: 'sensorlake-local-pipeline', room: 'sensorlake-local-room' } as const;
+
+const arn = (service: string, resource: string) => `arn:${LOCAL_ACCOUNT.partition}:${service}:${LOCAL_ACCOUNT.region}:${LOCAL_ACCOUNT.accountId}:${resource}`;
+
+/**
+ * The pipeline's resources in the twin: the placeholders of every environment's rendering, with local names where
+ * the twin must tell resources apart (a Glue job by its lake job name, a crawler by its role, the failure topic,
+ * the per-room machine, the models bucket). Only names differ from the cloud's definition.
+ */
+export function localResources(): PipelineResources {
+  const base = placeholderResources(LOCAL_ACCOUNT, true);
+  const glue = (kind: 'job' | 'crawler', name: string) => ({ name, arn: arn('glue', `${kind}/${name}`) });
+  return {
+    ...base,
+    jobs: Object.fromEntries(JOB_NAMES.map((job) => [job, glue('job', job)])) as PipelineResources['jobs'],
+    crawlers: { raw: glue('crawler', 'raw'), historical: glue('crawler', 'historical'), database: glue('crawler', 'database') },
+    failureTopic: { arn: arn('sns', 'sensorlake-local-failures') },
+    roomMachine: { arn: arn('states', `stateMachine:${LOCAL_MACHINES.room}`), executionsArn: arn('states', `execution:${LOCAL_MACHINES.room}:*`) },
+    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models' },
+  };
+}
+
+/**
+ * What each local crawler crawls: the raw crawler the three raw tables (as the straight sequence did), the
+ * historical crawler the CSV drops; the database crawler catalogs the JDBC source, whose table the twin defines in
+ * core/ (nothing to infer locally), so its crawl is empty.
+ */
+export const CRAWLED_TABLES: Readonly<Record<Exclude<CrawlerRole, 'curated'>, readonly TableDefinition[]>> = {
+  raw: [RAW_TELEMETRY, RAW_HISTORICAL, RAW_DATABASE],
+  historical: [LANDING_HISTORICAL],
+  database: [],
+};
+
+/** The lake side the pipeline's Glue Tasks run on: a lake session's jobs and crawls. */
+export type PipelineLake = Pick<LakeSession, 'job' | 'crawl'>;
+
+/** Options of runPipelineTwin. */
+export interface PipelineTwinOptions {
+  /** The twin's data directory: the catalog, `notifications.ndjson`, `models/`. */
+  readonly dataDir: string;
+  /** The lake session the Glue jobs and crawls run on. */
+  readonly lake: PipelineLake;
+  /** The pipeline's options (pipelineOptions of the environment's settings). */
+  readonly options: PipelineOptions;
+  /** The rooms of the Map; default those of the curated telemetry partitions in the local catalog (curatedRooms). */
+  readonly rooms?: readonly string[];
+  /** More execution input (`skip`, `force`, `newData`); `rooms` is set from `rooms`. */
+  readonly input?: Readonly<Record<string, unknown>>;
+  /** The virtual clock's origin (`$$.Execution.StartTime`) and the execution's name. Default now. */
+  readonly clock?: () => Date;
+  /** The SageMaker Tasks' local service; default a TwinSageMaker over rcfRoomModels(dataDir). */
+  readonly sageMaker?: LocalSageMaker;
+  /** getCrawler polls that see RUNNING after a start, per crawler; default 1 (Infinity: it never becomes ready). */
+  readonly crawlerRunningPolls?: Partial<Record<Exclude<CrawlerRole, 'curated'>, number>>;
+  /** Wraps each Glue job run (a fault, a refused start); default runs it. */
+  readonly jobRunner?: (job: JobName, run: () => Promise<JobCounts>) => Promise<JobCounts>;
+}
+
+/** A pipeline run in the twin: the execution, and what its Tasks did. */
+export interface PipelineTwinRun extends LocalRunResult {
+  /** The execution's input. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Each Glue job's counts, for the jobs that ran and succeeded. */
+  readonly jobs: Partial<Record<JobName, JobCounts>>;
+  /** Every table crawled, in crawl order. */
+  readonly crawls: readonly CrawlResult[];
+  /** The rooms mapped, and those of the catalog left out (too few readings to train). */
+  readonly rooms: readonly string[];
+  readonly roomsLeftOut: readonly { readonly room: string; readonly rows: number }[];
+  /** The notification log's file. */
+  readonly notificationsFile: string;
+}
+
+/** Readings a room needs for a warm training score with RCF_SETTINGS: output_after, plus a full shingle. */
+export const MIN_ROOM_ROWS = RCF_SETTINGS.outputAfter + RCF_SETTINGS.shingleSize;
+
+/**
+ * The rooms of the curated telemetry partitions the local catalog sees, with their readings: those with at least
+ * `minRows` to train on, and the others.
+ */
+export async function curatedRooms(dataDir: string, minRows = MIN_ROOM_ROWS): Promise<{ rooms: string[]; leftOut: { room: string; rows: number }[] }> {
+  const db = await openDuckdb();
+  try {
+    await LocalCatalog.open(dataDir).createView(db.connection, CURATED_TELEMETRY, 'curated_rooms');
+    const rows = await queryRows(db.connection, `SELECT room_id, count(${RCF_SETTINGS.features[0]}) AS n FROM curated_rooms GROUP BY room_id ORDER BY room_id`);
+    const counted = rows.map((r) => ({ room: String(r.room_id), rows: Number(r.n) }));
+    return { rooms: counted.filter((r) => r.rows >= minRows).map((r) => r.room), leftOut: counted.filter((r) => r.rows < minRows) };
+  } finally {
+    db.close();
+  }
+}
+
+/** One at a time: the lake's catalog and bookmarks are files a job reads, changes and saves whole. */
+function serial(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** An execution name from the clock: `local-2026-11-22T10-00-01-000Z`. */
+function executionName(at: Date): string {
+  return `local-${at.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** The twin's services behind the pipeline's Tasks, and what they record as the run goes. */
+export interface PipelineTwinServices {
+  readonly machines: PipelineMachines;
+  readonly handlers: LocalHandlers;
+  readonly jobs: Partial<Record<JobName, JobCounts>>;
+  readonly crawls: CrawlResult[];
+  readonly notificationsFile: string;
+}
+
+/**
+ * The pipeline with local names and the twin's service behind each of its Tasks: Glue jobs on the lake's job
+ * runner, crawlers on the local crawler, SNS on `<dataDir>/notifications.ndjson`, SageMaker on the local RCF, the
+ * per-room machine for the nested executions. Lake work (jobs, crawls, training, scoring) runs one at a time.
+ */
+export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'input' | 'clock'>): PipelineTwinServices {
+  const dataDir = path.resolve(o.dataDir);
+  const resources = localResources();
+  const machines = pipelineDefinition(resources, o.options);
+  const exclusive = serial();
+  const jobs: Partial<Record<JobName, JobCounts>> = {};
+  const crawls: CrawlResult[] = [];
+  const runner = o.jobRunner ?? ((_job, run) => run());
+  const glueJob = (job: JobName): GlueJob => async () => {
+    jobs[job] = await runner(job, () => exclusive(() => o.lake.job(job)));
+  };
+  const crawler = (role: Exclude<CrawlerRole, 'curated'>) => ({
+    crawl: async () => void crawls.push(...(await exclusive(() => o.lake.crawl(role, CRAWLED_TABLES[role])))),
+    runningPolls: o.crawlerRunningPolls?.[role] ?? 1,
+  });
+  const notificationsFile = path.join(dataDir, 'notifications.ndjson');
+  const sageMaker = o.sageMaker ?? new TwinSageMaker(rcfRoomModels(dataDir));
+  const exclusiveSageMaker: LocalSageMaker = {
+    createTrainingJob: (r) => exclusive(() => sageMaker.createTrainingJob(r)),
+    createModel: (r) => sageMaker.createModel(r),
+    createEndpointConfig: (r) => sageMaker.createEndpointConfig(r),
+    updateEndpoint: (r) => sageMaker.updateEndpoint(r),
+    createTransformJob: (r) => exclusive(() => sageMaker.createTransformJob(r)),
+  };
+  const handlers: LocalHandlers = {
+    glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, glueJob(job)]))),
+    crawlers: new LocalCrawlers({ raw: crawler('raw'), historical: crawler('historical'), database: crawler('database') }),
+    notifications: new NotificationLog(notificationsFile),
+    sageMaker: exclusiveSageMaker,
+    machines: { [resources.roomMachine.arn]: machines.room },
+  };
+  return { machines, handlers, jobs, crawls, notificationsFile };
+}
+
+/**
+ * Runs the pipeline in the twin: the same definition as the cloud's (pipelineDefinition with local names), with
+ * runLocal and the twin's services (pipelineTwinServices); the rooms of the Map from the curated catalog unless
+ * given. Waits and retries take no real time; the same input and clock give the same history.
+ */
+export async function runPipelineTwin(o: PipelineTwinOptions): Promise<PipelineTwinRun> {
+  const services = pipelineTwinServices(o);
+  const found = o.rooms === undefined ? await curatedRooms(o.dataDir) : { rooms: [...o.rooms], leftOut: [] };
+  const input = { ...o.input, ...(found.rooms.length > 0 ? { rooms: found.rooms } : {}) };
+  const at = o.clock?.() ?? new Date();
+  const result = await runLocal(services.machines.main, input, services.handlers, {
+    name: executionName(at),
+    startTime: at.toISOString(),
+    stateMachineArn: arn('states', `stateMachine:${LOCAL_MACHINES.main}`),
+  });
+  return { ...result, input, jobs: services.jobs, crawls: services.crawls, rooms: found.rooms, roomsLeftOut: found.leftOut, notificationsFile: services.notificationsFile };
+}
