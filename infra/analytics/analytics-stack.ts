@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { AnalyticsOutputs, LakeOutputs } from '../../core/contracts.js';
-import { renderPolicy, type AccountContext } from '../../core/iam.js';
+import { renderPolicy } from '../../core/iam.js';
 import { CURATED_ANOMALIES, CURATED_TELEMETRY } from '../../core/lake/tables.js';
 import {
   RCF_MODEL_PREFIX,
@@ -20,6 +20,7 @@ import { analyticsKeyPolicy } from './iam.js';
 import { QuickSightDatasets } from './quicksight.js';
 import { RcfModel } from './sagemaker.js';
 import type { AnalyticsSources } from './sources.js';
+import { accountContext } from '../components/account.js';
 
 /** What the analytics layer reads of the lake stack, and nothing else. */
 export const ANALYTICS_LAKE_READS = ['databaseNames', 'curatedBucketArn', 'lakeKmsKeyArn'] as const;
@@ -88,10 +89,7 @@ export class AnalyticsStack extends pulumi.ComponentResource {
   constructor(name: string, args: AnalyticsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('sensorlake:analytics:AnalyticsStack', name, {}, opts);
     const protect = args.deletionProtection;
-    const invokeOpts: pulumi.InvokeOutputOptions = { parent: this };
-    const account: pulumi.Output<AccountContext> = pulumi
-      .all([aws.getPartitionOutput({}, invokeOpts), aws.getRegionOutput({}, invokeOpts), aws.getCallerIdentityOutput({}, invokeOpts)])
-      .apply(([partition, region, identity]) => ({ partition: partition.partition, region: region.region, accountId: identity.accountId }));
+    const account = accountContext(this);
     const logGroupPrefix = logGroupNamePrefix(pulumi.getProject(), pulumi.getStack());
 
     this.key = new aws.kms.Key(

@@ -6,9 +6,10 @@ import type { EnvironmentConfig } from '../../core/settings.js';
 import { SecureBucket, type LifecycleRule } from '../components/secure-bucket.js';
 import type { LayerOutputs } from '../stack-refs.js';
 import { DeviceFleet } from './device-fleet.js';
-import { ingestionKeyPolicy, logGroupNamePrefix, renderPolicy, type AccountContext } from './iam.js';
+import { ingestionKeyPolicy, logGroupNamePrefix, renderPolicy } from './iam.js';
 import { TelemetryDelivery } from './telemetry-delivery.js';
 import { TelemetryProcessor, type LogLevel } from './telemetry-processor.js';
+import { accountContext } from '../components/account.js';
 
 /** Arguments of IngestionStack; `ingestionStackArgs` maps an environment's settings to them. */
 export interface IngestionStackArgs {
@@ -106,17 +107,7 @@ export class IngestionStack extends pulumi.ComponentResource {
     const protect = args.deletionProtection ?? true;
     const invokeOpts: pulumi.InvokeOutputOptions = { parent: this };
 
-    const account: pulumi.Output<AccountContext> = pulumi
-      .all([
-        aws.getPartitionOutput({}, invokeOpts),
-        aws.getRegionOutput({}, invokeOpts),
-        aws.getCallerIdentityOutput({}, invokeOpts),
-      ])
-      .apply(([partition, region, identity]) => ({
-        partition: partition.partition,
-        region: region.region,
-        accountId: identity.accountId,
-      }));
+    const account = accountContext(this);
 
     const logGroupPrefix = logGroupNamePrefix(pulumi.getProject(), pulumi.getStack());
     this.key = new aws.kms.Key(

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { IngestionOutputs, LakeOutputs } from '../../core/contracts.js';
-import { renderPolicy, type AccountContext } from '../../core/iam.js';
+import { renderPolicy } from '../../core/iam.js';
 import { LAKE_JOBS, type JobDefinition } from '../../core/lake/jobs.js';
 import { parseJdbcUrl } from '../../core/lake/jdbc-url.js';
 import { LAKE_TABLES, type TableDefinition } from '../../core/lake/tables.js';
@@ -17,6 +17,7 @@ import { lakeKeyPolicy } from './iam.js';
 import { GlueNetwork } from './network.js';
 import { DatabasePeering } from './peering.js';
 import { DEMO_DATABASE_PORT, DemoSourceDatabase } from './source-database.js';
+import { accountContext } from '../components/account.js';
 
 /** Arguments of LakeStack; `lakeStackArgs` maps an environment's settings to them. */
 export interface LakeStackArgs {
@@ -82,10 +83,7 @@ export class LakeStack extends pulumi.ComponentResource {
     super('sensorlake:lake:LakeStack', name, {}, opts);
     const protect = args.deletionProtection;
     const files = etlFiles(args.jobs ?? LAKE_JOBS, args.etlRoot);
-    const invokeOpts: pulumi.InvokeOutputOptions = { parent: this };
-    const account: pulumi.Output<AccountContext> = pulumi
-      .all([aws.getPartitionOutput({}, invokeOpts), aws.getRegionOutput({}, invokeOpts), aws.getCallerIdentityOutput({}, invokeOpts)])
-      .apply(([partition, region, identity]) => ({ partition: partition.partition, region: region.region, accountId: identity.accountId }));
+    const account = accountContext(this);
     const logGroupPrefix = logGroupNamePrefix(pulumi.getProject(), pulumi.getStack());
 
     this.key = new aws.kms.Key(

@@ -86,6 +86,9 @@ export interface ArchiveDropRoleGrants {
 export function archiveDropRoleStatements(grants: ArchiveDropRoleGrants, account: AccountContext): PolicyStatement[] {
   return [
     { Sid: 'ReadDrops', Effect: 'Allow', Action: 's3:GetObject', Resource: objectsUnder(grants.stagingBucketArn, DROP_PREFIX) },
+    // Without ListBucket, S3 answers HeadObject on a missing key with 403 instead of 404, and a redelivered event
+    // for a drop already processed (and deleted) would fail every retry instead of being counted as gone.
+    { Sid: 'SeeMissingDrops', Effect: 'Allow', Action: 's3:ListBucket', Resource: grants.stagingBucketArn },
     { Sid: 'MoveDrops', Effect: 'Allow', Action: 's3:DeleteObject', Resource: objectsUnder(grants.stagingBucketArn, DROP_PREFIX) },
     { Sid: 'WriteFailed', Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder(grants.stagingBucketArn, FAILED_PREFIX) },
     { Sid: 'WriteRawTables', Effect: 'Allow', Action: 's3:PutObject', Resource: grants.tables.map((t) => objectsUnder(grants.rawBucketArn, `${t}/`)) },

@@ -195,6 +195,7 @@ describe.each(['dev', 'prod'] as const)('orchestration-%s', (env) => {
           'xray:PutTraceSegments *',
           'xray:PutTelemetryRecords *',
           `s3:GetObject ${stagingArn}/in/*`,
+          `s3:ListBucket ${stagingArn}`,
           `s3:DeleteObject ${stagingArn}/in/*`,
           `s3:PutObject ${stagingArn}/failed/*`,
           `s3:PutObject ${raw.rawBucketArn}/readings/*`,

@@ -12,6 +12,7 @@ import { failureTopicPolicy, orchestrationKeyPolicy } from './iam.js';
 import type { PipelineDefinition, PipelineMachines, PipelineStackInputs } from './pipeline-machines.js';
 import { PipelineSchedule } from './schedule.js';
 import { DeployedStateMachine } from './state-machine.js';
+import { accountContext } from '../components/account.js';
 
 /** The ingestion outputs the orchestration layer reads: the raw bucket the drops write and its key. */
 export const ORCHESTRATION_INGESTION_READS = ['rawBucketName', 'rawBucketArn', 'kmsKeyArn'] as const;
@@ -101,10 +102,7 @@ export class OrchestrationStack extends pulumi.ComponentResource {
   constructor(name: string, args: OrchestrationStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('sensorlake:orchestration:OrchestrationStack', name, {}, opts);
     const protect = args.deletionProtection;
-    const invokeOpts: pulumi.InvokeOutputOptions = { parent: this };
-    const account: pulumi.Output<AccountContext> = pulumi
-      .all([aws.getPartitionOutput({}, invokeOpts), aws.getRegionOutput({}, invokeOpts), aws.getCallerIdentityOutput({}, invokeOpts)])
-      .apply(([partition, region, identity]) => ({ partition: partition.partition, region: region.region, accountId: identity.accountId }));
+    const account = accountContext(this);
     const logGroupPrefix = logGroupNamePrefix(pulumi.getProject(), pulumi.getStack());
     const machineName = (role: string) => `${pulumi.getProject()}-${args.env}-${role}`;
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { InvalidValueError } from '../../core/errors.js';
 import type { TableFile } from './catalog.js';
 
@@ -21,6 +22,29 @@ interface InputBookmark {
 
 type BookmarkState = Record<string, Record<string, InputBookmark>>;
 
+const bookmarkStateSchema = z.record(
+  z.string(),
+  z.record(z.string(), z.strictObject({ objects: z.record(z.string(), z.number()).optional(), lastKey: z.string().regex(/^-?\d+$/).optional() })),
+);
+
+/** Reads the bookmark file; a damaged one is an error naming the file and what is wrong, never a silent re-read. */
+function readState(file: string): BookmarkState {
+  const text = readFileSync(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidValueError('content', text.slice(0, 80), `JSON (${(error as Error).message}); delete the file to read every input again`, `bookmark file ${file}`);
+  }
+  const parsed = bookmarkStateSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    throw new InvalidValueError(where === '' ? 'content' : where, JSON.stringify(value).slice(0, 80), `{<job>: {<input>: {objects?: {<key>: <mtime ms>}, lastKey?: "<integer>"}}} (${issue?.message ?? ''})`, `bookmark file ${file}`);
+  }
+  return parsed.data as BookmarkState;
+}
+
 /** Name of the bookmark file in the data directory. */
 export const BOOKMARK_FILE = 'bookmarks.json';
 
@@ -37,7 +61,7 @@ export class JobBookmarks {
   /** Opens the bookmarks of `job` in `dataDir` (none yet when the file does not exist). */
   static open(dataDir: string, job: string): JobBookmarks {
     const file = path.join(dataDir, BOOKMARK_FILE);
-    const state = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BookmarkState) : {};
+    const state = existsSync(file) ? readState(file) : {};
     return new JobBookmarks(file, job, state);
   }
 
