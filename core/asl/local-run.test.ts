@@ -1,4 +1,4 @@
-import './testing/promise-polyfill.js';
+import './promise-polyfill.js';
 import { StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { Chain, Choice, Condition, Fail, glueGetCrawler, glueStartCrawler, lambdaInvoke, Map, Parallel, Pass, StateMachine, Succeed, Wait } from './index.js';

@@ -1,4 +1,4 @@
-import '../asl/testing/promise-polyfill.js';
+import '../asl/promise-polyfill.js';
 import { StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_STATES, waitStates } from './index.js';

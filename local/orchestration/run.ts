@@ -1,4 +1,4 @@
-import '../../core/asl/testing/promise-polyfill.js';
+import '../../core/asl/promise-polyfill.js';
 import { ExecutionError, ExecutionTimeoutError, StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { AslDefinition, StateMachine } from '../../core/asl/index.js';
 import { InvalidValueError, SensorlakeError } from '../../core/errors.js';
