@@ -11,7 +11,7 @@ import {
   type ArchiveDropResult,
   type ArchiveFailureReason,
 } from './archive-drop.js';
-import { MemoryDropStore, MemoryPipeline, TEST_LIMITS, incompressible, withDeclaredSize, zipOf } from './archive-drop.testing.js';
+import { MemoryDropStore, MemoryPipeline, TEST_LIMITS, incompressible, withCentralRecord, withDeclaredSize, withDiskNumber, withLocalNameByte, zipOf } from './archive-drop.testing.js';
 
 const BUCKET = 'staging-bucket';
 const TABLES = ['readings', 'rooms'];
@@ -100,6 +100,13 @@ describe('processArchiveDrop', () => {
     ['too many entries', () => zipOf(Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`f${i}.csv`, `${i}\n`]))), 'too-many-entries'],
     ['only directories', () => zipOf({ 'd/': new Uint8Array(0) }), 'empty-archive'],
     ['a header declaring less than the entry holds', () => withDeclaredSize(zipOf({ 'a.csv': 'ok\n', 'b.csv': 'x'.repeat(500) }), 1, 10), 'size-mismatch', 'b.csv'],
+    ['a name twice in the directory', () => withCentralRecord(zipOf({ 'a.csv': '1\n', 'b.csv': '2\n' }), 1, (v, at) => v.setUint8(at + 46, 'a'.charCodeAt(0))), 'duplicate-entry', 'a.csv'],
+    ['an encrypted entry', () => withCentralRecord(zipOf({ 'a.csv': '1\n' }), 0, (v, at) => v.setUint16(at + 8, v.getUint16(at + 8, true) | 0x1, true)), 'encrypted-entry', 'a.csv'],
+    ['an entry compressed with bzip2 (method 12)', () => withCentralRecord(zipOf({ 'a.csv': '1\n' }), 0, (v, at) => v.setUint16(at + 10, 12, true)), 'unsupported-compression', 'a.csv'],
+    ['sizes deferred to ZIP64', () => withDeclaredSize(zipOf({ 'a.csv': '1\n' }), 0, 0xffffffff), 'zip64-unsupported'],
+    ['a multi-disk archive', () => withDiskNumber(zipOf({ 'a.csv': '1\n' }), 1), 'corrupt'],
+    ['its only file marked a directory (DOS attribute)', () => withCentralRecord(zipOf({ 'a.csv': '1\n' }), 0, (v, at) => v.setUint32(at + 38, v.getUint32(at + 38, true) | 0x10, true)), 'empty-archive'],
+    ['a local header naming another entry than the directory', () => withLocalNameByte(zipOf({ 'a.csv': '1\n', 'b.csv': '2\n' }), 1, 'c'), 'corrupt', 'c.csv'],
   ];
 
   describe.each(refusals)('GIVEN %s', (_title, build, reason, entry) => {

@@ -28,15 +28,41 @@ export function incompressible(length: number, seed = 1): Uint8Array {
   return out;
 }
 
-/** The archive with the central directory's uncompressed size of entry `index` set to `size` (a lying header). */
-export function withDeclaredSize(archive: Uint8Array, index: number, size: number): Uint8Array {
+/**
+ * The archive with central directory record `index` patched by `patch` (a DataView of the copy and the record's
+ * offset): hostile archives no zip writer produces.
+ */
+export function withCentralRecord(archive: Uint8Array, index: number, patch: (v: DataView, at: number) => void): Uint8Array {
   const copy = archive.slice();
   const tailStart = Math.max(0, copy.length - EOCD_SEARCH_BYTES);
   const location = locateDirectory(copy.subarray(tailStart), copy.length, 1 << 16);
   const v = new DataView(copy.buffer);
   let at = location.offset;
   for (let n = 0; n < index; n++) at += 46 + v.getUint16(at + 28, true) + v.getUint16(at + 30, true) + v.getUint16(at + 32, true);
-  v.setUint32(at + 24, size, true);
+  patch(v, at);
+  return copy;
+}
+
+/** The archive with the central directory's uncompressed size of entry `index` set to `size` (a lying header). */
+export function withDeclaredSize(archive: Uint8Array, index: number, size: number): Uint8Array {
+  return withCentralRecord(archive, index, (v, at) => v.setUint32(at + 24, size, true));
+}
+
+/** The archive with one byte of entry `index`'s name changed to `char`, in its local header only (a smuggled entry). */
+export function withLocalNameByte(archive: Uint8Array, index: number, char: string): Uint8Array {
+  let offset = 0;
+  const located = withCentralRecord(archive, index, (v, at) => {
+    offset = v.getUint32(at + 42, true);
+  });
+  located[offset + 30] = char.charCodeAt(0);
+  return located;
+}
+
+/** The archive with its end-of-central-directory record's disk number set to `disk` (a multi-disk archive). */
+export function withDiskNumber(archive: Uint8Array, disk: number): Uint8Array {
+  const copy = archive.slice();
+  // zipSync writes no archive comment, so the end record is the last 22 bytes.
+  new DataView(copy.buffer).setUint16(copy.length - 22 + 4, disk, true);
   return copy;
 }
 
