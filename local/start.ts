@@ -7,18 +7,27 @@ import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, progressB
 import type { Io, Output } from '../core/cli/index.js';
 import { InvalidValueError, isDiskFull } from '../core/errors.js';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
-import type { Environment } from '../core/settings.js';
+import type { Environment, EnvironmentConfig } from '../core/settings.js';
 import { ConnectError, deviceId, runFleet, writeTextFile } from '../sensors/index.js';
 import type { FleetHooks, FleetOptions, TextWriter } from '../sensors/index.js';
 import { eventToleranceMs } from '../core/analytics/quality.js';
 import { RCF_SETTINGS } from '../core/analytics/rcf/index.js';
-import { formatAnomaliesSummary, formatLakeSummary, formatSummary, formatTwinAccount, summarizeAnomalies, summarizeLake, summarizeRun, twinAccount } from './summary.js';
-import type { AnomaliesSummary, LakeSummary } from './summary.js';
+import {
+  formatAnomaliesSummary,
+  formatLakeSummary,
+  formatPipelineSummary,
+  formatSummary,
+  formatTwinAccount,
+  summarizeAnomalies,
+  summarizeLake,
+  summarizePipeline,
+  summarizeRun,
+  twinAccount,
+} from './summary.js';
+import type { AnomaliesSummary, LakeSummary, PipelineSummary } from './summary.js';
 import { judge, modelsDir, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
 import type { AnalyticsTwin, StreamRun } from './analytics/index.js';
-import { formatPipelineSummary, summarizePipeline, type PipelineSummary } from './summary.js';
 import { pipelineOptions } from '../core/orchestration/index.js';
-import type { EnvironmentConfig } from '../core/settings.js';
 import { runPipelineTwin } from './orchestration/pipeline-twin.js';
 import { parseSourceUrl, redactUrl, startLakeTwin } from './lake/index.js';
 import type { LakeTwin } from './lake/index.js';
