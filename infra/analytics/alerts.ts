@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { TOPIC_RULE_SQL, TOPIC_RULE_SQL_VERSION } from '../../core/ingestion/definitions.js';
-import { LAMBDA_LOG_LEVEL } from '../../core/ingestion/processor-env.js';
+import { functionBase } from '../components/lambda-function.js';
 import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
 import { doc, renderPolicy, type AccountContext } from '../../core/iam.js';
 import type { AlertStreamSettings } from '../../core/settings.js';
@@ -156,21 +156,9 @@ export class RealtimeAlerts extends pulumi.ComponentResource {
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {
-        runtime: aws.lambda.Runtime.NodeJS22dX,
-        architectures: ['arm64'],
-        handler: bundle.handler,
-        code: bundle.archive,
-        role: this.functionRole.arn,
+        ...functionBase({ bundle, roleArn: this.functionRole.arn, logGroupName: this.logGroup.name, logLevel: args.logLevel, kmsKeyArn: args.kmsKeyArn }),
         memorySize: 256,
         timeout: 60,
-        kmsKeyArn: args.kmsKeyArn,
-        tracingConfig: { mode: 'Active' },
-        loggingConfig: {
-          logFormat: 'JSON',
-          logGroup: this.logGroup.name,
-          applicationLogLevel: LAMBDA_LOG_LEVEL[args.logLevel],
-          systemLogLevel: 'WARN',
-        },
         environment: {
           variables: {
             [args.env.topicArn]: this.topic.arn,

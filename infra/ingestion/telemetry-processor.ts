@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { LAMBDA_LOG_LEVEL, PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
+import { PROCESSOR_ENV } from '../../core/ingestion/processor-env.js';
+import { functionBase } from '../components/lambda-function.js';
 import { bundleHandler } from './bundle.js';
 import { serviceRole } from '../components/service-role.js';
 import { processorRolePolicy, type AccountContext } from './iam.js';
@@ -69,21 +70,9 @@ export class TelemetryProcessor extends pulumi.ComponentResource {
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {
-        runtime: aws.lambda.Runtime.NodeJS22dX,
-        architectures: ['arm64'],
-        handler: bundle.handler,
-        code: bundle.archive,
-        role: this.role.arn,
+        ...functionBase({ bundle, roleArn: this.role.arn, logGroupName: this.logGroup.name, logLevel: args.logLevel, kmsKeyArn: args.kmsKeyArn }),
         memorySize: args.memorySize ?? 256,
         timeout: args.timeout ?? 60,
-        kmsKeyArn: args.kmsKeyArn,
-        tracingConfig: { mode: 'Active' },
-        loggingConfig: {
-          logFormat: 'JSON',
-          logGroup: this.logGroup.name,
-          applicationLogLevel: LAMBDA_LOG_LEVEL[args.logLevel],
-          systemLogLevel: 'WARN',
-        },
         environment: {
           variables: {
             [PROCESSOR_ENV.maxClockSkewSeconds]: pulumi.output(args.maxClockSkewSeconds).apply(String),

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { LAMBDA_LOG_LEVEL } from '../../core/ingestion/processor-env.js';
+import { functionBase } from '../components/lambda-function.js';
 import type { AccountContext } from '../../core/iam.js';
 import { archiveDropEnvironment } from '../../core/orchestration/archive-drop-env.js';
 import { ARCHIVE_SUFFIX, DROP_PREFIX, type ArchiveLimits } from '../../core/orchestration/archive-drop.js';
@@ -100,19 +100,12 @@ export class ArchiveDrop extends pulumi.ComponentResource {
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {
-        runtime: aws.lambda.Runtime.NodeJS22dX,
-        architectures: ['arm64'],
-        handler: bundle.handler,
-        code: bundle.archive,
-        role: this.role.arn,
+        ...functionBase({ bundle, roleArn: this.role.arn, logGroupName: this.logGroup.name, logLevel: args.logLevel, kmsKeyArn: args.kmsKeyArn }),
         memorySize: archiveDropMemoryMb(args.limits.maxEntryBytes),
         // Lambda's maximum: a large archive is read, inflated and written in one invocation.
         timeout: 900,
         reservedConcurrentExecutions: args.reservedConcurrency,
         deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
-        kmsKeyArn: args.kmsKeyArn,
-        tracingConfig: { mode: 'Active' },
-        loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: LAMBDA_LOG_LEVEL[args.logLevel], systemLogLevel: 'WARN' },
         environment: {
           variables: pulumi
             .all([staging.bucket, args.rawBucketName, args.stateMachineArn])
