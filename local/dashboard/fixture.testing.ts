@@ -78,3 +78,33 @@ export async function dashboardFixture(): Promise<DashboardFixture> {
   writeLastSummary(dataDir, FIXTURE_SUMMARY);
   return { dataDir, run };
 }
+
+/** The views of the fixture: the local source makes them, and the Athena source over the same rows. */
+export const EXPECTED = {
+  rooms: [
+    { room: 'r1', readings: 4, first: '2026-11-20T10:05:00.000Z', last: '2026-11-21T08:00:00.000Z', anomalies: 1 },
+    { room: 'r2', readings: 1, first: '2026-11-20T10:00:00.000Z', last: '2026-11-20T10:00:00.000Z', anomalies: 0 },
+  ],
+  r1: {
+    points: [
+      { t: '2026-11-20T10:05:00.000Z', readings: 1, avg: 20, min: 20, max: 20 },
+      { t: '2026-11-20T10:35:00.000Z', readings: 2, avg: 23, min: 22, max: 24 },
+      { t: '2026-11-21T08:00:00.000Z', readings: 1, avg: 23, min: 23, max: 23 },
+    ],
+    anomalies: [{ t: '2026-11-20T10:35:00.000Z', device: 'dev-a', value: 22, score: 3.5, threshold: 2, model: 'rcf-r1' }],
+  },
+  quality: {
+    byReason: [
+      { reason: 'bad-timestamp', source: 'historical', refused: 1 },
+      { reason: 'out-of-range', source: 'fleet', refused: 2 },
+    ],
+    byDay: [
+      { day: '2026-11-20', refused: 1, reasons: 1 },
+      { day: '2026-11-21', refused: 2, reasons: 2 },
+    ],
+  },
+  landedPerHour: [
+    { t: '2026-11-20T10:00:00.000Z', sent: null, landed: 4 },
+    { t: '2026-11-21T08:00:00.000Z', sent: null, landed: 1 },
+  ],
+};

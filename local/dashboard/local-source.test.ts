@@ -6,40 +6,10 @@ import { CRAWL_TIMEOUT_ERROR, FAILURE_STATES } from '../../core/orchestration/in
 import { tempDataDir } from '../lake/testing.js';
 import { lastExecutionFile, readLastExecution } from '../orchestration/last-execution.js';
 import { statesOf } from '../orchestration/graph.js';
-import { dashboardFixture, FIXTURE_ALERT, FIXTURE_NOW, type DashboardFixture } from './fixture.testing.js';
+import { dashboardFixture, EXPECTED, FIXTURE_ALERT, FIXTURE_NOW, type DashboardFixture } from './fixture.testing.js';
 import { liveFleet } from './live.js';
 import { openLocalSource } from './local-source.js';
 import type { DashboardSource } from './source.js';
-
-/** The views the local source makes over the fixture (the Athena test expects the same). */
-export const EXPECTED = {
-  rooms: [
-    { room: 'r1', readings: 4, first: '2026-11-20T10:05:00.000Z', last: '2026-11-21T08:00:00.000Z', anomalies: 1 },
-    { room: 'r2', readings: 1, first: '2026-11-20T10:00:00.000Z', last: '2026-11-20T10:00:00.000Z', anomalies: 0 },
-  ],
-  r1: {
-    points: [
-      { t: '2026-11-20T10:05:00.000Z', readings: 1, avg: 20, min: 20, max: 20 },
-      { t: '2026-11-20T10:35:00.000Z', readings: 2, avg: 23, min: 22, max: 24 },
-      { t: '2026-11-21T08:00:00.000Z', readings: 1, avg: 23, min: 23, max: 23 },
-    ],
-    anomalies: [{ t: '2026-11-20T10:35:00.000Z', device: 'dev-a', value: 22, score: 3.5, threshold: 2, model: 'rcf-r1' }],
-  },
-  quality: {
-    byReason: [
-      { reason: 'bad-timestamp', source: 'historical', refused: 1 },
-      { reason: 'out-of-range', source: 'fleet', refused: 2 },
-    ],
-    byDay: [
-      { day: '2026-11-20', refused: 1, reasons: 1 },
-      { day: '2026-11-21', refused: 2, reasons: 2 },
-    ],
-  },
-  landedPerHour: [
-    { t: '2026-11-20T10:00:00.000Z', sent: null, landed: 4 },
-    { t: '2026-11-21T08:00:00.000Z', sent: null, landed: 1 },
-  ],
-};
 
 describe('the local source over a twin data directory the pipeline twin and the lake writer made', () => {
   let fixture: DashboardFixture;

@@ -56,7 +56,7 @@ export function visitsOfHistory(definition: AslDefinition, events: readonly Hist
   const byId = new Map(events.map((e) => [e.id, e]));
   const origin = events.find((e) => e.type === 'ExecutionStarted')?.timestamp?.getTime() ?? events[0]?.timestamp?.getTime() ?? 0;
   const at = (e: HistoryEvent) => (e.timestamp?.getTime() ?? origin) - origin;
-  const visits: StateVisit[] = [];
+  const visits: { readonly visit: StateVisit; readonly entered: number }[] = [];
   const open = new Map<number, Open>();
   const notifications: { subject?: string; message: string }[] = [];
   /** The id of the StateEntered event `event` follows (the state it belongs to), through previousEventId. */
@@ -77,7 +77,7 @@ export function visitsOfHistory(definition: AslDefinition, events: readonly Hist
     const v = open.get(id);
     if (v === undefined) return;
     open.delete(id);
-    visits.push({
+    visits.push({ entered: id, visit: {
       name: v.name,
       kind: v.kind,
       lane: v.lane,
@@ -86,7 +86,7 @@ export function visitsOfHistory(definition: AslDefinition, events: readonly Hist
       status,
       attempts: Math.max(1, v.scheduled),
       ...(v.error === undefined ? {} : { error: v.error, ...(v.cause === undefined ? {} : { cause: v.cause }) }),
-    });
+    } });
   };
   let executionFailure: { error?: string; cause?: string } | undefined;
   for (const event of events) {
@@ -140,6 +140,7 @@ export function visitsOfHistory(definition: AslDefinition, events: readonly Hist
     }
     close(id, end, v.failed || v.kind === 'Fail' ? 'FAILED' : 'ABORTED');
   }
-  visits.sort((a, b) => a.start - b.start);
-  return { visits, open: stillOpen, notifications };
+  // By start, then in the order the states were entered.
+  visits.sort((a, b) => a.visit.start - b.visit.start || a.entered - b.entered);
+  return { visits: visits.map((v) => v.visit), open: stillOpen, notifications };
 }
