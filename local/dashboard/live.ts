@@ -2,7 +2,8 @@ import type { FleetView } from './contract.js';
 
 /** The counters of a running `npm start`: the simulator's sent and acknowledged, the ingestion twin's outcomes. */
 export interface LiveCounters {
-  readonly sent: number;
+  /** Null when no simulated fleet publishes (`npm start -- --serve`: the devices are someone else's). */
+  readonly sent: number | null;
   readonly acknowledged: number;
   readonly landed: number;
   readonly quarantined: number;
@@ -35,7 +36,7 @@ const sum = (counts: Readonly<Record<string, number>>): number => Object.values(
 export function liveFleet(read: () => LiveCounters, options: LiveFleetOptions = {}): LiveFleet {
   const now = options.now ?? (() => new Date());
   const maxSamples = options.maxSamples ?? 3600;
-  const rate: { t: string; sent: number; landed: number }[] = [];
+  const rate: { t: string; sent: number | null; landed: number }[] = [];
   const sample = () => {
     const c = read();
     rate.push({ t: now().toISOString(), sent: c.sent, landed: c.landed });
