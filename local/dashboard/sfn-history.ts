@@ -77,7 +77,7 @@ export function visitsOfHistory(definition: AslDefinition, events: readonly Hist
     const v = open.get(id);
     if (v === undefined) return;
     open.delete(id);
-    visits.push({ entered: id, visit: {
+    const visit: StateVisit = {
       name: v.name,
       kind: v.kind,
       lane: v.lane,
@@ -86,7 +86,8 @@ export function visitsOfHistory(definition: AslDefinition, events: readonly Hist
       status,
       attempts: Math.max(1, v.scheduled),
       ...(v.error === undefined ? {} : { error: v.error, ...(v.cause === undefined ? {} : { cause: v.cause }) }),
-    } });
+    };
+    visits.push({ entered: id, visit });
   };
   let executionFailure: { error?: string; cause?: string } | undefined;
   for (const event of events) {
