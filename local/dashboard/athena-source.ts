@@ -6,7 +6,7 @@ import type { AslDefinition } from '../../core/asl/index.js';
 import { runPulumiStackOutput } from '../../sensors/index.js';
 import { environmentEngine, type QueryCliDeps } from '../query/cli.js';
 import type { FleetView, PipelineView } from './contract.js';
-import { EngineViews } from './engine-views.js';
+import { EngineViews, namedQueryViews } from './engine-views.js';
 import { pipelineGraph } from './graph.js';
 import { visitsOfHistory } from './sfn-history.js';
 import { sourceInfo, type DashboardSource } from './source.js';
@@ -60,6 +60,7 @@ export function openAthenaSource(options: AthenaSourceOptions): DashboardSource 
   const info = () => sourceInfo('athena', options.env, false);
   return {
     info,
+    ...namedQueryViews(views, info),
     async fleet(): Promise<FleetView> {
       const [rooms, quality, lake] = await Promise.all([views.rooms(), views.quality(), views.landedPerHour()]);
       const quarantinedByReason: Record<string, number> = {};
@@ -78,15 +79,6 @@ export function openAthenaSource(options: AthenaSourceOptions): DashboardSource 
         refusedByReason: {},
         rate: lake.rate.map((r) => ({ t: r.t, sent: null, landed: r.landed })),
       };
-    },
-    async rooms() {
-      return { source: info(), ...(await views.rooms()) };
-    },
-    async series(room, range) {
-      return { source: info(), room, from: range.from ?? null, to: range.to ?? null, ...(await views.series(room, range)) };
-    },
-    async quality() {
-      return { source: info(), ...(await views.quality()) };
     },
     async alerts() {
       return { source: info(), queries: [], available: false, alerts: [] };
@@ -118,9 +110,6 @@ export function openAthenaSource(options: AthenaSourceOptions): DashboardSource 
           notifications: converted.notifications,
         },
       };
-    },
-    async query(name, params) {
-      return { source: info(), ...(await views.query(name, params)) };
     },
     close: () => engine.close(),
   };

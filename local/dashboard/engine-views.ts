@@ -1,7 +1,7 @@
 import { namedQuery } from '../../core/analytics/queries/index.js';
 import { rowObjects, runNamedQuery, type Cell, type QueryEngine, type QueryResult } from '../query/engine.js';
 import type { AnomalyMark, QualityView, QueryCost, QueryView, RoomSeriesView, RoomsView, SeriesPoint } from './contract.js';
-import type { SeriesRange } from './source.js';
+import type { DashboardSource, SeriesRange } from './source.js';
 
 /** A named query's rows as objects, and what it cost. */
 export interface ViewQuery {
@@ -74,4 +74,14 @@ export class EngineViews {
     for (const r of q.rows) byHour.set(text(r.hour), (byHour.get(text(r.hour)) ?? 0) + num(r.readings));
     return { rate: [...byHour.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([t, landed]) => ({ t, landed })), queries: [q.cost] };
   }
+}
+
+/** The views a source makes straight from the named queries (rooms, series, quality, any query), each with its source info. */
+export function namedQueryViews(views: EngineViews, info: DashboardSource['info']): Pick<DashboardSource, 'rooms' | 'series' | 'quality' | 'query'> {
+  return {
+    rooms: async () => ({ source: info(), ...(await views.rooms()) }),
+    series: async (room, range) => ({ source: info(), room, from: range.from ?? null, to: range.to ?? null, ...(await views.series(room, range)) }),
+    quality: async () => ({ source: info(), ...(await views.quality()) }),
+    query: async (name, params) => ({ source: info(), ...(await views.query(name, params)) }),
+  };
 }

@@ -8,7 +8,7 @@ import { localResources } from '../orchestration/pipeline-twin.js';
 import { openDuckdbEngine, type DuckdbEngineOptions } from '../query/duckdb-engine.js';
 import type { QueryEngine, QueryResult } from '../query/engine.js';
 import type { FleetView, PipelineView } from './contract.js';
-import { EngineViews } from './engine-views.js';
+import { EngineViews, namedQueryViews } from './engine-views.js';
 import { pipelineGraph } from './graph.js';
 import type { LiveFleet } from './live.js';
 import { readLastSummary } from './run-summary.js';
@@ -95,6 +95,7 @@ export function openLocalSource(options: LocalSourceOptions): DashboardSource {
   const info = () => sourceInfo('local', dataDir, live() !== undefined);
   return {
     info,
+    ...namedQueryViews(views, info),
     async fleet(): Promise<FleetView> {
       const running = live();
       if (running !== undefined) return { source: info(), queries: [], ...running.view() };
@@ -115,15 +116,6 @@ export function openLocalSource(options: LocalSourceOptions): DashboardSource {
         refusedByReason: summary?.refused ?? {},
         rate: lake.rate.map((r) => ({ t: r.t, sent: null, landed: r.landed })),
       };
-    },
-    async rooms() {
-      return { source: info(), ...(await views.rooms()) };
-    },
-    async series(room, range) {
-      return { source: info(), room, from: range.from ?? null, to: range.to ?? null, ...(await views.series(room, range)) };
-    },
-    async quality() {
-      return { source: info(), ...(await views.quality()) };
     },
     async alerts() {
       return { source: info(), queries: [], available: true, alerts: readAlertLog(dataDir) };
@@ -148,9 +140,6 @@ export function openLocalSource(options: LocalSourceOptions): DashboardSource {
           notifications: last.notifications,
         },
       };
-    },
-    async query(name, params) {
-      return { source: info(), ...(await views.query(name, params)) };
     },
     close: () => fresh.close(),
   };
