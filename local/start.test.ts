@@ -66,6 +66,53 @@ describe('npm start lake options', () => {
     expect((await parse(['--no-analytics'])).flags?.analytics).toBe(false);
     expect((await parse(['--source-url', 'postgresql://u:p@db:5432/readings'])).flags?.sourceUrl).toBe('postgresql://u:p@db:5432/readings');
   });
+
+  it('GIVEN no dashboard option THEN the dashboard is on, on a free port; --no-dashboard turns it off; a bad --dashboard-port is a usage error', async () => {
+    expect((await parse([])).flags).toMatchObject({ dashboard: true });
+    expect((await parse([])).flags?.dashboardPort).toBeUndefined();
+    expect((await parse(['--no-dashboard'])).flags?.dashboard).toBe(false);
+    expect((await parse(['--dashboard-port', '8080'])).flags?.dashboardPort).toBe(8080);
+    const bad = await parse(['--dashboard-port', 'web']);
+    expect(bad.exitCode).toBe(ExitCode.Usage);
+    expect(bad.stderr).toContain("option '--dashboard-port <n>' argument 'web' is invalid");
+  });
+});
+
+describe('npm start serves the dashboard while the fleet runs', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sensorlake-start-dashboard-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('GIVEN a short run THEN it prints the dashboard URL at start, /api/fleet shows sent growing while it runs, and the run leaves runs/last-summary.json', async () => {
+    const dataDir = path.join(dir, 'data');
+    const child = spawn(
+      process.execPath,
+      ['--import=tsx', path.join(PROJECT_ROOT, 'local/start.ts'), '--duration', '6', '--devices', '3', '--rate', '4', '--no-tls', '--no-lake', '--no-analytics', '--no-progress', '--data-dir', dataDir],
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    let running = true;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+      running = false;
+      resolve(code);
+    }));
+    while (running && !/dashboard: http:\/\/127\.0\.0\.1:\d+\//.test(out)) await new Promise((r) => setTimeout(r, 50));
+    const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+    expect(url, out).toBeDefined();
+    const sent: number[] = [];
+    // Until two live samples differ (the fleet publishes for 6 s), or the run ends.
+    while (running && new Set(sent).size < 2) {
+      const view = await fetch(`${url}api/fleet`).then((r) => r.json() as Promise<{ source: { live: boolean }; counters: { sent: number | null } }>).catch(() => undefined);
+      if (view?.source.live === true && view.counters.sent !== null) sent.push(view.counters.sent);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await exited).toBe(0);
+    expect(new Set(sent).size, `live sent samples ${sent.join(', ')}`).toBeGreaterThanOrEqual(2);
+    expect([...sent].sort((a, b) => a - b)).toStrictEqual(sent);
+    const last = JSON.parse(readFileSync(path.join(dataDir, 'runs', 'last-summary.json'), 'utf8'));
+    expect(last.messages).toMatchObject({ sent: 72, acknowledged: 72, lost: 0 });
+    expect(Math.max(...sent)).toBeLessThanOrEqual(72);
+  });
 });
 
 describe('npm start, end to end', () => {

@@ -9,7 +9,7 @@ import { InvalidValueError, isDiskFull } from '../core/errors.js';
 import { PROJECT_ROOT, ENVIRONMENTS, readEnvironmentConfig } from '../core/settings.js';
 import type { Environment, EnvironmentConfig } from '../core/settings.js';
 import { ConnectError, deviceId, runFleet, writeTextFile } from '../sensors/index.js';
-import type { FleetHooks, FleetOptions, TextWriter } from '../sensors/index.js';
+import type { FleetHooks, FleetOptions, FleetProgress, TextWriter } from '../sensors/index.js';
 import { eventToleranceMs } from '../core/analytics/quality.js';
 import { RCF_SETTINGS } from '../core/analytics/rcf/index.js';
 import {
@@ -33,6 +33,10 @@ import { parseSourceUrl, redactUrl, startLakeTwin } from './lake/index.js';
 import type { LakeTwin } from './lake/index.js';
 import { ExternalBrokerError, startIngestionTwin, WriteAheadLog } from './ingestion/index.js';
 import type { Twin, TwinOptions, TwinStats } from './ingestion/index.js';
+import { liveFleet, type LiveCounters, type LiveFleet } from './dashboard/live.js';
+import { openLocalSource } from './dashboard/local-source.js';
+import { writeLastSummary } from './dashboard/run-summary.js';
+import { startDashboardServer } from './dashboard/server.js';
 
 /** Options of `npm start`, as commander parsed them. */
 export interface StartFlags {
@@ -60,6 +64,65 @@ export interface StartFlags {
   sourceUrl?: string;
   /** Real-time alerts during the run and, after the lake, the RCF per room (`--no-analytics` skips both). */
   analytics: boolean;
+  /** The dashboard on the data directory while the run goes: commander sets it unless `--no-dashboard`; absent, none. */
+  dashboard?: boolean;
+  /** Its port (default: a free one). */
+  dashboardPort?: number;
+}
+
+/** The dashboard of a run: its URL, and the live counters it shows while the fleet publishes. */
+interface RunDashboard {
+  /** Shows these counters, sampled once a second, until the next `live` or `close`. */
+  live(read: () => LiveCounters): void;
+  /** Stops the live counters: the dashboard shows the last run's summary and the lake from now on. */
+  settle(): void;
+  close(): Promise<void>;
+}
+
+/** Serves the dashboard over the run's data directory (localhost, a free port unless `--dashboard-port`) and prints its URL. */
+async function startRunDashboard(dataDir: string, flags: StartFlags, io: Io): Promise<RunDashboard> {
+  let current: LiveFleet | undefined;
+  const source = openLocalSource({ dataDir, env: flags.env, live: () => current });
+  const server = await startDashboardServer({ source, ...(flags.dashboardPort === undefined ? {} : { port: flags.dashboardPort }) }).catch(async (error: unknown) => {
+    await source.close();
+    throw error;
+  });
+  io.stdout.write(`dashboard: ${server.url}\n`);
+  const settle = () => {
+    current?.stop();
+    current = undefined;
+  };
+  return {
+    live: (read) => {
+      settle();
+      current = liveFleet(read);
+    },
+    settle,
+    close: async () => {
+      settle();
+      await server.close();
+      await source.close();
+    },
+  };
+}
+
+/**
+ * The live counters of a run: the fleet's sent and acknowledged, the twin's outcomes since `before`. Without a fleet
+ * (`--serve`) sent is unknown and acknowledged is what the broker acknowledged.
+ */
+function liveCounters(twin: Twin, before: TwinStats, fleet?: () => FleetProgress | undefined): () => LiveCounters {
+  return () => {
+    const account = twinAccount(before, twin.stats(), { before: 0, after: 0 });
+    const progress = fleet?.();
+    return {
+      sent: fleet === undefined ? null : (progress?.sent ?? 0),
+      acknowledged: fleet === undefined ? account.received : (progress?.acknowledged ?? 0),
+      landed: account.landed,
+      quarantined: account.quarantined,
+      quarantinedByReason: account.quarantinedByReason,
+      refusedByReason: account.refused,
+    };
+  };
 }
 
 /** `--source-url`: a postgres:// or postgresql:// URL (checked as the import's reader checks it, before anything starts). */
@@ -102,8 +165,9 @@ async function issueCertificates(twin: Twin, ids: readonly string[], io: Io, pro
 }
 
 /** `--serve`: the twin alone, until interrupted; then the account of what it received. */
-async function serve(twin: Twin, before: TwinStats, run: RunContext, signal?: AbortSignal): Promise<ExitCode> {
+async function serve(twin: Twin, before: TwinStats, run: RunContext, dashboard: RunDashboard | undefined, signal?: AbortSignal): Promise<ExitCode> {
   const { flags, io } = run;
+  dashboard?.live(liveCounters(twin, before));
   const lines = [`sensorlake local twin (${flags.env}) serving; Ctrl-C stops it and prints the account`];
   if (twin.tcpUrl !== undefined) lines.push(`  MQTT        ${twin.tcpUrl} (plain TCP; client id = device id)`);
   if (twin.tlsUrl !== undefined) lines.push(`  MQTT + mTLS ${twin.tlsUrl} (certificates of sensor-0001..sensor-${String(flags.devices).padStart(4, '0')} and ca.pem in ${twin.pkiDir})`);
@@ -200,10 +264,12 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     io.stderr.write(`\nthe twin failed: ${failure.message}\nstopping the run\n`);
     abortRun();
   });
+  let dashboard: RunDashboard | undefined;
   try {
     // Deliver whatever an interrupted earlier run left in the write-ahead log, so this run's counts are its own.
     await twin.flush();
     const before = twin.stats();
+    dashboard = flags.dashboard === true ? await startRunDashboard(dataDir, flags, io) : undefined;
     const walDir = path.join(dataDir, 'wal');
     const run: RunContext = { flags, io, writeFile, walDir, logBefore: WriteAheadLog.countPending(walDir) };
     const useTls = twin.tlsUrl !== undefined;
@@ -211,7 +277,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     if (useTls) {
       await issueCertificates(twin, fleetIds, io, flags.progress);
     }
-    if (flags.serve) return await serve(twin, before, run, stopRun.signal);
+    if (flags.serve) return await serve(twin, before, run, dashboard, stopRun.signal);
     const lakeTwin = flags.lake
       ? startLakeTwin({ dataDir, logger, ...(flags.sourceUrl === undefined ? {} : { sourceUrl: flags.sourceUrl }), progress: (line) => io.stdout.write(`${line}\n`) })
       : undefined;
@@ -247,7 +313,16 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     );
     const bar = publishProgress(io.stdout, flags.progress);
     const progress = bar.onProgress === undefined ? progressLines(io.stdout, flags.progress) : { hooks: { onProgress: bar.onProgress }, stop: bar.stop };
-    const fleet = await runFleet(fleetOptions, progress.hooks).finally(progress.stop);
+    let published: FleetProgress | undefined;
+    const hooks: FleetHooks = {
+      ...progress.hooks,
+      onProgress: (p) => {
+        published = p;
+        progress.hooks.onProgress?.(p);
+      },
+    };
+    dashboard?.live(liveCounters(twin, before, () => published));
+    const fleet = await runFleet(fleetOptions, hooks).finally(progress.stop);
     await twin.stop();
     const streamRun = await analyticsTwin?.finishStream();
     const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
@@ -272,23 +347,36 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const pipelineProblems = pipeline === undefined || pipeline.status === 'SUCCEEDED' ? [] : [`the pipeline ${pipeline.status}: ${pipeline.error ?? ''}: ${pipeline.cause ?? ''}`];
     const problems = [...summary.problems, ...lakeProblems.map((p) => `lake: ${p}`), ...analyticsProblems.map((p) => `anomalies: ${p}`), ...pipelineProblems];
     const ok = summary.ok && lakeProblems.length === 0 && analyticsProblems.length === 0 && pipelineProblems.length === 0;
-    const written = writeSummary(
-      flags.summaryJson,
-      {
-        env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary, ok, problems,
-        ...(lake === undefined ? {} : { lake }),
-        ...(anomalies === undefined ? {} : { anomalies }),
-        ...(pipeline === undefined ? {} : { pipeline }),
-      },
-      run,
-    );
+    const summaryJson = {
+      env: flags.env, dataDir, rawDir: twin.rawDir, broker: url, labelsFile: fleet.labelsFile, ...summary, ok, problems,
+      ...(lake === undefined ? {} : { lake }),
+      ...(anomalies === undefined ? {} : { anomalies }),
+      ...(pipeline === undefined ? {} : { pipeline }),
+    };
+    const written = writeSummary(flags.summaryJson, summaryJson, run);
     if (written !== undefined) unwritten.push(written);
+    const kept = keepLastSummary(dataDir, summaryJson, io);
+    if (kept !== undefined) unwritten.push(kept);
+    dashboard?.settle();
     const code = exitCodeOf(ok, twin, io, unwritten);
     const crashed = (lake !== undefined && 'error' in lake) || (anomalies !== undefined && 'error' in anomalies);
     return crashed && code !== ExitCode.DiskFull ? ExitCode.Failure : code;
   } catch (error) {
     await twin.stop().catch(() => undefined);
     throw error;
+  } finally {
+    await dashboard?.close();
+  }
+}
+
+/** Keeps the run's summary as `<dataDir>/runs/last-summary.json` for the dashboard; a failure is reported and returned, as writeSummary's. */
+function keepLastSummary(dataDir: string, summary: object, io: Io): WriteFailure | undefined {
+  try {
+    writeLastSummary(dataDir, summary);
+    return undefined;
+  } catch (error) {
+    io.stderr.write(`npm start: the last run's summary not written: ${error instanceof Error ? error.message : String(error)}\n`);
+    return { what: 'last summary', error };
   }
 }
 
@@ -396,6 +484,8 @@ export function makeStartProgram(io: Io, run: (flags: StartFlags) => Promise<Exi
     .option('--no-lake', 'skip the lake and its pipeline after ingestion (imports, crawls, curate, rooms)')
     .addOption(kitOption('--source-url <url>', "a PostgreSQL holding the readings table for import-db, instead of the twin's PGlite", sourceUrl))
     .option('--no-analytics', 'skip the real-time alerts and, after the lake, the RCF per room')
+    .option('--no-dashboard', 'no dashboard (by default it is served on 127.0.0.1 while the run goes, its URL printed at start)')
+    .addOption(kitOption('--dashboard-port <n>', 'port of the dashboard (default: a free port)', parse.integer(0, 65_535)))
     .action(async (flags: StartFlags) => {
       process.exitCode = await run(flags);
     });

@@ -12,6 +12,7 @@ import { LocalCrawlers, LocalGlueJobs, type GlueJob } from './glue.js';
 import { rcfRoomModels, TwinSageMaker } from './room-models.js';
 import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
 import { NotificationLog, type LocalSageMaker } from './services.js';
+import { lastExecutionOf, writeLastExecution } from './last-execution.js';
 
 /** The account of the twin's ARNs: nothing in it is real. */
 export const LOCAL_ACCOUNT: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '000000000000' };
@@ -190,5 +191,7 @@ export async function runPipelineTwin(o: PipelineTwinOptions): Promise<PipelineT
     startTime: at.toISOString(),
     stateMachineArn: arn('states', `stateMachine:${LOCAL_MACHINES.main}`),
   });
+  // The dashboard draws the last execution from this record, with the definition that ran.
+  writeLastExecution(o.dataDir, lastExecutionOf(result, services.machines.main.toJson()));
   return { ...result, input, jobs: services.jobs, crawls: services.crawls, rooms: found.rooms, roomsLeftOut: found.leftOut, notificationsFile: services.notificationsFile };
 }

@@ -49,6 +49,25 @@ export function queryExitCode(error: unknown): ExitCode | undefined {
   return undefined;
 }
 
+/** An environment's Athena engine (its workgroup and Glue databases) and where it runs, in words. */
+export interface EnvironmentEngine {
+  readonly engine: AthenaEngine;
+  readonly region: string | undefined;
+  readonly where: string;
+}
+
+/**
+ * The Athena engine of an environment, as `--env` builds it: the region given, else the environment's aws:region,
+ * else the SDK's; the workgroup and database names of core/analytics/names.
+ */
+export function environmentEngine(env: Environment, regionOption: string | undefined, deps: QueryCliDeps): EnvironmentEngine {
+  const region = regionOption ?? environmentRegion(env, deps.root);
+  const workgroup = athenaWorkgroupName(PROJECT, env);
+  const client = (deps.athenaClient ?? ((r) => new AthenaClient(r === undefined ? {} : { region: r })))(region);
+  const engine = new AthenaEngine({ client, workgroup, naming: athenaDatabaseNaming(PROJECT, env), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
+  return { engine, region, where: `Athena (workgroup ${workgroup}${region === undefined ? '' : `, ${region}`})` };
+}
+
 interface QueryOptions {
   list?: boolean;
   sql?: string;
@@ -117,11 +136,7 @@ export function makeProgram(io: Io, deps: QueryCliDeps): Command {
       let engine: QueryEngine;
       let where: string;
       if (options.env !== undefined) {
-        const region = options.region ?? environmentRegion(options.env, deps.root);
-        const workgroup = athenaWorkgroupName(PROJECT, options.env);
-        const client = (deps.athenaClient ?? ((r) => new AthenaClient(r === undefined ? {} : { region: r })))(region);
-        engine = new AthenaEngine({ client, workgroup, naming: athenaDatabaseNaming(PROJECT, options.env), ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-        where = `Athena (workgroup ${workgroup}${region === undefined ? '' : `, ${region}`})`;
+        ({ engine, where } = environmentEngine(options.env, options.region, deps));
       } else {
         const dataDir = path.resolve(userCwd(), options.dataDir);
         engine = await openDuckdbEngine(dataDir);

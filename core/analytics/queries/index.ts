@@ -108,6 +108,20 @@ export const NAMED_QUERIES: readonly NamedQuery[] = [
     columns: [c('room_id', 'string'), c('hour', 'timestamp'), c('readings', 'integer'), c('min_temperature', 'double'), c('max_temperature', 'double'), c('avg_temperature', 'double')],
   },
   {
+    name: 'temperature_by_minute',
+    description: 'Temperature per room and minute: readings, average, minimum and maximum over the room\'s devices (degrees Celsius)',
+    file: 'temperature_by_minute.sql',
+    parameters: [room, p('from', 'timestamp', 'readings at or after this time'), p('to', 'timestamp', 'readings before this time')],
+    columns: [c('room_id', 'string'), c('minute', 'timestamp'), c('readings', 'integer'), c('avg_temperature', 'double'), c('min_temperature', 'double'), c('max_temperature', 'double')],
+  },
+  {
+    name: 'room_summary',
+    description: 'Each room of curated telemetry: its readings, first and last reading time, and how many the anomalies table flags',
+    file: 'room_summary.sql',
+    parameters: [],
+    columns: [c('room_id', 'string'), c('readings', 'integer'), c('first_ts', 'timestamp'), c('last_ts', 'timestamp'), c('anomalies', 'integer')],
+  },
+  {
     name: 'device_daily_counts',
     description: 'Curated readings per device and UTC day, with the first and last reading time',
     file: 'device_daily_counts.sql',
