@@ -51,7 +51,8 @@ function choiceMachine(): StateMachine {
 }
 
 function catchMachine(): StateMachine {
-  const work = lambdaInvoke('Work', { functionArn: FN, retry: [{ errors: ['States.ALL'], maxAttempts: 2, intervalSeconds: 1 }] })
+  const work = lambdaInvoke('Work', { functionArn: FN })
+    .addRetry({ errors: ['States.ALL'], maxAttempts: 2, intervalSeconds: 1 })
     .addCatch(new Pass('Handled'), { errors: ['RangeError'], resultPath: '$.error' });
   return new StateMachine({ definition: Chain.start(work).next(new Succeed('Finished')) });
 }
@@ -71,10 +72,10 @@ const failing: LocalHandlers = { functions: { work: () => { throw new RangeError
 describe.each([
   { name: 'a Choice taking its rule', machine: choiceMachine, input: { n: 1 }, handlers: {}, visited: { '/Init': 'SUCCEEDED', '/Positive?': 'SUCCEEDED', '/Done': 'SUCCEEDED' }, notRun: ['/Negative'], taken: ['choice: $.n > 0', 'next'] },
   { name: 'a Choice taking its Default to a Fail', machine: choiceMachine, input: { n: -1 }, handlers: {}, visited: { '/Init': 'SUCCEEDED', '/Positive?': 'SUCCEEDED', '/Negative': 'FAILED' }, notRun: ['/Done'], taken: ['default', 'next'] },
-  { name: 'a retried Task caught', machine: catchMachine, input: {}, handlers: failing, visited: { '/Work': 'CAUGHT', '/Handled': 'SUCCEEDED' }, notRun: ['/Finished'], taken: ['catch: RangeError'] },
+  { name: 'a retried Task caught', machine: catchMachine, input: {}, handlers: failing, visited: { '/Work': 'CAUGHT', '/Handled': 'SUCCEEDED' }, notRun: ['/Finished'], taken: ['catch: RangeError'], attempts: { '/Work': 3 } },
   { name: 'a Parallel', machine: parallelMachine, input: {}, handlers: {}, visited: { '/Both': 'SUCCEEDED', 'Both#0/A1': 'SUCCEEDED', 'Both#0/A2': 'SUCCEEDED', 'Both#1/B1': 'SUCCEEDED', '/Joined': 'SUCCEEDED' }, notRun: [], taken: ['next', 'next'] },
-  { name: 'a Map over 3 items', machine: mapMachine, input: { items: [1, 2, 3] }, handlers: {}, visited: { '/Each': 'SUCCEEDED', 'Each[]/Load': 'SUCCEEDED', 'Each[]/Store': 'SUCCEEDED', '/After': 'SUCCEEDED' }, notRun: [], taken: ['next', 'next'] },
-])('GIVEN $name run locally', ({ machine, input, handlers, visited, notRun, taken }) => {
+  { name: 'a Map over 3 items', machine: mapMachine, input: { items: [1, 2, 3] }, handlers: {}, visited: { '/Each': 'SUCCEEDED', 'Each[]/Load': 'SUCCEEDED', 'Each[]/Store': 'SUCCEEDED', '/After': 'SUCCEEDED' }, notRun: [], taken: ['next', 'next'], attempts: { '/Each': 1, 'Each[]/Load': 3, 'Each[]/Store': 3 } },
+] as { name: string; machine: () => StateMachine; input: unknown; handlers: LocalHandlers; visited: Record<string, string>; notRun: string[]; taken: string[]; attempts?: Record<string, number> }[])('GIVEN $name run locally', ({ machine, input, handlers, visited, notRun, taken, attempts }) => {
   const setup = async () => {
     const m = machine();
     const run = await runLocal(m, input, handlers);
@@ -95,6 +96,7 @@ describe.each([
     const { graph } = await setup();
     for (const [id, status] of Object.entries(visited)) expect(node(graph, id).status, id).toBe(status);
     for (const id of notRun) expect(node(graph, id)).toMatchObject({ status: 'NOT_RUN', durationMs: null, attempts: 0 });
+    for (const [id, n] of Object.entries(attempts ?? {})) expect(node(graph, id).attempts, id).toBe(n);
     expect(graph.nodes.filter((n) => n.status !== 'NOT_RUN').map((n) => n.id).sort()).toStrictEqual(Object.keys(visited).sort());
   });
 
