@@ -196,6 +196,31 @@ describe('the dashboard\'s states in Chromium', () => {
     }
   });
 
+  it('GIVEN a live source WHEN its fleet counters move THEN the page shows the live badge and the counters moving', async () => {
+    const dataDir = tempDataDir();
+    const pipeline = await pipelineRun([]);
+    const base = namedQuerySource({ engine: await openDuckdbEngine(dataDir), location: dataDir, live: true, pipeline: () => ({ graph: pipelineGraph(pipeline.definition, []), execution: null }) });
+    let calls = 0;
+    const server = await serve({
+      ...base,
+      fleet: async () => {
+        const view = await base.fleet();
+        calls += 1;
+        return { ...view, counters: { ...view.counters, sent: calls * 100, acknowledged: calls * 100 } };
+      },
+    });
+    const opened = await openPage(server.url);
+    try {
+      expect(await opened.page.getByTestId('live-badge').isVisible()).toBe(true);
+      const first = Number((await opened.page.getByTestId('fleet-sent').textContent())?.replaceAll(',', ''));
+      await expect.poll(async () => Number((await opened.page.getByTestId('fleet-sent').textContent())?.replaceAll(',', '')), { timeout: 30_000, interval: 200 }).toBeGreaterThan(first);
+      expect(opened.consoleErrors).toStrictEqual([]);
+    } finally {
+      await opened.close();
+      await server.close();
+    }
+  });
+
   it('GIVEN endpoints that fail WHEN the page loads THEN each shows an error box with the ApiError message, the other views still load', async () => {
     const dataDir = tempDataDir();
     await writeDashboardLake(dataDir, { ...LAKE, devices: 2, rooms: 1, minutes: 120 });
