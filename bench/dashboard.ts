@@ -1,14 +1,11 @@
 import { rmSync } from 'node:fs';
 import { chromiumAvailable, CHROMIUM_PATH, openChromium, waitForDashboard } from '../local/dashboard/chromium.js';
-import { pipelineGraph } from '../local/dashboard/graph.js';
-import { namedQuerySource, writeDashboardLake } from '../local/dashboard/lake-fixture.js';
+import { instantPipelineRun, namedQuerySource, pipelineViewOf, writeDashboardLake } from '../local/dashboard/lake-fixture.js';
 import { startDashboardServer } from '../local/dashboard/server.js';
 import type { DashboardSource } from '../local/dashboard/source.js';
 import { tempDataDir } from '../local/lake/testing.js';
-import { runLocal } from '../local/orchestration/index.js';
 import { openDuckdbEngine } from '../local/query/duckdb-engine.js';
 import { median, pairedRatios, spreadOf, type Figure, type PairedRound } from './figures.js';
-import { sampleBenchCase } from './sfn.js';
 
 /** Sizes of the dashboard figure: a day of readings, one a minute per device. */
 export interface DashboardBenchOptions {
@@ -48,13 +45,11 @@ export async function runDashboardBench(o: DashboardBenchOptions): Promise<Figur
   const dataDir = tempDataDir();
   const minutes = 24 * 60;
   await writeDashboardLake(dataDir, { devices: o.devices, rooms: o.rooms, minutes, start: new Date('2026-11-20T00:00:00.000Z') });
-  const pipeline = sampleBenchCase();
-  const run = await runLocal(pipeline.machine, pipeline.input, pipeline.handlers());
-  const definition = 'toJson' in pipeline.machine ? pipeline.machine.toJson() : pipeline.machine;
+  const { definition, run } = await instantPipelineRun(Array.from({ length: o.rooms }, (_, i) => `room-${i + 1}`));
   const source = namedQuerySource({
     engine: await openDuckdbEngine(dataDir),
     location: dataDir,
-    pipeline: () => ({ graph: pipelineGraph(definition, run.states), execution: { name: run.name, status: run.status, startTime: run.startTime, durationMs: run.virtualDurationMs, notifications: [] } }),
+    pipeline: () => pipelineViewOf(definition, run),
   });
   const server = await startDashboardServer({ source, host: '127.0.0.1', port: 0 });
   const browser = await openChromium();

@@ -2,20 +2,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AslDefinition } from '../../core/asl/index.js';
-import { JOB_NAMES } from '../../core/lake/jobs.js';
-import { pipelineDefinition, pipelineOptions } from '../../core/orchestration/index.js';
-import { PROJECT_ROOT, readEnvironmentConfig } from '../../core/settings.js';
+import { PROJECT_ROOT } from '../../core/settings.js';
 import { tempDataDir } from '../lake/testing.js';
 import { statesOf } from '../orchestration/graph.js';
-import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
-import { localResources } from '../orchestration/pipeline-twin.js';
 import { openDuckdbEngine } from '../query/duckdb-engine.js';
 import type { QueryEngine } from '../query/engine.js';
 import { openChromium, waitForDashboard } from './chromium.js';
-import type { AlertRow, PipelineView } from './contract.js';
+import type { AlertRow } from './contract.js';
 import { nodeId, pipelineGraph } from './graph.js';
-import { namedQuerySource, writeDashboardLake } from './lake-fixture.js';
+import { instantPipelineRun, namedQuerySource, pipelineViewOf, writeDashboardLake } from './lake-fixture.js';
 import { startDashboardServer } from './server.js';
 import type { DashboardSource } from './source.js';
 
@@ -27,33 +22,10 @@ const ALERT: AlertRow = {
   count: 4, warmReadings: 5, readings: 5, maxScore: 3.1, threshold: 2, firstAnomalousAt: '2026-11-20T01:40:00.000Z', lastAnomalousAt: '2026-11-20T01:44:00.000Z', windowTerminatedEarly: false,
 };
 
-/** The pipeline (the twin's definition) run locally with instant services; `failJob` makes that Glue job fail. */
-async function pipelineRun(rooms: readonly string[], failJob?: string): Promise<{ run: LocalRunResult; view: Pick<PipelineView, 'graph' | 'execution'>; definition: AslDefinition }> {
-  const resources = localResources();
-  const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
-  const notifications = new NotificationLog();
-  const run = await runLocal(main, { rooms }, {
-    glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => {
-      if (job === failJob) throw new Error(`${job} broke`);
-    }]))),
-    crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
-    notifications,
-    sageMaker: new FakeSageMaker(),
-    machines: { [resources.roomMachine.arn]: room },
-  });
-  const definition = main.toJson();
-  return {
-    run,
-    definition,
-    view: {
-      graph: pipelineGraph(definition, run.states),
-      execution: {
-        name: run.name, status: run.status, startTime: run.startTime, durationMs: run.virtualDurationMs,
-        ...(run.error === undefined ? {} : { error: run.error }), ...(run.cause === undefined ? {} : { cause: run.cause }),
-        notifications: run.notifications.map((n) => ({ ...(n.subject === undefined ? {} : { subject: n.subject }), message: typeof n.message === 'string' ? n.message : JSON.stringify(n.message) })),
-      },
-    },
-  };
+/** The pipeline run locally with instant services, and its view. */
+async function pipelineRun(rooms: readonly string[], failJob?: string) {
+  const { definition, run } = await instantPipelineRun(rooms, failJob);
+  return { definition, run, view: pipelineViewOf(definition, run) };
 }
 
 /** A page of a fresh Chromium that records every request URL and every console error. */

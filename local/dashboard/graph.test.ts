@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Chain, Choice, Condition, Fail, lambdaInvoke, Map, Parallel, Pass, StateMachine, Succeed, type AslDefinition } from '../../core/asl/index.js';
-import { JOB_NAMES } from '../../core/lake/jobs.js';
-import { pipelineDefinition, pipelineOptions } from '../../core/orchestration/index.js';
-import { readEnvironmentConfig } from '../../core/settings.js';
 import { statesOf } from '../orchestration/graph.js';
 import type { StateVisit } from '../orchestration/history.js';
-import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers } from '../orchestration/index.js';
-import { localResources } from '../orchestration/pipeline-twin.js';
+import { runLocal, type LocalHandlers } from '../orchestration/index.js';
 import type { PipelineView } from './contract.js';
 import { nodeId, pipelineGraph } from './graph.js';
+import { instantPipelineRun } from './lake-fixture.js';
 
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:work';
 
@@ -133,24 +130,11 @@ describe('node statistics over several visits', () => {
 });
 
 describe('the real pipeline with instant handlers', () => {
-  const resources = localResources();
-  const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
-  const definition = main.toJson();
-  const handlers = (failJob?: string): LocalHandlers => ({
-    glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => {
-      if (job === failJob) throw new Error(`${job} broke`);
-    }]))),
-    crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
-    notifications: new NotificationLog(),
-    sageMaker: new FakeSageMaker(),
-    machines: { [resources.roomMachine.arn]: room },
-  });
-
   it.each([
     { name: 'every service answering', failJob: undefined, status: 'SUCCEEDED' },
     { name: 'the curate job failing', failJob: 'curate', status: 'FAILED' },
   ])('GIVEN $name WHEN drawn THEN every state is a node and the taken path is exactly the visited sequence', async ({ failJob, status }) => {
-    const run = await runLocal(main, { rooms: ['r1', 'r2'] }, handlers(failJob));
+    const { definition, run } = await instantPipelineRun(['r1', 'r2'], failJob);
     expect(run.status).toBe(status);
     const graph = pipelineGraph(definition, run.states);
     expect(graph.nodes.map((n) => n.id).sort()).toStrictEqual(statesOf(definition).map((p) => nodeId(p.graph, p.name)).sort());

@@ -1,10 +1,17 @@
 import { namedQuery } from '../../core/analytics/queries/index.js';
+import type { AslDefinition } from '../../core/asl/index.js';
+import { JOB_NAMES } from '../../core/lake/jobs.js';
+import { pipelineDefinition, pipelineOptions } from '../../core/orchestration/index.js';
+import { readEnvironmentConfig } from '../../core/settings.js';
 import { COLUMN_TYPES, CURATED_ANOMALIES, CURATED_QUARANTINE, CURATED_TELEMETRY, type TableDefinition } from '../../core/lake/tables.js';
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, sqlString } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
+import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
+import { localResources } from '../orchestration/pipeline-twin.js';
 import { rowObjects, runNamedQuery, type Cell, type QueryEngine } from '../query/engine.js';
 import type { AlertRow, FleetView, PipelineView, QueryCost, RoomsView } from './contract.js';
+import { pipelineGraph } from './graph.js';
 import { sourceInfo, type DashboardSource } from './source.js';
 
 /** A generated lake for the dashboard's browser test and bench: readings every minute, spikes flagged anomalous. */
@@ -87,6 +94,37 @@ export async function writeDashboardLake(dataDir: string, lake: DashboardLake): 
     row_key: `'fixture|' || CAST(i AS VARCHAR)`,
     original: `'{}'`,
   });
+}
+
+/**
+ * The twin's pipeline (its local resources, the dev settings) run locally over `rooms` with services that answer at
+ * once; `failJob` makes that Glue job fail (the catch-all then notifies and fails the execution).
+ */
+export async function instantPipelineRun(rooms: readonly string[], failJob?: string): Promise<{ definition: AslDefinition; run: LocalRunResult }> {
+  const resources = localResources();
+  const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
+  const run = await runLocal(main, { rooms }, {
+    glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => {
+      if (job === failJob) throw new Error(`${job} broke`);
+    }]))),
+    crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
+    notifications: new NotificationLog(),
+    sageMaker: new FakeSageMaker(),
+    machines: { [resources.roomMachine.arn]: room },
+  });
+  return { definition: main.toJson(), run };
+}
+
+/** The pipeline view of a local run: the graph of its visits and the execution with its notifications. */
+export function pipelineViewOf(definition: AslDefinition, run: LocalRunResult): Pick<PipelineView, 'graph' | 'execution'> {
+  return {
+    graph: pipelineGraph(definition, run.states),
+    execution: {
+      name: run.name, status: run.status, startTime: run.startTime, durationMs: run.virtualDurationMs,
+      ...(run.error === undefined ? {} : { error: run.error }), ...(run.cause === undefined ? {} : { cause: run.cause }),
+      notifications: run.notifications.map((n) => ({ ...(n.subject === undefined ? {} : { subject: n.subject }), message: typeof n.message === 'string' ? n.message : JSON.stringify(n.message) })),
+    },
+  };
 }
 
 const text = (c: Cell | undefined) => String(c ?? '');
