@@ -47,8 +47,16 @@ async function openPage(url: string) {
   return { page, requests, consoleErrors, close: () => browser.close() };
 }
 
+/** The server over a source; closing it closes the source too (the server leaves its source open). */
 async function serve(source: DashboardSource) {
-  return startDashboardServer({ source, host: '127.0.0.1', port: 0 });
+  const server = await startDashboardServer({ source, host: '127.0.0.1', port: 0 });
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await source.close();
+    },
+  };
 }
 
 const attr = async (page: Page, testid: string, name: string) => page.getByTestId(testid).getAttribute(name);

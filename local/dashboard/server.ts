@@ -38,7 +38,7 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<{
   const files: Record<string, { type: string; body: string | Buffer }> = {
     '/': { type: 'text/html; charset=utf-8', body: readFileSync(path.join(pageDir, 'index.html')) },
     '/app.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0]!.text },
-    '/styles.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(pageDir, 'styles.css')) },
+    '/app.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(pageDir, 'app.css')) },
     '/vendor/uPlot.iife.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(PROJECT_ROOT, 'node_modules/uplot/dist/uPlot.iife.min.js')) },
     '/vendor/uPlot.min.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(PROJECT_ROOT, 'node_modules/uplot/dist/uPlot.min.css')) },
   };
