@@ -10,8 +10,8 @@ export interface SystemTool {
 }
 
 /**
- * What `npm run test:system` needs beyond Node and npm; `.ci/run` installs these packages. The next layers add
- * chromium here (and to DEBIAN_PACKAGES in .ci/run). A Python module counts as found by its Debian path: only
+ * What `npm run test:system` needs beyond Node and npm; `.ci/run` installs these packages. A tool added here goes
+ * to DEBIAN_PACKAGES in .ci/run too. A Python module counts as found by its Debian path: only
  * Debian's /usr/bin/python3 imports it.
  */
 export const SYSTEM_TOOLS: readonly SystemTool[] = [
@@ -20,6 +20,8 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
   { binary: 'initdb', debianPackage: 'postgresql', paths: ['/usr/lib/postgresql/15/bin/initdb'] },
   { binary: 'pg_ctl', debianPackage: 'postgresql', paths: ['/usr/lib/postgresql/15/bin/pg_ctl'] },
   { binary: 'sqlglot (Python module)', debianPackage: 'python3-sqlglot', paths: ['/usr/lib/python3/dist-packages/sqlglot/__init__.py'] },
+  // The dashboard's browser test drives Debian's Chromium with playwright-core (never a downloaded browser).
+  { binary: 'chromium', debianPackage: 'chromium', paths: ['/usr/bin/chromium'] },
 ];
 
 /** The tools found neither at their known paths nor in a directory of `searchPath` (a PATH value). */

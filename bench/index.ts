@@ -13,6 +13,7 @@ import { startIngestionTwin } from '../local/index.js';
 import { startBareBroker } from '../sensors/test-broker.js';
 import { ingestFigure, median, renderTable, simulatorFigures } from './figures.js';
 import type { Figure, PairedRound } from './figures.js';
+import { DASHBOARD_BENCH_DEFAULTS, runDashboardBench } from './dashboard.js';
 import { runLakeBench } from './lake.js';
 import { RCF_BENCH_DEFAULTS, runRcfBench } from './rcf.js';
 import { runSfnBench } from './sfn.js';
@@ -39,7 +40,7 @@ export interface BenchOptions {
 }
 
 /** Groups of figures `--only` selects. */
-export const BENCH_GROUPS = ['all', 'lake', 'rcf', 'sfn'] as const;
+export const BENCH_GROUPS = ['all', 'lake', 'rcf', 'sfn', 'dashboard'] as const;
 export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 function fanInOptions(url: string, o: BenchOptions) {
@@ -120,6 +121,7 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
   if (o.only === 'lake') return runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
   if (o.only === 'rcf') return runRcfBench({ ...RCF_BENCH_DEFAULTS, log: o.log });
   if (o.only === 'sfn') return runSfnBench({ log: o.log });
+  if (o.only === 'dashboard') return runDashboardBench({ ...DASHBOARD_BENCH_DEFAULTS, log: o.log });
   const rounds: PairedRound[] = [];
   let lost = 0;
   let quarantined = 0;
@@ -157,7 +159,7 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
   const perDevice = await measured('per-device', '');
   const shared = await measured('shared', '.shared');
   const lake = await runLakeBench({ records: o.lakeRecords, rounds: o.lakeRounds, log: o.log });
-  return [fanin, e2e, ...perDevice, ...shared, ...lake, ...runRcfBench({ ...RCF_BENCH_DEFAULTS, log: o.log }), ...(await runSfnBench({ log: o.log }))];
+  return [fanin, e2e, ...perDevice, ...shared, ...lake, ...runRcfBench({ ...RCF_BENCH_DEFAULTS, log: o.log }), ...(await runSfnBench({ log: o.log })), ...(await runDashboardBench({ ...DASHBOARD_BENCH_DEFAULTS, log: o.log }))];
 }
 
 /** `npm run bench` options. */

@@ -128,6 +128,9 @@ export interface GraphNode {
   readonly cause?: string;
 }
 
+/** Edge labels are drawn at most this many characters long (the full label in the edge's title); the layout leaves room for that. */
+export const EDGE_LABEL_CHARS = 36;
+
 /** An edge of the pipeline graph; `taken` when the execution went along it. */
 export interface GraphEdge {
   readonly from: string;
