@@ -103,6 +103,8 @@ export interface PipelineTwinOptions {
   readonly input?: Readonly<Record<string, unknown>>;
   /** The virtual clock's origin (`$$.Execution.StartTime`) and the execution's name. Default now. */
   readonly clock?: () => Date;
+  /** The execution's name (an archive drop's deterministic one); default `local-<clock time>`. */
+  readonly name?: string;
   /** The SageMaker Tasks' local service; default a TwinSageMaker over rcfRoomModels(dataDir). */
   readonly sageMaker?: LocalSageMaker;
   /** getCrawler polls that see RUNNING after a start, per crawler; default 1 (Infinity: it never becomes ready). */
@@ -167,7 +169,7 @@ export interface PipelineTwinServices {
  * runner, crawlers on the local crawler, SNS on `<dataDir>/notifications.ndjson`, SageMaker on the local RCF, the
  * per-room machine for the nested executions. Lake work (jobs, crawls, training, scoring) runs one at a time.
  */
-export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'input' | 'clock'>): PipelineTwinServices {
+export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'input' | 'clock' | 'name'>): PipelineTwinServices {
   const dataDir = path.resolve(o.dataDir);
   const resources = localResources();
   const machines = pipelineDefinition(resources, o.options);
@@ -213,7 +215,7 @@ export async function runPipelineTwin(o: PipelineTwinOptions): Promise<PipelineT
   const input = { ...o.input, ...(o.rooms === undefined ? {} : { rooms: [...o.rooms] }) };
   const at = o.clock?.() ?? new Date();
   const result = await runLocal(services.machines.main, input, services.handlers, {
-    name: executionName(at),
+    name: o.name ?? executionName(at),
     startTime: at.toISOString(),
     stateMachineArn: arn('states', `stateMachine:${LOCAL_MACHINES.main}`),
   });
