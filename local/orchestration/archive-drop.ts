@@ -13,6 +13,9 @@ import {
   type PipelineStarter,
 } from '../../core/orchestration/archive-drop.js';
 import { RAW_TELEMETRY } from '../../core/lake/tables.js';
+import type { PipelineOptions } from '../../core/orchestration/index.js';
+import { startLakeTwin, type LakeTwin } from '../lake/index.js';
+import { runPipelineTwin } from './pipeline-twin.js';
 
 /**
  * Archive drops in the twin: the staging bucket is `<dataDir>/staging/` (`in/<table>.zip` in, `failed/<name>` and
@@ -122,6 +125,21 @@ export async function dropExecutions(dataDir: string): Promise<DropExecution[]> 
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as DropExecution));
 }
 
+/** The outcome of a drop as one line. */
+export function formatDrop(key: string, result: ArchiveDropResult, pipeline?: { status: string; error?: string }): string {
+  const entries = `${result.entries.written} of ${result.entries.seen} entries written (${result.bytesWritten} bytes)`;
+  switch (result.status) {
+    case 'started':
+      return `drop ${key}: ${entries} to raw ${result.table}/; started ${result.executionName}: pipeline ${pipeline?.status ?? 'started'}${pipeline?.error === undefined ? '' : ` (${pipeline.error})`}`;
+    case 'already-started':
+      return `drop ${key}: ${entries} to raw ${result.table}/; ${result.executionName} already started by this archive: no new execution`;
+    case 'failed':
+      return `drop ${key}: refused, ${result.failure.reason}: ${result.failure.detail}; moved to ${result.failedKey}`;
+    case 'gone':
+      return `drop ${key}: no longer staged, nothing done`;
+  }
+}
+
 /** What a local drop needs: the tables and limits of the environment, and how to run the pipeline. */
 export interface LocalDropDeps {
   readonly dataDir: string;
@@ -207,5 +225,29 @@ export function watchStaging(options: StagingWatchOptions): StagingWatch {
       clearInterval(timer);
       await busy;
     },
+  };
+}
+
+/**
+ * The LocalPipelineRun of the twin: opens a lake session on the data dir (the source database, the historical
+ * folder), runs the pipeline (runPipelineTwin) under the given name and input, and closes the session. Runs one at a
+ * time: the lake's catalog and bookmarks are files a run reads, changes and saves whole.
+ */
+export function twinPipelineRun(o: { readonly dataDir: string; readonly options: PipelineOptions; readonly lake?: LakeTwin; readonly progress?: (line: string) => void }): LocalPipelineRun {
+  const lake = o.lake ?? startLakeTwin({ dataDir: o.dataDir, ...(o.progress === undefined ? {} : { progress: o.progress }) });
+  let tail: Promise<unknown> = Promise.resolve();
+  return (name, input) => {
+    const work = async () => {
+      const session = await lake.open();
+      try {
+        const run = await runPipelineTwin({ dataDir: o.dataDir, lake: session, options: o.options, name, input });
+        return { status: run.status, ...(run.error === undefined ? {} : { error: run.error }) };
+      } finally {
+        await session.close();
+      }
+    };
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
   };
 }
