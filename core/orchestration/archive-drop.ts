@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { commaList, type EnvironmentConfig } from '../settings.js';
 import { TABLE_NAME_PATTERN } from './archive-drop-tables.js';
 export { RESERVED_RAW_FOLDERS, TABLE_NAME_PATTERN, tableListProblems } from './archive-drop-tables.js';
 import { EOCD_SEARCH_BYTES, ZipStructureError, locateDirectory, parseDirectory, type ZipEntry } from './archive-zip.js';
@@ -45,6 +46,24 @@ export interface ArchiveLimits {
   readonly maxTotalBytes: number;
   /** Uncompressed / compressed bytes of an entry of at least RATIO_FLOOR_BYTES, and of the whole archive. */
   readonly maxCompressionRatio: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** The drop tables and limits from an environment's settings: the one mapping the stack's function and the twin use. */
+export function archiveDropSettings(config: Pick<EnvironmentConfig, 'archiveDropTables' | 'archiveMaxEntries' | 'archiveMaxEntryMiB' | 'archiveMaxTotalMiB' | 'archiveMaxCompressionRatio'>): {
+  readonly tables: readonly string[];
+  readonly limits: ArchiveLimits;
+} {
+  return {
+    tables: commaList(config.archiveDropTables),
+    limits: {
+      maxEntries: config.archiveMaxEntries,
+      maxEntryBytes: config.archiveMaxEntryMiB * MIB,
+      maxTotalBytes: config.archiveMaxTotalMiB * MIB,
+      maxCompressionRatio: config.archiveMaxCompressionRatio,
+    },
+  };
 }
 
 /** Why an archive was refused. */

@@ -11,6 +11,7 @@ export {
   NEW_DATA_FLAG_PATH,
   MAIN_STATES,
   PIPELINE_TIMEOUT_SECONDS,
+  ROOM_LIST_PATH,
   ROOM_STATES,
   SKIPPABLE_STEPS,
   importStateNames,
@@ -29,8 +30,10 @@ export {
   type GlueResource,
   type PipelineOptions,
   type PipelineResources,
+  type RoomListingResources,
   type SageMakerResources,
 } from './resources.js';
 export { ACCOUNT_PLACEHOLDER, outputPlaceholder, pipelineResources, placeholderResources } from './placeholders.js';
 export type { PipelineNames } from './placeholders.js';
+export { MIN_ROOM_ROWS, ROOM_LISTING_QUERY } from './rooms.js';
 export { taskIntegrations, waitStates, type IntegrationKind } from './tasks.js';

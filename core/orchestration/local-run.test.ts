@@ -1,7 +1,7 @@
 import '../asl/promise-polyfill.js';
 import { StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_STATES, waitStates } from './index.js';
+import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_LISTING_QUERY, ROOM_STATES, waitStates } from './index.js';
 import { TEST_OPTIONS, testResources } from './testing.js';
 
 type Handler = (input: unknown) => unknown;
@@ -75,6 +75,40 @@ describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial h
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^rcf-[0-9a-f]{32}$/);
     expect(new Set(names).size).toBe(2);
+  });
+
+  /** Athena's answers: the query's execution, and GetQueryResults' rows (the header first, each value a VarCharValue). */
+  function athena(rooms: string[], queries: unknown[] = []): Record<string, Handler> {
+    return {
+      [MAIN_STATES.listRooms]: (request) => (queries.push(request), { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' } } }),
+      [MAIN_STATES.readRooms]: (request) => {
+        expect(request).toStrictEqual({ QueryExecutionId: 'q-1' });
+        return { ResultSet: { Rows: [ROOM_LISTING_QUERY.column, ...rooms].map((v) => ({ Data: [{ VarCharValue: v }] })) }, UpdateCount: 0 };
+      },
+    };
+  }
+
+  // One room or none: aws-local-stepfunctions unwraps or refuses the indefinite path; runLocal applies it as AWS
+  // does (local/orchestration's run and pipeline-twin tests cover those lists).
+  it('GIVEN no rooms in the input WHEN run THEN the machine runs the room listing in the workgroup and maps the rooms of its rows, the header left out', async () => {
+    const queries: unknown[] = [];
+    const { result, names } = run({}, athena(['r1', 'r2', 'r3'], queries));
+    const output = (await result) as { roomList: unknown; trained: { room: string }[] };
+    expect(queries).toStrictEqual([{ QueryString: ROOM_LISTING_QUERY.sql, WorkGroup: '${analytics.workgroupName}', QueryExecutionContext: { Database: '${lake.databaseNames.curated}' } }]);
+    expect(output.roomList).toStrictEqual({ rooms: ['r1', 'r2', 'r3'] });
+    expect(output.trained.map((t) => t.room)).toStrictEqual(['r1', 'r2', 'r3']);
+    expect(names).toHaveLength(3);
+  });
+
+  it('GIVEN the listing query fails WHEN run THEN the run notifies which state failed and fails', async () => {
+    const published: { Message: string }[] = [];
+    const failing = {
+      [MAIN_STATES.listRooms]: () => {
+        throw Object.assign(new Error('TABLE_NOT_FOUND: telemetry'), { name: 'States.TaskFailed' });
+      },
+    };
+    await expect(run({}, failing, published).result).rejects.toThrow('TABLE_NOT_FOUND');
+    expect(JSON.parse(published[0]!.Message)).toMatchObject({ state: MAIN_STATES.listRooms, error: 'States.TaskFailed' });
   });
 
   it('GIVEN the historical import fails WHEN run THEN the database import still finishes, and the run notifies both results and fails', async () => {

@@ -90,12 +90,22 @@ describe('the pipeline definition', () => {
     const room$ = '${orchestration.roomStateMachineName}';
     const rule = (name: string) => arn('events', `rule/${name}`);
     const syncRule = ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'];
+    const workgroup = arn('athena', 'workgroup/${analytics.workgroupName}');
+    const curated = '${lake.databaseNames.curated}';
     expect(main.statements()).toStrictEqual([
       allow(['sns:Publish'], ['${orchestration.failureTopicArn}']),
-      allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}']),
+      allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}', '${lake.lakeKmsKeyArn}', '${analytics.analyticsKmsKeyArn}']),
       allow(['glue:StartCrawler'], crawlers),
       allow(['glue:GetCrawler'], crawlers),
       allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
+      allow(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], [workgroup]),
+      allow(['athena:GetDataCatalog'], [arn('athena', 'datacatalog/AwsDataCatalog')]),
+      allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], [arn('glue', 'catalog'), arn('glue', `database/${curated}`), arn('glue', `table/${curated}/telemetry`)]),
+      allow(['s3:GetBucketLocation', 's3:ListBucket'], ['${lake.curatedBucketArn}', '${analytics.resultsBucketArn}']),
+      allow(['s3:GetObject'], ['${lake.curatedBucketArn}/*', '${analytics.resultsBucketArn}/*']),
+      allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], ['${analytics.resultsBucketArn}/*']),
+      allow(['athena:GetQueryResults'], [workgroup]),
+      allow(['kms:Decrypt'], ['${lake.lakeKmsKeyArn}', '${analytics.analyticsKmsKeyArn}']),
       allow(['states:StartExecution'], [arn('states', `stateMachine:${room$}`)]),
       allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
       allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
@@ -127,6 +137,8 @@ describe('the pipeline definition', () => {
       [crawlStateNames(CRAWLS.historical).start]: 'aws-sdk:glue:startCrawler',
       [crawlStateNames(CRAWLS.historical).get]: 'aws-sdk:glue:getCrawler',
       'Import historical': 'glue:startJobRun.sync',
+      [MAIN_STATES.listRooms]: 'athena:startQueryExecution.sync',
+      [MAIN_STATES.readRooms]: 'athena:getQueryResults',
       [MAIN_STATES.trainRoom]: 'states:startExecution.sync:2',
     });
     expect(taskIntegrations(room)).toStrictEqual({

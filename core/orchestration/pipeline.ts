@@ -1,4 +1,6 @@
 import {
+  athenaGetQueryResults,
+  athenaStartQueryExecution,
   Chain,
   Choice,
   Condition,
@@ -21,6 +23,7 @@ import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
 import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
 import { FAILURE_PATH, notifyAndFail, recordFailure, robust, transientRetry } from './robust.js';
+import { ROOM_LISTING_QUERY } from './rooms.js';
 
 /** Steps an execution may skip with `{"skip": [...]}`. */
 export const SKIPPABLE_STEPS = ['import-db', 'import-historical', 'curate', 'train'] as const;
@@ -56,7 +59,12 @@ export const MAIN_STATES = {
   curate: 'Curate',
   train: 'Train rooms?',
   trainSkipped: 'Training skipped',
-  noRooms: 'No rooms given',
+  roomsGivenCheck: 'Rooms given?',
+  roomsGiven: 'Rooms given',
+  listRooms: 'List rooms',
+  readRooms: 'Read room list',
+  anyRooms: 'Any rooms?',
+  noRooms: 'No rooms to train',
   rooms: 'Rooms',
   roomsFailed: 'Rooms failed',
   trainRoom: 'Train and score room',
@@ -103,6 +111,43 @@ export function pipelineOptions(config: EnvironmentConfig, hyperparameters: Read
 
 /** Margin a Task waits beyond the limit the service itself enforces, so the service's own timeout is the one seen. */
 const MARGIN_SECONDS = 300;
+
+/** Where the rooms of the Map are kept, `{rooms: [...]}`: the input's `rooms`, else the listing's. */
+export const ROOM_LIST_PATH = '$.roomList';
+
+/** Seconds the room listing query may run. */
+const ROOM_LISTING_TIMEOUT_SECONDS = 600;
+
+/**
+ * The rooms of the Map: the execution input's `rooms` when given, else ROOM_LISTING_QUERY run in Athena and its
+ * rows read back (the first row of GetQueryResults is the header), both kept at ROOM_LIST_PATH; then `then`.
+ */
+function roomList(resources: PipelineResources<unknown>, onFailure: IChainable, then: IChainable): Choice {
+  const r = resources.roomListing;
+  const access = { workgroupArn: r.workgroupArn, resultsBucketArn: r.resultsBucketArn, keyArns: r.keyArns };
+  const list = athenaStartQueryExecution(MAIN_STATES.listRooms, {
+    queryString: ROOM_LISTING_QUERY.sql,
+    workGroup: r.workGroup,
+    database: r.database,
+    glueArns: r.glueArns,
+    dataBucketArns: [r.curatedBucketArn],
+    ...access,
+    resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' },
+    resultPath: '$.roomQuery',
+    timeoutSeconds: ROOM_LISTING_TIMEOUT_SECONDS,
+  });
+  const read = athenaGetQueryResults(MAIN_STATES.readRooms, {
+    queryExecutionIdPath: '$.roomQuery.id',
+    ...access,
+    resultSelector: { 'rooms.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' },
+    resultPath: ROOM_LIST_PATH,
+    timeoutSeconds: 60,
+  });
+  Chain.start(robust(list, 'athena', onFailure)).next(robust(read, 'athena', onFailure)).next(then);
+  const given = new Pass(MAIN_STATES.roomsGiven, { parameters: { 'rooms.$': '$.rooms' }, resultPath: ROOM_LIST_PATH });
+  given.next(then);
+  return new Choice(MAIN_STATES.roomsGivenCheck).when(Condition.isPresent('$.rooms'), given).otherwise(list);
+}
 
 /** A run longer than a day would overlap the next scheduled one: the main machine's TimeoutSeconds. */
 export const PIPELINE_TIMEOUT_SECONDS = 86_400;
@@ -233,7 +278,7 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     timeoutSeconds: roomTimeoutSeconds(options) + MARGIN_SECONDS,
   }).addRetry(transientRetry('stepFunctions'));
   const rooms = new Map(MAIN_STATES.rooms, {
-    itemsPath: '$.rooms',
+    itemsPath: `${ROOM_LIST_PATH}.rooms`,
     itemSelector: { 'room.$': '$$.Map.Item.Value', 'run.$': '$$.Execution.Name' },
     maxConcurrency: options.roomConcurrency,
     resultPath: '$.trained',
@@ -241,10 +286,10 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     .itemProcessor(trainRoom)
     .addCatch(caught(MAIN_STATES.roomsFailed, MAIN_STATES.rooms, notify), { resultPath: '$.caught' });
   rooms.next(new Succeed(MAIN_STATES.done));
+  const anyRooms = new Choice(MAIN_STATES.anyRooms).when(Condition.isPresent(`${ROOM_LIST_PATH}.rooms[0]`), rooms).otherwise(new Succeed(MAIN_STATES.noRooms));
   const train = new Choice(MAIN_STATES.train)
     .when(Condition.booleanEquals(skipFlagPath('train'), true), new Succeed(MAIN_STATES.trainSkipped))
-    .when(Condition.isNotPresent('$.rooms'), new Succeed(MAIN_STATES.noRooms))
-    .otherwise(rooms);
+    .otherwise(roomList(resources, notify, anyRooms));
 
   Chain.start(imports).next(importsOk.afterwards()).next(newData.afterwards()).next(train);
   return new StateMachine({

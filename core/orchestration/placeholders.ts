@@ -1,5 +1,6 @@
 import type { AccountContext } from '../iam.js';
 import { JOB_NAMES, type JobName } from '../lake/jobs.js';
+import { CURATED_TELEMETRY } from '../lake/tables.js';
 import { SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
 
 /** The account id placeholder of a rendering without `--account`, CloudFormation's spelling. */
@@ -32,6 +33,12 @@ export interface PipelineNames {
   readonly rcfInstanceCount: string | number;
   /** The analytics stack's endpoint, when it has one. */
   readonly rcfEndpointName?: string;
+  /** The room listing's workgroup and results bucket (analytics), curated database, bucket and key (lake). */
+  readonly workgroupName: string;
+  readonly resultsBucketArn: string;
+  readonly curatedDatabaseName: string;
+  readonly curatedBucketArn: string;
+  readonly lakeKmsKeyArn: string;
 }
 
 /**
@@ -44,6 +51,7 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
   const jobs = Object.fromEntries(JOB_NAMES.map((job) => [job, glue('job', names.jobNames[job])])) as PipelineResources['jobs'];
   const sagemaker = (resource: string) => arn('sagemaker', `${resource}/${SAGEMAKER_NAME_PREFIX}*`);
   const endpoint = names.rcfEndpointName;
+  const curated = names.curatedDatabaseName;
   return {
     account,
     jobs,
@@ -58,6 +66,15 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
       hosting: { instanceType: names.rcfInstanceType, instanceCount: names.rcfInstanceCount },
       ...(endpoint === undefined ? {} : { endpoint: { name: endpoint, arn: arn('sagemaker', `endpoint/${endpoint}`) } }),
       arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), endpointConfigs: sagemaker('endpoint-config'), transformJobs: sagemaker('transform-job') },
+    },
+    roomListing: {
+      workGroup: names.workgroupName,
+      workgroupArn: arn('athena', `workgroup/${names.workgroupName}`),
+      database: curated,
+      glueArns: [arn('glue', 'catalog'), arn('glue', `database/${curated}`), arn('glue', `table/${curated}/${CURATED_TELEMETRY.name}`)],
+      curatedBucketArn: names.curatedBucketArn,
+      resultsBucketArn: names.resultsBucketArn,
+      keyArns: [names.lakeKmsKeyArn, ...(names.analyticsKmsKeyArn === undefined ? [] : [names.analyticsKmsKeyArn])],
     },
   };
 }
@@ -84,5 +101,10 @@ export function placeholderResources(account: AccountContext, withEndpoint: bool
     rcfInstanceType: analytics('rcfInstanceType'),
     rcfInstanceCount: analytics('rcfInstanceCount'),
     ...(withEndpoint ? { rcfEndpointName: analytics('rcfEndpointName') } : {}),
+    workgroupName: analytics('workgroupName'),
+    resultsBucketArn: analytics('resultsBucketArn'),
+    curatedDatabaseName: lake('databaseNames.curated'),
+    curatedBucketArn: lake('curatedBucketArn'),
+    lakeKmsKeyArn: lake('lakeKmsKeyArn'),
   });
 }

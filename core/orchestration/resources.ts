@@ -26,6 +26,25 @@ export interface PipelineResources<T = string> {
   readonly roomMachine: { readonly arn: T; readonly executionsArn: T };
   /** SageMaker: the execution role, the built-in RCF image, the models bucket, and the endpoint when there is one. */
   readonly sagemaker: SageMakerResources<T>;
+  /** Athena, where the main machine lists the rooms to train (ROOM_LISTING_QUERY) when the input names none. */
+  readonly roomListing: RoomListingResources<T>;
+}
+
+/** What the room listing runs in and reads: the analytics workgroup, the curated table, their buckets and keys. */
+export interface RoomListingResources<T = string> {
+  /** The Athena workgroup (the analytics stack's: enforced results location and encryption) and its ARN. */
+  readonly workGroup: T;
+  readonly workgroupArn: T;
+  /** The curated Glue database (physical name), which the query runs in. */
+  readonly database: T;
+  /** The Glue catalog, the curated database and its telemetry table (ARNs). */
+  readonly glueArns: readonly T[];
+  /** The curated bucket (ARN), whose objects the query reads. */
+  readonly curatedBucketArn: T;
+  /** The workgroup's results bucket (ARN). */
+  readonly resultsBucketArn: T;
+  /** The keys of the curated data (decrypt) and of the results (encrypt, decrypt). */
+  readonly keyArns: readonly T[];
 }
 
 /** A Glue job or crawler: its name (what the request names) and its ARN (what the role grants). */

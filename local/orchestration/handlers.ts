@@ -1,4 +1,5 @@
 import type { GraphJson } from '../../core/asl/index.js';
+import type { LocalAthena } from './athena.js';
 import type { TaskContext } from './context.js';
 import { NoLocalHandlerError } from './errors.js';
 import type { LocalCrawlers, LocalGlueJobs, StartJobRunRequest } from './glue.js';
@@ -23,6 +24,8 @@ export interface LocalServices {
   readonly functions?: Readonly<Record<string, LambdaFunction>>;
   /** The five SageMaker integrations. */
   readonly sageMaker?: LocalSageMaker;
+  /** `athena:startQueryExecution.sync` and `athena:getQueryResults`. */
+  readonly athena?: LocalAthena;
   /** Handlers by Task state name; they take precedence over the generated ones. */
   readonly overrides?: Readonly<Record<string, TaskHandler>>;
 }
@@ -40,6 +43,8 @@ const INTEGRATIONS = {
   'sagemaker:updateEndpoint': 'sageMaker',
   'sagemaker:createTransformJob.sync': 'sageMaker',
   'states:startExecution.sync:2': 'machines',
+  'athena:startQueryExecution.sync': 'athena',
+  'athena:getQueryResults': 'athena',
 } as const;
 
 type Integration = keyof typeof INTEGRATIONS;
@@ -57,7 +62,7 @@ function integrationOf(resource: unknown): Integration | undefined {
 type Request = Readonly<Record<string, unknown>>;
 
 function handlerFor(integration: Integration, services: LocalServices, nested: NestedRunner | undefined): TaskHandler | undefined {
-  const { glueJobs, crawlers, notifications, functions, sageMaker } = services;
+  const { glueJobs, crawlers, notifications, functions, sageMaker, athena } = services;
   switch (INTEGRATIONS[integration]) {
     case 'glueJobs':
       return glueJobs && ((request, ctx) => glueJobs.startJobRunSync(request as StartJobRunRequest, ctx));
@@ -78,6 +83,11 @@ function handlerFor(integration: Integration, services: LocalServices, nested: N
     }
     case 'machines':
       return nested && ((request, ctx) => nested(request as Request, ctx));
+    case 'athena':
+      if (athena === undefined) return undefined;
+      return integration === 'athena:getQueryResults'
+        ? (request) => athena.getQueryResults(request as Request)
+        : (request, ctx) => athena.startQueryExecutionSync(request as Request, ctx);
   }
 }
 

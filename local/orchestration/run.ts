@@ -7,6 +7,7 @@ import { LocalRunError, NoLocalHandlerError, serviceException, stableId, TaskFai
 import { statesOf, tasksOf } from './graph.js';
 import { localHandlers, type LocalServices, type NestedRunner } from './handlers.js';
 import { VirtualHistory, type EngineEvent, type StateVisit } from './history.js';
+import { applyResultSelector, selectsIndefinitely } from './selector.js';
 import type { Notification } from './services.js';
 
 /** A machine as core/asl builds it, or its rendered definition. */
@@ -69,8 +70,10 @@ function definitionOf(machine: LocalMachineInput): AslDefinition {
  * The definition the engine runs: the same states, with two local adaptations. aws-local-stepfunctions sets
  * `$$.Execution.Input` and `.StartTime` itself (the wall clock, and inside a Map iteration or Parallel branch the
  * iteration's input instead of the execution's), so paths to them read a copy runLocal puts beside them; a Task
- * without TimeoutSeconds gets none (the engine's default is 60 s, AWS has none), so a slow local job is not cut; and
- * a Choice rule `IsPresent: false`, which the engine never matches, becomes the `Not` of `IsPresent: true`.
+ * without TimeoutSeconds gets none (the engine's default is 60 s, AWS has none), so a slow local job is not cut;
+ * a Choice rule `IsPresent: false`, which the engine never matches, becomes the `Not` of `IsPresent: true`; and a
+ * Task's ResultSelector with an indefinite path, which the engine unwraps (one node) or refuses (none), is applied by
+ * the Task's handler instead (selector.ts), as a list as AWS gives it.
  */
 function localDefinition(definition: AslDefinition): StateMachineDefinition {
   const rewrite = (value: unknown, key: string): unknown => {
@@ -80,6 +83,7 @@ function localDefinition(definition: AslDefinition): StateMachineDefinition {
     const entries = Object.entries(value).map(([k, v]) => [k, k === 'Result' ? v : rewrite(v, k)] as const);
     const object = Object.fromEntries(entries) as Record<string, unknown>;
     if (object.Type === 'Task' && object.TimeoutSeconds === undefined && object.TimeoutSecondsPath === undefined) object.TimeoutSeconds = NO_TASK_TIMEOUT_SECONDS;
+    if (object.Type === 'Task' && selectsIndefinitely(object.ResultSelector)) delete object.ResultSelector;
     // aws-local-stepfunctions 3.0.0 evaluates `IsPresent: false` as never true; its negation of `IsPresent: true` is the same rule.
     if (object.IsPresent === false && typeof object.Variable === 'string') {
       const { Variable, IsPresent: _absent, ...rest } = object;
@@ -200,12 +204,14 @@ async function run(machine: LocalMachineInput, input: unknown, handlers: LocalHa
     return { ...described, ...sdkMetadata(stableId('states', result.executionArn)) };
   };
   const generated = localHandlers(definition, handlers, handlers.machines === undefined ? undefined : nested, contextOf);
+  const selectors = new Map(tasksOf(definition).flatMap((t) => (selectsIndefinitely(t.state.ResultSelector) ? [[t.name, t.state.ResultSelector] as const] : [])));
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(generated).map(([state, handler]) => [
       state,
       async (taskInput: unknown) => {
         try {
-          return await handler(taskInput);
+          const result = await handler(taskInput);
+          return selectors.has(state) ? applyResultSelector(selectors.get(state), result) : result;
         } catch (e) {
           // A mistake in the local setup is not a Task failure a Catch may swallow: it ends the run loudly.
           if (e instanceof SensorlakeError) fatal ??= e;
