@@ -176,6 +176,18 @@ describe("the notification's message is JSON, as AWS's States.JsonToString makes
   });
 });
 
+describe('an execution input the pipeline refuses', () => {
+  it.each([
+    [{ skip: ['curate', 'trian'] }, 'skip names "trian", which is not a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ skip: { curate: true } }, 'skip must be an array of step names (import-db, import-historical, curate, train), not {"curate":true}'],
+  ])('GIVEN %j WHEN run THEN it fails as Pipeline.InvalidInput before any job, and the notification (JSON) names the value', async (input, cause) => {
+    const result = await run(fixture(), { input });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.InvalidInput', cause });
+    expect(result.jobs).toStrictEqual({});
+    expect(JSON.parse(String(result.notifications[0]!.message))).toMatchObject({ error: 'Pipeline.InvalidInput', cause });
+  });
+});
+
 describe('two runs of the same input', () => {
   it('GIVEN two fresh fixtures and the same clock WHEN each runs the pipeline THEN the visited-state histories are the same', async () => {
     const [first, second] = [await run(fixture()), await run(fixture())];
