@@ -310,7 +310,7 @@ async function readDirectory(store: ArchiveDropStore, object: StagedObject, size
 
 /**
  * Streams the archive once through fflate's Unzip, writing each file entry under `temporaryPrefix` as soon as it is
- * whole (its name kept in `written`). Each entry is checked against its directory record as it inflates: the same
+ * whole (its name and temporary key kept in `written`). Each entry is checked against its directory record as it inflates: the same
  * name in the same order, at most its declared size (so a lying header cannot grow past the limits), and its CRC-32
  * at the end.
  */
@@ -320,7 +320,7 @@ async function extract(
   temporaryPrefix: string,
   directory: readonly ZipEntry[],
   counts: { directories: number },
-  written: string[],
+  written: { readonly name: string; readonly temporaryKey: string }[],
 ): Promise<void> {
   let index = 0;
   let failure: ArchiveFailure | undefined;
@@ -366,7 +366,7 @@ async function extract(
       chunks.length = 0;
       pending.push(
         store.writeTemporary(`${temporaryPrefix}${file.name}`, body).then(() => {
-          written.push(file.name);
+          written.push({ name: file.name, temporaryKey: `${temporaryPrefix}${file.name}` });
         }),
       );
     };
@@ -410,12 +410,12 @@ export async function processArchiveDrop(drop: DroppedObject, deps: ArchiveDropD
   const { store, limits } = deps;
   const object: StagedObject = { key: drop.key, ...(drop.etag === undefined ? {} : { etag: drop.etag }) };
   const counts = { directories: 0 };
-  const extracted: string[] = [];
+  const extracted: { readonly name: string; readonly temporaryKey: string }[] = [];
   let seen = 0;
   let written = 0;
   const entries = (): EntryCounts => ({ seen, written, refused: seen - written - counts.directories, directories: counts.directories });
   const discard = async () => {
-    for (const name of extracted.splice(0)) await store.removeTemporary(`${temporary}${name}`);
+    for (const entry of extracted.splice(0)) await store.removeTemporary(entry.temporaryKey);
   };
   const changed = async (error: ArchiveChangedError): Promise<ArchiveDropResult> => {
     await discard();
@@ -455,7 +455,6 @@ export async function processArchiveDrop(drop: DroppedObject, deps: ArchiveDropD
   const { table } = named;
   const prefix = `${table}/`;
   const name = executionName(drop, table);
-  const temporary = `${TEMPORARY_PREFIX}${name}/`;
 
   let directory: ZipEntry[];
   try {
@@ -463,7 +462,7 @@ export async function processArchiveDrop(drop: DroppedObject, deps: ArchiveDropD
     seen = directory.length;
     const refused = directoryFailure(directory, limits);
     if (refused !== undefined) return fail(refused);
-    await extract(store, object, temporary, directory, counts, extracted);
+    await extract(store, object, `${TEMPORARY_PREFIX}${name}/`, directory, counts, extracted);
   } catch (error) {
     if (error instanceof ExtractionFailure) return fail(error.failure);
     if (error instanceof ArchiveChangedError) return changed(error);
@@ -475,9 +474,9 @@ export async function processArchiveDrop(drop: DroppedObject, deps: ArchiveDropD
   let bytesWritten = 0;
   const sizes = new Map(directory.map((e) => [e.name, e.uncompressedSize]));
   for (const entry of extracted.splice(0)) {
-    await store.commitRaw(`${temporary}${entry}`, `${prefix}${entry}`);
+    await store.commitRaw(entry.temporaryKey, `${prefix}${entry.name}`);
     written++;
-    bytesWritten += sizes.get(entry) ?? 0;
+    bytesWritten += sizes.get(entry.name) ?? 0;
   }
 
   const input: ArchiveDropInput = pipelineInput({ trigger: 'archive-drop', table, archive: `s3://${drop.bucket}/${drop.key}`, rawPrefix: prefix, entries: written });
