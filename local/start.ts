@@ -27,7 +27,7 @@ import {
 import type { AnomaliesSummary, LakeSummary, PipelineSummary } from './summary.js';
 import { judge, modelsDir, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
 import type { AnalyticsTwin, StreamRun } from './analytics/index.js';
-import { pipelineOptions } from '../core/orchestration/index.js';
+import { pipelineInput, pipelineOptions } from '../core/orchestration/index.js';
 import { runPipelineTwin } from './orchestration/pipeline-twin.js';
 import { archiveDropSettings } from '../core/orchestration/archive-drop.js';
 import { formatDrop, stagingDir, twinPipelineRun, watchStaging, type StagingWatch } from './orchestration/archive-drop.js';
@@ -417,7 +417,7 @@ async function runPipeline(
     // Training is left to the analytics step that follows (one forest per room, one shingle per device): the
     // pipeline's per-room Map and its local SageMaker are exercised by local/orchestration's tests, and running both
     // here would train every room twice.
-    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config), input: { skip: ['train'] } });
+    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config), input: pipelineInput({ skip: ['train'] }) });
     const pipeline = summarizePipeline(run);
     if (run.status !== 'SUCCEEDED') io.stderr.write(`npm start: the pipeline ${run.status}: ${run.error ?? ''}: ${run.cause ?? ''}\n`);
     const { 'import-historical': historical, 'import-db': database, curate } = run.jobs;

@@ -8,6 +8,7 @@ export {
   CRAWLS,
   FLAGS_PATH,
   FORCE_FLAG_PATH,
+  INVALID_INPUT_ERROR,
   NEW_DATA_FLAG_PATH,
   MAIN_STATES,
   PIPELINE_TIMEOUT_SECONDS,
@@ -16,8 +17,10 @@ export {
   SKIPPABLE_STEPS,
   importStateNames,
   pipelineDefinition,
+  pipelineInput,
   pipelineOptions,
   skipFlagPath,
+  type PipelineFlags,
   type PipelineMachines,
   type SkippableStep,
 } from './pipeline.js';

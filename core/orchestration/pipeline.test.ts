@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AslDefinition, StateJson, TaskStatement } from '../asl/index.js';
 import { aslValidatorErrors } from '../asl/testing/asl-validator.js';
+import { InvalidValueError } from '../errors.js';
 import {
   CRAWLS,
   crawlStateNames,
@@ -11,6 +12,7 @@ import {
   MAIN_STATES,
   NEW_DATA_FLAG_PATH,
   pipelineDefinition,
+  pipelineInput,
   ROOM_STATES,
   SKIPPABLE_STEPS,
   skipFlagPath,
@@ -177,8 +179,15 @@ describe('the pipeline definition', () => {
   it('GIVEN the main machine WHEN its flags are read THEN every skippable step has its flag, read only after IsPresent, and each flag is used by a Choice', () => {
     const json = machines().main.toJson();
     const skipChoice = json.States[MAIN_STATES.skipGiven]!;
-    expect(skipChoice.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.invalidSkip, MAIN_STATES.readSkip]);
+    expect(skipChoice.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.skipAsText]);
     expect(skipChoice.Default).toBe(MAIN_STATES.noSkip);
+    expect(json.States[MAIN_STATES.skipIsArray]!.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.checkSkip]);
+    expect(json.States[MAIN_STATES.skipIsArray]!.Default).toBe(MAIN_STATES.invalidSkip);
+    expect(json.States[MAIN_STATES.checkSkip]!.Next).toBe(MAIN_STATES.readSkip);
+    expect(reachableFrom(json, MAIN_STATES.invalidSkip).has(FAILURE_STATES.notify)).toBe(true);
+    expect(reachableFrom(json, MAIN_STATES.invalidSkipStep).has(FAILURE_STATES.notify)).toBe(true);
+    const names = JSON.stringify(json.States[MAIN_STATES.checkSkip]!.ItemProcessor);
+    for (const step of SKIPPABLE_STEPS) expect(names).toContain(`"StringEquals":"${step}"`);
     const text = JSON.stringify(json);
     for (const step of SKIPPABLE_STEPS) {
       expect(text).toContain(`States.ArrayContains($.skip, '${step}')`);
@@ -232,5 +241,40 @@ describe('the pipeline definition', () => {
       expect(ends).toHaveLength(3);
       expect(Object.values(branch.States).some((s) => s.Type === 'Fail')).toBe(false);
     }
+  });
+});
+
+describe('pipelineInput: the execution input checked where it is built, as the machine checks it', () => {
+  it.each([
+    [{}],
+    [{ skip: [] }],
+    [{ skip: ['train'], force: true, newData: false, rooms: ['r1'], trigger: 'schedule' }],
+    [{ skip: [...SKIPPABLE_STEPS] }],
+  ])('GIVEN the valid input %j WHEN checked THEN it is returned unchanged', (input) => {
+    expect(pipelineInput(input)).toStrictEqual(input);
+  });
+
+  it.each([
+    [{ skip: 'curate' }, 'skip', 'curate', 'an array of step names (import-db, import-historical, curate, train)'],
+    [{ skip: { curate: true } }, 'skip', { curate: true }, 'an array of step names (import-db, import-historical, curate, train)'],
+    [{ skip: ['curate', 'trian'] }, 'skip[1]', 'trian', 'a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ skip: [3] }, 'skip[0]', 3, 'a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ force: 'yes' }, 'force', 'yes', 'true or false'],
+    [{ newData: 1 }, 'newData', 1, 'true or false'],
+  ])('GIVEN %j WHEN checked THEN InvalidValueError names %s, the value and what was expected', (input, key, value, expected) => {
+    const error = (() => {
+      try {
+        pipelineInput(input);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InvalidValueError);
+    expect(error).toMatchObject({ key, value, expected, subject: 'pipeline input' });
+  });
+
+  it('GIVEN an input that is not an object WHEN checked THEN InvalidValueError names the input', () => {
+    expect(() => pipelineInput(['curate'])).toThrow(new InvalidValueError('input', ['curate'], 'a JSON object', 'pipeline input'));
   });
 });

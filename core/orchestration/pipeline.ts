@@ -4,6 +4,7 @@ import {
   Chain,
   Choice,
   Condition,
+  Fail,
   glueStartJobRun,
   Map,
   Parallel,
@@ -19,6 +20,7 @@ import {
   type IChainable,
   type Payload,
 } from '../asl/index.js';
+import { InvalidValueError } from '../errors.js';
 import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
 import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
@@ -28,6 +30,42 @@ import { ROOM_LISTING_QUERY } from './rooms.js';
 /** Steps an execution may skip with `{"skip": [...]}`. */
 export const SKIPPABLE_STEPS = ['import-db', 'import-historical', 'curate', 'train'] as const;
 export type SkippableStep = (typeof SKIPPABLE_STEPS)[number];
+
+/** The error of an execution input the pipeline refuses. */
+export const INVALID_INPUT_ERROR = 'Pipeline.InvalidInput';
+
+/** The flags of an execution input the pipeline reads; anything else in the input is passed through. */
+export interface PipelineFlags {
+  /** Steps not run (SKIPPABLE_STEPS), each named at most once. */
+  readonly skip?: readonly SkippableStep[];
+  /** Curate even without new data. Default false. */
+  readonly force?: boolean;
+  /** Whether new data arrived outside the imports. Default true. */
+  readonly newData?: boolean;
+}
+
+const SUBJECT = 'pipeline input';
+
+/**
+ * An execution input checked the way the machine checks it at its start (its Choices refuse the same inputs as
+ * Pipeline.InvalidInput), for everything that builds one (the schedule, the archive drop, the twin): a JSON object
+ * whose `skip` is an array of SKIPPABLE_STEPS and whose `force` and `newData` are booleans. Throws
+ * InvalidValueError naming the key and the value; returns the input unchanged.
+ */
+export function pipelineInput<T>(input: T): T {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InvalidValueError('input', input, 'a JSON object', SUBJECT);
+  const { skip, force, newData } = input as Record<string, unknown>;
+  if (skip !== undefined) {
+    if (!Array.isArray(skip)) throw new InvalidValueError('skip', skip, SKIP_EXPECTED, SUBJECT);
+    skip.forEach((step: unknown, i) => {
+      if (!(SKIPPABLE_STEPS as readonly unknown[]).includes(step)) throw new InvalidValueError(`skip[${i}]`, step, STEP_EXPECTED, SUBJECT);
+    });
+  }
+  for (const [key, value] of [['force', force], ['newData', newData]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') throw new InvalidValueError(key, value, 'true or false', SUBJECT);
+  }
+  return input;
+}
 
 /** Where the flags read from the input are kept: `{force, skip: {<step>: boolean}}`. */
 export const FLAGS_PATH = '$.flags';
@@ -40,7 +78,15 @@ export const MAIN_STATES = {
   skipGiven: 'Skip flags given?',
   readSkip: 'Read skip flags',
   noSkip: 'No skip flags',
+  skipAsText: 'Skip flags as text',
+  skipIsArray: 'Skip flags an array?',
   invalidSkip: 'Invalid skip flag',
+  checkSkip: 'Check skipped steps',
+  skippableStep: 'Skippable step?',
+  knownStep: 'Known step',
+  unknownStep: 'Unknown step',
+  unknownStepFailed: 'Unknown step named',
+  invalidSkipStep: 'Invalid skipped step',
   forceGiven: 'Force flag given?',
   readForce: 'Read force flag',
   noForce: 'No force flag',
@@ -167,35 +213,67 @@ export const FORCE_FLAG_PATH = `${FLAGS_PATH}.force.value`;
 /** The path of the new-data flag read from the input (default true). */
 export const NEW_DATA_FLAG_PATH = `${FLAGS_PATH}.newData.value`;
 
+/** What a skip list must be, as the machine and pipelineInput say it. */
+const SKIP_EXPECTED = `an array of step names (${SKIPPABLE_STEPS.join(', ')})`;
+/** What a step of the skip list must be. */
+const STEP_EXPECTED = `a step that can be skipped (${SKIPPABLE_STEPS.join(', ')})`;
+
 /**
- * Reads the execution input's flags into FLAGS_PATH: `skip` (an array of SKIPPABLE_STEPS, States.ArrayContains per
- * step), `force` and `newData` (booleans). A missing flag means its default (nothing skipped, not forced, new data
+ * The cause of an invalid input flag, naming the value as JSON: `States.Format` over `States.JsonToString`, which
+ * takes any JSON value. The template holds none of States.Format's reserved characters (`'{}\`) but the placeholder.
+ */
+function invalidCause(template: string, valuePath: string): { readonly path: string } {
+  return { path: `States.Format('${template}', States.JsonToString(${valuePath}))` };
+}
+
+/**
+ * Checks the skip list's names in a Map over it: each item a string among SKIPPABLE_STEPS, or its iteration fails
+ * as Pipeline.InvalidInput naming it, which the Map's catch records and sends to `onFailure`.
+ */
+function checkSkipNames(onFailure: IChainable): Map {
+  const unknown = new Pass(MAIN_STATES.unknownStep, { parameters: { 'cause.$': invalidCause(`skip names {}, which is not ${STEP_EXPECTED}`, '$.step').path } });
+  unknown.next(new Fail(MAIN_STATES.unknownStepFailed, { error: INVALID_INPUT_ERROR, causePath: '$.cause' }));
+  const known = Condition.and(Condition.is('$.step', 'IsString'), Condition.or(...SKIPPABLE_STEPS.map((step) => Condition.stringEquals('$.step', step))));
+  return new Map(MAIN_STATES.checkSkip, { itemsPath: '$.skip', itemSelector: { 'step.$': '$$.Map.Item.Value' }, resultPath: null })
+    .itemProcessor(new Choice(MAIN_STATES.skippableStep).when(known, new Succeed(MAIN_STATES.knownStep)).otherwise(unknown))
+    .addCatch(caught(MAIN_STATES.invalidSkipStep, MAIN_STATES.checkSkip, onFailure), { resultPath: '$.caught' });
+}
+
+/**
+ * Reads the execution input's flags into FLAGS_PATH, checking them first: `skip` must be an array (its JSON text
+ * starts with `[`: Choice has no array test) of SKIPPABLE_STEPS (checkSkipNames), read with States.ArrayContains
+ * per step; `force` and `newData` booleans. A missing flag means its default (nothing skipped, not forced, new data
  * assumed): IsPresent is tested before anything reads it, so later Choices compare paths that always exist. A flag
- * of the wrong type is recorded as Pipeline.InvalidInput and goes to `onFailure`. Continues with `then`.
+ * of the wrong type or an unknown step is recorded as Pipeline.InvalidInput, its cause naming the value, and goes
+ * to `onFailure` (the notification) before anything runs. Continues with `then`.
  */
 function readFlags(onFailure: IChainable, then: IChainable): Choice {
-  const invalid = (state: string, what: string, expected: string) =>
-    recordFailure(state, { state, error: 'Pipeline.InvalidInput', cause: `the execution input's "${what}" must be ${expected}` }, onFailure);
+  const invalid = (state: string, cause: { readonly path: string }) => recordFailure(state, { state, error: INVALID_INPUT_ERROR, cause }, onFailure);
   const readSkip = new Pass(MAIN_STATES.readSkip, {
     parameters: { skip: Object.fromEntries(SKIPPABLE_STEPS.map((s) => [`${flagKey(s)}.$`, `States.ArrayContains($.skip, '${s}')`])) },
     resultPath: FLAGS_PATH,
   });
   const noSkip = new Pass(MAIN_STATES.noSkip, { result: { skip: Object.fromEntries(SKIPPABLE_STEPS.map((s) => [flagKey(s), false])) }, resultPath: FLAGS_PATH });
-  const scalar = Condition.or(Condition.is('$.skip', 'IsString'), Condition.is('$.skip', 'IsNumeric'), Condition.is('$.skip', 'IsBoolean'), Condition.is('$.skip', 'IsNull'));
-  const skipGiven = new Choice(MAIN_STATES.skipGiven)
-    .when(Condition.and(Condition.isPresent('$.skip'), scalar), invalid(MAIN_STATES.invalidSkip, 'skip', `an array of step names (${SKIPPABLE_STEPS.join(', ')})`))
-    .when(Condition.isPresent('$.skip'), readSkip)
-    .otherwise(noSkip);
+  const skipText = `${FLAGS_PATH}.skipText`;
+  const checkNames = checkSkipNames(onFailure);
+  checkNames.next(readSkip);
+  const skipIsArray = new Choice(MAIN_STATES.skipIsArray)
+    .when(Condition.stringMatches(skipText, '[*'), checkNames)
+    .otherwise(invalid(MAIN_STATES.invalidSkip, { path: `States.Format('skip must be ${SKIP_EXPECTED}, not {}', ${skipText})` }));
+  const asText = new Pass(MAIN_STATES.skipAsText, { parameters: { 'skipText.$': 'States.JsonToString($.skip)' }, resultPath: FLAGS_PATH });
+  asText.next(skipIsArray);
+  const skipGiven = new Choice(MAIN_STATES.skipGiven).when(Condition.isPresent('$.skip'), asText).otherwise(noSkip);
   const booleanFlag = (flag: 'force' | 'newData', names: { check: string; read: string; absent: string; invalid: string }, absent: boolean) => {
     const choice = new Choice(names.check)
-      .when(Condition.and(Condition.isPresent(`$.${flag}`), Condition.not(Condition.is(`$.${flag}`, 'IsBoolean'))), invalid(names.invalid, flag, 'true or false'))
+      .when(Condition.and(Condition.isPresent(`$.${flag}`), Condition.not(Condition.is(`$.${flag}`, 'IsBoolean'))), invalid(names.invalid, invalidCause(`${flag} must be true or false, not {}`, `$.${flag}`)))
       .when(Condition.isPresent(`$.${flag}`), new Pass(names.read, { parameters: { [`value.$`]: `$.${flag}` }, resultPath: `${FLAGS_PATH}.${flag}` }))
       .otherwise(new Pass(names.absent, { result: { value: absent }, resultPath: `${FLAGS_PATH}.${flag}` }));
     return choice;
   };
   const force = booleanFlag('force', { check: MAIN_STATES.forceGiven, read: MAIN_STATES.readForce, absent: MAIN_STATES.noForce, invalid: MAIN_STATES.invalidForce }, false);
   const newData = booleanFlag('newData', { check: MAIN_STATES.newDataGiven, read: MAIN_STATES.readNewData, absent: MAIN_STATES.noNewDataFlag, invalid: MAIN_STATES.invalidNewData }, true);
-  skipGiven.afterwards().next(force);
+  readSkip.next(force);
+  noSkip.next(force);
   force.afterwards().next(newData);
   newData.afterwards().next(then);
   return skipGiven;

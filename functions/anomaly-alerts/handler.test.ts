@@ -108,6 +108,34 @@ describe('createAlertsHandler', () => {
     expect(Object.keys((response.state as { devices: object }).devices)).toStrictEqual(['hot']);
   });
 
+  it('GIVEN one device fails and Lambda re-delivers from that record WHEN the retry runs THEN no other device\'s reading is scored or counted twice', async () => {
+    let flakyFails = 1;
+    const sent: string[] = [];
+    sagemaker.on(InvokeEndpointCommand).callsFake((input: { Body: Uint8Array }) => {
+      const body = new TextDecoder().decode(input.Body);
+      if (body === '40' && flakyFails-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      sent.push(...body.split('\n'));
+      return { Body: new TextEncoder().encode(JSON.stringify({ scores: body.split('\n').map((line) => ({ score: Number(line) - 20 })) })) };
+    });
+    const handle = handler({ [ALERTS_ENV.minReadings]: '2' });
+    const first = rec('hot', 1, 0, 30);
+    const failing = rec('flaky', 1, 100, 40);
+    const after = rec('hot', 2, 200, 32);
+    const later = rec('calm', 1, 300, 21);
+    const r1 = await handle(windowEvent(window, [first, failing, after, later], {}));
+    expect(r1.batchItemFailures).toStrictEqual([{ itemIdentifier: failing.kinesis.sequenceNumber }]);
+    // Lambda checkpoints at the failed record and delivers it and everything after it again, with the state returned.
+    const retry = windowEvent(window, [failing, after, later], r1.state, true);
+    const r2 = await handle(retry);
+
+    expect(r2.batchItemFailures).toStrictEqual([]);
+    expect(sent.sort()).toStrictEqual(['21', '30', '32', '40']);
+    expect(r2.state.devices).toMatchObject({ hot: { readings: 2, warm: 2, anomalous: 2, maxScore: 12 }, flaky: { readings: 1 }, calm: { readings: 1, anomalous: 0 } });
+    expect(r2.state.pending ?? {}).toStrictEqual({});
+    const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!) as { device: string; count: number; readings: number });
+    expect(published.map((m) => [m.device, m.count, m.readings])).toStrictEqual([['hot', 2, 2]]);
+  });
+
   it('GIVEN SNS fails at the final invocation THEN the invocation throws (Lambda retries it) and the retry publishes the same alert id', async () => {
     scoreByTemperature();
     sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' })).resolves({ MessageId: 'm-2' });

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_LIMITS, zipOf } from '../../core/orchestration/archive-drop.testing.js';
 import { tempDataDir } from '../lake/testing.js';
-import { dropExecutions, processLocalDrop, stagingDir, watchStaging, type LocalDropDeps, type LocalPipelineRun } from './archive-drop.js';
+import { ArchiveChangedError } from '../../core/orchestration/archive-drop.js';
+import { dropExecutions, localDropStore, processLocalDrop, stagingDir, watchStaging, type LocalDropDeps, type LocalPipelineRun } from './archive-drop.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -44,12 +46,15 @@ describe('an archive drop in the twin goes through the core', () => {
   it('GIVEN a bad zip (path traversal) WHEN dropped THEN it moves to failed/ with its reason beside it, nothing is written to raw, and no execution starts', async () => {
     const { dir, runs, deps } = setup();
     const key = put(dir, 'readings.zip', zipOf({ '../escape.csv': CSV }));
+    const etag = createHash('md5').update(readFileSync(path.join(stagingDir(dir), key))).digest('hex');
+    const folder = path.join(stagingDir(dir), 'failed', 'readings.zip', etag);
     const result = await processLocalDrop(key, deps);
-    expect(result).toMatchObject({ status: 'failed', failedKey: 'failed/readings.zip', failure: { reason: 'unsafe-path' } });
-    const reason = JSON.parse(readFileSync(path.join(stagingDir(dir), 'failed', 'readings.zip.reason.json'), 'utf8')) as Record<string, unknown>;
+    expect(result).toMatchObject({ status: 'failed', failedKey: `failed/readings.zip/${etag}/readings.zip`, failure: { reason: 'unsafe-path' } });
+    const reason = JSON.parse(readFileSync(path.join(folder, 'reason.json'), 'utf8')) as Record<string, unknown>;
     expect(reason).toMatchObject({ reason: 'unsafe-path', entry: '../escape.csv', archive: 's3://sensorlake-local-staging/in/readings.zip', entries: { seen: 1, written: 0, refused: 1 } });
-    expect(existsSync(path.join(stagingDir(dir), 'failed', 'readings.zip'))).toBe(true);
+    expect(existsSync(path.join(folder, 'readings.zip'))).toBe(true);
     expect(existsSync(path.join(dir, 'raw'))).toBe(false);
+    expect(existsSync(path.join(stagingDir(dir), 'tmp'))).toBe(false);
     expect(runs).toStrictEqual([]);
     expect(await dropExecutions(dir)).toStrictEqual([]);
   });
@@ -66,6 +71,19 @@ describe('an archive drop in the twin goes through the core', () => {
     const third = await processLocalDrop(put(dir, 'readings.zip', zipOf({ 'a.csv': `${CSV}2010-05-09 00:00:10,hall,21.7\n` })), deps);
     expect(third.status).toBe('started');
     expect(runs).toHaveLength(2);
+  });
+
+  it('GIVEN a staged zip replaced after its drop was seen WHEN the store reads it with the ETag seen THEN ArchiveChangedError, as S3 answers If-Match with 412', async () => {
+    const { dir } = setup();
+    const key = put(dir, 'readings.zip', zipOf({ 'a.csv': CSV }));
+    const seen = createHash('md5').update(readFileSync(path.join(stagingDir(dir), key))).digest('hex');
+    const store = localDropStore(dir);
+    expect(await store.size({ key, etag: seen })).toBeGreaterThan(0);
+    put(dir, 'readings.zip', zipOf({ 'b.csv': CSV }));
+    await expect(store.size({ key, etag: seen })).rejects.toBeInstanceOf(ArchiveChangedError);
+    await expect(store.readRange({ key, etag: seen }, 0, 4)).rejects.toBeInstanceOf(ArchiveChangedError);
+    await expect(store.remove({ key, etag: seen })).rejects.toBeInstanceOf(ArchiveChangedError);
+    expect(existsSync(path.join(stagingDir(dir), key))).toBe(true);
   });
 });
 

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  ArchiveChangedError,
   ARCHIVE_SUFFIX,
   DROP_PREFIX,
   processArchiveDrop,
-  REASON_SUFFIX,
   type ArchiveDropResult,
   type ArchiveDropStore,
   type ArchiveLimits,
   type PipelineStarter,
+  type StagedObject,
 } from '../../core/orchestration/archive-drop.js';
 import { RAW_TELEMETRY } from '../../core/lake/tables.js';
 import type { PipelineOptions } from '../../core/orchestration/index.js';
@@ -18,8 +19,8 @@ import { startLakeTwin, type LakeTwin } from '../lake/index.js';
 import { runPipelineTwin } from './pipeline-twin.js';
 
 /**
- * Archive drops in the twin: the staging bucket is `<dataDir>/staging/` (`in/<table>.zip` in, `failed/<name>` and
- * its `.reason.json` for a refused one), the raw zone `<dataDir>/raw/`, and a drop goes through the very core the
+ * Archive drops in the twin: the staging bucket is `<dataDir>/staging/` (`in/<table>.zip` in, `tmp/` for entries
+ * until the whole archive verified, `failed/<name>/<ETag>/` with its `reason.json` for a refused one), the raw zone `<dataDir>/raw/`, and a drop goes through the very core the
  * Lambda runs (core/orchestration's processArchiveDrop), its pipeline a local execution under the drop's
  * deterministic name.
  */
@@ -45,22 +46,43 @@ async function writeAtomic(file: string, body: Uint8Array | string): Promise<voi
   await rename(tmp, file);
 }
 
-/** The ArchiveDropStore over the twin's folders: staging keys under `<dataDir>/staging/`, raw keys under `<dataDir>/raw/`. */
+/** The MD5 of a file's bytes: S3's ETag of a single-part upload, so the twin's If-Match behaves as S3's. */
+async function md5Of(file: string): Promise<string | undefined> {
+  try {
+    return createHash('md5').update(await readFile(file)).digest('hex');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The ArchiveDropStore over the twin's folders: staging keys under `<dataDir>/staging/`, raw keys under
+ * `<dataDir>/raw/`. Every read of a staged object with an ETag is conditional on it, as S3's If-Match: a file
+ * replaced since its drop was seen is ArchiveChangedError.
+ */
 export function localDropStore(dataDir: string): ArchiveDropStore {
   const staging = stagingDir(dataDir);
   const raw = path.join(path.resolve(dataDir), RAW_TELEMETRY.zone);
   const staged = (key: string) => path.join(staging, key);
+  const ifMatch = async (object: StagedObject) => {
+    if (object.etag === undefined) return;
+    const current = await md5Of(staged(object.key));
+    if (current !== undefined && current !== object.etag) throw new ArchiveChangedError(LOCAL_STAGING_BUCKET, object);
+  };
   return {
-    async size(key) {
+    async size(object) {
+      await ifMatch(object);
       try {
-        return (await stat(staged(key))).size;
+        return (await stat(staged(object.key))).size;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
     },
-    async readRange(key, start, end) {
-      const handle = await open(staged(key), 'r');
+    async readRange(object, start, end) {
+      await ifMatch(object);
+      const handle = await open(staged(object.key), 'r');
       try {
         const buffer = Buffer.alloc(Math.max(0, end - start));
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
@@ -69,14 +91,27 @@ export function localDropStore(dataDir: string): ArchiveDropStore {
         await handle.close();
       }
     },
-    stream: (key) => createReadStream(staged(key)),
-    writeRaw: (key, body) => writeAtomic(path.join(raw, key), body),
-    async moveToFailed(key, failedKey, reason) {
-      await mkdir(path.dirname(staged(failedKey)), { recursive: true });
-      await rename(staged(key), staged(failedKey));
-      await writeAtomic(staged(`${failedKey}${REASON_SUFFIX}`), `${JSON.stringify(reason, null, 2)}\n`);
+    async *stream(object) {
+      await ifMatch(object);
+      yield* createReadStream(staged(object.key));
     },
-    remove: (key) => unlink(staged(key)),
+    writeTemporary: (key, body) => writeAtomic(staged(key), body),
+    async commitRaw(temporaryKey, rawKey) {
+      const target = path.join(raw, rawKey);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(staged(temporaryKey), target);
+    },
+    removeTemporary: (key) => rm(staged(key), { force: true }),
+    async moveToFailed(object, failed, reason) {
+      await ifMatch(object);
+      await mkdir(path.dirname(staged(failed.archiveKey)), { recursive: true });
+      await rename(staged(object.key), staged(failed.archiveKey));
+      await writeAtomic(staged(failed.reasonKey), `${JSON.stringify(reason, null, 2)}\n`);
+    },
+    async remove(object) {
+      await ifMatch(object);
+      await unlink(staged(object.key));
+    },
   };
 }
 
@@ -135,6 +170,8 @@ export function formatDrop(key: string, result: ArchiveDropResult, pipeline?: { 
       return `drop ${key}: ${entries} to raw ${result.table}/; ${result.executionName} already started by this archive: no new execution`;
     case 'failed':
       return `drop ${key}: refused, ${result.failure.reason}: ${result.failure.detail}; moved to ${result.failedKey}`;
+    case 'changed':
+      return `drop ${key}: replaced since it was seen (${result.detail}); left for its own drop`;
     case 'gone':
       return `drop ${key}: no longer staged, nothing done`;
   }
@@ -155,12 +192,7 @@ export interface LocalDropDeps {
  */
 export async function processLocalDrop(key: string, deps: LocalDropDeps): Promise<ArchiveDropResult> {
   const file = path.join(stagingDir(deps.dataDir), key);
-  let etag: string | undefined;
-  try {
-    etag = createHash('md5').update(await readFile(file)).digest('hex');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const etag = await md5Of(file);
   return processArchiveDrop(
     { bucket: LOCAL_STAGING_BUCKET, key, ...(etag === undefined ? {} : { etag }) },
     { store: localDropStore(deps.dataDir), pipeline: localPipelineStarter(deps.dataDir, deps.run), limits: deps.limits, tables: deps.tables },

@@ -179,6 +179,34 @@ describe('the pipeline fails loudly through the notification path', () => {
   });
 });
 
+describe("the notification's message is JSON, as AWS's States.JsonToString makes it", () => {
+  it('GIVEN curate fails with quotes and a backslash in its error WHEN run THEN the message parses and its cause is the failed JobRun, the error text whole', async () => {
+    const f = fixture();
+    const problem = 'column "temperature" is not numeric in C:\\landing\\x.csv';
+    const result = await run(f, {
+      input: { skip: ['import-db', 'import-historical'] },
+      jobRunner: (job, runJob) => (job === 'curate' ? Promise.reject(new Error(problem)) : runJob()),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.notifications).toHaveLength(1);
+    const message = JSON.parse(String(result.notifications[0]!.message)) as { state: string; error: string; cause: string };
+    expect(message).toMatchObject({ state: MAIN_STATES.curate, error: 'States.TaskFailed', cause: result.cause });
+    expect(JSON.parse(message.cause)).toMatchObject({ JobName: expect.any(String), JobRunState: 'FAILED', ErrorMessage: problem });
+  });
+});
+
+describe('an execution input the pipeline refuses', () => {
+  it.each([
+    [{ skip: ['curate', 'trian'] }, 'skip names "trian", which is not a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ skip: { curate: true } }, 'skip must be an array of step names (import-db, import-historical, curate, train), not {"curate":true}'],
+  ])('GIVEN %j WHEN run THEN it fails as Pipeline.InvalidInput before any job, and the notification (JSON) names the value', async (input, cause) => {
+    const result = await run(fixture(), { input });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.InvalidInput', cause });
+    expect(result.jobs).toStrictEqual({});
+    expect(JSON.parse(String(result.notifications[0]!.message))).toMatchObject({ error: 'Pipeline.InvalidInput', cause });
+  });
+});
+
 describe('two runs of the same input', () => {
   it('GIVEN two fresh fixtures and the same clock WHEN each runs the pipeline THEN the visited-state histories are the same', async () => {
     const [first, second] = [await run(fixture()), await run(fixture())];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo, ExitCode } from '../../core/cli/index.js';
@@ -79,8 +79,10 @@ describe('npm run pipeline -- drop', () => {
     writeFileSync(zip, zipOf({ 'a.csv': 'x\n' }));
     const io = captureIo();
     expect(await main(['drop', zip, '--data-dir', dataDir], io.io, undefined, runner)).toBe(ExitCode.Failure);
-    expect(io.out()).toContain('drop in/secrets.zip: refused, unknown-table: table "secrets" is not one of the drop tables (readings); moved to failed/secrets.zip');
-    expect(existsSync(path.join(dataDir, 'staging', 'failed', 'secrets.zip.reason.json'))).toBe(true);
+    expect(io.out()).toContain('drop in/secrets.zip: refused, unknown-table: table "secrets" is not one of the drop tables (readings); moved to failed/secrets.zip/');
+    const kept = readdirSync(path.join(dataDir, 'staging', 'failed', 'secrets.zip'));
+    expect(kept).toHaveLength(1);
+    expect(existsSync(path.join(dataDir, 'staging', 'failed', 'secrets.zip', kept[0]!, 'reason.json'))).toBe(true);
     expect(runs).toHaveLength(1);
   });
 

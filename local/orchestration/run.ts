@@ -94,9 +94,59 @@ function localDefinition(definition: AslDefinition): StateMachineDefinition {
   return rewrite(definition, '') as StateMachineDefinition;
 }
 
+/** A whole field `States.JsonToString(<path>)`: its one argument is a path (AWS allows nothing else there). */
+const JSON_TO_STRING = /^States\.JsonToString\(\s*(\$[^]*?)\s*\)$/;
+
+/** The fields of a Task's Parameters the wrapper turns into JSON text, by state name: each a key path. */
+type Stringified = ReadonlyMap<string, readonly (readonly (string | number)[])[]>;
+
+/**
+ * aws-local-stepfunctions 3.0.0 removes every backslash from an intrinsic's string result, so its
+ * `States.JsonToString` of a value holding `"` or `\` is not JSON (AWS's is). A Task's Parameters field that is
+ * `States.JsonToString(<path>)` therefore reads the path's value itself, and the Task's handler gets it as
+ * `JSON.stringify` makes it: the engine's intrinsic never sees it. The field's key path is kept per state.
+ * JsonToString elsewhere (a Pass, or inside another intrinsic) is left to the engine.
+ */
+function stringifyTaskFields(definition: AslDefinition): { definition: AslDefinition; stringified: Stringified } {
+  const copy = structuredClone(definition);
+  const stringified = new Map<string, (string | number)[][]>();
+  const visit = (value: unknown, at: (string | number)[], found: (string | number)[][]): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => visit(v, [...at, i], found));
+    if (value === null || typeof value !== 'object') return;
+    const object = value as Record<string, unknown>;
+    for (const [key, v] of Object.entries(object)) {
+      const match = key.endsWith('.$') && typeof v === 'string' ? JSON_TO_STRING.exec(v) : null;
+      if (match === null) visit(v, [...at, key], found);
+      else {
+        object[key] = match[1];
+        found.push([...at, key.slice(0, -2)]);
+      }
+    }
+  };
+  for (const { name, state } of tasksOf(copy)) {
+    const found: (string | number)[][] = [];
+    visit(state.Parameters, [], found);
+    if (found.length > 0) stringified.set(name, found);
+  }
+  return { definition: copy, stringified };
+}
+
+/** A Task's input with the fields at `paths` made JSON text (see stringifyTaskFields). */
+function withJsonText(input: unknown, paths: readonly (readonly (string | number)[])[] | undefined): unknown {
+  if (paths === undefined) return input;
+  const copy = structuredClone(input) as Record<string | number, unknown>;
+  for (const path of paths) {
+    const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
+    const key = path.at(-1)!;
+    parent[key] = JSON.stringify(parent[key]);
+  }
+  return copy;
+}
+
 interface Prepared {
   readonly definition: AslDefinition;
   readonly engine: LocalMachine;
+  readonly stringified: Stringified;
 }
 
 const prepared = new WeakMap<object, Prepared>();
@@ -106,7 +156,8 @@ function prepare(machine: LocalMachineInput): Prepared {
   const cached = prepared.get(machine);
   if (cached !== undefined) return cached;
   const definition = definitionOf(machine);
-  const result = { definition, engine: new LocalMachine(localDefinition(definition)) };
+  const local = stringifyTaskFields(definition);
+  const result = { definition, engine: new LocalMachine(localDefinition(local.definition)), stringified: local.stringified };
   prepared.set(machine, result);
   return result;
 }
@@ -160,7 +211,7 @@ export async function runLocal(machine: LocalMachineInput, input: unknown, handl
 /** runLocal after its checks (nested executions were checked with their parent). */
 async function run(machine: LocalMachineInput, input: unknown, handlers: LocalHandlers, options: RunLocalOptions): Promise<LocalRunResult> {
   const started = performance.now();
-  const { definition, engine } = prepare(machine);
+  const { definition, engine, stringified } = prepare(machine);
   const machineArn = options.stateMachineArn ?? DEFAULT_MACHINE_ARN;
   const { partition, region, accountId, machineName } = parseArn(machineArn);
   const name = options.name ?? stableId('execution', machineArn, input);
@@ -210,7 +261,7 @@ async function run(machine: LocalMachineInput, input: unknown, handlers: LocalHa
       state,
       async (taskInput: unknown) => {
         try {
-          const result = await handler(taskInput);
+          const result = await handler(withJsonText(taskInput, stringified.get(state)));
           return selectors.has(state) ? applyResultSelector(selectors.get(state), result) : result;
         } catch (e) {
           // A mistake in the local setup is not a Task failure a Catch may swallow: it ends the run loudly.
