@@ -9,8 +9,8 @@
 --   in-run               another copy of the same record (or refused row) earlier in this run;
 --   already-curated      the record_key was curated by an earlier run;
 --   already-quarantined  the same refused row (row_key) was quarantined by an earlier run.
--- record_key is the device and seq where the shape has a seq (and the event time too for the profile whose seq
--- restarts with the device's program, as the processor's dedupeKey), else the device and the event time.
+-- record_key is the device and seq where the shape has a seq (and the event time too for the profiles whose seq
+-- restarts with the sender, as the processor's dedupeKey), else the device and the event time.
 -- Quoted {{placeholders}} are parameters from core/lake/jobs.ts (the ranges of core/ingestion/profiles.ts, the ids'
 -- patterns of core/ids.ts). Timestamps are UTC without zone (Spark: spark.sql.session.timeZone=UTC).
 WITH normalized AS (
@@ -30,7 +30,7 @@ WITH normalized AS (
     t.yaw,
     TRY_CAST(t.ingest_ts AS TIMESTAMP) AS ingest_ts,
     'fleet:' || COALESCE(t.device_id, '') || COALESCE('#' || CAST(t.seq AS STRING), '@' || t.ts, '') AS row_key,
-    CASE WHEN t.profile = '{{seq_and_time_profile}}' THEN '@' || t.ts ELSE '' END AS seq_stamp,
+    CASE WHEN t.profile IN ('{{seq_and_time_profiles}}') THEN '@' || t.ts ELSE '' END AS seq_stamp,
     t.original
   FROM raw_telemetry t
   UNION ALL
