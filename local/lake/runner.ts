@@ -176,9 +176,6 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       const rows = await queryCount(connection, `SELECT count(*) FROM ${input.view}`);
       (input.role === 'records' ? counts.read : counts.reference)[input.view] = rows;
     }
-    // The input views are registered (the file-order tables of source_row already made): every order that matters
-    // from here on is an ORDER BY of the writer's.
-    await connection.run('SET preserve_insertion_order = false');
     for (const stage of job.stages) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);
       const sources = ONE_ROW_PER_INPUT_ROW[stage.view];
