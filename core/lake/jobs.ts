@@ -54,6 +54,9 @@ export interface JobOutput {
   readonly runDatePartition?: string;
 }
 
+/** A value a SQL file can refer to: a number, a string, or a list of strings (for `IN ('{{name}}')`). */
+export type SqlParameter = number | string | readonly string[];
+
 /** One ETL job. */
 export interface JobDefinition {
   /** Logical name, also the suffix of the Glue job name and the `npm run etl -- <job>` argument. */
@@ -69,7 +72,7 @@ export interface JobDefinition {
    * Values the SQL files refer to as the string literal `'{{name}}'`; `renderSql` puts each in before the SQL runs
    * (both runtimes: the stack uploads the rendered SQL), so a limit is written once, in core/.
    */
-  readonly parameters: Readonly<Record<string, number | string>>;
+  readonly parameters: Readonly<Record<string, SqlParameter>>;
 }
 
 /**
@@ -87,8 +90,12 @@ export type CurateReason = (typeof CURATE_REASONS)[number];
 export const DUPLICATE_KINDS = ['in-run', 'already-curated', 'already-quarantined'] as const;
 export type DuplicateKind = (typeof DUPLICATE_KINDS)[number];
 
-/** The parameters of the curate SQL: the sensors' physical ranges and the id patterns, from their one definition. */
-export const CURATE_PARAMETERS: Readonly<Record<string, number | string>> = {
+/**
+ * The parameters of the curate SQL, each from its one definition: the sensors' physical ranges, the id patterns, and
+ * the payload profiles whose readings are identified by device, seq and event time (their seq restarts with the
+ * sender), as the processor's `dedupeKey`.
+ */
+export const CURATE_PARAMETERS: Readonly<Record<string, SqlParameter>> = {
   temperature_min: RANGES.temperature.min,
   temperature_max: RANGES.temperature.max,
   humidity_min: RANGES.humidity.min,
@@ -97,20 +104,8 @@ export const CURATE_PARAMETERS: Readonly<Record<string, number | string>> = {
   pressure_max: RANGES.pressure.max,
   device_id_pattern: DEVICE_ID_PATTERN.source,
   room_id_pattern: ROOM_ID_PATTERN.source,
-  seq_and_time_profile: seqAndTimeProfile(),
+  seq_and_time_profiles: PROFILE_NAMES.filter((name) => PROFILES[name].dedupe === 'seq-and-time'),
 };
-
-/**
- * The payload profile whose sequence number restarts with the device's program (the Sense HAT's `count`), so its
- * readings are identified by device, seq and event time, as the processor's `dedupeKey` does; curate mirrors it.
- */
-function seqAndTimeProfile(): string {
-  const names = PROFILE_NAMES.filter((name) => PROFILES[name].dedupe === 'seq-and-time');
-  if (names.length !== 1) {
-    throw new InvalidValueError('dedupe', names, "exactly one profile deduplicated by 'seq-and-time' (curate_staged.sql compares one name)", 'profiles');
-  }
-  return names[0] as string;
-}
 
 /** Every job, in pipeline order. */
 export const LAKE_JOBS: readonly JobDefinition[] = [
@@ -165,15 +160,18 @@ export function lakeJob(name: string): JobDefinition {
   return job;
 }
 
-function sqlLiteral(value: number | string): string {
-  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+function sqlLiteral(value: SqlParameter): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  // An empty list is NULL, which IN (...) matches with no value.
+  return value.length === 0 ? 'NULL' : value.map((v) => sqlLiteral(v)).join(', ');
 }
 
 /**
  * Puts the job's parameters into a SQL file: each string literal `'{{name}}'` becomes the value (a number bare, a
- * string quoted). A placeholder without a parameter is an error naming it, so a typo cannot run as a literal.
+ * string quoted, a list as its strings quoted and separated by commas). A placeholder without a parameter is an error naming it, so a typo cannot run as a literal.
  */
-export function renderSql(sql: string, parameters: Readonly<Record<string, number | string>>, file = 'SQL'): string {
+export function renderSql(sql: string, parameters: Readonly<Record<string, SqlParameter>>, file = 'SQL'): string {
   return sql.replace(/'\{\{([A-Za-z0-9_]+)\}\}'/g, (_match, name: string) => {
     const value = parameters[name];
     if (value === undefined) {

@@ -179,19 +179,18 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
     for (const stage of job.stages) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);
       const sources = ONE_ROW_PER_INPUT_ROW[stage.view];
-      if (sources !== undefined) {
-        for (const row of await queryRows(connection, `SELECT source, count(*) AS n FROM ${stage.view} GROUP BY source`)) {
-          const view = sources[String(row.source)];
-          if (view === undefined || !(view in counts.read)) throw new Error(`stage ${stage.view} has rows of source ${JSON.stringify(row.source)}, not one of the job's inputs`);
-          counts.read[view] = Number(row.n);
-        }
-      }
-      if (stage.view === 'curate_staged') {
-        for (const row of await queryRows(connection, `SELECT outcome, reason, count(*) AS n FROM ${stage.view} GROUP BY outcome, reason`)) {
-          const n = Number(row.n);
-          if ((DUPLICATE_KINDS as readonly unknown[]).includes(row.outcome)) counts.duplicates[row.outcome as DuplicateKind] += n;
-          else if (row.outcome === 'quarantined') counts.quarantined[row.reason as CurateReason] += n;
-        }
+      if (sources === undefined) continue;
+      // One scan of the stage for both counts: rows per input, and outcomes (curate's).
+      const outcomes = stage.view === 'curate_staged';
+      const grouped = outcomes ? 'source, outcome, reason' : 'source';
+      for (const row of await queryRows(connection, `SELECT ${grouped}, count(*) AS n FROM ${stage.view} GROUP BY ${grouped}`)) {
+        const view = sources[String(row.source)];
+        if (view === undefined || !(view in counts.read)) throw new Error(`stage ${stage.view} has rows of source ${JSON.stringify(row.source)}, not one of the job's inputs`);
+        const n = Number(row.n);
+        counts.read[view] = (counts.read[view] ?? 0) + n;
+        if (!outcomes) continue;
+        if ((DUPLICATE_KINDS as readonly unknown[]).includes(row.outcome)) counts.duplicates[row.outcome as DuplicateKind] += n;
+        else if (row.outcome === 'quarantined') counts.quarantined[row.reason as CurateReason] += n;
       }
     }
     for (const output of job.outputs) {
