@@ -28,8 +28,7 @@ function roomHandlers(names: string[]): Record<string, Handler> {
   return {
     [ROOM_STATES.train]: (input) => (names.push((input as { TrainingJobName: string }).TrainingJobName), { ModelArtifacts: { S3ModelArtifacts: 's3://m/rcf/models/x/output/model.tar.gz' } }),
     [ROOM_STATES.model]: () => ({}),
-    [ROOM_STATES.config]: () => ({}),
-    [ROOM_STATES.update]: () => ({}),
+    [ROOM_STATES.publish]: () => ({ CopyObjectResult: { ETag: '"e"' } }),
     [ROOM_STATES.score]: (input) => ({ TransformOutput: { S3OutputPath: (input as { TransformOutput: { S3OutputPath: string } }).TransformOutput.S3OutputPath } }),
   };
 }
@@ -71,7 +70,7 @@ describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial h
     expect(output.crawl).toStrictEqual({ crawler: '${lake.crawlerNames.raw}', attempts: 2, lastCrawl: { Status: 'SUCCEEDED' } });
     const trained = output.trained as { room: string; model: string; scores: string }[];
     expect(trained.map((t) => t.room)).toStrictEqual(['r1', 'r2']);
-    expect(trained[0]!.scores).toBe('s3://${analytics.modelsBucketName}/rcf/scores/room_id=r1/');
+    expect(trained[0]!.scores).toBe(`s3://\${analytics.modelsBucketName}/rcf/scores/room_id=r1/model_id=${trained[0]!.model}/`);
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^rcf-[0-9a-f]{32}$/);
     expect(new Set(names).size).toBe(2);

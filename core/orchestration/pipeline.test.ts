@@ -76,12 +76,37 @@ describe('the pipeline definition', () => {
     expect(aslValidatorErrors(json)).toStrictEqual([]);
   });
 
-  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it creates the endpoint config and goes straight to scoring, and its role has no UpdateEndpoint', () => {
+  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it goes from the model straight to scoring, and its role may not write the endpoint prefix', () => {
     const room = pipelineDefinition(testResources(false), TEST_OPTIONS).room;
     const json = room.toJson();
-    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.config, ROOM_STATES.score, ROOM_STATES.done]);
-    expect(json.States[ROOM_STATES.config]!.Next).toBe(ROOM_STATES.score);
-    expect(room.statements().flatMap((s) => s.Action)).not.toContain('sagemaker:UpdateEndpoint');
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.model]!.Next).toBe(ROOM_STATES.score);
+    expect(room.statements().flatMap((s) => s.Action)).not.toContain('s3:PutObject');
+  });
+
+  it('GIVEN the multi-model endpoint WHEN the room machine is rendered THEN the room publishes <room>.tar.gz by copy and never calls UpdateEndpoint (rooms run in parallel)', () => {
+    const room = pipelineDefinition(testResources(true), TEST_OPTIONS).room;
+    const json = room.toJson();
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.publish, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.publish]!.Parameters).toMatchObject({
+      'Bucket.$': '$.config.bucket',
+      'Key.$': "States.Format('rcf/endpoint/{}.tar.gz', $.room)",
+      'CopySource.$': "States.Format('{}/rcf/models/{}/output/model.tar.gz', $.config.bucket, $.name)",
+    });
+    const actions = room.statements().flatMap((s) => s.Action);
+    expect(actions).not.toContain('sagemaker:UpdateEndpoint');
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+  });
+
+  it('GIVEN the room machine THEN training reads the room\'s training prefix as headerless CSV and the transform passes only the features, joining each score to its input line', () => {
+    const json = pipelineDefinition(testResources(false), TEST_OPTIONS).room.toJson();
+    const train = json.States[ROOM_STATES.train]!.Parameters as { InputDataConfig: { ContentType: string; DataSource: { S3DataSource: Record<string, string> } }[] };
+    expect(train.InputDataConfig[0]!.ContentType).toBe('text/csv;label_size=0');
+    expect(train.InputDataConfig[0]!.DataSource.S3DataSource['S3Uri.$']).toBe("States.Format('s3://{}/rcf/training/room_id={}/', $.config.bucket, $.room)");
+    const score = json.States[ROOM_STATES.score]!.Parameters as Record<string, Record<string, unknown>>;
+    expect(score.DataProcessing).toStrictEqual({ InputFilter: '$[3:]', JoinSource: 'Input', OutputFilter: '$' });
+    expect(score.TransformInput).toMatchObject({ ContentType: 'text/csv', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.bucket, $.room)" } } });
+    expect(score.TransformOutput!['S3OutputPath.$']).toBe("States.Format('s3://{}/rcf/scores/room_id={}/model_id={}/', $.config.bucket, $.room, $.name)");
   });
 
   it('GIVEN the machines WHEN their statements are collected THEN they are exactly those of the integrations used, on the resources given', () => {
@@ -100,16 +125,18 @@ describe('the pipeline definition', () => {
       allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
       allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
     ]);
-    const endpoint = arn('sagemaker', 'endpoint/${analytics.rcfEndpointName}');
     const sm = (kind: string) => arn('sagemaker', `${kind}/rcf-*`);
     expect(room.statements()).toStrictEqual([
       allow(['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'], [sm('training-job')]),
       { ...allow(['iam:PassRole'], ['${analytics.sagemakerRoleArn}']), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
       allow(syncRule, [rule('StepFunctionsGetEventsForSageMakerTrainingJobsRule'), rule('StepFunctionsGetEventsForSageMakerTransformJobsRule')]),
       allow(['sagemaker:AddTags', 'sagemaker:CreateModel', 'sagemaker:ListTags'], [sm('model')]),
-      allow(['sagemaker:AddTags', 'sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'], [sm('endpoint-config')]),
-      allow(['sagemaker:UpdateEndpoint'], [endpoint, sm('endpoint-config')]),
-      allow(['sagemaker:ListTags'], [endpoint]),
+      allow(['s3:GetObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/models/*']),
+      allow(['s3:PutObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/endpoint/*']),
+      {
+        ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${analytics.analyticsKmsKeyArn}']),
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      },
       allow(['sagemaker:AddTags', 'sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:ListTags', 'sagemaker:StopTransformJob'], [sm('transform-job')]),
     ]);
   });
@@ -132,8 +159,7 @@ describe('the pipeline definition', () => {
     expect(taskIntegrations(room)).toStrictEqual({
       [ROOM_STATES.train]: 'sagemaker:createTrainingJob.sync',
       [ROOM_STATES.model]: 'sagemaker:createModel',
-      [ROOM_STATES.config]: 'sagemaker:createEndpointConfig',
-      [ROOM_STATES.update]: 'sagemaker:updateEndpoint',
+      [ROOM_STATES.publish]: 'aws-sdk:s3:copyObject',
       [ROOM_STATES.score]: 'sagemaker:createTransformJob.sync',
     });
     expect(waitStates(main)).toStrictEqual({ 'Raw crawl: wait': 30, 'Database crawl: wait': 30, 'Historical crawl: wait': 30 });

@@ -6,11 +6,10 @@ import {
   Map,
   Parallel,
   Pass,
-  sageMakerCreateEndpointConfig,
   sageMakerCreateModel,
   sageMakerCreateTrainingJob,
   sageMakerCreateTransformJob,
-  sageMakerUpdateEndpoint,
+  s3CopyObject,
   startExecution,
   StateMachine,
   Succeed,
@@ -19,7 +18,7 @@ import {
 } from '../asl/index.js';
 import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
-import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
+import { MODEL_LAYOUT, RCF_TRANSFORM_INPUT_FILTER, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
 import { FAILURE_PATH, notifyAndFail, recordFailure, robust, transientRetry } from './robust.js';
 
 /** Steps an execution may skip with `{"skip": [...]}`. */
@@ -74,8 +73,7 @@ export const ROOM_STATES = {
   name: 'Name jobs',
   train: 'Train model',
   model: 'Create model',
-  config: 'Create endpoint config',
-  update: 'Update endpoint',
+  publish: 'Publish model to endpoint',
   score: 'Score room',
   done: 'Room done',
 } as const;
@@ -258,7 +256,10 @@ function roomTimeoutSeconds(options: PipelineOptions): number {
   return options.training.maxRuntimeSeconds + options.transform.maxRuntimeSeconds + 3 * MARGIN_SECONDS;
 }
 
-/** The per-room machine: train an RCF on the room's data, make it a model and an endpoint config, deploy, score. */
+/**
+ * The per-room machine: train an RCF on the room's shingled points, make it a model, publish it to the multi-model
+ * endpoint (when there is one), score the room's transform input in batch.
+ */
 function roomMachine(resources: PipelineResources<unknown>, options: PipelineOptions): StateMachine {
   const sm = resources.sagemaker;
   const name = new Pass(ROOM_STATES.name, {
@@ -309,23 +310,19 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     resultPath: null,
     timeoutSeconds: 60,
   }).addRetry(retry);
-  const config = sageMakerCreateEndpointConfig(ROOM_STATES.config, {
-    request: {
-      'EndpointConfigName.$': '$.name',
-      ProductionVariants: [{ VariantName: 'AllTraffic', 'ModelName.$': '$.name', InstanceType: sm.hosting.instanceType, InitialInstanceCount: sm.hosting.instanceCount }],
-      ...kms('KmsKeyId'),
-      Tags: tags,
-    },
-    endpointConfigArns: sm.arns.endpointConfigs,
-    resultPath: null,
-    timeoutSeconds: 60,
-  }).addRetry(retry);
   const score = sageMakerCreateTransformJob(ROOM_STATES.score, {
     request: {
       'TransformJobName.$': '$.name',
       'ModelName.$': '$.name',
-      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.training) } }, ContentType: 'text/csv', SplitType: 'Line' },
-      TransformOutput: { 'S3OutputPath.$': uri(MODEL_LAYOUT.scores), Accept: 'text/csv', AssembleWith: 'Line', ...kms('KmsKeyId') },
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.transform) } }, ContentType: 'text/csv', SplitType: 'Line' },
+      // The model sees the features only; each output line is the input line (device, time, value, features), then the score.
+      DataProcessing: { InputFilter: RCF_TRANSFORM_INPUT_FILTER, JoinSource: 'Input', OutputFilter: '$' },
+      TransformOutput: {
+        'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.scores}{}/model_id={}/', $.config.bucket, $.room, $.name)`,
+        Accept: 'text/csv',
+        AssembleWith: 'Line',
+        ...kms('KmsKeyId'),
+      },
       TransformResources: { InstanceType: options.transform.instanceType, InstanceCount: 1, ...kms('VolumeKmsKeyId') },
       Tags: tags,
     },
@@ -335,25 +332,32 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     resultPath: '$.scores',
     timeoutSeconds: options.transform.maxRuntimeSeconds + MARGIN_SECONDS,
   }).addRetry(retry);
-  const deployed = Chain.start(name).next(train).next(model).next(config);
-  const update =
-    sm.endpoint === undefined
-      ? deployed
-      : deployed.next(
-          sageMakerUpdateEndpoint(ROOM_STATES.update, {
-            request: { EndpointName: sm.endpoint.name, 'EndpointConfigName.$': '$.name' },
-            endpointArn: sm.endpoint.arn,
-            endpointConfigArns: sm.arns.endpointConfigs,
+  const trained = Chain.start(name).next(train).next(model);
+  const endpoint = sm.endpoint;
+  const published =
+    endpoint === undefined
+      ? trained
+      : trained.next(
+          s3CopyObject(ROOM_STATES.publish, {
+            request: {
+              'Bucket.$': '$.config.bucket',
+              'Key.$': `States.Format('${MODEL_LAYOUT.endpointModels}{}.tar.gz', $.room)`,
+              'CopySource.$': `States.Format('{}/${MODEL_LAYOUT.models}{}/output/model.tar.gz', $.config.bucket, $.name)`,
+              ...(sm.kmsKeyArn === undefined ? {} : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sm.kmsKeyArn }),
+            },
+            sourceObjectArns: endpoint.artifactObjectsArn,
+            targetObjectArns: endpoint.modelObjectsArn,
+            ...(sm.kmsKeyArn === undefined ? {} : { kms: { keyArn: sm.kmsKeyArn, region: resources.account.region } }),
             resultPath: null,
-            timeoutSeconds: 60,
-          }).addRetry(retry),
+            timeoutSeconds: 300,
+          }).addRetry(transientRetry('s3')),
         );
-  const definition = update
+  const definition = published
     .next(score)
     .next(new Pass(ROOM_STATES.done, { parameters: { 'room.$': '$.room', 'model.$': '$.name', 'artifacts.$': '$.training.artifacts', 'scores.$': '$.scores.output' } }));
   return new StateMachine({
     definition,
-    comment: 'sensorlake pipeline, one room: train an RCF, make it a model and endpoint config, deploy it, score the room',
+    comment: 'sensorlake pipeline, one room: train an RCF, make it a model, publish it to the multi-model endpoint, score the room',
     timeoutSeconds: roomTimeoutSeconds(options),
   });
 }

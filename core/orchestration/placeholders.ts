@@ -1,6 +1,6 @@
 import type { AccountContext } from '../iam.js';
 import { JOB_NAMES, type JobName } from '../lake/jobs.js';
-import { SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
+import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
 
 /** The account id placeholder of a rendering without `--account`, CloudFormation's spelling. */
 export const ACCOUNT_PLACEHOLDER = '${AWS::AccountId}';
@@ -55,9 +55,16 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
       rcfImageUri: names.rcfImageUri,
       modelsBucket: names.modelsBucketName,
       ...(names.analyticsKmsKeyArn === undefined ? {} : { kmsKeyArn: names.analyticsKmsKeyArn }),
-      hosting: { instanceType: names.rcfInstanceType, instanceCount: names.rcfInstanceCount },
-      ...(endpoint === undefined ? {} : { endpoint: { name: endpoint, arn: arn('sagemaker', `endpoint/${endpoint}`) } }),
-      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), endpointConfigs: sagemaker('endpoint-config'), transformJobs: sagemaker('transform-job') },
+      ...(endpoint === undefined
+        ? {}
+        : {
+            endpoint: {
+              name: endpoint,
+              artifactObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.models}*`,
+              modelObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.endpointModels}*`,
+            },
+          }),
+      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), transformJobs: sagemaker('transform-job') },
     },
   };
 }
@@ -65,8 +72,8 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
 /**
  * The pipeline's resources as the stacks of an environment would give them, every auto-named resource a
  * placeholder naming the stack output it comes from, every ARN built in `account` (partition, region, account id;
- * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the endpoint update
- * (the analytics stack has an endpoint once a model artifact is configured).
+ * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the publish step to
+ * the multi-model endpoint (the analytics stack has an endpoint once a model artifact is configured).
  */
 export function placeholderResources(account: AccountContext, withEndpoint: boolean): PipelineResources {
   const lake = (key: string) => outputPlaceholder('lake', key);

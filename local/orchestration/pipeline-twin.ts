@@ -11,7 +11,7 @@ import type { JobCounts, LakeSession } from '../lake/index.js';
 import { LocalCrawlers, LocalGlueJobs, type GlueJob } from './glue.js';
 import { rcfRoomModels, TwinSageMaker } from './room-models.js';
 import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
-import { NotificationLog, type LocalSageMaker } from './services.js';
+import { CopiedObjects, NotificationLog, type LocalSageMaker } from './services.js';
 
 /** The account of the twin's ARNs: nothing in it is real. */
 export const LOCAL_ACCOUNT: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '000000000000' };
@@ -170,6 +170,7 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
     crawlers: new LocalCrawlers({ raw: crawler('raw'), historical: crawler('historical'), database: crawler('database') }),
     notifications: new NotificationLog(notificationsFile),
     sageMaker: exclusiveSageMaker,
+    objects: new CopiedObjects(),
     machines: { [resources.roomMachine.arn]: machines.room },
   };
   return { machines, handlers, jobs, crawls, notificationsFile };
