@@ -84,6 +84,15 @@ describe('the pipeline definition', () => {
     expect(room.statements().flatMap((s) => s.Action)).not.toContain('s3:PutObject');
   });
 
+  it('GIVEN rooms to train WHEN the main machine is rendered THEN prepare-rcf runs once before the Map and load-anomalies once after it, skipped with training', () => {
+    const json = machines().main.toJson();
+    expect(json.States[MAIN_STATES.train]!.Default).toBe(MAIN_STATES.prepareRcf);
+    expect(json.States[MAIN_STATES.prepareRcf]).toMatchObject({ Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: '${lake.jobNames.prepare-rcf}' }, Next: MAIN_STATES.rooms });
+    expect(json.States[MAIN_STATES.rooms]!.Next).toBe(MAIN_STATES.loadAnomalies);
+    expect(json.States[MAIN_STATES.loadAnomalies]).toMatchObject({ Parameters: { JobName: '${lake.jobNames.load-anomalies}' }, Next: MAIN_STATES.done });
+    expect(json.States[MAIN_STATES.train]!.Choices![0]!.Next).toBe(MAIN_STATES.trainSkipped);
+  });
+
   it('GIVEN the multi-model endpoint WHEN the room machine is rendered THEN the room publishes <room>.tar.gz by copy and never calls UpdateEndpoint (rooms run in parallel)', () => {
     const room = pipelineDefinition(testResources(true), TEST_OPTIONS).room;
     const json = room.toJson();
@@ -102,11 +111,11 @@ describe('the pipeline definition', () => {
     const json = pipelineDefinition(testResources(false), TEST_OPTIONS).room.toJson();
     const train = json.States[ROOM_STATES.train]!.Parameters as { InputDataConfig: { ContentType: string; DataSource: { S3DataSource: Record<string, string> } }[] };
     expect(train.InputDataConfig[0]!.ContentType).toBe('text/csv;label_size=0');
-    expect(train.InputDataConfig[0]!.DataSource.S3DataSource['S3Uri.$']).toBe("States.Format('s3://{}/rcf/training/room_id={}/', $.config.bucket, $.room)");
+    expect(train.InputDataConfig[0]!.DataSource.S3DataSource['S3Uri.$']).toBe("States.Format('s3://{}/rcf/training/room_id={}/', $.config.data, $.room)");
     const score = json.States[ROOM_STATES.score]!.Parameters as Record<string, Record<string, unknown>>;
     expect(score.DataProcessing).toStrictEqual({ InputFilter: '$[3:]', JoinSource: 'Input', OutputFilter: '$' });
-    expect(score.TransformInput).toMatchObject({ ContentType: 'text/csv', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.bucket, $.room)" } } });
-    expect(score.TransformOutput!['S3OutputPath.$']).toBe("States.Format('s3://{}/rcf/scores/room_id={}/model_id={}/', $.config.bucket, $.room, $.name)");
+    expect(score.TransformInput).toMatchObject({ ContentType: 'text/csv', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.data, $.room)" } } });
+    expect(score.TransformOutput!['S3OutputPath.$']).toBe("States.Format('s3://{}/rcf/scores/room_id={}/model_id={}/', $.config.data, $.room, $.name)");
   });
 
   it('GIVEN the machines WHEN their statements are collected THEN they are exactly those of the integrations used, on the resources given', () => {
@@ -120,7 +129,7 @@ describe('the pipeline definition', () => {
       allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}']),
       allow(['glue:StartCrawler'], crawlers),
       allow(['glue:GetCrawler'], crawlers),
-      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
+      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'prepare-rcf', 'load-anomalies', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
       allow(['states:StartExecution'], [arn('states', `stateMachine:${room$}`)]),
       allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
       allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
@@ -154,7 +163,9 @@ describe('the pipeline definition', () => {
       [crawlStateNames(CRAWLS.historical).start]: 'aws-sdk:glue:startCrawler',
       [crawlStateNames(CRAWLS.historical).get]: 'aws-sdk:glue:getCrawler',
       'Import historical': 'glue:startJobRun.sync',
+      [MAIN_STATES.prepareRcf]: 'glue:startJobRun.sync',
       [MAIN_STATES.trainRoom]: 'states:startExecution.sync:2',
+      [MAIN_STATES.loadAnomalies]: 'glue:startJobRun.sync',
     });
     expect(taskIntegrations(room)).toStrictEqual({
       [ROOM_STATES.train]: 'sagemaker:createTrainingJob.sync',

@@ -56,9 +56,11 @@ export const MAIN_STATES = {
   train: 'Train rooms?',
   trainSkipped: 'Training skipped',
   noRooms: 'No rooms given',
+  prepareRcf: 'Prepare RCF data',
   rooms: 'Rooms',
   roomsFailed: 'Rooms failed',
   trainRoom: 'Train and score room',
+  loadAnomalies: 'Load anomalies',
   done: 'Pipeline done',
 } as const;
 
@@ -238,11 +240,14 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
   })
     .itemProcessor(trainRoom)
     .addCatch(caught(MAIN_STATES.roomsFailed, MAIN_STATES.rooms, notify), { resultPath: '$.caught' });
-  rooms.next(new Succeed(MAIN_STATES.done));
+  // One Glue run for every room before the Map and one after it, not one per room: each run pays Glue's start-up
+  // and minimum billing, and per-room runs would also queue on the job's concurrent-run limit as the Map fans out.
+  const prepare = glueJob(MAIN_STATES.prepareRcf, resources.jobs['prepare-rcf'], '$.prepareRcf', options, notify);
+  rooms.next(glueJob(MAIN_STATES.loadAnomalies, resources.jobs['load-anomalies'], '$.loadAnomalies', options, notify)).next(new Succeed(MAIN_STATES.done));
   const train = new Choice(MAIN_STATES.train)
     .when(Condition.booleanEquals(skipFlagPath('train'), true), new Succeed(MAIN_STATES.trainSkipped))
     .when(Condition.isNotPresent('$.rooms'), new Succeed(MAIN_STATES.noRooms))
-    .otherwise(rooms);
+    .otherwise(Chain.start(prepare).next(rooms));
 
   Chain.start(imports).next(importsOk.afterwards()).next(newData.afterwards()).next(train);
   return new StateMachine({
@@ -268,11 +273,11 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
       // SageMaker names are at most 63 characters: rcf- and the MD5 of execution and room (36), unique per run.
       'name.$': `States.Format('${SAGEMAKER_NAME_PREFIX}{}', States.Hash(States.Format('{}/{}', $$.Execution.Name, $.room), 'MD5'))`,
       // The bucket may be an opaque value: intrinsics read it from the state rather than from their literal text.
-      config: { bucket: sm.modelsBucket },
+      config: { bucket: sm.modelsBucket, data: sm.dataBucket },
     },
   });
   const kms = (key: string): Payload => (sm.kmsKeyArn === undefined ? {} : { [key]: sm.kmsKeyArn });
-  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.bucket, $.room)`;
+  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.data, $.room)`;
   const tags = [
     { Key: 'sensorlake:room', 'Value.$': '$.room' },
     { Key: 'sensorlake:execution', 'Value.$': '$$.Execution.Name' },
@@ -318,7 +323,7 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
       // The model sees the features only; each output line is the input line (device, time, value, features), then the score.
       DataProcessing: { InputFilter: RCF_TRANSFORM_INPUT_FILTER, JoinSource: 'Input', OutputFilter: '$' },
       TransformOutput: {
-        'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.scores}{}/model_id={}/', $.config.bucket, $.room, $.name)`,
+        'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.scores}{}/model_id={}/', $.config.data, $.room, $.name)`,
         Accept: 'text/csv',
         AssembleWith: 'Line',
         ...kms('KmsKeyId'),

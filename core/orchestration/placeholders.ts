@@ -27,6 +27,8 @@ export interface PipelineNames {
   readonly sagemakerRoleArn: string;
   readonly rcfImageUri: string;
   readonly modelsBucketName: string;
+  /** The lake's curated bucket: the RCF training data, transform input and scores. */
+  readonly curatedBucketName: string;
   readonly analyticsKmsKeyArn?: string;
   readonly rcfInstanceType: string;
   readonly rcfInstanceCount: string | number;
@@ -54,6 +56,7 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
       roleArn: names.sagemakerRoleArn,
       rcfImageUri: names.rcfImageUri,
       modelsBucket: names.modelsBucketName,
+      dataBucket: names.curatedBucketName,
       ...(names.analyticsKmsKeyArn === undefined ? {} : { kmsKeyArn: names.analyticsKmsKeyArn }),
       ...(endpoint === undefined
         ? {}
@@ -87,6 +90,7 @@ export function placeholderResources(account: AccountContext, withEndpoint: bool
     sagemakerRoleArn: analytics('sagemakerRoleArn'),
     rcfImageUri: analytics('rcfImageUri'),
     modelsBucketName: analytics('modelsBucketName'),
+    curatedBucketName: lake('curatedBucketName'),
     analyticsKmsKeyArn: analytics('analyticsKmsKeyArn'),
     rcfInstanceType: analytics('rcfInstanceType'),
     rcfInstanceCount: analytics('rcfInstanceCount'),

@@ -1,6 +1,7 @@
 import { RCF_SETTINGS, toSageMakerHyperparameters } from '../analytics/rcf/settings.js';
 import type { AccountContext } from '../iam.js';
 import type { JobName } from '../lake/jobs.js';
+import { RCF_SCORES, RCF_TRAINING, RCF_TRANSFORM_INPUT } from '../lake/tables.js';
 
 /**
  * What the pipeline runs on, as one typed object. Leaves are `T`: strings when rendered for a CLI or the twin,
@@ -40,8 +41,10 @@ export interface SageMakerResources<T = string> {
   readonly roleArn: T;
   /** The built-in Random Cut Forest image of the region. */
   readonly rcfImageUri: T;
-  /** The bucket of training data, model artifacts and scores. */
+  /** The bucket of the model artifacts and of the endpoint's models. */
   readonly modelsBucket: T;
+  /** The curated bucket: the per-room training data, transform input and scores (MODEL_LAYOUT), lake files. */
+  readonly dataBucket: T;
   /** KMS key of the models bucket and the jobs' volumes. Default none (the bucket's default encryption). */
   readonly kmsKeyArn?: T;
   /**
@@ -87,22 +90,26 @@ export interface PipelineOptions {
  */
 export const SEED_RCF_HYPERPARAMETERS: Readonly<Record<string, string>> = { ...toSageMakerHyperparameters(RCF_SETTINGS) };
 
-/** Where the per-room machine reads and writes under the models bucket. */
+/**
+ * Where the per-room machine reads and writes. In the curated bucket (`dataBucket`), the lake's RCF files the
+ * prepare-rcf and load-anomalies jobs write and read (core/lake RCF_TRAINING, RCF_TRANSFORM_INPUT, RCF_SCORES):
+ * `training`, `transform`, `scores`. In the models bucket: `models`, `endpointModels`.
+ */
 export const MODEL_LAYOUT = {
   /** Per-room training CSV (the shingled temperatures, no header, no label): `<training><room_id>/`, written by rcf_training.sql. */
-  training: 'rcf/training/room_id=',
-  /** Model artifacts: `<models><job name>/output/model.tar.gz`. */
-  models: 'rcf/models/',
+  training: `${RCF_TRAINING.prefix}room_id=`,
   /**
    * Batch transform input per room (identifying columns, then the features; no header): `<transform><room_id>/`,
    * written by rcf_transform_input.sql.
    */
-  transform: 'rcf/transform/room_id=',
+  transform: `${RCF_TRANSFORM_INPUT.prefix}room_id=`,
   /**
    * Batch scores, one line per input line (the input line, then the score): `<scores><room_id>/model_id=<model>/`,
    * loaded into curated.anomalies by rcf_anomalies.sql.
    */
-  scores: 'rcf/scores/room_id=',
+  scores: `${RCF_SCORES.prefix}room_id=`,
+  /** Model artifacts: `<models><job name>/output/model.tar.gz`. */
+  models: 'rcf/models/',
   /** The multi-model endpoint's model prefix: `<endpointModels><room>.tar.gz`, the TargetModel of the room. */
   endpointModels: 'rcf/endpoint/',
 } as const;

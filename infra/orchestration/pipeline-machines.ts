@@ -45,8 +45,8 @@ export const standInPipeline: PipelineDefinition = (r) => {
   return { main, room };
 };
 
-/** The lake outputs the pipeline names: its Glue jobs and crawlers. */
-export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames'] as const;
+/** The lake outputs the pipeline names: its Glue jobs and crawlers, and the curated bucket (the RCF data). */
+export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames', 'curatedBucketName'] as const;
 
 /** The analytics outputs the pipeline names: the SageMaker side (the endpoint only once it exists). */
 export const ORCHESTRATION_ANALYTICS_READS = [

@@ -25,6 +25,7 @@ function expectedMachines(failureTopicArn: string, keyArn: string, endpoint?: st
     pipelineResources(account, {
       jobNames: lake.jobNames,
       crawlerNames: lake.crawlerNames,
+      curatedBucketName: lake.curatedBucketName,
       failureTopicArn,
       failureTopicKeyArn: keyArn,
       roomStateMachineName: `${PROJECT}-dev-room`,
