@@ -1,7 +1,7 @@
 import { JOB_NAMES } from '../core/lake/jobs.js';
 import { pipelineDefinition, pipelineOptions } from '../core/orchestration/index.js';
 import { readEnvironmentConfig } from '../core/settings.js';
-import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
 import { localResources } from '../local/orchestration/pipeline-twin.js';
 import { spreadOf, type Figure } from './figures.js';
 
@@ -58,6 +58,7 @@ export function sampleBenchCase(): SfnBenchCase {
       crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
       notifications: new NotificationLog(),
       sageMaker: new FakeSageMaker(),
+      objects: new CopiedObjects(),
       machines: { [resources.roomMachine.arn]: room },
     }),
     label: 'the pipeline (Parallel imports, 3 crawl loops, curate, Map over 4 nested room executions), instant handlers',

@@ -35,6 +35,16 @@ export interface FormatDefinition {
   readonly duckdb: DuckdbFormat;
 }
 
+/** Glue's view of a CSV file without a header line (LazySimpleSerDe, comma-separated). */
+const HEADERLESS_CSV_GLUE: GlueFormat = {
+  classification: 'csv',
+  inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+  serdeParameters: { 'field.delim': ',', 'serialization.format': ',' },
+  tableParameters: { typeOfData: 'file' },
+};
+
 /** Every storage format, in both runtimes. */
 export const FORMATS: Readonly<Record<StorageFormat, FormatDefinition>> = {
   'ndjson-gzip': {
@@ -62,26 +72,12 @@ export const FORMATS: Readonly<Record<StorageFormat, FormatDefinition>> = {
   },
   // SageMaker's built-in RCF reads CSV without a header (text/csv;label_size=0 for training, text/csv to transform).
   'csv-headerless': {
-    glue: {
-      classification: 'csv',
-      inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-      outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-      serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
-      serdeParameters: { 'field.delim': ',', 'serialization.format': ',' },
-      tableParameters: { typeOfData: 'file' },
-    },
+    glue: HEADERLESS_CSV_GLUE,
     duckdb: { reader: 'read_csv', options: { header: 'false', delim: "','" }, fileSuffix: '.csv' },
   },
   // A batch transform writes one `<input object name>.out` per input object: headerless CSV, the input line then the score.
   'transform-output': {
-    glue: {
-      classification: 'csv',
-      inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-      outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-      serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
-      serdeParameters: { 'field.delim': ',', 'serialization.format': ',' },
-      tableParameters: { typeOfData: 'file' },
-    },
+    glue: HEADERLESS_CSV_GLUE,
     duckdb: { reader: 'read_csv', options: { header: 'false', delim: "','" }, fileSuffix: '.out' },
   },
   parquet: {

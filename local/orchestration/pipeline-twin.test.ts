@@ -88,7 +88,7 @@ describe('the pipeline on a fixture data dir', () => {
     expect(result.states.filter((s) => s.name === MAIN_STATES.trainRoom).map((s) => [s.lane, s.status])).toStrictEqual([['Rooms[0]', 'SUCCEEDED'], ['Rooms[1]', 'SUCCEEDED']]);
     const trained = (result.output as { trained: { room: string; model: string; scores: string }[] }).trained;
     expect(trained.map((t) => t.room)).toStrictEqual(['room-a', 'room-b']);
-    expect(trained[0]!.scores).toBe(`s3://sensorlake-local-models/rcf/scores/room_id=room-a/model_id=${trained[0]!.model}/`);
+    expect(trained[0]!.scores).toBe(`s3://sensorlake-local-curated/rcf/scores/room_id=room-a/model_id=${trained[0]!.model}/`);
     for (const t of trained) expect(JSON.parse(readFileSync(roomModelFile(f.dir, t.model), 'utf8'))).toMatchObject({ room: t.room, rows: 2 * READINGS_PER_DEVICE });
     const db = await openDuckdb();
     try {

@@ -27,7 +27,7 @@ const arn = (service: string, resource: string) => `arn:${LOCAL_ACCOUNT.partitio
 /**
  * The pipeline's resources in the twin: the placeholders of every environment's rendering, with local names where
  * the twin must tell resources apart (a Glue job by its lake job name, a crawler by its role, the failure topic,
- * the per-room machine, the models bucket). Only names differ from the cloud's definition.
+ * the per-room machine, the models and curated buckets). Only names differ from the cloud's definition.
  */
 export function localResources(): PipelineResources {
   const base = placeholderResources(LOCAL_ACCOUNT, true);
@@ -38,7 +38,7 @@ export function localResources(): PipelineResources {
     crawlers: { raw: glue('crawler', 'raw'), historical: glue('crawler', 'historical'), database: glue('crawler', 'database') },
     failureTopic: { arn: arn('sns', 'sensorlake-local-failures') },
     roomMachine: { arn: arn('states', `stateMachine:${LOCAL_MACHINES.room}`), executionsArn: arn('states', `execution:${LOCAL_MACHINES.room}:*`) },
-    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models' },
+    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models', dataBucket: 'sensorlake-local-curated' },
   };
 }
 
