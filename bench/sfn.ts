@@ -1,7 +1,7 @@
 import { JOB_NAMES } from '../core/lake/jobs.js';
 import { pipelineDefinition, pipelineOptions } from '../core/orchestration/index.js';
 import { readEnvironmentConfig } from '../core/settings.js';
-import { FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
 import { localResources } from '../local/orchestration/pipeline-twin.js';
 import { spreadOf, type Figure } from './figures.js';
 
@@ -60,6 +60,7 @@ export function sampleBenchCase(): SfnBenchCase {
       notifications: new NotificationLog(),
       sageMaker: new FakeSageMaker(),
       athena: new LocalAthena(async () => ({ columns: ['room_id'], rows: [['r1'], ['r2'], ['r3'], ['r4']] })),
+      objects: new CopiedObjects(),
       machines: { [resources.roomMachine.arn]: room },
     }),
     label: 'the pipeline (Parallel imports, 3 crawl loops, curate, room listing, Map over 4 nested room executions), instant handlers',

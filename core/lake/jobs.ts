@@ -1,7 +1,22 @@
 import { DEVICE_ID_PATTERN, ROOM_ID_PATTERN } from '../ids.js';
 import { PROFILES, PROFILE_NAMES, RANGES } from '../ingestion/profiles.js';
 import { InvalidValueError } from '../errors.js';
-import { CURATED_QUARANTINE, CURATED_TELEMETRY, LANDING_HISTORICAL, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from './tables.js';
+import { RCF_SETTINGS } from '../analytics/rcf/settings.js';
+import { THRESHOLD_SIGMA_FACTOR } from '../analytics/rcf/threshold.js';
+import {
+  CURATED_ANOMALIES,
+  CURATED_QUARANTINE,
+  CURATED_TELEMETRY,
+  LANDING_HISTORICAL,
+  RAW_DATABASE,
+  RAW_HISTORICAL,
+  RAW_TELEMETRY,
+  RCF_FEATURE_COLUMNS,
+  RCF_SCORES,
+  RCF_TRAINING,
+  RCF_TRANSFORM_INPUT,
+  type TableDefinition,
+} from './tables.js';
 
 /**
  * The lake's ETL jobs, defined once: which tables each reads (and under which view name its SQL sees them), which
@@ -34,6 +49,11 @@ export interface JobInput {
   readonly role: 'records' | 'reference';
   /** Columns added to the view before the SQL runs (ADDED_COLUMNS). */
   readonly addColumns?: readonly AddedColumn[];
+  /**
+   * Read the objects under the table's location (partition folders from their names) instead of the catalog's
+   * partitions: for files another service writes and nobody registers (the batch transform's output).
+   */
+  readonly byLocation?: boolean;
 }
 
 /** An intermediate step: the SELECT of `sql`, registered as the view `view` for the later SQL files. */
@@ -52,6 +72,12 @@ export interface JobOutput {
    * the raw imports, the curate date of the quarantine).
    */
   readonly runDatePartition?: string;
+  /**
+   * `replace`: each partition the run writes is replaced by this run's rows alone (the RCF data and scores of a
+   * room are those of the latest run). Default: compacted with the rows already there when the job reads the table
+   * back as a reference, else appended to.
+   */
+  readonly mode?: 'replace';
 }
 
 /** A value a SQL file can refer to: a number, a string, or a list of strings (for `IN ('{{name}}')`). */
@@ -60,7 +86,7 @@ export type SqlParameter = number | string | readonly string[];
 /** One ETL job. */
 export interface JobDefinition {
   /** Logical name, also the suffix of the Glue job name and the `npm run etl -- <job>` argument. */
-  readonly name: 'import-historical' | 'import-db' | 'curate';
+  readonly name: 'import-historical' | 'import-db' | 'curate' | 'prepare-rcf' | 'load-anomalies';
   readonly description: string;
   /** PySpark entry point under etl/jobs/. */
   readonly script: string;
@@ -107,6 +133,22 @@ export const CURATE_PARAMETERS: Readonly<Record<string, SqlParameter>> = {
   seq_and_time_profiles: PROFILE_NAMES.filter((name) => PROFILES[name].dedupe === 'seq-and-time'),
 };
 
+/**
+ * The shingle size the RCF SQL writes (rcf_points.sql has one column per shingle row): RCF_SETTINGS' size, which
+ * must be RCF_FEATURE_COLUMNS' count, so a changed setting cannot silently train on other points than the twin's.
+ */
+function rcfShingleSize(): number {
+  if (RCF_SETTINGS.featureDim !== 1 || RCF_SETTINGS.shingleSize !== RCF_FEATURE_COLUMNS.length) {
+    throw new InvalidValueError(
+      'shingleSize',
+      RCF_SETTINGS.shingleSize,
+      `${RCF_FEATURE_COLUMNS.length} with one feature (the columns of rcf_points.sql and RCF_FEATURE_COLUMNS)`,
+      'RCF settings',
+    );
+  }
+  return RCF_SETTINGS.shingleSize;
+}
+
 /** Every job, in pipeline order. */
 export const LAKE_JOBS: readonly JobDefinition[] = [
   {
@@ -144,6 +186,27 @@ export const LAKE_JOBS: readonly JobDefinition[] = [
       { sql: 'curate_quarantine.sql', table: CURATED_QUARANTINE, runDatePartition: 'date' },
     ],
     parameters: CURATE_PARAMETERS,
+  },
+  {
+    name: 'prepare-rcf',
+    description: 'Curated temperatures to the per-room RCF training points and batch transform input (headerless CSV, shingled per device)',
+    script: 'prepare_rcf.py',
+    inputs: [{ view: 'curated_telemetry', source: CURATED_TELEMETRY, role: 'reference' }],
+    stages: [{ sql: 'rcf_points.sql', view: 'rcf_points' }],
+    outputs: [
+      { sql: 'rcf_training.sql', table: RCF_TRAINING, mode: 'replace' },
+      { sql: 'rcf_transform_input.sql', table: RCF_TRANSFORM_INPUT, mode: 'replace' },
+    ],
+    parameters: { shingle_size: rcfShingleSize() },
+  },
+  {
+    name: 'load-anomalies',
+    description: 'The batch transforms\' new scores to curated.anomalies, judged by each room\'s threshold (mean + 3 std of its scores)',
+    script: 'load_anomalies.py',
+    inputs: [{ view: 'rcf_scores', source: RCF_SCORES, role: 'records', byLocation: true }],
+    stages: [],
+    outputs: [{ sql: 'rcf_anomalies.sql', table: CURATED_ANOMALIES, mode: 'replace' }],
+    parameters: { sigma_factor: THRESHOLD_SIGMA_FACTOR },
   },
 ];
 

@@ -28,8 +28,7 @@ function roomHandlers(names: string[]): Record<string, Handler> {
   return {
     [ROOM_STATES.train]: (input) => (names.push((input as { TrainingJobName: string }).TrainingJobName), { ModelArtifacts: { S3ModelArtifacts: 's3://m/rcf/models/x/output/model.tar.gz' } }),
     [ROOM_STATES.model]: () => ({}),
-    [ROOM_STATES.config]: () => ({}),
-    [ROOM_STATES.update]: () => ({}),
+    [ROOM_STATES.publish]: () => ({ CopyObjectResult: { ETag: '"e"' } }),
     [ROOM_STATES.score]: (input) => ({ TransformOutput: { S3OutputPath: (input as { TransformOutput: { S3OutputPath: string } }).TransformOutput.S3OutputPath } }),
   };
 }
@@ -43,6 +42,8 @@ function run(input: unknown, overrides: Record<string, Handler>, published: unkn
     'Import db': jobRun,
     'Import historical': jobRun,
     [MAIN_STATES.curate]: jobRun,
+    [MAIN_STATES.prepareRcf]: jobRun,
+    [MAIN_STATES.loadAnomalies]: jobRun,
     [FAILURE_STATES.notify]: (request) => (published.push(request), {}),
     // The nested execution runs the rendered room machine locally, as startExecution.sync:2 would in AWS.
     [MAIN_STATES.trainRoom]: async (request) => {
@@ -71,7 +72,7 @@ describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial h
     expect(output.crawl).toStrictEqual({ crawler: '${lake.crawlerNames.raw}', attempts: 2, lastCrawl: { Status: 'SUCCEEDED' } });
     const trained = output.trained as { room: string; model: string; scores: string }[];
     expect(trained.map((t) => t.room)).toStrictEqual(['r1', 'r2']);
-    expect(trained[0]!.scores).toBe('s3://${analytics.modelsBucketName}/rcf/scores/room_id=r1/');
+    expect(trained[0]!.scores).toBe(`s3://\${lake.curatedBucketName}/rcf/scores/room_id=r1/model_id=${trained[0]!.model}/`);
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^rcf-[0-9a-f]{32}$/);
     expect(new Set(names).size).toBe(2);

@@ -78,12 +78,47 @@ describe('the pipeline definition', () => {
     expect(aslValidatorErrors(json)).toStrictEqual([]);
   });
 
-  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it creates the endpoint config and goes straight to scoring, and its role has no UpdateEndpoint', () => {
+  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it goes from the model straight to scoring, and its role may not write the endpoint prefix', () => {
     const room = pipelineDefinition(testResources(false), TEST_OPTIONS).room;
     const json = room.toJson();
-    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.config, ROOM_STATES.score, ROOM_STATES.done]);
-    expect(json.States[ROOM_STATES.config]!.Next).toBe(ROOM_STATES.score);
-    expect(room.statements().flatMap((s) => s.Action)).not.toContain('sagemaker:UpdateEndpoint');
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.model]!.Next).toBe(ROOM_STATES.score);
+    expect(room.statements().flatMap((s) => s.Action)).not.toContain('s3:PutObject');
+  });
+
+  it('GIVEN rooms to train WHEN the main machine is rendered THEN prepare-rcf runs once before the Map and load-anomalies once after it, skipped with training or without rooms', () => {
+    const json = machines().main.toJson();
+    expect(json.States[MAIN_STATES.train]!.Default).toBe(MAIN_STATES.roomsGivenCheck);
+    expect(json.States[MAIN_STATES.anyRooms]).toMatchObject({ Choices: [{ Next: MAIN_STATES.prepareRcf }], Default: MAIN_STATES.noRooms });
+    expect(json.States[MAIN_STATES.prepareRcf]).toMatchObject({ Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: '${lake.jobNames.prepare-rcf}' }, Next: MAIN_STATES.rooms });
+    expect(json.States[MAIN_STATES.rooms]!.Next).toBe(MAIN_STATES.loadAnomalies);
+    expect(json.States[MAIN_STATES.loadAnomalies]).toMatchObject({ Parameters: { JobName: '${lake.jobNames.load-anomalies}' }, Next: MAIN_STATES.done });
+    expect(json.States[MAIN_STATES.train]!.Choices![0]!.Next).toBe(MAIN_STATES.trainSkipped);
+  });
+
+  it('GIVEN the multi-model endpoint WHEN the room machine is rendered THEN the room publishes <room>.tar.gz by copy and never calls UpdateEndpoint (rooms run in parallel)', () => {
+    const room = pipelineDefinition(testResources(true), TEST_OPTIONS).room;
+    const json = room.toJson();
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.publish, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.publish]!.Parameters).toMatchObject({
+      'Bucket.$': '$.config.bucket',
+      'Key.$': "States.Format('rcf/endpoint/{}.tar.gz', $.room)",
+      'CopySource.$': "States.Format('{}/rcf/models/{}/output/model.tar.gz', $.config.bucket, $.name)",
+    });
+    const actions = room.statements().flatMap((s) => s.Action);
+    expect(actions).not.toContain('sagemaker:UpdateEndpoint');
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+  });
+
+  it('GIVEN the room machine THEN training reads the room\'s training prefix as headerless CSV and the transform passes only the features, joining each score to its input line', () => {
+    const json = pipelineDefinition(testResources(false), TEST_OPTIONS).room.toJson();
+    const train = json.States[ROOM_STATES.train]!.Parameters as { InputDataConfig: { ContentType: string; DataSource: { S3DataSource: Record<string, string> } }[] };
+    expect(train.InputDataConfig[0]!.ContentType).toBe('text/csv;label_size=0');
+    expect(train.InputDataConfig[0]!.DataSource.S3DataSource['S3Uri.$']).toBe("States.Format('s3://{}/rcf/training/room_id={}/', $.config.data, $.room)");
+    const score = json.States[ROOM_STATES.score]!.Parameters as Record<string, Record<string, unknown>>;
+    expect(score.DataProcessing).toStrictEqual({ InputFilter: '$[3:]', JoinSource: 'Input', OutputFilter: '$' });
+    expect(score.TransformInput).toMatchObject({ ContentType: 'text/csv', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.data, $.room)" } } });
+    expect(score.TransformOutput!['S3OutputPath.$']).toBe("States.Format('s3://{}/rcf/scores/room_id={}/model_id={}/', $.config.data, $.room, $.name)");
   });
 
   it('GIVEN the machines WHEN their statements are collected THEN they are exactly those of the integrations used, on the resources given', () => {
@@ -99,7 +134,7 @@ describe('the pipeline definition', () => {
       allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}', '${lake.lakeKmsKeyArn}', '${analytics.analyticsKmsKeyArn}']),
       allow(['glue:StartCrawler'], crawlers),
       allow(['glue:GetCrawler'], crawlers),
-      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
+      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'prepare-rcf', 'load-anomalies', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
       allow(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], [workgroup]),
       allow(['athena:GetDataCatalog'], [arn('athena', 'datacatalog/AwsDataCatalog')]),
       allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], [arn('glue', 'catalog'), arn('glue', `database/${curated}`), arn('glue', `table/${curated}/telemetry`)]),
@@ -112,16 +147,18 @@ describe('the pipeline definition', () => {
       allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
       allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
     ]);
-    const endpoint = arn('sagemaker', 'endpoint/${analytics.rcfEndpointName}');
     const sm = (kind: string) => arn('sagemaker', `${kind}/rcf-*`);
     expect(room.statements()).toStrictEqual([
       allow(['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'], [sm('training-job')]),
       { ...allow(['iam:PassRole'], ['${analytics.sagemakerRoleArn}']), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
       allow(syncRule, [rule('StepFunctionsGetEventsForSageMakerTrainingJobsRule'), rule('StepFunctionsGetEventsForSageMakerTransformJobsRule')]),
       allow(['sagemaker:AddTags', 'sagemaker:CreateModel', 'sagemaker:ListTags'], [sm('model')]),
-      allow(['sagemaker:AddTags', 'sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'], [sm('endpoint-config')]),
-      allow(['sagemaker:UpdateEndpoint'], [endpoint, sm('endpoint-config')]),
-      allow(['sagemaker:ListTags'], [endpoint]),
+      allow(['s3:GetObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/models/*']),
+      allow(['s3:PutObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/endpoint/*']),
+      {
+        ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${analytics.analyticsKmsKeyArn}']),
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      },
       allow(['sagemaker:AddTags', 'sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:ListTags', 'sagemaker:StopTransformJob'], [sm('transform-job')]),
     ]);
   });
@@ -141,13 +178,14 @@ describe('the pipeline definition', () => {
       'Import historical': 'glue:startJobRun.sync',
       [MAIN_STATES.listRooms]: 'athena:startQueryExecution.sync',
       [MAIN_STATES.readRooms]: 'athena:getQueryResults',
+      [MAIN_STATES.prepareRcf]: 'glue:startJobRun.sync',
       [MAIN_STATES.trainRoom]: 'states:startExecution.sync:2',
+      [MAIN_STATES.loadAnomalies]: 'glue:startJobRun.sync',
     });
     expect(taskIntegrations(room)).toStrictEqual({
       [ROOM_STATES.train]: 'sagemaker:createTrainingJob.sync',
       [ROOM_STATES.model]: 'sagemaker:createModel',
-      [ROOM_STATES.config]: 'sagemaker:createEndpointConfig',
-      [ROOM_STATES.update]: 'sagemaker:updateEndpoint',
+      [ROOM_STATES.publish]: 'aws-sdk:s3:copyObject',
       [ROOM_STATES.score]: 'sagemaker:createTransformJob.sync',
     });
     expect(waitStates(main)).toStrictEqual({ 'Raw crawl: wait': 30, 'Database crawl: wait': 30, 'Historical crawl: wait': 30 });

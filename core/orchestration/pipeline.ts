@@ -9,11 +9,10 @@ import {
   Map,
   Parallel,
   Pass,
-  sageMakerCreateEndpointConfig,
   sageMakerCreateModel,
   sageMakerCreateTrainingJob,
   sageMakerCreateTransformJob,
-  sageMakerUpdateEndpoint,
+  s3CopyObject,
   startExecution,
   StateMachine,
   Succeed,
@@ -23,7 +22,7 @@ import {
 import { InvalidValueError } from '../errors.js';
 import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
-import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
+import { MODEL_LAYOUT, RCF_TRANSFORM_INPUT_FILTER, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
 import { FAILURE_PATH, notifyAndFail, recordFailure, robust, transientRetry } from './robust.js';
 import { ROOM_LISTING_QUERY } from './rooms.js';
 
@@ -111,9 +110,11 @@ export const MAIN_STATES = {
   readRooms: 'Read room list',
   anyRooms: 'Any rooms?',
   noRooms: 'No rooms to train',
+  prepareRcf: 'Prepare RCF data',
   rooms: 'Rooms',
   roomsFailed: 'Rooms failed',
   trainRoom: 'Train and score room',
+  loadAnomalies: 'Load anomalies',
   done: 'Pipeline done',
 } as const;
 
@@ -128,8 +129,7 @@ export const ROOM_STATES = {
   name: 'Name jobs',
   train: 'Train model',
   model: 'Create model',
-  config: 'Create endpoint config',
-  update: 'Update endpoint',
+  publish: 'Publish model to endpoint',
   score: 'Score room',
   done: 'Room done',
 } as const;
@@ -363,8 +363,13 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
   })
     .itemProcessor(trainRoom)
     .addCatch(caught(MAIN_STATES.roomsFailed, MAIN_STATES.rooms, notify), { resultPath: '$.caught' });
-  rooms.next(new Succeed(MAIN_STATES.done));
-  const anyRooms = new Choice(MAIN_STATES.anyRooms).when(Condition.isPresent(`${ROOM_LIST_PATH}.rooms[0]`), rooms).otherwise(new Succeed(MAIN_STATES.noRooms));
+  // One Glue run for every room before the Map and one after it, not one per room: each run pays Glue's start-up
+  // and minimum billing, and per-room runs would also queue on the job's concurrent-run limit as the Map fans out.
+  const prepare = glueJob(MAIN_STATES.prepareRcf, resources.jobs['prepare-rcf'], '$.prepareRcf', options, notify);
+  rooms.next(glueJob(MAIN_STATES.loadAnomalies, resources.jobs['load-anomalies'], '$.loadAnomalies', options, notify)).next(new Succeed(MAIN_STATES.done));
+  const anyRooms = new Choice(MAIN_STATES.anyRooms)
+    .when(Condition.isPresent(`${ROOM_LIST_PATH}.rooms[0]`), Chain.start(prepare).next(rooms))
+    .otherwise(new Succeed(MAIN_STATES.noRooms));
   const train = new Choice(MAIN_STATES.train)
     .when(Condition.booleanEquals(skipFlagPath('train'), true), new Succeed(MAIN_STATES.trainSkipped))
     .otherwise(roomList(resources, notify, anyRooms));
@@ -381,7 +386,10 @@ function roomTimeoutSeconds(options: PipelineOptions): number {
   return options.training.maxRuntimeSeconds + options.transform.maxRuntimeSeconds + 3 * MARGIN_SECONDS;
 }
 
-/** The per-room machine: train an RCF on the room's data, make it a model and an endpoint config, deploy, score. */
+/**
+ * The per-room machine: train an RCF on the room's shingled points, make it a model, publish it to the multi-model
+ * endpoint (when there is one), score the room's transform input in batch.
+ */
 function roomMachine(resources: PipelineResources<unknown>, options: PipelineOptions): StateMachine {
   const sm = resources.sagemaker;
   const name = new Pass(ROOM_STATES.name, {
@@ -390,11 +398,11 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
       // SageMaker names are at most 63 characters: rcf- and the MD5 of execution and room (36), unique per run.
       'name.$': `States.Format('${SAGEMAKER_NAME_PREFIX}{}', States.Hash(States.Format('{}/{}', $$.Execution.Name, $.room), 'MD5'))`,
       // The bucket may be an opaque value: intrinsics read it from the state rather than from their literal text.
-      config: { bucket: sm.modelsBucket },
+      config: { bucket: sm.modelsBucket, data: sm.dataBucket },
     },
   });
   const kms = (key: string): Payload => (sm.kmsKeyArn === undefined ? {} : { [key]: sm.kmsKeyArn });
-  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.bucket, $.room)`;
+  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.data, $.room)`;
   const tags = [
     { Key: 'sensorlake:room', 'Value.$': '$.room' },
     { Key: 'sensorlake:execution', 'Value.$': '$$.Execution.Name' },
@@ -432,23 +440,19 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     resultPath: null,
     timeoutSeconds: 60,
   }).addRetry(retry);
-  const config = sageMakerCreateEndpointConfig(ROOM_STATES.config, {
-    request: {
-      'EndpointConfigName.$': '$.name',
-      ProductionVariants: [{ VariantName: 'AllTraffic', 'ModelName.$': '$.name', InstanceType: sm.hosting.instanceType, InitialInstanceCount: sm.hosting.instanceCount }],
-      ...kms('KmsKeyId'),
-      Tags: tags,
-    },
-    endpointConfigArns: sm.arns.endpointConfigs,
-    resultPath: null,
-    timeoutSeconds: 60,
-  }).addRetry(retry);
   const score = sageMakerCreateTransformJob(ROOM_STATES.score, {
     request: {
       'TransformJobName.$': '$.name',
       'ModelName.$': '$.name',
-      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.training) } }, ContentType: 'text/csv', SplitType: 'Line' },
-      TransformOutput: { 'S3OutputPath.$': uri(MODEL_LAYOUT.scores), Accept: 'text/csv', AssembleWith: 'Line', ...kms('KmsKeyId') },
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.transform) } }, ContentType: 'text/csv', SplitType: 'Line' },
+      // The model sees the features only; each output line is the input line (device, time, value, features), then the score.
+      DataProcessing: { InputFilter: RCF_TRANSFORM_INPUT_FILTER, JoinSource: 'Input', OutputFilter: '$' },
+      TransformOutput: {
+        'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.scores}{}/model_id={}/', $.config.data, $.room, $.name)`,
+        Accept: 'text/csv',
+        AssembleWith: 'Line',
+        ...kms('KmsKeyId'),
+      },
       TransformResources: { InstanceType: options.transform.instanceType, InstanceCount: 1, ...kms('VolumeKmsKeyId') },
       Tags: tags,
     },
@@ -458,25 +462,32 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     resultPath: '$.scores',
     timeoutSeconds: options.transform.maxRuntimeSeconds + MARGIN_SECONDS,
   }).addRetry(retry);
-  const deployed = Chain.start(name).next(train).next(model).next(config);
-  const update =
-    sm.endpoint === undefined
-      ? deployed
-      : deployed.next(
-          sageMakerUpdateEndpoint(ROOM_STATES.update, {
-            request: { EndpointName: sm.endpoint.name, 'EndpointConfigName.$': '$.name' },
-            endpointArn: sm.endpoint.arn,
-            endpointConfigArns: sm.arns.endpointConfigs,
+  const trained = Chain.start(name).next(train).next(model);
+  const endpoint = sm.endpoint;
+  const published =
+    endpoint === undefined
+      ? trained
+      : trained.next(
+          s3CopyObject(ROOM_STATES.publish, {
+            request: {
+              'Bucket.$': '$.config.bucket',
+              'Key.$': `States.Format('${MODEL_LAYOUT.endpointModels}{}.tar.gz', $.room)`,
+              'CopySource.$': `States.Format('{}/${MODEL_LAYOUT.models}{}/output/model.tar.gz', $.config.bucket, $.name)`,
+              ...(sm.kmsKeyArn === undefined ? {} : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sm.kmsKeyArn }),
+            },
+            sourceObjectArns: endpoint.artifactObjectsArn,
+            targetObjectArns: endpoint.modelObjectsArn,
+            ...(sm.kmsKeyArn === undefined ? {} : { kms: { keyArn: sm.kmsKeyArn, region: resources.account.region } }),
             resultPath: null,
-            timeoutSeconds: 60,
-          }).addRetry(retry),
+            timeoutSeconds: 300,
+          }).addRetry(transientRetry('s3')),
         );
-  const definition = update
+  const definition = published
     .next(score)
     .next(new Pass(ROOM_STATES.done, { parameters: { 'room.$': '$.room', 'model.$': '$.name', 'artifacts.$': '$.training.artifacts', 'scores.$': '$.scores.output' } }));
   return new StateMachine({
     definition,
-    comment: 'sensorlake pipeline, one room: train an RCF, make it a model and endpoint config, deploy it, score the room',
+    comment: 'sensorlake pipeline, one room: train an RCF, make it a model, publish it to the multi-model endpoint, score the room',
     timeoutSeconds: roomTimeoutSeconds(options),
   });
 }

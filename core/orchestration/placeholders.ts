@@ -1,7 +1,7 @@
 import type { AccountContext } from '../iam.js';
 import { JOB_NAMES, type JobName } from '../lake/jobs.js';
 import { CURATED_TELEMETRY } from '../lake/tables.js';
-import { SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
+import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
 
 /** The account id placeholder of a rendering without `--account`, CloudFormation's spelling. */
 export const ACCOUNT_PLACEHOLDER = '${AWS::AccountId}';
@@ -28,6 +28,8 @@ export interface PipelineNames {
   readonly sagemakerRoleArn: string;
   readonly rcfImageUri: string;
   readonly modelsBucketName: string;
+  /** The lake's curated bucket: the RCF training data, transform input and scores. */
+  readonly curatedBucketName: string;
   readonly analyticsKmsKeyArn?: string;
   readonly rcfInstanceType: string;
   readonly rcfInstanceCount: string | number;
@@ -62,10 +64,18 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
       roleArn: names.sagemakerRoleArn,
       rcfImageUri: names.rcfImageUri,
       modelsBucket: names.modelsBucketName,
+      dataBucket: names.curatedBucketName,
       ...(names.analyticsKmsKeyArn === undefined ? {} : { kmsKeyArn: names.analyticsKmsKeyArn }),
-      hosting: { instanceType: names.rcfInstanceType, instanceCount: names.rcfInstanceCount },
-      ...(endpoint === undefined ? {} : { endpoint: { name: endpoint, arn: arn('sagemaker', `endpoint/${endpoint}`) } }),
-      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), endpointConfigs: sagemaker('endpoint-config'), transformJobs: sagemaker('transform-job') },
+      ...(endpoint === undefined
+        ? {}
+        : {
+            endpoint: {
+              name: endpoint,
+              artifactObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.models}*`,
+              modelObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.endpointModels}*`,
+            },
+          }),
+      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), transformJobs: sagemaker('transform-job') },
     },
     roomListing: {
       workGroup: names.workgroupName,
@@ -82,8 +92,8 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
 /**
  * The pipeline's resources as the stacks of an environment would give them, every auto-named resource a
  * placeholder naming the stack output it comes from, every ARN built in `account` (partition, region, account id;
- * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the endpoint update
- * (the analytics stack has an endpoint once a model artifact is configured).
+ * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the publish step to
+ * the multi-model endpoint (the analytics stack has an endpoint once a model artifact is configured).
  */
 export function placeholderResources(account: AccountContext, withEndpoint: boolean): PipelineResources {
   const lake = (key: string) => outputPlaceholder('lake', key);
@@ -97,6 +107,7 @@ export function placeholderResources(account: AccountContext, withEndpoint: bool
     sagemakerRoleArn: analytics('sagemakerRoleArn'),
     rcfImageUri: analytics('rcfImageUri'),
     modelsBucketName: analytics('modelsBucketName'),
+    curatedBucketName: lake('curatedBucketName'),
     analyticsKmsKeyArn: analytics('analyticsKmsKeyArn'),
     rcfInstanceType: analytics('rcfInstanceType'),
     rcfInstanceCount: analytics('rcfInstanceCount'),

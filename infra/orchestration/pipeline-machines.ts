@@ -45,8 +45,8 @@ export const standInPipeline: PipelineDefinition = (r) => {
   return { main, room };
 };
 
-/** The lake outputs the pipeline names: its Glue jobs and crawlers, and the curated database, bucket and key the room listing reads. */
-export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames', 'databaseNames', 'curatedBucketArn', 'lakeKmsKeyArn'] as const;
+/** The lake outputs the pipeline names: its Glue jobs and crawlers, the curated database, bucket and key the room listing reads, and the curated bucket's name (the RCF data). */
+export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames', 'databaseNames', 'curatedBucketArn', 'curatedBucketName', 'lakeKmsKeyArn'] as const;
 
 /** The analytics outputs the pipeline names: the SageMaker side (the endpoint only once it exists), the room listing's workgroup. */
 export const ORCHESTRATION_ANALYTICS_READS = [

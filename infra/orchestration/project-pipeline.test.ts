@@ -25,6 +25,7 @@ function expectedMachines(failureTopicArn: string, keyArn: string, endpoint?: st
     pipelineResources(account, {
       jobNames: lake.jobNames,
       crawlerNames: lake.crawlerNames,
+      curatedBucketName: lake.curatedBucketName,
       failureTopicArn,
       failureTopicKeyArn: keyArn,
       roomStateMachineName: `${PROJECT}-dev-room`,
@@ -118,14 +119,14 @@ describe('orchestration-dev with the project pipeline', () => {
     expect(evaluateRules(resources).violations).toStrictEqual([]);
   });
 
-  it('GIVEN the analytics stack has an endpoint THEN the room machine updates it, and not without one', async () => {
-    expect(JSON.stringify(definitionOf(run, 'orchestration-room-machine'))).not.toContain('updateEndpoint');
+  it('GIVEN the analytics stack has an endpoint THEN the room machine publishes its model to it by copy, and not without one', async () => {
+    expect(JSON.stringify(definitionOf(run, 'orchestration-room-machine'))).not.toContain('copyObject');
     const outputs = defaultStackOutputs(MOCK_ORGANIZATION, MOCK_DEFAULT_REGION);
     const withEndpoint = await runStackUnderMocks('orchestration-dev', {
       stackOutputs: { ...outputs, [`${MOCK_ORGANIZATION}/${PROJECT}/analytics-dev`]: { ...mockAnalyticsOutputs('dev', MOCK_DEFAULT_REGION, 'analytics-rcf-endpoint-1') } },
     });
     const [topic, key] = topicAndKey(withEndpoint);
     expect(definitionOf(withEndpoint, 'orchestration-room-machine')).toStrictEqual(expectedMachines(topic, key, 'analytics-rcf-endpoint-1').room.toJson());
-    expect(JSON.stringify(definitionOf(withEndpoint, 'orchestration-room-machine'))).toContain('updateEndpoint');
+    expect(JSON.stringify(definitionOf(withEndpoint, 'orchestration-room-machine'))).toContain('aws-sdk:s3:copyObject');
   });
 });

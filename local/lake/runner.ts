@@ -163,11 +163,12 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
           if (lastKey !== null) bookmarks.stageLastKey(input.view, lastKey);
         }
       } else if (bookmarked(input)) {
-        const { files, skipped } = bookmarks.unprocessed(input.view, catalog.visibleFiles(input.source));
+        const found = input.byLocation === true ? catalog.files(input.source) : catalog.visibleFiles(input.source);
+        const { files, skipped } = bookmarks.unprocessed(input.view, found);
         counts.bookmarks[input.view] = { skippedObjects: skipped, afterKey: null };
         await catalog.createView(connection, input.source, input.view, input.addColumns, files);
       } else {
-        await catalog.createView(connection, input.source, input.view, input.addColumns);
+        await catalog.createView(connection, input.source, input.view, input.addColumns, input.byLocation === true ? catalog.files(input.source) : undefined);
       }
       if (input.role === 'records' && countedByStage) {
         counts.read[input.view] = 0;
@@ -197,7 +198,7 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       const runPartition = output.runDatePartition === undefined ? '' : `, '${runDate}' AS ${output.runDatePartition}`;
       const select = `SELECT *${runPartition} FROM (${jobSql(job, output.sql)})`;
       // As the Glue job's outputs: a table the job reads back as a reference is compacted, any other appended to.
-      const mode = job.inputs.some((i) => i.source === output.table && i.role === 'reference') ? 'compact' : 'append';
+      const mode = output.mode ?? (job.inputs.some((i) => i.source === output.table && i.role === 'reference') ? 'compact' : 'append');
       const result = await writePartitioned(connection, catalog, output.table, select, runId, UNIQUE_KEYS.get(output.table), mode);
       const id = `${output.table.database}.${output.table.name}`;
       counts.written[id] = result.rows;

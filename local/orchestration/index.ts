@@ -6,4 +6,4 @@ export { tasksOf, type StatePlace } from './graph.js';
 export { LOCAL_INTEGRATIONS, localHandlers, type LocalServices, type TaskHandler } from './handlers.js';
 export { retryDelayMs, type StateVisit } from './history.js';
 export { runLocal, type LocalHandlers, type LocalMachineInput, type LocalRunResult, type RunLocalOptions } from './run.js';
-export { FakeSageMaker, functionNameOf, NotificationLog, type LambdaFunction, type LocalSageMaker, type Notification, type SageMakerJobOutcome } from './services.js';
+export { CopiedObjects, FakeSageMaker, functionNameOf, NotificationLog, type LambdaFunction, type LocalSageMaker, type Notification, type SageMakerJobOutcome } from './services.js';

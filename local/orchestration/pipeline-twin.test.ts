@@ -49,7 +49,7 @@ describe('every Task of the pipeline has a handler in the twin', () => {
       const generated = localHandlers(definition, handlers, async () => undefined, () => undefined as never);
       expect(Object.keys(generated).sort()).toStrictEqual(tasksOf(definition).map((t) => t.name).sort());
     }
-    expect(tasksOf(machines.room.toJson()).map((t) => t.name).sort()).toStrictEqual([ROOM_STATES.model, ROOM_STATES.config, ROOM_STATES.score, ROOM_STATES.train, ROOM_STATES.update].sort());
+    expect(tasksOf(machines.room.toJson()).map((t) => t.name).sort()).toStrictEqual([ROOM_STATES.model, ROOM_STATES.publish, ROOM_STATES.score, ROOM_STATES.train].sort());
   });
 });
 
@@ -90,7 +90,7 @@ describe('the pipeline on a fixture data dir', () => {
     expect(result.states.filter((s) => s.name === MAIN_STATES.trainRoom).map((s) => [s.lane, s.status])).toStrictEqual([['Rooms[0]', 'SUCCEEDED'], ['Rooms[1]', 'SUCCEEDED']]);
     const trained = (result.output as { trained: { room: string; model: string; scores: string }[] }).trained;
     expect(trained.map((t) => t.room)).toStrictEqual(['room-a', 'room-b']);
-    expect(trained[0]!.scores).toBe('s3://sensorlake-local-models/rcf/scores/room_id=room-a/');
+    expect(trained[0]!.scores).toBe(`s3://sensorlake-local-curated/rcf/scores/room_id=room-a/model_id=${trained[0]!.model}/`);
     for (const t of trained) expect(JSON.parse(readFileSync(roomModelFile(f.dir, t.model), 'utf8'))).toMatchObject({ room: t.room, rows: 2 * READINGS_PER_DEVICE });
     expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', 160, 1], ['room-b', 160, 1]]);
     // The two import crawls side by side, then the raw crawl: each three waits of crawlPollSeconds.

@@ -22,7 +22,7 @@ import { LocalAthena, type SqlRunner } from './athena.js';
 import { LocalCrawlers, LocalGlueJobs, type GlueJob } from './glue.js';
 import { rcfRoomModels, TwinSageMaker } from './room-models.js';
 import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
-import { NotificationLog, type LocalSageMaker } from './services.js';
+import { CopiedObjects, NotificationLog, type LocalSageMaker } from './services.js';
 import { lastExecutionOf, writeLastExecution } from './last-execution.js';
 
 /** The account of the twin's ARNs: nothing in it is real. */
@@ -39,7 +39,7 @@ const arn = (service: string, resource: string) => `arn:${LOCAL_ACCOUNT.partitio
 /**
  * The pipeline's resources in the twin: the placeholders of every environment's rendering, with local names where
  * the twin must tell resources apart (a Glue job by its lake job name, a crawler by its role, the failure topic,
- * the per-room machine, the models bucket). Only names differ from the cloud's definition.
+ * the per-room machine, the models and curated buckets). Only names differ from the cloud's definition.
  */
 export function localResources(): PipelineResources {
   const base = placeholderResources(LOCAL_ACCOUNT, true);
@@ -50,7 +50,7 @@ export function localResources(): PipelineResources {
     crawlers: { raw: glue('crawler', 'raw'), historical: glue('crawler', 'historical'), database: glue('crawler', 'database') },
     failureTopic: { arn: arn('sns', 'sensorlake-local-failures') },
     roomMachine: { arn: arn('states', `stateMachine:${LOCAL_MACHINES.room}`), executionsArn: arn('states', `execution:${LOCAL_MACHINES.room}:*`) },
-    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models' },
+    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models', dataBucket: 'sensorlake-local-curated' },
     roomListing: { ...base.roomListing, workGroup: LOCAL_WORKGROUP, workgroupArn: arn('athena', `workgroup/${LOCAL_WORKGROUP}`), database: LOCAL_DATABASE_NAMING(ROOM_LISTING_QUERY.database) },
   };
 }
@@ -201,6 +201,7 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
     notifications: new NotificationLog(notificationsFile),
     sageMaker: exclusiveSageMaker,
     athena: new LocalAthena((sql, database) => exclusive(() => sqlRunner(sql, database))),
+    objects: new CopiedObjects(),
     machines: { [resources.roomMachine.arn]: machines.room },
   };
   return { machines, handlers, jobs, crawls, notificationsFile };

@@ -25,11 +25,11 @@ describe('npm run pipeline -- render', () => {
     expect(main$.out()).toContain('"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:${orchestration.roomStateMachineName}"');
     const io = captureIo();
     expect(await main(['render', '--env', 'prod', '--machine', 'room'], io.io)).toBe(ExitCode.Ok);
-    expect(io.out()).toContain('"EndpointName": "${analytics.rcfEndpointName}"');
-    expect(Object.keys((JSON.parse(io.out()) as { States: object }).States)).toContain(ROOM_STATES.update);
+    expect(io.out()).toContain('"CopySource.$"');
+    expect(Object.keys((JSON.parse(io.out()) as { States: object }).States)).toContain(ROOM_STATES.publish);
     const without = captureIo();
     expect(await main(['render', '--env', 'prod', '--machine', 'room', '--no-endpoint'], without.io)).toBe(ExitCode.Ok);
-    expect(Object.keys((JSON.parse(without.out()) as { States: object }).States)).not.toContain(ROOM_STATES.update);
+    expect(Object.keys((JSON.parse(without.out()) as { States: object }).States)).not.toContain(ROOM_STATES.publish);
   });
 
   it('GIVEN --format mermaid WHEN run THEN it prints the flowchart of the machine', async () => {

@@ -16,6 +16,7 @@ import {
   sageMakerCreateTrainingJob,
   sageMakerCreateTransformJob,
   sageMakerUpdateEndpoint,
+  s3CopyObject,
   snsPublish,
   startExecution,
   StateMachine,
@@ -158,6 +159,30 @@ describe.each<[string, () => Task, string, Record<string, unknown>, TaskStatemen
     'arn:aws:states:::athena:getQueryResults',
     { 'QueryExecutionId.$': '$.query.id' },
     [allow(['athena:GetQueryResults'], [WORKGROUP]), allow(['s3:GetObject'], [`${RESULTS}/*`]), allow(['kms:Decrypt'], [KEY])],
+  ],
+  [
+    'S3 copyObject (SDK integration), unencrypted',
+    () => s3CopyObject('Publish', { request: { Bucket: 'm', Key: 'rcf/endpoint/r1.tar.gz', 'CopySource.$': '$.source' }, sourceObjectArns: 'arn:aws:s3:::m/rcf/models/*', targetObjectArns: 'arn:aws:s3:::m/rcf/endpoint/*' }),
+    'arn:aws:states:::aws-sdk:s3:copyObject',
+    { Bucket: 'm', Key: 'rcf/endpoint/r1.tar.gz', 'CopySource.$': '$.source' },
+    [allow(['s3:GetObject'], ['arn:aws:s3:::m/rcf/models/*']), allow(['s3:PutObject'], ['arn:aws:s3:::m/rcf/endpoint/*'])],
+  ],
+  [
+    'S3 copyObject (SDK integration), SSE-KMS',
+    () =>
+      s3CopyObject('Publish', {
+        request: { Bucket: 'm', Key: 'k' },
+        sourceObjectArns: 'arn:aws:s3:::m/a/*',
+        targetObjectArns: 'arn:aws:s3:::m/b/*',
+        kms: { keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k', region: 'eu-west-1' },
+      }),
+    'arn:aws:states:::aws-sdk:s3:copyObject',
+    { Bucket: 'm', Key: 'k' },
+    [
+      allow(['s3:GetObject'], ['arn:aws:s3:::m/a/*']),
+      allow(['s3:PutObject'], ['arn:aws:s3:::m/b/*']),
+      { ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['arn:aws:kms:eu-west-1:123456789012:key/k']), Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } },
+    ],
   ],
   [
     'Step Functions startExecution.sync:2',
