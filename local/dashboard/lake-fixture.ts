@@ -7,7 +7,7 @@ import { COLUMN_TYPES, CURATED_ANOMALIES, CURATED_QUARANTINE, CURATED_TELEMETRY,
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, sqlString } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
-import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
 import { localResources } from '../orchestration/pipeline-twin.js';
 import { rowObjects, runNamedQuery, type Cell, type QueryEngine } from '../query/engine.js';
 import type { AlertRow, FleetView, PipelineView, QueryCost, RoomsView } from './contract.js';
@@ -110,6 +110,8 @@ export async function instantPipelineRun(rooms: readonly string[], failJob?: str
     crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
     notifications: new NotificationLog(),
     sageMaker: new FakeSageMaker(),
+    athena: new LocalAthena(async () => ({ columns: ['room_id'], rows: rooms.map((r) => [r]) })),
+    objects: new CopiedObjects(),
     machines: { [resources.roomMachine.arn]: room },
   });
   return { definition: main.toJson(), run };
