@@ -34,7 +34,7 @@ export type SkippableStep = (typeof SKIPPABLE_STEPS)[number];
 /** The error of an execution input the pipeline refuses. */
 export const INVALID_INPUT_ERROR = 'Pipeline.InvalidInput';
 
-/** The flags of an execution input the pipeline reads; anything else in the input is passed through. */
+/** The flags of an execution input the pipeline reads; pipelineInput refuses keys not in PIPELINE_INPUT_KEYS, the machine passes other keys through. */
 export interface PipelineFlags {
   /** Steps not run (SKIPPABLE_STEPS), each named at most once. */
   readonly skip?: readonly SkippableStep[];
