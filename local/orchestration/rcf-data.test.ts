@@ -116,3 +116,28 @@ describe('the RCF data path on the twin: prepare-rcf, a batch transform, load-an
     expect(again.bookmarks.rcf_scores?.skippedObjects).toBe(ROOMS.length);
   });
 });
+
+describe('load-anomalies keeps each room\'s latest model', () => {
+  const dir = tempDataDir();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A transform output of `model` for room-a: the points of dev-1 at minutes 3..5, prepared at `preparedAt`. */
+  function scores(model: string, preparedAt: string, score: number): void {
+    const folder = path.join(LocalCatalog.open(dir).location(RCF_SCORES), 'room_id=room-a', `model_id=${model}`);
+    mkdirSync(folder, { recursive: true });
+    const lines = [3, 4, 5].map((m) =>
+      JSON.stringify({ device_id: 'dev-1', ts: `2026-11-22 00:0${m}:00`, value: 20 + m, features: [20, 21, 22, 20 + m], prepared_at: preparedAt, SageMakerOutput: { score: score + m } }),
+    );
+    writeFileSync(path.join(folder, 'data_0.json.out'), `${lines.join('\n')}\n`);
+  }
+
+  it('GIVEN a failed run\'s scores of room-a (model old) and the next run\'s (model new) both unread WHEN load-anomalies runs THEN curated.anomalies holds the next run\'s scores only', async () => {
+    scores('zz-old', '2026-11-22 06:00:00', 100);
+    scores('aa-new', '2026-11-23 06:00:00', 1);
+    const loaded = await runJob('load-anomalies', { dataDir: dir, now: NOW });
+    expect(loaded.read).toStrictEqual({ rcf_scores: 6 });
+    expect(loaded.written).toStrictEqual({ 'curated.anomalies': 3 });
+    const rows = await sql(dir, (location) => `SELECT model_id, CAST(ts AS VARCHAR) AS ts, score FROM read_parquet('${location(CURATED_ANOMALIES)}', hive_partitioning = true) ORDER BY ts`);
+    expect(rows.map((r) => [r.model_id, r.ts, Number(r.score)])).toStrictEqual([3, 4, 5].map((m) => ['aa-new', `2026-11-22 00:0${m}:00`, 1 + m]));
+  });
+});
