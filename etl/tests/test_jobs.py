@@ -272,7 +272,9 @@ class EachJob(unittest.TestCase):
         job = JOBS["load-anomalies"]
         inputs, _ = configure(job)
         arguments = dict(job["arguments"])
-        self.mutate("--inputs", "format", "csv")(arguments)
+        inputs_csv = json.loads(arguments["--inputs"])
+        inputs_csv[0]["format"] = "csv"
+        arguments["--inputs"] = json.dumps(inputs_csv)
         stub_log.COLUMNS["s3(%s)" % inputs[0]["path"]] = ["col0", "col1"]
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"input rcf_scores: objects under .* have 2 columns, expected 6 \(device_id, ts, value, features, prepared_at, SageMakerOutput\)"):
             run(job, argv_of(job, arguments))
