@@ -4,7 +4,7 @@
  */
 
 /** The formats sensorlake tables use. */
-export const STORAGE_FORMATS = ['ndjson-gzip', 'csv', 'parquet', 'csv-headerless', 'transform-output'] as const;
+export const STORAGE_FORMATS = ['ndjson-gzip', 'csv', 'parquet', 'csv-headerless', 'jsonlines', 'transform-output'] as const;
 export type StorageFormat = (typeof STORAGE_FORMATS)[number];
 
 /** How Glue and Athena read a format. */
@@ -45,6 +45,16 @@ const HEADERLESS_CSV_GLUE: GlueFormat = {
   tableParameters: { typeOfData: 'file' },
 };
 
+/** Glue's view of uncompressed JSON Lines (OpenX JsonSerDe; a line that is not JSON fails the query). */
+const JSON_LINES_GLUE: GlueFormat = {
+  classification: 'json',
+  inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+  serdeParameters: { 'ignore.malformed.json': 'false' },
+  tableParameters: { typeOfData: 'file' },
+};
+
 /** Every storage format, in both runtimes. */
 export const FORMATS: Readonly<Record<StorageFormat, FormatDefinition>> = {
   'ndjson-gzip': {
@@ -75,10 +85,16 @@ export const FORMATS: Readonly<Record<StorageFormat, FormatDefinition>> = {
     glue: HEADERLESS_CSV_GLUE,
     duckdb: { reader: 'read_csv', options: { header: 'false', delim: "','" }, fileSuffix: '.csv' },
   },
-  // A batch transform writes one `<input object name>.out` per input object: headerless CSV, the input line then the score.
+  // The built-in RCF's JSON Lines request (application/jsonlines): one uncompressed JSON object per line.
+  jsonlines: {
+    glue: JSON_LINES_GLUE,
+    duckdb: { reader: 'read_json', options: { format: "'newline_delimited'" }, fileSuffix: '.json' },
+  },
+  // A batch transform writes one `<input object name>.out` per input object: JSON Lines, each input object with
+  // `SageMakerOutput` added (JoinSource Input, Accept application/jsonlines).
   'transform-output': {
-    glue: HEADERLESS_CSV_GLUE,
-    duckdb: { reader: 'read_csv', options: { header: 'false', delim: "','" }, fileSuffix: '.out' },
+    glue: JSON_LINES_GLUE,
+    duckdb: { reader: 'read_json', options: { format: "'newline_delimited'" }, fileSuffix: '.out' },
   },
   parquet: {
     glue: {

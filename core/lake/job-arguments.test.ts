@@ -62,7 +62,7 @@ describe('Glue job arguments made from the job definitions', () => {
     expect(glueJobStages(job('prepare-rcf'), env)).toStrictEqual([{ view: 'rcf_points', sql_path: 's3://scripts/etl/sql/prepare-rcf/rcf_points.sql' }]);
     expect(glueJobOutputs(job('prepare-rcf'), env).map((o) => [o.path, o.partition_keys, o.mode, o.format, o.register_partitions, o.existing_view])).toStrictEqual([
       ['s3://curated-bucket/rcf/training/', ['room_id'], 'replace_partitions', 'csv', false, null],
-      ['s3://curated-bucket/rcf/transform/', ['room_id'], 'replace_partitions', 'csv', false, null],
+      ['s3://curated-bucket/rcf/transform/', ['room_id'], 'replace_partitions', 'json', false, null],
     ]);
   });
 
@@ -71,8 +71,8 @@ describe('Glue job arguments made from the job definitions', () => {
       {
         view: 'rcf_scores',
         path: 's3://curated-bucket/rcf/scores/',
-        format: 'csv',
-        columns: [['device_id', 'string'], ['ts', 'string'], ['value', 'double'], ['f1', 'double'], ['f2', 'double'], ['f3', 'double'], ['f4', 'double'], ['score', 'double']],
+        format: 'json',
+        columns: [['device_id', 'string'], ['ts', 'string'], ['value', 'double'], ['features', 'array<double>'], ['prepared_at', 'string'], ['SageMakerOutput', 'struct<score:double>']],
         partition_keys: ['room_id', 'model_id'],
         bookmark: true,
         add_columns: [],

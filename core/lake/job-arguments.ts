@@ -67,8 +67,9 @@ export type GlueJobInput =
       readonly view: string;
       /** The table's location (`s3://bucket/prefix/`), read object by object with partition folders as columns. */
       readonly path: string;
-      readonly format: 'csv';
-      /** The columns of each headerless line, in order, with their Spark SQL types. */
+      /** `csv`: headerless lines; `json`: JSON Lines (a batch transform's output). */
+      readonly format: 'csv' | 'json';
+      /** The columns of each line, in order (a JSON line's keys), with their Spark SQL types. */
       readonly columns: readonly (readonly [string, string])[];
       readonly partition_keys: readonly string[];
       readonly bookmark: boolean;
@@ -95,8 +96,8 @@ export interface GlueJobOutput {
    * `append` adds files.
    */
   readonly mode: 'overwrite_partitions' | 'append' | 'replace_partitions';
-  /** `parquet`, or `csv` (headerless, for SageMaker). */
-  readonly format: 'parquet' | 'csv';
+  /** `parquet`, `csv` (headerless, for SageMaker) or `json` (JSON Lines, for SageMaker). */
+  readonly format: 'parquet' | 'csv' | 'json';
   /** Whether each partition written is added to the catalog table (false for files only SageMaker reads). */
   readonly register_partitions: boolean;
   /** The reference input holding the table's current rows; set exactly when the mode is `overwrite_partitions`. */
@@ -131,11 +132,20 @@ function sparkType(type: keyof typeof COLUMN_TYPES): string {
   return COLUMN_TYPES[type].glue;
 }
 
-/** The writer's format of a table: Parquet, or headerless CSV. */
-function outputFormat(table: TableDefinition): 'parquet' | 'csv' {
+/** The writer's format of a table: Parquet, headerless CSV or JSON Lines. */
+function outputFormat(table: TableDefinition): 'parquet' | 'csv' | 'json' {
   if (table.format === 'parquet') return 'parquet';
   if (table.format === 'csv-headerless') return 'csv';
-  throw new InvalidValueError('format', table.format, "parquet or csv-headerless (the formats a job writes)", `output table ${table.database}.${table.name}`);
+  if (table.format === 'jsonlines') return 'json';
+  throw new InvalidValueError('format', table.format, 'parquet, csv-headerless or jsonlines (the formats a job writes)', `output table ${table.database}.${table.name}`);
+}
+
+/** The reader's format of a table read by location: headerless CSV or uncompressed JSON Lines. */
+function fileFormat(table: TableDefinition, view: string): 'csv' | 'json' {
+  const { reader, options } = FORMATS[table.format].duckdb;
+  if (reader === 'read_csv' && options.header === 'false') return 'csv';
+  if (reader === 'read_json' && options.compression === undefined) return 'json';
+  throw new InvalidValueError('format', table.format, 'a headerless CSV or uncompressed JSON Lines format (inputs read by location)', `input ${view}`);
 }
 
 /** The `--inputs` of a job: `records` inputs bookmarked, `reference` inputs read whole. */
@@ -144,13 +154,10 @@ export function glueJobInputs(job: JobDefinition, env: GlueJobEnvironment): Glue
     const bookmark = role === 'records';
     const add_columns = [...addColumns];
     if (byLocation && source !== 'jdbc') {
-      if (FORMATS[source.format].duckdb.reader !== 'read_csv' || FORMATS[source.format].duckdb.options.header !== 'false') {
-        throw new InvalidValueError('format', source.format, 'a headerless CSV format (inputs read by location)', `input ${view}`);
-      }
       return {
         view,
         path: tableLocation(source, env),
-        format: 'csv',
+        format: fileFormat(source, view),
         columns: source.columns.map((c) => [c.name, sparkType(c.type)] as const),
         partition_keys: source.partitionKeys.map((k) => k.name),
         bookmark,

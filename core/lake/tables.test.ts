@@ -40,6 +40,8 @@ const FITS: Record<ColumnType, (value: unknown) => boolean> = {
   double: (v) => typeof v === 'number' && Number.isFinite(v),
   boolean: (v) => typeof v === 'boolean',
   timestamp: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  'array<double>': (v) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)),
+  'struct<score:double>': (v) => typeof v === 'object' && v !== null && typeof (v as { score?: unknown }).score === 'number',
 };
 
 describe('RAW_TELEMETRY columns are the NDJSON line the processor writes', () => {

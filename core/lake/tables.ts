@@ -34,6 +34,10 @@ export const COLUMN_TYPES = {
   double: { glue: 'double', duckdb: 'DOUBLE' },
   boolean: { glue: 'boolean', duckdb: 'BOOLEAN' },
   timestamp: { glue: 'timestamp', duckdb: 'TIMESTAMP' },
+  /** An RCF point's features (the JSON Lines transform input's `features`). */
+  'array<double>': { glue: 'array<double>', duckdb: 'DOUBLE[]' },
+  /** What the built-in RCF answers per point (`{"score": x}`), joined to its input line as `SageMakerOutput`. */
+  'struct<score:double>': { glue: 'struct<score:double>', duckdb: 'STRUCT(score DOUBLE)' },
 } as const;
 export type ColumnType = keyof typeof COLUMN_TYPES;
 
@@ -279,33 +283,40 @@ export const RCF_TRAINING: TableDefinition = {
   partitionKeys: [roomKey],
 };
 
+/** An RCF point's features as one array, oldest first: the `features` of the built-in RCF's JSON Lines request. */
+export const RCF_FEATURES_COLUMN: ColumnDefinition = col('features', 'array<double>', 'the shingle of temperatures, oldest first (degrees Celsius)');
+
+const preparedAt = col('prepared_at', 'string', 'when prepare-rcf wrote the point (YYYY-MM-DD HH:MM:SS[.fff], UTC): the latest model of a room wins');
+
 /**
- * The batch transform input, per room: the identifying columns, then the features (the transform's InputFilter
- * passes only the features to the model). Written by the prepare-rcf job.
+ * The batch transform input, per room, as JSON Lines (`application/jsonlines`): one object per point, the
+ * identifying columns and the features array (the transform's InputFilter passes only `{"features": [...]}` to the
+ * model). Written by the prepare-rcf job.
  */
 export const RCF_TRANSFORM_INPUT: TableDefinition = {
   name: 'rcf_transform_input',
   database: 'curated',
-  description: 'RCF points to score per room: device, time and value, then the features; headerless CSV',
+  description: 'RCF points to score per room: device, time, value and the features array; JSON Lines',
   zone: 'curated',
   prefix: 'rcf/transform/',
-  format: 'csv-headerless',
-  columns: [...identifying, ...RCF_FEATURE_COLUMNS],
+  format: 'jsonlines',
+  columns: [...identifying, RCF_FEATURES_COLUMN, preparedAt],
   partitionKeys: [roomKey],
 };
 
 /**
- * The batch transform output, per room and model: each input line followed by its score (JoinSource Input). Written
- * by SageMaker (`<input object>.out`), read by the load-anomalies job by location.
+ * The batch transform output, per room and model, as JSON Lines: each input object with the model's answer added as
+ * `SageMakerOutput` (`{"score": x}`; JoinSource Input, Accept application/jsonlines). Written by SageMaker
+ * (`<input object>.out`), read by the load-anomalies job by location.
  */
 export const RCF_SCORES: TableDefinition = {
   name: 'rcf_scores',
   database: 'curated',
-  description: 'RCF batch transform output: the transform input line, then the score',
+  description: 'RCF batch transform output: the transform input object with SageMakerOutput {score}; JSON Lines',
   zone: 'curated',
   prefix: 'rcf/scores/',
   format: 'transform-output',
-  columns: [...identifying, ...RCF_FEATURE_COLUMNS, col('score', 'double', 'the model\'s anomaly score of the point')],
+  columns: [...identifying, RCF_FEATURES_COLUMN, preparedAt, col('SageMakerOutput', 'struct<score:double>', 'the model\'s answer for the point: {score}')],
   partitionKeys: [roomKey, col('model_id', 'string', 'the SageMaker model (and transform job) that scored the points')],
 };
 

@@ -41,5 +41,5 @@ export {
 } from './resources.js';
 export { ACCOUNT_PLACEHOLDER, outputPlaceholder, pipelineResources, placeholderResources } from './placeholders.js';
 export type { PipelineNames } from './placeholders.js';
-export { MIN_ROOM_ROWS, ROOM_LISTING_QUERY } from './rooms.js';
+export { MIN_ROOM_POINTS, MIN_ROOM_ROWS, ROOM_LISTING_QUERY } from './rooms.js';
 export { taskIntegrations, waitStates, type IntegrationKind } from './tasks.js';

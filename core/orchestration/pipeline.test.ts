@@ -111,14 +111,16 @@ describe('the pipeline definition', () => {
     expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
   });
 
-  it('GIVEN the room machine THEN training reads the room\'s training prefix as headerless CSV and the transform passes only the features, joining each score to its input line', () => {
+  it('GIVEN the room machine THEN training reads the room\'s training prefix as headerless CSV and the JSON Lines transform hands RCF {"features": [...]}, joining each answer to its input object', () => {
     const json = pipelineDefinition(testResources(false), TEST_OPTIONS).room.toJson();
     const train = json.States[ROOM_STATES.train]!.Parameters as { InputDataConfig: { ContentType: string; DataSource: { S3DataSource: Record<string, string> } }[] };
     expect(train.InputDataConfig[0]!.ContentType).toBe('text/csv;label_size=0');
     expect(train.InputDataConfig[0]!.DataSource.S3DataSource['S3Uri.$']).toBe("States.Format('s3://{}/rcf/training/room_id={}/', $.config.data, $.room)");
     const score = json.States[ROOM_STATES.score]!.Parameters as Record<string, Record<string, unknown>>;
-    expect(score.DataProcessing).toStrictEqual({ InputFilter: '$[3:]', JoinSource: 'Input', OutputFilter: '$' });
-    expect(score.TransformInput).toMatchObject({ ContentType: 'text/csv', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.data, $.room)" } } });
+    // RCF answers application/json, application/jsonlines or protobuf only: no text/csv Accept.
+    expect(score.DataProcessing).toStrictEqual({ InputFilter: "$['features']", JoinSource: 'Input', OutputFilter: '$' });
+    expect(score.TransformOutput).toMatchObject({ Accept: 'application/jsonlines', AssembleWith: 'Line' });
+    expect(score.TransformInput).toMatchObject({ ContentType: 'application/jsonlines', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.data, $.room)" } } });
     expect(score.TransformOutput!['S3OutputPath.$']).toBe("States.Format('s3://{}/rcf/scores/room_id={}/model_id={}/', $.config.data, $.room, $.name)");
   });
 

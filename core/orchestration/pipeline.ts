@@ -521,12 +521,13 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     request: {
       'TransformJobName.$': '$.name',
       'ModelName.$': '$.name',
-      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.transform) } }, ContentType: 'text/csv', SplitType: 'Line' },
-      // The model sees the features only; each output line is the input line (device, time, value, features), then the score.
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.transform) } }, ContentType: 'application/jsonlines', SplitType: 'Line' },
+      // The model sees {"features": [...]} only (its JSON Lines request); each output line is the input object (device,
+      // time, value, features, prepared_at) with the model's answer added as "SageMakerOutput": {"score": x}.
       DataProcessing: { InputFilter: RCF_TRANSFORM_INPUT_FILTER, JoinSource: 'Input', OutputFilter: '$' },
       TransformOutput: {
         'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.scores}{}/model_id={}/', $.config.data, $.room, $.name)`,
-        Accept: 'text/csv',
+        Accept: 'application/jsonlines',
         AssembleWith: 'Line',
         ...kms('KmsKeyId'),
       },

@@ -1,7 +1,7 @@
 import { RCF_SETTINGS, toSageMakerHyperparameters } from '../analytics/rcf/settings.js';
 import type { AccountContext } from '../iam.js';
 import type { JobName } from '../lake/jobs.js';
-import { RCF_SCORES, RCF_TRAINING, RCF_TRANSFORM_INPUT } from '../lake/tables.js';
+import { RCF_FEATURES_COLUMN, RCF_SCORES, RCF_TRAINING, RCF_TRANSFORM_INPUT } from '../lake/tables.js';
 
 /**
  * What the pipeline runs on, as one typed object. Leaves are `T`: strings when rendered for a CLI or the twin,
@@ -123,7 +123,7 @@ export const MODEL_LAYOUT = {
    */
   transform: `${RCF_TRANSFORM_INPUT.prefix}room_id=`,
   /**
-   * Batch scores, one line per input line (the input line, then the score): `<scores><room_id>/model_id=<model>/`,
+   * Batch scores, one JSON line per input line (the input object with `SageMakerOutput: {score}`): `<scores><room_id>/model_id=<model>/`,
    * loaded into curated.anomalies by rcf_anomalies.sql.
    */
   scores: `${RCF_SCORES.prefix}room_id=`,
@@ -133,11 +133,12 @@ export const MODEL_LAYOUT = {
   endpointModels: 'rcf/endpoint/',
 } as const;
 
-/** The columns of a transform input line before the features (rcf_transform_input.sql): what identifies a score. */
-export const RCF_IDENTIFYING_COLUMNS = ['device_id', 'ts', 'value'] as const;
-
-/** The transform's InputFilter: every column after the identifying ones, the features the model was trained on. */
-export const RCF_TRANSFORM_INPUT_FILTER = `$[${RCF_IDENTIFYING_COLUMNS.length}:]`;
+/**
+ * The transform's InputFilter over a JSON Lines input object (rcf_transform_input.sql): SageMaker's bracket-notated
+ * child `$['features']` selects the member with its key, `{"features": [...]}`, the built-in RCF's JSON Lines request
+ * line; the dot-notated `$.features` would select the bare array, which RCF does not take as a JSON Lines record.
+ */
+export const RCF_TRANSFORM_INPUT_FILTER = `$['${RCF_FEATURES_COLUMN.name}']`;
 
 /** The TargetModel of a room on the multi-model endpoint: its key below MODEL_LAYOUT.endpointModels. */
 export function roomTargetModel(room: string): string {

@@ -1,24 +1,36 @@
 import { RCF_SETTINGS } from '../analytics/rcf/index.js';
 import { CURATED_TELEMETRY } from '../lake/tables.js';
 
-/** Readings a room needs for a warm training score with RCF_SETTINGS: output_after, plus a full shingle. */
+/** Readings one device needs for a warm training score with RCF_SETTINGS: output_after, plus a full shingle. */
 export const MIN_ROOM_ROWS = RCF_SETTINGS.outputAfter + RCF_SETTINGS.shingleSize;
 
 /**
+ * Training points a room needs (rcf_points.sql's rows of the room): what MIN_ROOM_ROWS readings of one device give,
+ * output_after + 1, so its training points reach a warm score.
+ */
+export const MIN_ROOM_POINTS = MIN_ROOM_ROWS - RCF_SETTINGS.shingleSize + 1;
+
+const feature = RCF_SETTINGS.features[0];
+const shingle = RCF_SETTINGS.shingleSize;
+
+/**
  * The pipeline's room listing, the one query both runtimes run before the Map: the rooms of curated telemetry with
- * at least MIN_ROOM_ROWS readings of the model's feature, in room order. The table is unqualified: the query runs
+ * at least MIN_ROOM_POINTS training points, in room order. Points are counted with rcf_points.sql's rule, per
+ * device: a device with n readings of the model's feature gives max(n - shingle + 1, 0) points (only readings with a
+ * full shingle from the same device), so a room of many short-lived devices, many readings but no full shingle, is
+ * not listed (its training prefix would be empty and CreateTrainingJob would fail the Map). The table is unqualified: the query runs
  * in the curated database (Athena's QueryExecutionContext, the twin's DuckDB schema), so the text is the same
  * everywhere. One column, `room_id`, whose values the main machine's ResultSelector reads as the Map's items.
  */
 export const ROOM_LISTING_QUERY = {
   /** The database the query runs in. */
   database: CURATED_TELEMETRY.database,
-  /** The rows a room needs. */
-  minRows: MIN_ROOM_ROWS,
+  /** The training points a room needs. */
+  minPoints: MIN_ROOM_POINTS,
   /** The SQL, in the common subset of Athena (Trino) and DuckDB. */
   sql:
-    `SELECT room_id FROM ${CURATED_TELEMETRY.name} WHERE ${RCF_SETTINGS.features[0]} IS NOT NULL ` +
-    `GROUP BY room_id HAVING count(*) >= ${MIN_ROOM_ROWS} ORDER BY room_id`,
+    `SELECT room_id FROM (SELECT room_id, device_id, count(*) AS readings FROM ${CURATED_TELEMETRY.name} WHERE ${feature} IS NOT NULL GROUP BY room_id, device_id) devices ` +
+    `GROUP BY room_id HAVING sum(CASE WHEN readings >= ${shingle} THEN readings - ${shingle - 1} ELSE 0 END) >= ${MIN_ROOM_POINTS} ORDER BY room_id`,
   /** The one result column. */
   column: 'room_id',
 } as const;

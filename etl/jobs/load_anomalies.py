@@ -2,15 +2,17 @@
 
 Arguments (the lake stack sets them from core/lake/jobs.ts through glueJobArguments; see sensorlake_etl.py):
   --JOB_NAME          the Glue job name (Glue sets it)
-  --inputs            [{"view": "rcf_scores", "path": "s3://<curated>/rcf/scores/", "format": "csv",
-                        "columns": [["device_id", "string"], ["ts", "string"], ["value", "double"], ["f1", "double"], ...,
-                                    ["score", "double"]],
+  --inputs            [{"view": "rcf_scores", "path": "s3://<curated>/rcf/scores/", "format": "json",
+                        "columns": [["device_id", "string"], ["ts", "string"], ["value", "double"],
+                                    ["features", "array<double>"], ["prepared_at", "string"],
+                                    ["SageMakerOutput", "struct<score:double>"]],
                         "partition_keys": ["room_id", "model_id"], "bookmark": true, "add_columns": []}]
   --stages            []
   --outputs           [{"sql_path": ".../load-anomalies/rcf_anomalies.sql", "path": "s3://<curated>/anomalies/",
                         "table": "anomalies", "partition_keys": ["room_id", "date"], "mode": "replace_partitions",
                         "format": "parquet", "register_partitions": true, ...}]
-The bookmark reads only the transform outputs no earlier run loaded: this run's rooms.
+The bookmark reads only the transform outputs no earlier run loaded: this run's rooms, and the rooms a failed run
+finished; rcf_anomalies.sql keeps each room's latest model (latest prepared_at) of them.
 """
 
 import sys

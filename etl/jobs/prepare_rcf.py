@@ -9,7 +9,8 @@ Arguments (the lake stack sets them from core/lake/jobs.ts through glueJobArgume
                         "table": "rcf_training", "partition_keys": ["room_id"], "mode": "replace_partitions",
                         "format": "csv", "register_partitions": false, ...},
                        {"sql_path": ".../prepare-rcf/rcf_transform_input.sql", "path": "s3://<curated>/rcf/transform/",
-                        "table": "rcf_transform_input", ... the same}]
+                        "table": "rcf_transform_input", ... "format": "json" (JSON Lines: the transform's
+                        application/jsonlines input, one {"device_id", "ts", "value", "features", "prepared_at"} a line)}]
 The curated table is read whole (every reading trains its room's model); each room's folders are replaced.
 """
 

@@ -10,20 +10,22 @@ JSON arguments, with the semantics of the twin's DuckDB runner (local/lake/runne
              {"view": str, "database": str, "table": str, "bookmark": bool, "add_columns": [str]}   a catalog table, or
              {"view": str, "connection_type": str, "connection_name": str,
               "dbtable": str, "bookmark_keys": [str], "bookmark": bool, "add_columns": [str]}     a JDBC table, or
-             {"view": str, "path": str, "format": "csv", "columns": [[name, type]], "partition_keys": [str],
-              "bookmark": bool, "add_columns": [str]}                                     headerless CSV objects by location
-           (files another service writes and nobody registers: partition values come from the objects' folders)
+             {"view": str, "path": str, "format": "csv" | "json", "columns": [[name, type]], "partition_keys": [str],
+              "bookmark": bool, "add_columns": [str]}               headerless CSV or JSON Lines objects by location
+           (files another service writes and nobody registers: partition values come from the objects' folders;
+           a JSON line's keys are the column names)
            `bookmark` is true for the rows the job accounts for (read once across runs) and false for a reference
            table (read whole each run); `add_columns` (ADDED_COLUMNS) are added to the view before any SQL runs.
 --stages   a JSON list (maybe empty) of {"view": str, "sql_path": str}: each SQL run in order, its rows
            materialised once and registered as the view for the later SQL.
 --outputs  a JSON list of outputs, each
              {"sql_path": str, "path": str, "database": str, "table": str, "partition_keys": [str],
-              "mode": "overwrite_partitions" | "append" | "replace_partitions", "format": "parquet" | "csv",
+              "mode": "overwrite_partitions" | "append" | "replace_partitions", "format": "parquet" | "csv" | "json",
               "register_partitions": bool, "existing_view": str | null, "run_date_partition": str | null,
               "max_records_per_file": int}
-           `replace_partitions` replaces each partition written by this run's rows alone; `csv` is headerless (what
-           SageMaker's built-in RCF reads); `register_partitions` is false for files no catalog table describes.
+           `replace_partitions` replaces each partition written by this run's rows alone; `csv` is headerless and
+           `json` is JSON Lines (what SageMaker's built-in RCF reads); `register_partitions` is false for files no
+           catalog table describes.
 
 The SQL files are uploaded rendered (core/lake/etl-files.ts, glueEtlFiles): the parameters of core/lake/jobs.ts
 are already in them, exactly the text the twin's DuckDB runs, so a `'{{name}}'` left in a file is refused.
@@ -40,8 +42,8 @@ INPUT_KEYS = {
     "jdbc": ("view", "connection_type", "connection_name", "dbtable", "bookmark_keys", "bookmark", "add_columns"),
     "files": ("view", "path", "format", "columns", "partition_keys", "bookmark", "add_columns"),
 }
-FILE_FORMATS = ("csv",)
-OUTPUT_FORMATS = ("parquet", "csv")
+FILE_FORMATS = ("csv", "json")
+OUTPUT_FORMATS = ("parquet", "csv", "json")
 STAGE_KEYS = ("view", "sql_path")
 OUTPUT_KEYS = (
     "sql_path", "path", "database", "table", "partition_keys", "mode", "format", "register_partitions", "existing_view", "run_date_partition", "max_records_per_file",
@@ -193,16 +195,18 @@ def start_job(argv):
 
 
 def read_files(glue_context, spark, spec, options):
-    """Headerless CSV objects under a location as a DataFrame of the spec's columns and types, each partition key
-    read from the object's folder (`<key>=<value>/`): S3 reads through a DynamicFrame have no partition columns, and
-    a bookmark (transformation_ctx) reads only objects no committed run read."""
+    """Headerless CSV or JSON Lines objects under a location as a DataFrame of the spec's columns and types, each
+    partition key read from the object's folder (`<key>=<value>/`): S3 reads through a DynamicFrame have no partition
+    columns, and a bookmark (transformation_ctx) reads only objects no committed run read. A CSV line's values are
+    the columns in order; a JSON line's keys are the columns' names (a missing key is refused)."""
     from pyspark.sql import functions as F
 
+    json_lines = spec["format"] == "json"
     frame = glue_context.create_dynamic_frame.from_options(
         connection_type="s3",
         connection_options={"paths": [spec["path"]], "recurse": True},
-        format="csv",
-        format_options={"withHeader": False, "separator": ","},
+        format="json" if json_lines else "csv",
+        format_options={} if json_lines else {"withHeader": False, "separator": ","},
         **options
     )
     df = frame.toDF()
@@ -210,11 +214,18 @@ def read_files(glue_context, spark, spec, options):
     if len(df.columns) == 0:
         schema = ", ".join("`%s` %s" % (name, kind) for name, kind in spec["columns"])
         return spark.createDataFrame([], schema + "".join(", `%s` string" % key for key in spec["partition_keys"]))
-    if len(df.columns) != len(names):
-        raise JobArgumentError("input %s: objects under %s have %d columns, expected %d (%s)" % (spec["view"], spec["path"], len(df.columns), len(names), ", ".join(names)))
     read_columns = list(df.columns)
+    if json_lines:
+        missing = [name for name in names if name not in read_columns]
+        if missing:
+            raise JobArgumentError("input %s: objects under %s lack the keys %s (found %s)" % (spec["view"], spec["path"], ", ".join(missing), ", ".join(read_columns)))
+        sources = names
+    elif len(read_columns) != len(names):
+        raise JobArgumentError("input %s: objects under %s have %d columns, expected %d (%s)" % (spec["view"], spec["path"], len(read_columns), len(names), ", ".join(names)))
+    else:
+        sources = read_columns
     df = df.withColumn(FILE_NAME, F.input_file_name())
-    for old, (name, kind) in zip(read_columns, spec["columns"]):
+    for old, (name, kind) in zip(sources, spec["columns"]):
         df = df.withColumn(PREFIX + name, F.col("`%s`" % old).cast(kind))
     for old in read_columns:
         df = df.drop(old)
@@ -349,6 +360,8 @@ def write_output(spark, df, spec):
     writer = writer.partitionBy(*keys)
     if spec["format"] == "csv":
         writer.option("header", "false").csv(spec["path"])
+    elif spec["format"] == "json":
+        writer.json(spec["path"])
     else:
         writer.parquet(spec["path"])
     if not spec["register_partitions"]:

@@ -1,8 +1,10 @@
--- The batch transform's output (the transform input's columns, then the score) as curated.anomalies rows. The
--- threshold is the one rule of core/analytics/rcf/threshold.ts: mean + sigma_factor sample standard deviations of
--- the room's scores of its own training points (what local/analytics calibrates on: the room's training scores).
--- The trained forest is warm for every point it scores, so warm is true and the flag is score > threshold.
--- model_id is the folder the transform wrote to (rcf/scores/room_id=<room>/model_id=<model>/).
+-- The batch transform output (JSON Lines: each transform input object with "SageMakerOutput": {"score": x}) as
+-- curated.anomalies rows. The threshold is the one rule of core/analytics/rcf/threshold.ts: mean + sigma_factor sample
+-- standard deviations of the room's scores of its own training points (what local/analytics calibrates on: the
+-- room's training scores). The trained forest is warm for every point it scores, so warm is true and the flag is
+-- score > threshold. model_id is the folder the transform wrote to (rcf/scores/room_id=<room>/model_id=<model>/).
+-- Only each room's latest model is kept (the latest prepared_at, then the greatest model_id): a failed run's
+-- finished rooms and the next run's can both be unread, and each reading has one score.
 SELECT
   device_id,
   ts,
@@ -25,6 +27,11 @@ FROM (
       + '{{sigma_factor}}' * COALESCE(STDDEV_SAMP(s.score) OVER (PARTITION BY s.room_id, s.model_id), 0) AS threshold,
     s.model_id,
     CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS scored_at,
-    s.room_id
-  FROM rcf_scores s
+    s.room_id,
+    DENSE_RANK() OVER (PARTITION BY s.room_id ORDER BY s.prepared_at DESC, s.model_id DESC) AS model_rank
+  FROM (
+    SELECT device_id, ts, value, SageMakerOutput.score AS score, CAST(prepared_at AS TIMESTAMP) AS prepared_at, model_id, room_id
+    FROM rcf_scores
+  ) s
 ) scored
+WHERE scored.model_rank = 1

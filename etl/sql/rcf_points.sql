@@ -2,7 +2,8 @@
 -- shingle: the reading and the three before it from the same device, oldest first (core/analytics/rcf Shingler, one
 -- shingler per device in event-time order, as local/analytics trains a room). Registered as the view rcf_points for
 -- rcf_training.sql and rcf_transform_input.sql. The shingle size is RCF_SETTINGS.shingleSize (4): a test fails when
--- they differ.
+-- they differ. features is the same shingle as one array (the JSON Lines transform input): array_agg over the
+-- reading and the three before it, the one array constructor Spark (3.3+) and DuckDB share.
 SELECT
   room_id,
   device_id,
@@ -11,7 +12,8 @@ SELECT
   f1,
   f2,
   f3,
-  f4
+  f4,
+  features
 FROM (
   SELECT
     room_id,
@@ -22,6 +24,7 @@ FROM (
     LAG(temperature, 2) OVER (PARTITION BY room_id, device_id ORDER BY ts, record_key) AS f2,
     LAG(temperature, 1) OVER (PARTITION BY room_id, device_id ORDER BY ts, record_key) AS f3,
     temperature AS f4,
+    array_agg(temperature) OVER (PARTITION BY room_id, device_id ORDER BY ts, record_key ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS features,
     ROW_NUMBER() OVER (PARTITION BY room_id, device_id ORDER BY ts, record_key) AS shingle_rows
   FROM curated_telemetry
   WHERE temperature IS NOT NULL

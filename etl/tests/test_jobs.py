@@ -71,7 +71,9 @@ def configure(job, rows_per_output=None):
         if "connection_name" in spec:
             stub_log.COLUMNS["%s(%s)" % (spec["connection_type"], spec["dbtable"])] = ["reading_id", "mote_id"]
         elif "path" in spec:
-            stub_log.COLUMNS["s3(%s)" % spec["path"]] = ["col%d" % i for i in range(len(spec["columns"]))]
+            # A CSV object's columns are positional (col0, ...); a JSON line's keys are the columns' names, in another order.
+            read = ["col%d" % i for i in range(len(spec["columns"]))] if spec["format"] == "csv" else [name for name, _ in reversed(spec["columns"])]
+            stub_log.COLUMNS["s3(%s)" % spec["path"]] = read
         else:
             written = [o for o in outputs if (o["database"], o["table"]) == (spec["database"], spec["table"])]
             stub_log.COLUMNS["catalog(%s.%s)" % (spec["database"], spec["table"])] = ["value"] + (written[0]["partition_keys"] if written else ["a", "b"])
@@ -143,7 +145,7 @@ class EachJob(unittest.TestCase):
         for query in queries:
             self.assertIsNone(sensorlake_etl.PLACEHOLDER.search(query), "the uploaded SQL is rendered")
 
-        writes = [d for call, d in stub_log.CALLS if call in ("write.parquet", "write.csv")]
+        writes = [d for call, d in stub_log.CALLS if call in ("write.parquet", "write.csv", "write.json")]
         self.assertEqual([w["path"] for w in writes], [o["path"] for o in outputs])
         self.assertEqual([call for call, _ in stub_log.CALLS if call.startswith("write.")], ["write.%s" % o["format"] for o in outputs])
         for output, write in zip(outputs, writes):
@@ -235,34 +237,47 @@ class EachJob(unittest.TestCase):
         self.assertEqual(by_view["curate_staged"]["origin"], "sql")
         self.assertEqual([(j["other"], j["on"], j["how"]) for j in stub_log.calls("join")], [("sql", ["room_id", "date"], "left_semi"), ("sql", ["date"], "left_semi")])
 
-    def test_given_prepare_rcf_then_it_reads_the_curated_telemetry_whole_and_writes_headerless_csv_per_room_registering_nothing(self):
+    def test_given_prepare_rcf_then_it_reads_the_curated_telemetry_whole_and_writes_training_csv_and_transform_json_lines_per_room_registering_nothing(self):
         inputs, views = self.check_job("prepare-rcf")
         self.assertEqual([(r["table_name"], r.get("transformation_ctx")) for r in stub_log.calls("from_catalog")], [("telemetry", None)])
         self.assertEqual([v["view"] for v in views], ["curated_telemetry", "rcf_points"])
-        self.assertEqual([w["partition_by"] for w in stub_log.calls("write.csv")], [["room_id"], ["room_id"]])
+        self.assertEqual([(w["path"].split("/")[-2], w["partition_by"]) for w in stub_log.calls("write.csv")], [("training", ["room_id"])])
+        self.assertEqual([(w["path"].split("/")[-2], w["partition_by"]) for w in stub_log.calls("write.json")], [("transform", ["room_id"])])
         self.assertEqual([c for c in stub_log.calls("spark.sql") if c["text"].startswith("ALTER TABLE")], [])
 
-    def test_given_load_anomalies_then_it_reads_the_new_transform_output_by_location_with_its_columns_and_partition_folders(self):
+    def test_given_load_anomalies_then_it_reads_the_new_transform_output_json_lines_by_location_with_its_keys_and_partition_folders(self):
         inputs, views = self.check_job("load-anomalies")
         reads = stub_log.calls("from_options")
         self.assertEqual(len(reads), 1)
         self.assertEqual(reads[0]["connection_type"], "s3")
         self.assertEqual(reads[0]["connection_options"], {"paths": [inputs[0]["path"]], "recurse": True})
-        self.assertEqual((reads[0]["format"], reads[0]["format_options"]), ("csv", {"withHeader": False, "separator": ","}))
+        self.assertEqual((reads[0]["format"], reads[0]["format_options"]), ("json", {}))
         self.assertEqual(reads[0]["transformation_ctx"], "rcf_scores")
         names = [name for name, _ in inputs[0]["columns"]]
+        self.assertEqual(names, ["device_id", "ts", "value", "features", "prepared_at", "SageMakerOutput"])
         self.assertEqual(views[0]["columns"], names + ["room_id", "model_id"])
         for index, (name, kind) in enumerate(inputs[0]["columns"]):
             self.assertEqual(views[0]["expressions"][name], "col(_sensorlake_%s)" % name)
         self.assertEqual(views[0]["expressions"]["room_id"], "regexp_extract(col(_sensorlake_file_name), /room_id=([^/]+)/, 1)")
         self.assertEqual(views[0]["expressions"]["model_id"], "regexp_extract(col(_sensorlake_file_name), /model_id=([^/]+)/, 1)")
 
-    def test_given_transform_output_with_another_column_count_then_the_job_fails_naming_the_input_and_the_columns(self):
+    def test_given_transform_output_lines_without_a_key_then_the_job_fails_naming_the_input_and_the_keys(self):
         job = JOBS["load-anomalies"]
         inputs, _ = configure(job)
-        stub_log.COLUMNS["s3(%s)" % inputs[0]["path"]] = ["col0", "col1"]
-        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"input rcf_scores: objects under .* have 2 columns, expected 8 \(device_id, ts, value, f1, f2, f3, f4, score\)"):
+        stub_log.COLUMNS["s3(%s)" % inputs[0]["path"]] = ["device_id", "ts", "value", "features", "prepared_at"]
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"input rcf_scores: objects under .* lack the keys SageMakerOutput \(found device_id, ts, value, features, prepared_at\)"):
             run(job)
+
+    def test_given_csv_objects_with_another_column_count_then_the_job_fails_naming_the_input_and_the_columns(self):
+        job = JOBS["load-anomalies"]
+        inputs, _ = configure(job)
+        arguments = dict(job["arguments"])
+        inputs_csv = json.loads(arguments["--inputs"])
+        inputs_csv[0]["format"] = "csv"
+        arguments["--inputs"] = json.dumps(inputs_csv)
+        stub_log.COLUMNS["s3(%s)" % inputs[0]["path"]] = ["col0", "col1"]
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"input rcf_scores: objects under .* have 2 columns, expected 6 \(device_id, ts, value, features, prepared_at, SageMakerOutput\)"):
+            run(job, argv_of(job, arguments))
 
     def test_given_no_transform_output_yet_then_the_view_has_the_columns_and_partition_keys_and_no_row(self):
         job = JOBS["load-anomalies"]
@@ -324,9 +339,9 @@ class BadArguments(unittest.TestCase):
         change(arguments)
         run(job, argv_of(job, arguments))
 
-    def test_given_an_output_format_that_is_not_parquet_or_csv_then_it_is_refused_naming_it(self):
-        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid format 'json': expected one of parquet, csv"):
-            self.run_with(self.mutate_output("format", "json"))
+    def test_given_an_output_format_that_is_not_parquet_csv_or_json_then_it_is_refused_naming_it(self):
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid format 'orc': expected one of parquet, csv, json"):
+            self.run_with(self.mutate_output("format", "orc"))
 
     def test_given_register_partitions_that_is_not_a_boolean_then_it_is_refused(self):
         with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid register_partitions 'yes'"):
@@ -339,7 +354,7 @@ class BadArguments(unittest.TestCase):
             self.run_with(change)
 
     def test_given_a_files_input_of_another_format_then_it_is_refused_naming_it(self):
-        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--inputs\[0\] has invalid format 'parquet': expected one of csv"):
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--inputs\[0\] has invalid format 'parquet': expected one of csv, json"):
             self.run_load_with(self.mutate("--inputs", "format", "parquet"))
 
     def test_given_a_files_input_with_malformed_columns_then_it_is_refused_naming_them(self):

@@ -12,6 +12,9 @@ export const QUICKSIGHT_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
   double: 'DECIMAL',
   boolean: 'BOOLEAN',
   timestamp: 'DATETIME',
+  // Only the RCF files have these (no data set reads them); JSON is QuickSight's type of nested values.
+  'array<double>': 'JSON',
+  'struct<score:double>': 'JSON',
 };
 
 /** What the principal may do with the data source: everything an owner does (QuickSight's owner action list). */

@@ -36,6 +36,30 @@ function stagedPartitions(dir: string, depth: number, prefix = ''): string[] {
 }
 
 /**
+ * Writes the rows as JSON Lines under `<key>=<value>/data_0<suffix>` in `staging`, the partition keys in the folder
+ * names only (as PARTITION_BY writes the other formats; DuckDB's JSON COPY has no PARTITION_BY). Returns the rows.
+ */
+async function copyJsonPartitions(connection: DuckDBConnection, select: string, staging: string, keys: readonly string[], columns: readonly string[], suffix: string): Promise<number> {
+  const rows = `json_rows_${path.basename(staging).replace(/[^A-Za-z0-9]/g, '_')}`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS ${select}`);
+  try {
+    const values = (await connection.runAndReadAll(`SELECT DISTINCT ${keys.map((k) => `CAST(${k} AS VARCHAR)`).join(', ')} FROM ${rows}`)).getRows();
+    for (const partition of values) {
+      const folder = path.join(staging, ...keys.map((k, i) => `${k}=${String(partition[i])}`));
+      mkdirSync(folder, { recursive: true });
+      const where = keys.map((k, i) => `CAST(${k} AS VARCHAR) = ${sqlString(String(partition[i]))}`).join(' AND ');
+      await connection.run(`COPY (SELECT ${columns.join(', ')} FROM ${rows} WHERE ${where}) TO ${sqlString(path.join(folder, `data_0${suffix}`))} (FORMAT json)`);
+    }
+    return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rows}`)).getRows()[0]?.[0] ?? 0);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${rows}`);
+  }
+}
+
+/** DuckDB's COPY format of each table format the writer writes (JSON is newline-delimited: JSON Lines). */
+const COPY_FORMATS: Partial<Record<TableDefinition['format'], string>> = { parquet: 'parquet', 'csv-headerless': 'csv, HEADER false', jsonlines: 'json' };
+
+/**
  * Writes the rows of `select` (the table's columns, then its partition keys) into the table's location as
  * Parquet under `<key>=<value>/` folders, one file per partition: a run first writes every partition into a hidden
  * staging folder; a partition that already holds rows is then compacted (its old and new rows rewritten as one
@@ -56,8 +80,8 @@ export async function writePartitioned(
   uniqueKey: readonly string[] = [],
   mode: 'compact' | 'append' | 'replace' = 'compact',
 ): Promise<WriteResult> {
-  const csv = table.format === 'csv-headerless';
-  if (!csv && table.format !== 'parquet') throw new Error(`writePartitioned writes Parquet or headerless CSV: table ${table.database}.${table.name} is ${table.format}`);
+  const copyFormat = COPY_FORMATS[table.format];
+  if (copyFormat === undefined) throw new Error(`writePartitioned writes Parquet, headerless CSV or JSON Lines: table ${table.database}.${table.name} is ${table.format}`);
   const suffix = FORMATS[table.format].duckdb.fileSuffix;
   const location = catalog.location(table);
   const staging = path.join(location, `.staging-${runId}`);
@@ -68,10 +92,16 @@ export async function writePartitioned(
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
-    const counted = await connection.runAndReadAll(
-      `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy}) TO ${sqlString(staging)} (FORMAT ${csv ? 'csv, HEADER false' : 'parquet'}${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
-    );
-    const rows = Number(counted.getRows()[0]?.[0] ?? 0);
+    const rows =
+      table.format === 'jsonlines'
+        ? await copyJsonPartitions(connection, `SELECT * FROM (${select}) ORDER BY ${orderBy}`, staging, keys, columns, suffix)
+        : Number(
+            (
+              await connection.runAndReadAll(
+                `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy}) TO ${sqlString(staging)} (FORMAT ${copyFormat}${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
+              )
+            ).getRows()[0]?.[0] ?? 0,
+          );
     const partitions = rows === 0 ? [] : stagedPartitions(staging, keys.length).sort();
     const compacted: string[] = [];
     for (const partition of partitions) {

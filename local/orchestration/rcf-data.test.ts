@@ -1,9 +1,8 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrateThreshold, isAnomalous, RCF_SETTINGS, Shingler } from '../../core/analytics/rcf/index.js';
 import { CURATED_ANOMALIES, RCF_SCORES, RCF_TRAINING, RCF_TRANSFORM_INPUT } from '../../core/lake/tables.js';
-import { RCF_IDENTIFYING_COLUMNS } from '../../core/orchestration/resources.js';
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, queryRows } from '../lake/duckdb.js';
 import { runJob } from '../lake/runner.js';
@@ -73,16 +72,20 @@ describe('the RCF data path on the twin: prepare-rcf, a batch transform, load-an
       const input = path.join(catalog.location(RCF_TRANSFORM_INPUT), `room_id=${room}`);
       const training = path.join(catalog.location(RCF_TRAINING), `room_id=${room}`);
       const points = expected.get(room)!;
-      const transformRows = await sql(dir, () => `SELECT * FROM read_csv('${path.join(input, '*.csv')}', header = false, all_varchar = true, hive_partitioning = false) ORDER BY ALL`);
-      const asText = (p: (typeof points)[number]) => [p.device, p.ts, p.value, ...p.point].map(String);
-      expect(transformRows.map((r) => Object.values(r).map((v) => String(Number.isNaN(Number(v)) ? v : Number(v))))).toStrictEqual(
-        points.map(asText).map((r) => r.map((v) => String(Number.isNaN(Number(v)) ? v : Number(v)))).sort((a, b) => (a.join() < b.join() ? -1 : a.join() > b.join() ? 1 : 0)),
-      );
-
+      const files = readdirSync(input).filter((f) => f.endsWith('.json'));
+      const objects = files.flatMap((f) => readFileSync(path.join(input, f), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>));
+      expect(new Set(objects.map((o) => Object.keys(o).join()))).toStrictEqual(new Set(['device_id,ts,value,features,prepared_at']));
+      expect(new Set(objects.map((o) => o.prepared_at)).size).toBe(1);
+      const byPoint = (a: { device: string; ts: string }, b: { device: string; ts: string }) => (`${a.device}/${a.ts}` < `${b.device}/${b.ts}` ? -1 : 1);
+      expect(objects.map((o) => ({ device: o.device_id, ts: o.ts, value: o.value, point: o.features })).sort(byPoint as never)).toStrictEqual([...points].sort(byPoint));
       const model = `rcf-${room}`;
       const output = path.join(catalog.location(RCF_SCORES), `room_id=${room}`, `model_id=${model}`);
       const hyperparameters = pointForestHyperparameters(RCF_SETTINGS);
-      expect(transformPoints(trainOnPoints(training, hyperparameters), input, output, RCF_IDENTIFYING_COLUMNS.length)).toBe(points.length);
+      expect(transformPoints(trainOnPoints(training, hyperparameters), input, output)).toBe(points.length);
+      const joined = readdirSync(output).flatMap((f) => readFileSync(path.join(output, f), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>));
+      expect(readdirSync(output)).toStrictEqual(files.map((f) => `${f}.out`));
+      expect(joined.map((o) => Object.keys(o).join())).toStrictEqual(objects.map(() => 'device_id,ts,value,features,prepared_at,SageMakerOutput'));
+      expect(joined.map(({ SageMakerOutput, ...rest }) => [rest, Object.keys(SageMakerOutput as object)])).toStrictEqual(objects.map((o) => [o, ['score']]));
 
       const scorer = trainOnPoints(training, hyperparameters);
       const scores = points.map((p) => scorer.score(p.point));
@@ -111,5 +114,30 @@ describe('the RCF data path on the twin: prepare-rcf, a batch transform, load-an
     const again = await runJob('load-anomalies', { dataDir: dir, now: NOW });
     expect(again.read).toStrictEqual({ rcf_scores: 0 });
     expect(again.bookmarks.rcf_scores?.skippedObjects).toBe(ROOMS.length);
+  });
+});
+
+describe('load-anomalies keeps each room\'s latest model', () => {
+  const dir = tempDataDir();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A transform output of `model` for room-a: the points of dev-1 at minutes 3..5, prepared at `preparedAt`. */
+  function scores(model: string, preparedAt: string, score: number): void {
+    const folder = path.join(LocalCatalog.open(dir).location(RCF_SCORES), 'room_id=room-a', `model_id=${model}`);
+    mkdirSync(folder, { recursive: true });
+    const lines = [3, 4, 5].map((m) =>
+      JSON.stringify({ device_id: 'dev-1', ts: `2026-11-22 00:0${m}:00`, value: 20 + m, features: [20, 21, 22, 20 + m], prepared_at: preparedAt, SageMakerOutput: { score: score + m } }),
+    );
+    writeFileSync(path.join(folder, 'data_0.json.out'), `${lines.join('\n')}\n`);
+  }
+
+  it('GIVEN a failed run\'s scores of room-a (model old) and the next run\'s (model new) both unread WHEN load-anomalies runs THEN curated.anomalies holds the next run\'s scores only', async () => {
+    scores('zz-old', '2026-11-22 06:00:00', 100);
+    scores('aa-new', '2026-11-23 06:00:00', 1);
+    const loaded = await runJob('load-anomalies', { dataDir: dir, now: NOW });
+    expect(loaded.read).toStrictEqual({ rcf_scores: 6 });
+    expect(loaded.written).toStrictEqual({ 'curated.anomalies': 3 });
+    const rows = await sql(dir, (location) => `SELECT model_id, CAST(ts AS VARCHAR) AS ts, score FROM read_parquet('${location(CURATED_ANOMALIES)}', hive_partitioning = true) ORDER BY ts`);
+    expect(rows.map((r) => [r.model_id, r.ts, Number(r.score)])).toStrictEqual([3, 4, 5].map((m) => ['aa-new', `2026-11-22 00:0${m}:00`, 1 + m]));
   });
 });

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import path from 'node:path';
 import { RandomCutForest, RCF_SETTINGS, RcfModel, train, type RcfHyperparameters, type RcfModelState, type RcfSettings } from '../../core/analytics/rcf/index.js';
 import { InvalidValueError } from '../../core/errors.js';
-import { CURATED_ANOMALIES, CURATED_TELEMETRY } from '../../core/lake/tables.js';
+import { FORMATS } from '../../core/lake/formats.js';
+import { CURATED_ANOMALIES, CURATED_TELEMETRY, RCF_FEATURES_COLUMN, RCF_SCORES, RCF_TRANSFORM_INPUT } from '../../core/lake/tables.js';
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, queryRows, sqlString } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
@@ -250,18 +251,40 @@ export function trainOnPoints(trainingDir: string, hyperparameters: RcfHyperpara
   return forest;
 }
 
+/** A point's features from one JSON line of a transform input: the `features` member, every value a finite number. */
+function features(line: unknown, where: string): Float64Array {
+  const values = typeof line === 'object' && line !== null && !Array.isArray(line) ? (line as Record<string, unknown>)[RCF_FEATURES_COLUMN.name] : undefined;
+  if (!Array.isArray(values) || values.length === 0) throw new InvalidValueError(RCF_FEATURES_COLUMN.name, JSON.stringify(values), 'a non-empty array of numbers', where);
+  return Float64Array.from(values, (v: unknown) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidValueError('feature', JSON.stringify(v), 'a finite number', where);
+    return v;
+  });
+}
+
 /**
- * A batch transform as the pipeline asks SageMaker for one (DataProcessing InputFilter `$[<n>:]`, JoinSource Input):
- * each `<input>.csv` under `inputDir` becomes `<input>.csv.out` under `outputDir`, each line the input line followed
- * by the forest's score of its features (the columns after the first `identifying`). The forest learns nothing, as
- * an endpoint. Returns the lines written.
+ * A batch transform as the pipeline asks SageMaker for one (ContentType and Accept application/jsonlines, InputFilter
+ * `$['features']`, JoinSource Input): each JSON Lines `<input>.json` under `inputDir` becomes `<input>.json.out` under
+ * `outputDir`, each line the input object with `"SageMakerOutput": {"score": x}` added, x the forest's score of the
+ * object's features. The forest learns nothing, as an endpoint. Returns the lines written.
  */
-export function transformPoints(forest: RandomCutForest, inputDir: string, outputDir: string, identifying: number): number {
+export function transformPoints(forest: RandomCutForest, inputDir: string, outputDir: string): number {
   let lines = 0;
   mkdirSync(outputDir, { recursive: true });
-  for (const file of dataFiles(inputDir, '.csv')) {
-    const out = csvLines(file).map((values, i) => `${values.join(',')},${forest.score(numbers(values.slice(identifying), `${file}:${i + 1}`))}`);
-    const target = path.join(outputDir, `${path.basename(file)}.out`);
+  for (const file of dataFiles(inputDir, FORMATS[RCF_TRANSFORM_INPUT.format].duckdb.fileSuffix)) {
+    const out = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line, i) => {
+        const where = `${file}:${i + 1}`;
+        let input: unknown;
+        try {
+          input = JSON.parse(line);
+        } catch {
+          throw new InvalidValueError('line', line, 'a JSON object', where);
+        }
+        return JSON.stringify({ ...(input as Record<string, unknown>), SageMakerOutput: { score: forest.score(features(input, where)) } });
+      });
+    const target = path.join(outputDir, `${path.basename(file)}${FORMATS[RCF_SCORES.format].duckdb.fileSuffix}`);
     writeFileSync(`${target}.tmp`, out.length === 0 ? '' : `${out.join('\n')}\n`);
     renameSync(`${target}.tmp`, target);
     lines += out.length;

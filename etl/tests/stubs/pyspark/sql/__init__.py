@@ -122,6 +122,9 @@ class Writer:
     def csv(self, path):
         stub_log.record("write.csv", path=path, **self.state)
 
+    def json(self, path):
+        stub_log.record("write.json", path=path, **self.state)
+
 
 class Conf:
     def set(self, key, value):
