@@ -161,10 +161,12 @@ describe('npm start, end to end', () => {
     const table = (database: string, name: string) => lake.tables.find((t: { database: string; name: string }) => t.database === database && t.name === name);
     expect(table('curated', 'telemetry').rows).toBe(lake.curatedRows);
     expect(table('curated', 'quarantine').rows).toBe(lake.quarantinedRows);
-    // The lake ran as the pipeline's Tasks; npm start leaves training to the analytics step (skip: train).
+    // The lake ran as the pipeline's Tasks, and so did training: prepare-rcf, the Map of room machines, load-anomalies.
     expect(summary.pipeline).toMatchObject({ status: 'SUCCEEDED', notifications: [] });
-    expect(summary.pipeline.states).toEqual(expect.arrayContaining(['Import db', 'Import historical', 'Raw crawl: done', 'Curate', 'Training skipped']));
-    expect(summary.pipeline.states).not.toContain('Rooms');
+    expect(summary.pipeline.states).toEqual(
+      expect.arrayContaining(['Import db', 'Import historical', 'Raw crawl: done', 'Curate', 'Prepare RCF data', 'Rooms', 'Train and score room', 'Load anomalies', 'Pipeline done']),
+    );
+    expect(summary.pipeline.states).not.toContain('Training skipped');
 
     const curated = path.join(dir, 'data', 'curated', 'telemetry');
     const today = new Date().toISOString().slice(0, 10);
@@ -175,9 +177,12 @@ describe('npm start, end to end', () => {
     const anomalies = summary.anomalies;
     expect(anomalies.problems).toStrictEqual([]);
     expect(anomalies.readRows).toBe(lake.curatedRows);
-    expect(anomalies.scored + anomalies.untrainedRows + anomalies.withoutValue).toBe(anomalies.readRows);
+    expect(anomalies.scored + anomalies.beforeShingle + anomalies.untrainedRows + anomalies.withoutValue).toBe(anomalies.readRows);
     expect(anomalies.flagged + anomalies.notFlagged).toBe(anomalies.scored);
+    // The rooms the pipeline trained, each scored by the model it stored (the one the live stream loads next run).
+    expect(anomalies.rooms.map((r: { room: string }) => r.room).sort()).toStrictEqual([...summary.pipeline.rooms].sort());
     expect(anomalies.rooms.map((r: { room: string }) => r.room)).toEqual(expect.arrayContaining(['indoor', 'outdoor']));
+    expect(anomalies.scored).toBe(anomalies.rooms.reduce((n: number, r: { scored: number }) => n + r.scored, 0));
     for (const kind of ['spike', 'step', 'drift', 'stuck']) expect(anomalies.byKind[kind].judged + anomalies.byKind[kind].notJudged, kind).toBe(anomalies.byKind[kind].labels);
     // Every streamed envelope (landed or quarantined) went through the alert core.
     expect(anomalies.stream).toMatchObject({ put: m.received, delivered: m.received, pending: 0, deadLettered: 0 });

@@ -25,8 +25,8 @@ import {
   twinAccount,
 } from './summary.js';
 import type { AnomaliesSummary, LakeSummary, PipelineSummary } from './summary.js';
-import { judge, modelsDir, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
-import type { AnalyticsTwin, StreamRun } from './analytics/index.js';
+import { judge, modelsDir, pipelineScores, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
+import type { PipelineRoom, StreamRun } from './analytics/index.js';
 import { pipelineInput, pipelineOptions } from '../core/orchestration/index.js';
 import { runPipelineTwin } from './orchestration/pipeline-twin.js';
 import { archiveDropSettings } from '../core/orchestration/archive-drop.js';
@@ -342,12 +342,12 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
     // The drop being processed ends before the pipeline's own run: the lake's files are read and saved whole.
     await drops?.stop();
-    const ran = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runPipeline(lakeTwin, config, summary.messages.landed, io);
+    const ran = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runPipeline(lakeTwin, config, summary.messages.landed, { train: analyticsTwin !== undefined }, io);
     const lake = ran?.lake;
     const pipeline = ran?.pipeline;
-    const anomalies = analyticsTwin === undefined || streamRun === undefined || lake === undefined || 'error' in lake
+    const anomalies = streamRun === undefined || lake === undefined || 'error' in lake || ran?.scores === undefined
       ? undefined
-      : await runAnalytics(analyticsTwin, streamRun, { dataDir, fleetIds, startTime: fleet.startTime, labelsFile: fleet.labelsFile, ratePerDevice: flags.rate }, io, flags.progress);
+      : await accountAnomalies(ran.scores, streamRun, { dataDir, fleetIds, startTime: fleet.startTime, labelsFile: fleet.labelsFile, ratePerDevice: flags.rate }, io);
     const unwritten: WriteFailure[] = [];
     const analyticsLines = anomalies === undefined || 'error' in anomalies ? '' : `\n${formatAnomaliesSummary(anomalies)}`;
     const pipelineLine = pipeline === undefined ? '' : `\n${formatPipelineSummary(pipeline)}`;
@@ -397,34 +397,42 @@ function keepLastSummary(dataDir: string, summary: object, io: Io): WriteFailure
   }
 }
 
+/** What the pipeline's training left for the anomalies account: the rooms it trained and what load-anomalies wrote. */
+interface PipelineScores {
+  readonly trained: readonly PipelineRoom[];
+  readonly loaded: number;
+}
+
 /**
- * Runs the pipeline after ingestion flushed (the state machine, its Tasks on the lake twin) and accounts for the
- * lake's rows from the jobs it ran. A failed execution (it published its notification) is reported on stderr and
- * counted as a problem, so `npm start` exits Incomplete naming it (without a lake account when a job did not run);
- * an error of the twin itself (the source database
- * unreachable) is returned as the lake's error, since the ingestion account still stands.
+ * Runs the pipeline after ingestion flushed (the state machine, its Tasks on the lake twin: imports, crawls, curate,
+ * and with `train` the rooms: prepare-rcf, a room machine per room training and scoring with the local SageMaker,
+ * load-anomalies) and accounts for the lake's rows from the jobs it ran. A failed execution (it published its
+ * notification) is reported on stderr and counted as a problem, so `npm start` exits Incomplete naming it (without
+ * a lake account when a job did not run); an error of the twin itself (the source database unreachable) is
+ * returned as the lake's error, since the ingestion account still stands.
  */
 async function runPipeline(
   lakeTwin: LakeTwin,
   config: EnvironmentConfig,
   landed: number,
+  what: { readonly train: boolean },
   io: Io,
-): Promise<{ readonly lake?: LakeSummary | { readonly error: string }; readonly pipeline?: PipelineSummary }> {
-  io.stdout.write('\npipeline: imports, crawls and curate (the state machine, run locally; training follows in the analytics step)\n');
+): Promise<{ readonly lake?: LakeSummary | { readonly error: string }; readonly pipeline?: PipelineSummary; readonly scores?: PipelineScores }> {
+  io.stdout.write(`\npipeline: imports, crawls, curate${what.train ? ', RCF per room (train, publish, batch transform, load-anomalies)' : ''} (the state machine, run locally)\n`);
   let session: Awaited<ReturnType<LakeTwin['open']>> | undefined;
   try {
     session = await lakeTwin.open();
-    // Training is left to the analytics step that follows (one forest per room, one shingle per device): the
-    // pipeline's per-room Map and its local SageMaker are exercised by local/orchestration's tests, and running both
-    // here would train every room twice.
-    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config), input: pipelineInput({ skip: ['train'] }) });
+    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config), input: pipelineInput(what.train ? {} : { skip: ['train'] }) });
     const pipeline = summarizePipeline(run);
     if (run.status !== 'SUCCEEDED') io.stderr.write(`npm start: the pipeline ${run.status}: ${run.error ?? ''}: ${run.cause ?? ''}\n`);
     const { 'import-historical': historical, 'import-db': database, curate } = run.jobs;
     // A failed execution ends before its later jobs: the lake's account needs all three, the failure is the pipeline's.
     if (historical === undefined || database === undefined || curate === undefined) return { pipeline };
     const lake = summarizeLake(await session.finish({ jobs: { 'import-historical': historical, 'import-db': database, curate }, crawls: run.crawls }), landed);
-    return { lake, pipeline };
+    const trained = (run.output as { trained?: PipelineRoom[] } | undefined)?.trained;
+    const loaded = run.jobs['load-anomalies']?.written['curated.anomalies'];
+    const scores = what.train && run.status === 'SUCCEEDED' ? { trained: trained ?? [], loaded: loaded ?? 0 } : undefined;
+    return { lake, pipeline, ...(scores === undefined ? {} : { scores }) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`npm start: the lake run failed: ${message}\n`);
@@ -444,23 +452,14 @@ interface FleetScope {
 }
 
 /**
- * After the lake: trains, stores and scores per room (a progress bar of readings on a terminal) and judges the
- * scores against the run's labels; an error is reported on stderr and returned, as the lake's is.
+ * After the pipeline: the anomalies account from what it wrote (this run's curated.anomalies rows of each room's
+ * model, the model store), judged against the run's labels; an error is reported on stderr and returned, as the
+ * lake's is.
  */
-async function runAnalytics(analytics: AnalyticsTwin, stream: StreamRun, scope: FleetScope, io: Io, progress: boolean): Promise<AnomaliesSummary | { readonly error: string }> {
-  io.stdout.write('\nanalytics: RCF per room on curated telemetry (train, store, score into curated.anomalies)\n');
-  const bar = progressBar(io.stdout, progress, 'rcf training [{bar}] {percentage}% | {value}/{total} readings | room {room}');
-  let started = false;
+async function accountAnomalies(scores: PipelineScores, stream: StreamRun, scope: FleetScope, io: Io): Promise<AnomaliesSummary | { readonly error: string }> {
   try {
-    const batch = await analytics.runBatch({
-      onProgress: (done, total, room) => {
-        if (!started) bar?.start(total, 0, { room });
-        started = true;
-        bar?.update(done, { room });
-      },
-    });
-    bar?.stop();
-    for (const r of batch.rooms) io.stdout.write(`  rcf        ${r.room}: trained on ${r.trainedRows} readings of ${r.devices} devices, threshold ${r.threshold.toFixed(3)}, flagged ${r.flagged}\n`);
+    const batch = await pipelineScores({ dataDir: scope.dataDir, trained: scores.trained, loaded: scores.loaded });
+    for (const r of batch.rooms) io.stdout.write(`  rcf        ${r.room}: model ${r.modelId} trained on ${r.trainedRows} points, threshold ${r.threshold.toFixed(3)}, scored ${r.scored} readings of ${r.devices} devices, flagged ${r.flagged}\n`);
     const labels = scope.labelsFile === null ? [] : readLabelsCsv(scope.labelsFile);
     const judgement = judge(labels, batch.flags, {
       devices: new Set(scope.fleetIds),
@@ -470,7 +469,6 @@ async function runAnalytics(analytics: AnalyticsTwin, stream: StreamRun, scope: 
     const summary = summarizeAnomalies(batch, stream, judgement, { modelsDir: modelsDir(scope.dataDir) });
     return scope.labelsFile === null ? { ...summary, ok: false, problems: [...summary.problems, 'no labels file was written: quality not measured'] } : summary;
   } catch (error) {
-    bar?.stop();
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`npm start: the analytics run failed: ${message}\n`);
     return { error: message };

@@ -263,8 +263,9 @@ describe('summarizeAnomalies', () => {
       { room: 'room-02', modelId: 'm2', trainedRows: 200, devices: 1, threshold: 3.9, scored: 200, flagged: 1, notFlagged: 199, warmingUp: 131, modelFile: '/m2' },
     ],
     untrained: [{ room: 'room-03', rows: 10, reason: 'no warm training score among 10 rows' }],
-    readRows: 510,
+    readRows: 516,
     withoutValue: 0,
+    beforeShingle: 6,
     written: 500,
     partitions: [],
     // A flag inside the spike, one false alarm of a fleet device, one of a historical mote (out of scope).
@@ -290,9 +291,9 @@ describe('summarizeAnomalies', () => {
   it('GIVEN rooms scored, one untrained and labels of two fields WHEN summarized THEN the counts add up, quality is event-wise on temperature and the humidity label is not judged', () => {
     const a = summarizeAnomalies(batch(), stream(), judgement, { modelsDir: '/models/rcf' });
     expect(a.problems).toStrictEqual([]);
-    expect(a).toMatchObject({ ok: true, readRows: 510, scored: 500, flagged: 3, notFlagged: 497, warmingUp: 262, untrainedRows: 10, alerts: 1 });
+    expect(a).toMatchObject({ ok: true, readRows: 516, scored: 500, flagged: 3, notFlagged: 497, warmingUp: 262, beforeShingle: 6, untrainedRows: 10, alerts: 1 });
     expect(a.scored).toBe(a.flagged + a.notFlagged);
-    expect(a.readRows).toBe(a.scored + a.untrainedRows + a.withoutValue);
+    expect(a.readRows).toBe(a.scored + a.beforeShingle + a.untrainedRows + a.withoutValue);
     expect(a.judged).toMatchObject({ labels: 3, judged: 2, notJudged: 1, found: 1, missed: 1, flags: 2, flagsInside: 1, falseAlarms: 1 });
     expect([a.precision, a.recall]).toStrictEqual([0.5, 0.5]);
     expect(a.byKind.spike).toMatchObject({ labels: 1, judged: 1, found: 1, missed: 0, notJudged: 0 });
@@ -309,7 +310,8 @@ describe('summarizeAnomalies', () => {
 
   it.each([
     { name: 'fewer rows written than scored', b: batch({ written: 499 }), s: stream(), says: '500 readings scored but 499 rows written to curated.anomalies' },
-    { name: 'a read row unaccounted', b: batch({ readRows: 511 }), s: stream(), says: 'the batch read 511 curated readings but scored 500 + untrained 10 + without value 0' },
+    { name: 'a read row unaccounted', b: batch({ readRows: 517 }), s: stream(), says: 'the batch read 517 curated readings but scored 500 + before a full shingle 6 + untrained 10 + without value 0' },
+    { name: 'readings before a full shingle not counted', b: batch({ beforeShingle: 0 }), s: stream(), says: 'the batch read 516 curated readings but scored 500 + before a full shingle 0 + untrained 10 + without value 0' },
     { name: 'records left on the stream', b: batch(), s: stream({ pending: 2 }), says: '2 records still pending on the alert stream after the final drain' },
     { name: 'dead-lettered records', b: batch(), s: stream({ deadLettered: 3 }), says: '3 records of the alert stream were dead-lettered' },
   ])('GIVEN $name WHEN summarized THEN it is not ok and says so', ({ b, s, says }) => {

@@ -383,6 +383,8 @@ export interface AnomaliesSummary {
   readonly flagged: number;
   readonly notFlagged: number;
   readonly warmingUp: number;
+  /** Readings of trained rooms in no shingled point (each device's first shingleSize - 1), not scored. */
+  readonly beforeShingle: number;
   /** Readings of rooms too small to train (no warm score), not scored. */
   readonly untrainedRows: number;
   readonly withoutValue: number;
@@ -422,8 +424,8 @@ export function summarizeAnomalies(batch: BatchRun, stream: StreamRun, judgement
   const notFlagged = sum((r) => r.notFlagged);
   const untrainedRows = batch.untrained.reduce((n, r) => n + r.rows, 0);
   const problems: string[] = [];
-  if (batch.readRows !== scored + untrainedRows + batch.withoutValue) {
-    problems.push(`the batch read ${batch.readRows} curated readings but scored ${scored} + untrained ${untrainedRows} + without value ${batch.withoutValue}`);
+  if (batch.readRows !== scored + batch.beforeShingle + untrainedRows + batch.withoutValue) {
+    problems.push(`the batch read ${batch.readRows} curated readings but scored ${scored} + before a full shingle ${batch.beforeShingle} + untrained ${untrainedRows} + without value ${batch.withoutValue}`);
   }
   if (scored !== flagged + notFlagged) problems.push(`${scored} readings scored but flagged ${flagged} + not flagged ${notFlagged}`);
   if (batch.written !== scored) problems.push(`${scored} readings scored but ${batch.written} rows written to curated.anomalies`);
@@ -441,6 +443,7 @@ export function summarizeAnomalies(batch: BatchRun, stream: StreamRun, judgement
     flagged,
     notFlagged,
     warmingUp: sum((r) => r.warmingUp),
+    beforeShingle: batch.beforeShingle,
     untrainedRows,
     withoutValue: batch.withoutValue,
     alerts: s.alerts,
@@ -477,7 +480,7 @@ export function formatAnomaliesSummary(a: AnomaliesSummary): string {
   const sources = s.rooms.map((r) => `${r.room} ${r.source}`).join(', ') || 'none';
   const lines = [
     `  anomalies  RCF per room (${a.rooms.length} rooms, models in ${a.modelsDir}), ${a.elapsedSeconds} s`,
-    `             read ${a.readRows} = scored ${a.scored} + untrained ${a.untrainedRows} + without value ${a.withoutValue}`,
+    `             read ${a.readRows} = scored ${a.scored} + before a full shingle ${a.beforeShingle} + untrained ${a.untrainedRows} + without value ${a.withoutValue}`,
     `             scored ${a.scored} = flagged ${a.flagged} + not flagged ${a.notFlagged} (warming up ${a.warmingUp}, never flagged)`,
     `             against this run's labels (event-wise, ${j.field}): precision ${pct(a.precision)}, recall ${pct(a.recall)}, F1 ${pct(a.f1)}`,
     `             labels ${j.labels} = judged ${j.judged} (found ${j.found}, missed ${j.missed}) + not judged ${j.notJudged} (other fields); flags of the run's devices ${j.flags} = inside a label ${j.flagsInside} + false alarms ${j.falseAlarms}`,

@@ -54,8 +54,13 @@ export interface BatchRun {
   readonly runId: string;
   readonly rooms: readonly RoomBatch[];
   readonly untrained: readonly UntrainedRoom[];
-  /** Curated readings read: `readRows = Σ rooms.scored + Σ untrained.rows + withoutValue`. */
+  /** Curated readings read: `readRows = Σ rooms.scored + beforeShingle + Σ untrained.rows + withoutValue`. */
   readonly readRows: number;
+  /**
+   * Readings of trained rooms in no shingled point (each device's first shingleSize - 1: the pipeline's prepare-rcf
+   * makes no point of them), not scored; 0 for runBatch, which writes them with a null score.
+   */
+  readonly beforeShingle: number;
   /** Curated readings without a temperature (none today: curate refuses them), not scored. */
   readonly withoutValue: number;
   /** Rows written to curated.anomalies by this run (the rooms' previous scores replaced). */
@@ -234,7 +239,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
       throw error;
     }
     aside.drop();
-    return { runId, rooms, untrained, readRows: rows.length, withoutValue, written: written.rows, partitions: written.partitions, flags, elapsedMs: Date.now() - started };
+    return { runId, rooms, untrained, readRows: rows.length, withoutValue, beforeShingle: 0, written: written.rows, partitions: written.partitions, flags, elapsedMs: Date.now() - started };
   } finally {
     db.close();
   }

@@ -3,7 +3,6 @@ import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import type { ProcessorSettings } from '../../core/ingestion/processor.js';
 import { RCF_SETTINGS, type RcfSettings } from '../../core/analytics/rcf/index.js';
 import { openAlertLog, type AlertLog } from './alerts-log.js';
-import { runBatch, type BatchRun } from './batch.js';
 import { liveScorer, RELATIVE_THRESHOLD, type LiveRoom } from './live-scorer.js';
 import { loadRoomModel } from './model-store.js';
 import { startAlertStream, type AlertStream, type AlertStreamStats } from './stream.js';
@@ -12,11 +11,13 @@ import { startAlertStream, type AlertStream, type AlertStreamStats } from './str
  * The analytics layer's twin. During the run, the real-time alerts: the alert stream (stream.ts, Lambda's tumbling
  * window over a local Kinesis) fed by the ingestion twin's `onEnvelopes`, scored by the local RCF (live-scorer.ts:
  * the rooms' stored models of an earlier run, else forests warming up online), alerts to the alert log. After the
- * lake: the batch (batch.ts: a model per room trained on curated telemetry, stored, every reading scored into
- * curated.anomalies). One runner, `startAnalyticsTwin`.
+ * pipeline (which trains and scores the rooms with the twin's SageMaker, storing each room's model): the account of
+ * what it wrote (pipeline-scores.ts). One runner, `startAnalyticsTwin`; batch.ts trains and scores without the pipeline.
  */
 
 export { runBatch, modelIdOf } from './batch.js';
+export { pipelineScores } from './pipeline-scores.js';
+export type { PipelineRoom, PipelineScoresOptions } from './pipeline-scores.js';
 export type { BatchRun, BatchOptions, FlaggedReading, RoomBatch, UntrainedRoom } from './batch.js';
 export { judge, readLabelsCsv } from './judge.js';
 export type { JudgedKind, Judgement, JudgeScope } from './judge.js';
@@ -61,8 +62,6 @@ export interface AnalyticsTwin {
   readonly alertLog: AlertLog;
   /** Stops polling, drains the stream closing the open windows (the run ended), and reports it. */
   finishStream(): Promise<StreamRun>;
-  /** Trains, stores and scores per room (after the lake). */
-  runBatch(options?: { now?: () => Date; onProgress?: (done: number, total: number, room: string) => void }): Promise<BatchRun>;
 }
 
 /** Starts the analytics twin: the alert stream is live at once; subscribe `onEnvelopes` to the ingestion twin. */
@@ -106,6 +105,5 @@ export function startAnalyticsTwin(options: AnalyticsTwinOptions): AnalyticsTwin
       await stream.drain({ closeOpenWindows: true });
       return { stats: stream.stats(), rooms: scorer.rooms(), alertLog: { file: alertLog.file, written: alertLog.written(), repeats: alertLog.repeats() } };
     },
-    runBatch: (batch = {}) => runBatch({ dataDir, settings, ...batch }),
   };
 }

@@ -21,15 +21,15 @@ export interface RoomModelMetadata {
   readonly trainedAt: string;
   /** Readings the forest streamed through (every curated reading of the room with a value). */
   readonly trainedRows: number;
-  /** Devices of the room, each with its own shingle. */
-  readonly devices: number;
+  /** Devices of the room, each with its own shingle; unknown to a model trained on shingled points (the pipeline's). */
+  readonly devices?: number;
   readonly threshold: number;
   readonly calibration: Calibration;
   readonly hyperparameters: RcfHyperparameters;
   /** As SageMaker's training job would take them (feature_dim = features × shingle size). */
   readonly sageMakerHyperparameters: ReturnType<typeof toSageMakerHyperparameters>;
-  /** Event times of the first and last training reading, ISO 8601. */
-  readonly trainingWindow: { readonly from: string; readonly to: string };
+  /** Event times of the first and last training reading, ISO 8601; unknown to a model trained on shingled points. */
+  readonly trainingWindow?: { readonly from: string; readonly to: string };
 }
 
 /** The folder of all room models of a data directory. */

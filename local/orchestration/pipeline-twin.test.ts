@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceReadingRow, SourceReadingsReader } from '../../core/lake/source-database.js';
@@ -12,7 +12,8 @@ import { GlueServiceError } from './glue.js';
 import { localHandlers } from './handlers.js';
 import { tasksOf } from './graph.js';
 import { pipelineTwinServices, runPipelineTwin, type PipelineTwinOptions } from './pipeline-twin.js';
-import { roomModelFile } from './room-models.js';
+import { loadRoomModel } from '../analytics/model-store.js';
+import { RCF_SETTINGS, SeriesScorer } from '../../core/analytics/rcf/index.js';
 import { runLocal } from './run.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -21,6 +22,8 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const READINGS_PER_DEVICE = 80;
+/** Shingled points of a room of two devices (prepare-rcf): what it is trained on and scored. */
+const POINTS_PER_ROOM = 2 * (READINGS_PER_DEVICE - RCF_SETTINGS.shingleSize + 1);
 const SOURCE_ROWS: SourceReadingRow[] = [1, 2, 3].map((i) => ({ reading_id: i, mote_id: 'mote-0001', room_id: 'indoor', recorded_at: `2010-05-09T00:00:0${i}Z`, temperature_f: 70 + i, humidity: 40 }));
 
 /** A data dir with two rooms of two devices each (enough readings to train), a historical drop and a source database. */
@@ -93,8 +96,24 @@ describe('the pipeline on a fixture data dir', () => {
     const trained = (result.output as { trained: { room: string; model: string; scores: string }[] }).trained;
     expect(trained.map((t) => t.room)).toStrictEqual(['room-a', 'room-b']);
     expect(trained[0]!.scores).toBe(`s3://sensorlake-local-curated/rcf/scores/room_id=room-a/model_id=${trained[0]!.model}/`);
-    for (const t of trained) expect(JSON.parse(readFileSync(roomModelFile(f.dir, t.model), 'utf8'))).toMatchObject({ room: t.room, rows: 2 * READINGS_PER_DEVICE });
-    expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', 160, 1], ['room-b', 160, 1]]);
+    // Trained on the room's training prefix (prepare-rcf's points, a device's first shingleSize - 1 readings make none),
+    // kept in the model store, scored from the transform prefix into `<input>.json.out`, loaded by load-anomalies.
+    for (const t of trained) expect(loadRoomModel(f.dir, t.room)?.metadata).toMatchObject({ room: t.room, modelId: t.model, trainedRows: POINTS_PER_ROOM });
+    const out = readdirSync(path.join(f.dir, 'curated', 'rcf', 'scores', 'room_id=room-a', `model_id=${trained[0]!.model}`));
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.every((file) => file.endsWith('.json.out'))).toBe(true);
+    // The live alert stream scores with the stored model, a shingle per device: a device's readings pushed one by one
+    // give the transform's score of the point they make.
+    const stored = loadRoomModel(f.dir, 'room-a')!;
+    expect(stored.model.hyperparameters).toMatchObject({ featureDim: 1, shingleSize: RCF_SETTINGS.shingleSize });
+    const [line] = readFileSync(path.join(f.dir, 'curated', 'rcf', 'scores', 'room_id=room-a', `model_id=${trained[0]!.model}`, out[0]!), 'utf8').split('\n');
+    const joined = JSON.parse(line!) as { features: number[]; SageMakerOutput: { score: number } };
+    expect(joined.features).toHaveLength(RCF_SETTINGS.shingleSize);
+    const live = new SeriesScorer(stored.model.forest, false);
+    const pushed = joined.features.map((v) => live.push([v]).score);
+    expect(pushed.at(-1)).toBe(joined.SageMakerOutput.score);
+    expect(result.jobs['load-anomalies']?.written).toStrictEqual({ 'curated.anomalies': 2 * POINTS_PER_ROOM });
+    expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', POINTS_PER_ROOM, 1], ['room-b', POINTS_PER_ROOM, 1]]);
     // The two import crawls side by side, then the raw crawl: each three waits of crawlPollSeconds.
     expect(result.virtualDurationMs).toBe(2 * 3 * TEST_OPTIONS.crawlPollSeconds * 1000);
     expect(result.notifications).toStrictEqual([]);
@@ -106,7 +125,7 @@ describe('the pipeline on a fixture data dir', () => {
     expect(result.jobs['import-db']?.kept).toBe(0);
     expect(result.jobs.curate?.read).toStrictEqual({ raw_telemetry: 0, raw_historical: 0, raw_database: 0 });
     expect(result.rooms).toStrictEqual(['room-a', 'room-b']);
-    expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', 160, 1], ['room-b', 160, 1]]);
+    expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', POINTS_PER_ROOM, 1], ['room-b', POINTS_PER_ROOM, 1]]);
   });
 
   it('GIVEN rooms in the execution input WHEN run THEN they override the listing: no query runs and only those rooms are mapped', async () => {

@@ -20,7 +20,7 @@ import type { JobCounts, LakeSession } from '../lake/index.js';
 import { openDuckdbEngine } from '../query/duckdb-engine.js';
 import { LocalAthena, type SqlRunner } from './athena.js';
 import { LocalCrawlers, LocalGlueJobs, type GlueJob } from './glue.js';
-import { rcfRoomModels, TwinSageMaker } from './room-models.js';
+import { LOCAL_CURATED_BUCKET, LOCAL_MODELS_BUCKET, TwinSageMaker } from './room-models.js';
 import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
 import { CopiedObjects, NotificationLog, type LocalSageMaker } from './services.js';
 import { lastExecutionOf, writeLastExecution } from './last-execution.js';
@@ -50,7 +50,7 @@ export function localResources(): PipelineResources {
     crawlers: { raw: glue('crawler', 'raw'), historical: glue('crawler', 'historical'), database: glue('crawler', 'database') },
     failureTopic: { arn: arn('sns', 'sensorlake-local-failures') },
     roomMachine: { arn: arn('states', `stateMachine:${LOCAL_MACHINES.room}`), executionsArn: arn('states', `execution:${LOCAL_MACHINES.room}:*`) },
-    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models', dataBucket: 'sensorlake-local-curated' },
+    sagemaker: { ...base.sagemaker, modelsBucket: LOCAL_MODELS_BUCKET, dataBucket: LOCAL_CURATED_BUCKET },
     roomListing: { ...base.roomListing, workGroup: LOCAL_WORKGROUP, workgroupArn: arn('athena', `workgroup/${LOCAL_WORKGROUP}`), database: LOCAL_DATABASE_NAMING(ROOM_LISTING_QUERY.database) },
   };
 }
@@ -106,7 +106,7 @@ export interface PipelineTwinOptions {
   readonly clock?: () => Date;
   /** The execution's name (an archive drop's deterministic one); default `local-<clock time>`. */
   readonly name?: string;
-  /** The SageMaker Tasks' local service; default a TwinSageMaker over rcfRoomModels(dataDir). */
+  /** The SageMaker Tasks' local service; default a TwinSageMaker on dataDir (the curated zone's RCF data, the model store). */
   readonly sageMaker?: LocalSageMaker;
   /** getCrawler polls that see RUNNING after a start, per crawler; default 1 (Infinity: it never becomes ready). */
   readonly crawlerRunningPolls?: Partial<Record<Exclude<CrawlerRole, 'curated'>, number>>;
@@ -186,7 +186,7 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
     runningPolls: o.crawlerRunningPolls?.[role] ?? 1,
   });
   const notificationsFile = path.join(dataDir, 'notifications.ndjson');
-  const sageMaker = o.sageMaker ?? new TwinSageMaker(rcfRoomModels(dataDir));
+  const sageMaker = o.sageMaker ?? new TwinSageMaker(dataDir);
   const sqlRunner = duckdbSqlRunner(dataDir);
   const exclusiveSageMaker: LocalSageMaker = {
     createTrainingJob: (r) => exclusive(() => sageMaker.createTrainingJob(r)),

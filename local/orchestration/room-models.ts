@@ -1,45 +1,42 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { RandomCutForest, RCF_SETTINGS, RcfModel, train, type RcfHyperparameters, type RcfModelState, type RcfSettings } from '../../core/analytics/rcf/index.js';
+import { calibrateThreshold, RandomCutForest, RCF_SETTINGS, RcfModel, toSageMakerHyperparameters, type RcfHyperparameters, type RcfSettings } from '../../core/analytics/rcf/index.js';
 import { InvalidValueError } from '../../core/errors.js';
 import { FORMATS } from '../../core/lake/formats.js';
-import { CURATED_ANOMALIES, CURATED_TELEMETRY, RCF_FEATURES_COLUMN, RCF_SCORES, RCF_TRANSFORM_INPUT } from '../../core/lake/tables.js';
-import { LocalCatalog } from '../lake/catalog.js';
-import { openDuckdb, queryRows, sqlString } from '../lake/duckdb.js';
-import { writePartitioned } from '../lake/writer.js';
+import { RCF_FEATURES_COLUMN, RCF_SCORES, RCF_TRANSFORM_INPUT } from '../../core/lake/tables.js';
+import { loadRoomModel, saveRoomModel, type RoomModelMetadata } from '../analytics/model-store.js';
 import { serviceException } from './errors.js';
 import type { LocalSageMaker, SageMakerJobOutcome } from './services.js';
 
-/** A room's model after training. */
+/** The twin's curated bucket: the pipeline's per-room RCF data (MODEL_LAYOUT) is under the data dir's curated zone. */
+export const LOCAL_CURATED_BUCKET = 'sensorlake-local-curated';
+
+/** The twin's models bucket (artifacts and the endpoint's models; the model store keeps the models themselves). */
+export const LOCAL_MODELS_BUCKET = 'sensorlake-local-models';
+
+/**
+ * The folder of an S3 URI of the twin's curated bucket: `s3://sensorlake-local-curated/<key>` is `<dataDir>/curated/<key>`
+ * (the curated zone, as LocalCatalog lays it out). Refuses another bucket, no key, or a key leaving the zone.
+ */
+export function localCuratedPath(dataDir: string, uri: string): string {
+  const expected = `s3://${LOCAL_CURATED_BUCKET}/<key> inside the curated zone`;
+  const key = uri.startsWith(`s3://${LOCAL_CURATED_BUCKET}/`) ? uri.slice(`s3://${LOCAL_CURATED_BUCKET}/`.length) : undefined;
+  if (key === undefined || key.replace(/\/$/, '') === '') throw new InvalidValueError('S3Uri', uri, expected, 'local SageMaker');
+  const zone = path.join(path.resolve(dataDir), 'curated');
+  const dir = path.join(zone, ...key.split('/').filter((part) => part !== ''));
+  if (!dir.startsWith(`${zone}${path.sep}`) || key.split('/').includes('..')) throw new InvalidValueError('S3Uri', uri, expected, 'local SageMaker');
+  return dir;
+}
+
+/** A model the twin's training job trained: its room, the points it saw, its threshold. */
 export interface RoomTrained {
   readonly room: string;
   readonly modelId: string;
-  /** Curated readings it was trained on. */
+  /** Training points (shingled readings) it was trained on. */
   readonly rows: number;
   readonly threshold: number;
-  /** Where the model is kept. */
+  /** The model store's file of the forest. */
   readonly artifact: string;
-}
-
-/** A room scored with a model into curated.anomalies. */
-export interface RoomScored {
-  readonly room: string;
-  readonly modelId: string;
-  /** Rows written to curated.anomalies (one per curated reading with a value). */
-  readonly rows: number;
-  readonly flagged: number;
-}
-
-/**
- * What the twin's SageMaker does per room, behind the pipeline's training and transform jobs: train a model on
- * the room's curated telemetry, and score the room with it into curated.anomalies. The analytics twin's per-room
- * functions plug in here; rcfRoomModels is a small one over core/analytics/rcf.
- */
-export interface RoomModels {
-  /** Trains model `modelId` on the room's curated telemetry; a throw fails the training job with its message. */
-  train(room: string, modelId: string): Promise<RoomTrained>;
-  /** Scores the room's curated telemetry with model `modelId`, replacing the room's rows of curated.anomalies. */
-  score(room: string, modelId: string): Promise<RoomScored>;
 }
 
 /** The room a SageMaker request is for: its `sensorlake:room` tag (the per-room machine tags every job with it). */
@@ -54,32 +51,88 @@ function failed(error: unknown): SageMakerJobOutcome {
   return { status: 'Failed', failureReason: error instanceof Error ? error.message : String(error) };
 }
 
+/** A request's `S3Uri` of an S3 data source (`{DataSource: {S3DataSource: {S3Uri}}}`), or a throw naming the field. */
+function s3UriOf(source: unknown, field: string): string {
+  const uri = (source as { DataSource?: { S3DataSource?: { S3Uri?: unknown } } } | undefined)?.DataSource?.S3DataSource?.S3Uri;
+  if (typeof uri !== 'string') throw new InvalidValueError(field, JSON.stringify(uri), 'an S3 URI', 'local SageMaker');
+  return uri;
+}
+
+/** The DataProcessing the pipeline gives a transform, as the twin checks it: the features in, each input line joined to its score out. */
+const TRANSFORM_PROCESSING = { InputFilter: `$['${RCF_FEATURES_COLUMN.name}']`, JoinSource: 'Input' } as const;
+
+/** Refuses a transform whose DataProcessing is not TRANSFORM_PROCESSING (the shape transformPoints writes and load-anomalies reads). */
+function checkProcessing(request: Readonly<Record<string, unknown>>): void {
+  const processing = (request.DataProcessing ?? {}) as { InputFilter?: unknown; JoinSource?: unknown };
+  for (const field of ['InputFilter', 'JoinSource'] as const) {
+    if (processing[field] !== TRANSFORM_PROCESSING[field]) {
+      throw new InvalidValueError(`DataProcessing.${field}`, String(processing[field]), TRANSFORM_PROCESSING[field], 'local SageMaker');
+    }
+  }
+}
+
 /**
- * The twin's LocalSageMaker over RoomModels: training trains the room's model, createModel names a trained
- * model (by its artifact's training job), an endpoint config a model, updateEndpoint switches the endpoint's
- * config, and a transform job scores the room with its model. What ran is kept for the summary.
+ * The twin's LocalSageMaker on the pipeline's data path, the TypeScript RCF behind SageMaker's built-in one: a
+ * training job trains a point forest on the room's training prefix (prepare-rcf's CSV), calibrates its threshold on
+ * those points' scores (mean + 3 std, as load-anomalies does on the transform's) and keeps it in the model store
+ * (model-store.ts, where the live alert stream finds it, as a per-device shingled forest of the same points);
+ * createModel names a trained model by its artifact's training job, an endpoint config a model, updateEndpoint
+ * switches the endpoint's config; a transform job scores the transform prefix with the room's stored model into
+ * `<input>.json.out` under the output prefix (each input object with `SageMakerOutput.score`), which load-anomalies loads.
  */
 export class TwinSageMaker implements LocalSageMaker {
   /** Models trained, by training job name. */
   readonly trained = new Map<string, RoomTrained>();
-  /** Rooms scored, in the order their transform jobs ended. */
-  readonly scored: RoomScored[] = [];
   /** Each endpoint's current configuration. */
   readonly endpoints = new Map<string, string>();
   private readonly models = new Map<string, string>();
   private readonly configs = new Map<string, string>();
 
-  constructor(private readonly rooms: RoomModels) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly settings: RcfSettings = RCF_SETTINGS,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  async createTrainingJob(request: Readonly<Record<string, unknown>>): Promise<SageMakerJobOutcome> {
+  createTrainingJob(request: Readonly<Record<string, unknown>>): Promise<SageMakerJobOutcome> {
     const room = roomOf(request);
     try {
-      const trained = await this.rooms.train(room, String(request.TrainingJobName));
-      this.trained.set(trained.modelId, trained);
-      return { status: 'Completed', details: { FinalMetricDataList: [{ MetricName: 'train:rows', Value: trained.rows }] } };
+      const channels = (request.InputDataConfig ?? []) as readonly Record<string, unknown>[];
+      const channel = channels.find((c) => c.ChannelName === 'train');
+      if (channel === undefined) throw new InvalidValueError('InputDataConfig', JSON.stringify(channels.map((c) => c.ChannelName)), 'a channel named train', 'local SageMaker');
+      const modelId = String(request.TrainingJobName);
+      const trained = this.train(room, modelId, localCuratedPath(this.dataDir, s3UriOf(channel, 'InputDataConfig[train].DataSource.S3DataSource.S3Uri')));
+      this.trained.set(modelId, trained);
+      return Promise.resolve({ status: 'Completed', details: { FinalMetricDataList: [{ MetricName: 'train:rows', Value: trained.rows }] } });
     } catch (error) {
-      return failed(error);
+      return Promise.resolve(failed(error));
     }
+  }
+
+  private train(room: string, modelId: string, trainingDir: string): RoomTrained {
+    const hyperparameters = pointForestHyperparameters(this.settings);
+    const points = [...pointsUnder(trainingDir)];
+    const forest = trainOnPoints(trainingDir, hyperparameters);
+    const scores = points.map((p) => forest.score(p));
+    const calibration = calibrateThreshold(scores, scores.map(() => 1), this.settings.sigmaFactor);
+    // The same forest over the same points, as the live stream builds them: one shingle of shingleSize readings per device.
+    const shingled = RandomCutForest.fromJSON({ ...forest.toJSON(), hyperparameters: { ...forest.hyperparameters, featureDim: this.settings.featureDim, shingleSize: this.settings.shingleSize } });
+    const model = new RcfModel(shingled, calibration);
+    const metadata: RoomModelMetadata = {
+      format: 'sensorlake-rcf-room-model',
+      version: 1,
+      modelId,
+      room,
+      features: this.settings.features,
+      trainedAt: this.now().toISOString(),
+      trainedRows: points.length,
+      threshold: calibration.threshold,
+      calibration,
+      hyperparameters: shingled.hyperparameters,
+      sageMakerHyperparameters: toSageMakerHyperparameters(shingled.hyperparameters),
+    };
+    const files = saveRoomModel(this.dataDir, model, metadata);
+    return { room, modelId, rows: points.length, threshold: calibration.threshold, artifact: files.model };
   }
 
   createModel(request: Readonly<Record<string, unknown>>): Promise<void> {
@@ -106,95 +159,24 @@ export class TwinSageMaker implements LocalSageMaker {
     return Promise.resolve();
   }
 
-  async createTransformJob(request: Readonly<Record<string, unknown>>): Promise<SageMakerJobOutcome> {
+  createTransformJob(request: Readonly<Record<string, unknown>>): Promise<SageMakerJobOutcome> {
     const room = roomOf(request);
     const job = this.models.get(String(request.ModelName));
-    if (job === undefined) return failed(`Could not find model "${String(request.ModelName)}".`);
+    if (job === undefined) return Promise.resolve(failed(`Could not find model "${String(request.ModelName)}".`));
     try {
-      this.scored.push(await this.rooms.score(room, job));
-      return { status: 'Completed' };
+      const stored = loadRoomModel(this.dataDir, room);
+      if (stored?.metadata.modelId !== job) throw new Error(`the model store holds ${stored === undefined ? 'no model' : `model ${stored.metadata.modelId}`} for room ${room}, not ${job}`);
+      const input = localCuratedPath(this.dataDir, s3UriOf(request.TransformInput, 'TransformInput.DataSource.S3DataSource.S3Uri'));
+      const outputUri = (request.TransformOutput as { S3OutputPath?: unknown } | undefined)?.S3OutputPath;
+      if (typeof outputUri !== 'string') throw new InvalidValueError('TransformOutput.S3OutputPath', JSON.stringify(outputUri), 'an S3 URI', 'local SageMaker');
+      const output = localCuratedPath(this.dataDir, outputUri);
+      checkProcessing(request);
+      transformPoints(stored.model.forest, input, output);
+      return Promise.resolve({ status: 'Completed' });
     } catch (error) {
-      return failed(error);
+      return Promise.resolve(failed(error));
     }
   }
-}
-
-/** Where rcfRoomModels keeps its models: `<dataDir>/models/<model id>.json`. */
-export function roomModelFile(dataDir: string, modelId: string): string {
-  return path.join(dataDir, 'models', `${modelId}.json`);
-}
-
-interface StoredModel {
-  readonly room: string;
-  readonly modelId: string;
-  readonly rows: number;
-  readonly model: RcfModelState;
-}
-
-/**
- * A small RoomModels over core/analytics/rcf: a room's series is its curated readings with a value, device by
- * device in time order (one series, so a shingle spans two devices at each change of device), trained with `train`
- * and kept as JSON; scoring runs the same series through the stored model (learning nothing, as an endpoint) and
- * rewrites the room's curated.anomalies partitions.
- */
-export function rcfRoomModels(dataDir: string, settings: RcfSettings = RCF_SETTINGS): RoomModels {
-  const [feature] = settings.features;
-  if (settings.featureDim !== 1 || feature === undefined) throw new Error(`rcfRoomModels scores one feature: got ${settings.features.join(', ')}`);
-  const rowsOf = `SELECT row_number() OVER (ORDER BY device_id, ts, record_key) AS i, device_id, ts, ${feature} AS value, room_id, date FROM curated_room WHERE ${feature} IS NOT NULL`;
-  const open = async (room: string) => {
-    const db = await openDuckdb();
-    const catalog = LocalCatalog.open(dataDir);
-    await catalog.createView(db.connection, CURATED_TELEMETRY, 'curated_all');
-    await db.connection.run(`CREATE TEMP VIEW curated_room AS SELECT * FROM curated_all WHERE room_id = ${sqlString(room)}`);
-    await db.connection.run(`CREATE TEMP TABLE room_rows AS ${rowsOf}`);
-    const values = Float64Array.from((await queryRows(db.connection, 'SELECT value FROM room_rows ORDER BY i')).map((r) => Number(r.value)));
-    return { db, catalog, values };
-  };
-  return {
-    async train(room, modelId) {
-      const { db, values } = await open(room);
-      db.close();
-      const { model } = train(settings, values, { sigmaFactor: settings.sigmaFactor });
-      const file = roomModelFile(dataDir, modelId);
-      mkdirSync(path.dirname(file), { recursive: true });
-      const stored: StoredModel = { room, modelId, rows: values.length, model: model.toJSON() };
-      writeFileSync(`${file}.tmp`, JSON.stringify(stored));
-      renameSync(`${file}.tmp`, file);
-      return { room, modelId, rows: values.length, threshold: model.threshold, artifact: file };
-    },
-    async score(room, modelId) {
-      const stored = JSON.parse(readFileSync(roomModelFile(dataDir, modelId), 'utf8')) as StoredModel;
-      const model = RcfModel.fromJSON(stored.model);
-      const { db, catalog, values } = await open(room);
-      try {
-        const { scores, warm, flags } = model.score(values);
-        const { connection } = db;
-        await connection.run('CREATE TEMP TABLE room_scores (i BIGINT, score DOUBLE, warm BOOLEAN, is_anomaly BOOLEAN)');
-        const appender = await connection.createAppender('room_scores', 'main', 'temp');
-        let flagged = 0;
-        for (let i = 0; i < values.length; i++) {
-          appender.appendBigInt(BigInt(i + 1));
-          if (Number.isNaN(scores[i])) appender.appendNull();
-          else appender.appendDouble(scores[i]!);
-          appender.appendBoolean(warm[i] === 1);
-          appender.appendBoolean(flags[i] === 1);
-          flagged += flags[i]!;
-          appender.endRow();
-        }
-        appender.closeSync();
-        // The room's earlier scores are replaced, not added to: each reading has one score, the latest model's.
-        rmSync(path.join(catalog.location(CURATED_ANOMALIES), `room_id=${room}`), { recursive: true, force: true });
-        const select =
-          `SELECT r.device_id, r.ts, r.value, s.score, ${model.threshold} AS threshold, s.warm, s.is_anomaly, ${sqlString(modelId)} AS model_id, ` +
-          `now()::TIMESTAMP AS scored_at, r.room_id, r.date FROM room_rows r JOIN room_scores s USING (i)`;
-        const written = await writePartitioned(connection, catalog, CURATED_ANOMALIES, select, modelId, ['device_id', 'ts']);
-        catalog.save();
-        return { room, modelId, rows: written.rows, flagged };
-      } finally {
-        db.close();
-      }
-    },
-  };
 }
 
 /**
@@ -234,6 +216,13 @@ function numbers(values: readonly string[], where: string): Float64Array {
   });
 }
 
+/** The points of the headerless CSV files under a folder (features only), in file order. */
+export function* pointsUnder(dir: string): Generator<Float64Array> {
+  for (const file of dataFiles(dir, '.csv')) {
+    for (const [i, values] of csvLines(file).entries()) yield numbers(values, `${file}:${i + 1}`);
+  }
+}
+
 /**
  * Trains the twin of SageMaker's built-in RCF on a room's training prefix (`text/csv;label_size=0`: features only),
  * each point offered once in file order. Throws naming the prefix when it holds no point.
@@ -241,11 +230,9 @@ function numbers(values: readonly string[], where: string): Float64Array {
 export function trainOnPoints(trainingDir: string, hyperparameters: RcfHyperparameters): RandomCutForest {
   const forest = new RandomCutForest(hyperparameters);
   let points = 0;
-  for (const file of dataFiles(trainingDir, '.csv')) {
-    csvLines(file).forEach((values, i) => {
-      forest.update(numbers(values, `${file}:${i + 1}`));
-      points++;
-    });
+  for (const point of pointsUnder(trainingDir)) {
+    forest.update(point);
+    points++;
   }
   if (points === 0) throw new Error(`No training data found under ${trainingDir}`);
   return forest;
