@@ -1,7 +1,7 @@
 import { JOB_NAMES } from '../core/lake/jobs.js';
 import { pipelineDefinition, pipelineOptions } from '../core/orchestration/index.js';
 import { readEnvironmentConfig } from '../core/settings.js';
-import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
 import { localResources } from '../local/orchestration/pipeline-twin.js';
 import { spreadOf, type Figure } from './figures.js';
 
@@ -44,7 +44,8 @@ export async function sfnLocalFigure(bench: SfnBenchCase, runs: number): Promise
 
 /**
  * The pipeline itself (pipelineDefinition with the twin's local names and the dev settings' options): Parallel
- * imports, four crawl-and-wait loops, curate, the Map over four rooms each a nested room execution; every
+ * imports, four crawl-and-wait loops, curate, the room listing (Athena), the Map over the four rooms it lists, each a
+ * nested room execution; every
  * service answers at once (jobs and crawls do nothing, the crawlers are READY after one RUNNING poll).
  */
 export function sampleBenchCase(): SfnBenchCase {
@@ -52,15 +53,17 @@ export function sampleBenchCase(): SfnBenchCase {
   const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
   return {
     machine: main,
-    input: { rooms: ['r1', 'r2', 'r3', 'r4'] },
+    input: {},
     handlers: () => ({
       glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => undefined]))),
       crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
       notifications: new NotificationLog(),
       sageMaker: new FakeSageMaker(),
+      athena: new LocalAthena(async () => ({ columns: ['room_id'], rows: [['r1'], ['r2'], ['r3'], ['r4']] })),
+      objects: new CopiedObjects(),
       machines: { [resources.roomMachine.arn]: room },
     }),
-    label: 'the pipeline (Parallel imports, 3 crawl loops, curate, Map over 4 nested room executions), instant handlers',
+    label: 'the pipeline (Parallel imports, 3 crawl loops, curate, room listing, Map over 4 nested room executions), instant handlers',
   };
 }
 

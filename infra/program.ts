@@ -4,7 +4,6 @@ import { ANALYTICS_LAKE_READS, AnalyticsStack, analyticsStackArgs } from './anal
 import { ANALYTICS_SOURCES, type AnalyticsSources } from './analytics/sources.js';
 import { IngestionStack, ingestionStackArgs } from './ingestion/ingestion-stack.js';
 import { LAKE_INGESTION_READS, LakeStack, lakeStackArgs } from './lake/lake-stack.js';
-import { LayerNotImplementedError } from './layers.js';
 import { ORCHESTRATION_INGESTION_READS, OrchestrationStack, orchestrationStackArgs } from './orchestration/orchestration-stack.js';
 import { ORCHESTRATION_ANALYTICS_READS, ORCHESTRATION_LAKE_READS, projectPipeline, type PipelineDefinition } from './orchestration/pipeline-machines.js';
 import { pipelineOptions } from '../core/orchestration/index.js';
@@ -64,8 +63,8 @@ export function orchestrationProgram(pipeline?: PipelineDefinition): LayerProgra
 /** The orchestration layer with the project's pipeline. */
 export const orchestrationLayer: LayerProgram = orchestrationProgram();
 
-/** The program of each layer that exists in this release (see IMPLEMENTED_LAYERS). */
-export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {
+/** The program of each layer. */
+export const LAYER_PROGRAMS: Readonly<Record<Layer, LayerProgram>> = {
   ingestion: ingestionLayer,
   lake: lakeLayer,
   analytics: analyticsLayer,
@@ -75,12 +74,11 @@ export const LAYER_PROGRAMS: Readonly<Partial<Record<Layer, LayerProgram>>> = {
 /**
  * Runs the layer named by the stack: parses `<layer>-<env>`, reads and validates the configuration once
  * (through `lookup`, which returns a setting's raw value), and returns the layer's outputs. Throws
- * StackNameError, ConfigError(s) or LayerNotImplementedError with the offending value named.
+ * StackNameError (an unknown layer or environment) or ConfigError(s) with the offending value named.
  */
 export function runLayer(stack: string, lookup: (name: SettingName) => unknown): Record<string, pulumi.Input<unknown>> {
   const { layer, env } = parseStackName(stack);
   const program = LAYER_PROGRAMS[layer];
-  if (program === undefined) throw new LayerNotImplementedError(layer, stack);
   const config = parseEnvironmentConfig(lookup);
   return program({ env, config });
 }

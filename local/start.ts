@@ -27,8 +27,10 @@ import {
 import type { AnomaliesSummary, LakeSummary, PipelineSummary } from './summary.js';
 import { judge, modelsDir, readLabelsCsv, startAnalyticsTwin } from './analytics/index.js';
 import type { AnalyticsTwin, StreamRun } from './analytics/index.js';
-import { pipelineOptions } from '../core/orchestration/index.js';
+import { pipelineInput, pipelineOptions } from '../core/orchestration/index.js';
 import { runPipelineTwin } from './orchestration/pipeline-twin.js';
+import { archiveDropSettings } from '../core/orchestration/archive-drop.js';
+import { formatDrop, stagingDir, twinPipelineRun, watchStaging, type StagingWatch } from './orchestration/archive-drop.js';
 import { parseSourceUrl, redactUrl, startLakeTwin } from './lake/index.js';
 import type { LakeTwin } from './lake/index.js';
 import { ExternalBrokerError, startIngestionTwin, WriteAheadLog } from './ingestion/index.js';
@@ -265,6 +267,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     abortRun();
   });
   let dashboard: RunDashboard | undefined;
+  let drops: StagingWatch | undefined;
   try {
     // Deliver whatever an interrupted earlier run left in the write-ahead log, so this run's counts are its own.
     await twin.flush();
@@ -282,6 +285,16 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
       ? startLakeTwin({ dataDir, logger, ...(flags.sourceUrl === undefined ? {} : { sourceUrl: flags.sourceUrl }), progress: (line) => io.stdout.write(`${line}\n`) })
       : undefined;
     if (lakeTwin !== undefined) twin.onObjectsLanded(lakeTwin.onObjectsLanded);
+    // A zip put in the staging folder during the run goes through the archive-drop core and starts a local execution.
+    drops = lakeTwin === undefined
+      ? undefined
+      : watchStaging({
+          dataDir,
+          ...archiveDropSettings(config),
+          run: twinPipelineRun({ dataDir, options: pipelineOptions(config), lake: lakeTwin }),
+          onDrop: (key, result) => io.stdout.write(`  ${formatDrop(key, result)}\n`),
+          onError: (key, error) => io.stderr.write(`npm start: archive drop ${key} not processed: ${error instanceof Error ? error.message : String(error)}\n`),
+        });
     // The batch needs the lake's curated zone; the stream runs beside it, so both go together.
     const analyticsTwin = lakeTwin !== undefined && flags.analytics
       ? startAnalyticsTwin({ dataDir, processor: { maxClockSkewSeconds: config.telemetryMaxClockSkewSeconds, maxLatenessHours: config.telemetryMaxLatenessHours } })
@@ -309,7 +322,8 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     io.stdout.write(
       `sensorlake local twin (${flags.env}) — broker ${url}${useTls ? ' (mutual TLS, one certificate per device)' : ''}\n` +
         `  raw zone ${twin.rawDir}; buffering ${(twin.buffer.sizeBytes / 2 ** 20).toFixed(0)} MiB or ${twin.buffer.intervalMs / 1000} s (Pulumi.${flags.env}.yaml)\n` +
-        `  fleet ${flags.devices} devices in ${flags.rooms} rooms, ${flags.rate} msg/s each, for ${flags.duration} s\n`,
+        `  fleet ${flags.devices} devices in ${flags.rooms} rooms, ${flags.rate} msg/s each, for ${flags.duration} s\n` +
+        (drops === undefined ? '' : `  archive drops: put <table>.zip in ${path.join(stagingDir(dataDir), 'in')}\n`),
     );
     const bar = publishProgress(io.stdout, flags.progress);
     const progress = bar.onProgress === undefined ? progressLines(io.stdout, flags.progress) : { hooks: { onProgress: bar.onProgress }, stop: bar.stop };
@@ -326,6 +340,8 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     await twin.stop();
     const streamRun = await analyticsTwin?.finishStream();
     const summary = summarizeRun(fleet, before, twin.stats(), { before: run.logBefore, after: WriteAheadLog.countPending(walDir) });
+    // The drop being processed ends before the pipeline's own run: the lake's files are read and saved whole.
+    await drops?.stop();
     const ran = lakeTwin === undefined || twin.stats().failure !== undefined ? undefined : await runPipeline(lakeTwin, config, summary.messages.landed, io);
     const lake = ran?.lake;
     const pipeline = ran?.pipeline;
@@ -363,6 +379,7 @@ export async function startAction(flags: StartFlags, io: Io, signal?: AbortSigna
     return crashed && code !== ExitCode.DiskFull ? ExitCode.Failure : code;
   } catch (error) {
     await twin.stop().catch(() => undefined);
+    await drops?.stop().catch(() => undefined);
     throw error;
   } finally {
     await dashboard?.close();
@@ -400,7 +417,7 @@ async function runPipeline(
     // Training is left to the analytics step that follows (one forest per room, one shingle per device): the
     // pipeline's per-room Map and its local SageMaker are exercised by local/orchestration's tests, and running both
     // here would train every room twice.
-    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config), input: { skip: ['train'] } });
+    const run = await runPipelineTwin({ dataDir: session.dataDir, lake: session, options: pipelineOptions(config), input: pipelineInput({ skip: ['train'] }) });
     const pipeline = summarizePipeline(run);
     if (run.status !== 'SUCCEEDED') io.stderr.write(`npm start: the pipeline ${run.status}: ${run.error ?? ''}: ${run.cause ?? ''}\n`);
     const { 'import-historical': historical, 'import-db': database, curate } = run.jobs;

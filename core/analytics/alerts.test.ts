@@ -205,10 +205,17 @@ describe('parseWindowState', () => {
     expect(parseWindowState(state)).toStrictEqual({ lastSequenceNumber: null, devices: {} });
   });
 
+  it('GIVEN a state with scores kept for a re-delivery THEN they read back', () => {
+    const state = { lastSequenceNumber: '11', devices: {}, pending: { '12': { score: 1.5, warm: true } } };
+    expect(parseWindowState(state)).toStrictEqual(state);
+  });
+
   it.each([
     [{ '1': 282 }, /window state is not an alert window state/],
     [{ lastSequenceNumber: 'x', devices: {} }, /lastSequenceNumber/],
     [{ lastSequenceNumber: null, devices: { a: { readings: -1 } } }, /devices\.a/],
+    [{ lastSequenceNumber: null, devices: {}, pending: { x: { score: 1, warm: true } } }, /pending/],
+    [{ lastSequenceNumber: null, devices: {}, pending: { '12': { score: 'high', warm: true } } }, /pending\.12\.score/],
   ])('GIVEN a state this core did not write (%j) THEN WindowStateError', (state, message) => {
     expect(() => parseWindowState(state)).toThrow(WindowStateError);
     expect(() => parseWindowState(state)).toThrow(message);

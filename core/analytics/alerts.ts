@@ -162,16 +162,20 @@ const deviceWindowSchema = z.strictObject({
 /**
  * The state Lambda carries between the invocations of one window, per shard. `lastSequenceNumber` is the highest
  * record folded in: a record at or below it is a redelivery (Lambda processes at least once) and is not counted
- * again.
+ * again. `pending` keeps, by sequence number, the scores of readings scored but not folded because an earlier
+ * record of the batch failed: Lambda re-delivers them from that record, and they are folded with these scores
+ * instead of being scored again (the scorer's per-device history already holds them). Absent when empty.
  */
 export interface AlertWindowState {
   readonly lastSequenceNumber: string | null;
   readonly devices: Readonly<Record<string, DeviceWindow>>;
+  readonly pending?: Readonly<Record<string, ReadingScore>>;
 }
 
 const windowStateSchema = z.strictObject({
   lastSequenceNumber: z.string().regex(/^\d+$/).nullable(),
   devices: z.record(z.string(), deviceWindowSchema),
+  pending: z.record(z.string().regex(/^\d+$/), z.strictObject({ score: z.number(), warm: z.boolean() })).optional(),
 });
 
 /** The state handed in is not one this core returned. */
@@ -367,6 +371,7 @@ function checkSequenceNumber(record: KinesisStreamRecord): void {
 async function scoreDevices(
   readings: readonly (Parsed & { kind: 'reading' })[],
   scorer: ReadingScorer | undefined,
+  pending: Readonly<Record<string, ReadingScore>>,
 ): Promise<{ scores: Map<TelemetryRecord, ReadingScore | null>; failed: Map<string, string> }> {
   const scores = new Map<TelemetryRecord, ReadingScore | null>();
   const failed = new Map<string, string>();
@@ -376,6 +381,11 @@ async function scoreDevices(
   }
   const byDevice = new Map<string, TelemetryRecord[]>();
   for (const r of readings) {
+    const kept = pending[r.sequenceNumber];
+    if (kept !== undefined) {
+      scores.set(r.record, kept);
+      continue;
+    }
     const list = byDevice.get(r.record.device_id);
     if (list === undefined) byDevice.set(r.record.device_id, [r.record]);
     else list.push(r.record);
@@ -421,7 +431,8 @@ export function emptyInvocationCounts(): InvocationCounts {
 /**
  * Runs one invocation of a window: folds the batch into the window state (in sequence-number order), reports the
  * first record whose scoring failed in `batchItemFailures` (that record and every later one are left out of the
- * state, since Lambda re-delivers them all), and at the final invocation, when nothing failed, publishes one alert
+ * state, since Lambda re-delivers them all from it; the later ones another device scored keep their scores in the
+ * state's `pending`, so the re-delivery neither scores nor counts them twice), and at the final invocation, when nothing failed, publishes one alert
  * per device that stayed anomalous. Throws AlertPublishError when a publish failed (the invocation must fail so
  * Lambda retries it), and WindowStateError for a state this core did not write.
  */
@@ -433,13 +444,15 @@ export async function processWindowInvocation(event: KinesisStreamEvent, deps: A
   // Lambda delivers a shard's records in order the first time; a reprocessed batch may not be.
   parsed.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
   const readings = parsed.filter((p): p is Parsed & { kind: 'reading' } => p.kind === 'reading');
-  const { scores, failed } = await scoreDevices(readings, deps.scorer);
+  const pending = state.pending ?? {};
+  const { scores, failed } = await scoreDevices(readings, deps.scorer, pending);
 
   const counts = emptyInvocationCounts();
   counts.received = parsed.length;
   const devices: Record<string, DeviceWindow> = { ...state.devices };
   let lastSequenceNumber = state.lastSequenceNumber;
   let firstFailure: string | undefined;
+  const stillPending: Record<string, ReadingScore> = {};
   for (const p of parsed) {
     if (p.kind === 'redelivered') {
       counts.redelivered += 1;
@@ -448,6 +461,8 @@ export async function processWindowInvocation(event: KinesisStreamEvent, deps: A
     if (firstFailure === undefined && p.kind === 'reading' && failed.has(p.record.device_id)) firstFailure = p.sequenceNumber;
     if (firstFailure !== undefined) {
       counts.failed += 1;
+      const score = p.kind === 'reading' ? scores.get(p.record) : undefined;
+      if (score !== undefined && score !== null) stillPending[p.sequenceNumber] = score;
       continue;
     }
     lastSequenceNumber = p.sequenceNumber;
@@ -465,7 +480,13 @@ export async function processWindowInvocation(event: KinesisStreamEvent, deps: A
     }
     devices[p.record.device_id] = fold(devices[p.record.device_id], p.record, score, deps.rule.threshold);
   }
-  const next: AlertWindowState = { lastSequenceNumber, devices };
+  // Scores kept for records this batch did not carry (a smaller re-delivery) stay until their record is folded.
+  const delivered = new Set(parsed.map((p) => p.sequenceNumber));
+  const folded = lastSequenceNumber === null ? null : BigInt(lastSequenceNumber);
+  for (const [sequenceNumber, score] of Object.entries(pending)) {
+    if (!delivered.has(sequenceNumber) && (folded === null || BigInt(sequenceNumber) > folded)) stillPending[sequenceNumber] = score;
+  }
+  const next: AlertWindowState = { lastSequenceNumber, devices, ...(Object.keys(stillPending).length > 0 ? { pending: stillPending } : {}) };
   const scoringErrors = [...failed].map(([deviceId, error]) => ({ deviceId, error }));
   if (firstFailure !== undefined) {
     return { response: { state: next, batchItemFailures: [{ itemIdentifier: firstFailure }] }, counts, alerts: [], scoringErrors };

@@ -42,6 +42,13 @@ export { validateDefinition } from './validate.js';
 export { mergeStatements, type TaskStatement } from './statements.js';
 export { describeCondition, toMermaid } from './mermaid.js';
 export { integrationArn, managedRuleArn, sdkIntegrationArn, type IntegrationTaskProps } from './integrations/common.js';
+export {
+  athenaGetQueryResults,
+  athenaStartQueryExecution,
+  type AthenaGetQueryResultsProps,
+  type AthenaQueryAccess,
+  type AthenaStartQueryExecutionProps,
+} from './integrations/athena.js';
 export { glueGetCrawler, glueStartCrawler, glueStartJobRun, type GlueCrawlerProps, type GlueStartJobRunProps } from './integrations/glue.js';
 export { snsPublish, type FromPath, type SnsPublishProps } from './integrations/sns.js';
 export { lambdaInvoke, type LambdaInvokeProps } from './integrations/lambda.js';
@@ -60,4 +67,5 @@ export {
   type SageMakerProps,
   type UpdateEndpointProps,
 } from './integrations/sagemaker.js';
+export { s3CopyObject, type S3CopyObjectProps } from './integrations/s3.js';
 export { STEP_FUNCTIONS_EXECUTION_RULE, startExecution, type StartExecutionProps } from './integrations/stepfunctions.js';

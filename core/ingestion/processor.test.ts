@@ -586,15 +586,16 @@ describe('dedupe identity: (device, seq), or (device, seq, event time) for a cou
     ]);
   });
 
-  it('GIVEN a sensorlake message repeating a seq with another stamp THEN it is still a duplicate', () => {
+  it('GIVEN a sensorlake sender restarted (a seq again, another stamp) THEN it is accepted, and the same seq and stamp again is a duplicate', () => {
     const ctx = fullCtx();
     processBatch([envelope(sensorlake)], ctx).commit();
-    const outcome = processEnvelope(envelope({ ...sensorlake, ts: '2026-11-22T10:00:01.000Z' }), ctx);
+    expect(processEnvelope(envelope({ ...sensorlake, ts: '2026-11-22T10:00:01.000Z' }), ctx).kind).toBe('accepted');
+    const outcome = processEnvelope(envelope(sensorlake), ctx);
     expect(outcome.kind === 'quarantined' ? outcome.reason : outcome.kind).toBe('duplicate');
   });
 
   it.each<[ProfileName, Record<string, unknown>, string | null]>([
-    ['sensorlake', sensorlake, '7'],
+    ['sensorlake', sensorlake, '7@2026-11-22T10:00:00.000Z'],
     ['sense-hat', senseHat, '104@2026-11-22T10:00:00.000Z'],
     ['room-reading', roomReading, null],
   ])('dedupeKey of a %s record', (_profile, payload, key) => {

@@ -137,10 +137,13 @@ export type DedupeIdentity = 'seq' | 'seq-and-time' | 'none';
  * wins, and a message matching profiles none of which is the most specific is an unknown shape.
  */
 const TABLES = {
-  /** sensorlake's own message: every field, one reading of each quantity. */
+  /**
+   * sensorlake's own message: every field, one reading of each quantity. Its seq starts again at 1 when the sender
+   * restarts (the simulator does on every run), so, as the Sense HAT's count, it is identified with its stamp.
+   */
   sensorlake: {
     markers: ['ts'],
-    dedupe: 'seq',
+    dedupe: 'seq-and-time',
     fields: {
       device_id: required(FIELD_RULES.deviceId, 'device'),
       room_id: required(FIELD_RULES.roomId, 'room_id'),

@@ -4,7 +4,7 @@
  */
 
 /** The formats sensorlake tables use. */
-export const STORAGE_FORMATS = ['ndjson-gzip', 'csv', 'parquet'] as const;
+export const STORAGE_FORMATS = ['ndjson-gzip', 'csv', 'parquet', 'csv-headerless', 'transform-output'] as const;
 export type StorageFormat = (typeof STORAGE_FORMATS)[number];
 
 /** How Glue and Athena read a format. */
@@ -35,6 +35,16 @@ export interface FormatDefinition {
   readonly duckdb: DuckdbFormat;
 }
 
+/** Glue's view of a CSV file without a header line (LazySimpleSerDe, comma-separated). */
+const HEADERLESS_CSV_GLUE: GlueFormat = {
+  classification: 'csv',
+  inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+  serdeParameters: { 'field.delim': ',', 'serialization.format': ',' },
+  tableParameters: { typeOfData: 'file' },
+};
+
 /** Every storage format, in both runtimes. */
 export const FORMATS: Readonly<Record<StorageFormat, FormatDefinition>> = {
   'ndjson-gzip': {
@@ -59,6 +69,16 @@ export const FORMATS: Readonly<Record<StorageFormat, FormatDefinition>> = {
       tableParameters: { 'skip.header.line.count': '1', typeOfData: 'file' },
     },
     duckdb: { reader: 'read_csv', options: { header: 'true', delim: "','" }, fileSuffix: '.csv' },
+  },
+  // SageMaker's built-in RCF reads CSV without a header (text/csv;label_size=0 for training, text/csv to transform).
+  'csv-headerless': {
+    glue: HEADERLESS_CSV_GLUE,
+    duckdb: { reader: 'read_csv', options: { header: 'false', delim: "','" }, fileSuffix: '.csv' },
+  },
+  // A batch transform writes one `<input object name>.out` per input object: headerless CSV, the input line then the score.
+  'transform-output': {
+    glue: HEADERLESS_CSV_GLUE,
+    duckdb: { reader: 'read_csv', options: { header: 'false', delim: "','" }, fileSuffix: '.out' },
   },
   parquet: {
     glue: {

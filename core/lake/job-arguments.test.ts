@@ -35,6 +35,8 @@ describe('Glue job arguments made from the job definitions', () => {
         table: 'telemetry',
         partition_keys: ['room_id', 'date'],
         mode: 'overwrite_partitions',
+        format: 'parquet',
+        register_partitions: true,
         existing_view: 'curated_existing',
         run_date_partition: null,
         max_records_per_file: MAX_RECORDS_PER_FILE,
@@ -46,10 +48,38 @@ describe('Glue job arguments made from the job definitions', () => {
         table: 'quarantine',
         partition_keys: ['date'],
         mode: 'overwrite_partitions',
+        format: 'parquet',
+        register_partitions: true,
         existing_view: 'quarantine_existing',
         run_date_partition: 'date',
         max_records_per_file: MAX_RECORDS_PER_FILE,
       },
+    ]);
+  });
+
+  it('GIVEN prepare-rcf THEN it reads the curated telemetry whole and replaces each room\'s headerless CSV training points and transform input, registering nothing', () => {
+    expect(glueJobInputs(job('prepare-rcf'), env)).toStrictEqual([{ view: 'curated_telemetry', database: 'sensorlake_dev_curated', table: 'telemetry', bookmark: false, add_columns: [] }]);
+    expect(glueJobStages(job('prepare-rcf'), env)).toStrictEqual([{ view: 'rcf_points', sql_path: 's3://scripts/etl/sql/prepare-rcf/rcf_points.sql' }]);
+    expect(glueJobOutputs(job('prepare-rcf'), env).map((o) => [o.path, o.partition_keys, o.mode, o.format, o.register_partitions, o.existing_view])).toStrictEqual([
+      ['s3://curated-bucket/rcf/training/', ['room_id'], 'replace_partitions', 'csv', false, null],
+      ['s3://curated-bucket/rcf/transform/', ['room_id'], 'replace_partitions', 'csv', false, null],
+    ]);
+  });
+
+  it('GIVEN load-anomalies THEN it reads the transform output by location, bookmarked, with its columns, and replaces the anomalies partitions it touches', () => {
+    expect(glueJobInputs(job('load-anomalies'), env)).toStrictEqual([
+      {
+        view: 'rcf_scores',
+        path: 's3://curated-bucket/rcf/scores/',
+        format: 'csv',
+        columns: [['device_id', 'string'], ['ts', 'string'], ['value', 'double'], ['f1', 'double'], ['f2', 'double'], ['f3', 'double'], ['f4', 'double'], ['score', 'double']],
+        partition_keys: ['room_id', 'model_id'],
+        bookmark: true,
+        add_columns: [],
+      },
+    ]);
+    expect(glueJobOutputs(job('load-anomalies'), env).map((o) => [o.path, o.partition_keys, o.mode, o.format, o.register_partitions])).toStrictEqual([
+      ['s3://curated-bucket/anomalies/', ['room_id', 'date'], 'replace_partitions', 'parquet', true],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { InvalidValueError } from '../errors.js';
 import type { AddedColumn, JobDefinition } from './jobs.js';
-import { SOURCE_DATABASE_TABLE, type LakeDatabase, type LakeZone, type TableDefinition } from './tables.js';
+import { FORMATS } from './formats.js';
+import { COLUMN_TYPES, LAKE_TABLES, SOURCE_DATABASE_TABLE, type LakeDatabase, type LakeZone, type TableDefinition } from './tables.js';
 
 /**
  * The arguments of the Glue jobs, made from the job definitions (core/lake/jobs.ts) so that the PySpark scripts in
@@ -61,6 +62,17 @@ export type GlueJobInput =
       readonly bookmark_keys: readonly string[];
       readonly bookmark: boolean;
       readonly add_columns: readonly AddedColumn[];
+    }
+  | {
+      readonly view: string;
+      /** The table's location (`s3://bucket/prefix/`), read object by object with partition folders as columns. */
+      readonly path: string;
+      readonly format: 'csv';
+      /** The columns of each headerless line, in order, with their Spark SQL types. */
+      readonly columns: readonly (readonly [string, string])[];
+      readonly partition_keys: readonly string[];
+      readonly bookmark: boolean;
+      readonly add_columns: readonly AddedColumn[];
     };
 
 /** One stage as the scripts run it (`--stages`): the rendered SQL registered as the view, materialised once. */
@@ -82,7 +94,11 @@ export interface GlueJobOutput {
    * `existing_view`) and the new rows are rewritten together, replacing the partition (the twin's compaction);
    * `append` adds files.
    */
-  readonly mode: 'overwrite_partitions' | 'append';
+  readonly mode: 'overwrite_partitions' | 'append' | 'replace_partitions';
+  /** `parquet`, or `csv` (headerless, for SageMaker). */
+  readonly format: 'parquet' | 'csv';
+  /** Whether each partition written is added to the catalog table (false for files only SageMaker reads). */
+  readonly register_partitions: boolean;
   /** The reference input holding the table's current rows; set exactly when the mode is `overwrite_partitions`. */
   readonly existing_view: string | null;
   /** The partition key the script sets to the run's UTC date (JobOutput.runDatePartition), or null. */
@@ -110,11 +126,37 @@ export function renderedSqlKey(job: JobDefinition, file: string): string {
   return `${ETL_SQL_PREFIX}${job.name}/${file}`;
 }
 
+/** The Spark SQL type of a column type (the catalog's names are Spark's). */
+function sparkType(type: keyof typeof COLUMN_TYPES): string {
+  return COLUMN_TYPES[type].glue;
+}
+
+/** The writer's format of a table: Parquet, or headerless CSV. */
+function outputFormat(table: TableDefinition): 'parquet' | 'csv' {
+  if (table.format === 'parquet') return 'parquet';
+  if (table.format === 'csv-headerless') return 'csv';
+  throw new InvalidValueError('format', table.format, "parquet or csv-headerless (the formats a job writes)", `output table ${table.database}.${table.name}`);
+}
+
 /** The `--inputs` of a job: `records` inputs bookmarked, `reference` inputs read whole. */
 export function glueJobInputs(job: JobDefinition, env: GlueJobEnvironment): GlueJobInput[] {
-  return job.inputs.map(({ view, source, role, addColumns = [] }) => {
+  return job.inputs.map(({ view, source, role, addColumns = [], byLocation = false }) => {
     const bookmark = role === 'records';
     const add_columns = [...addColumns];
+    if (byLocation && source !== 'jdbc') {
+      if (FORMATS[source.format].duckdb.reader !== 'read_csv' || FORMATS[source.format].duckdb.options.header !== 'false') {
+        throw new InvalidValueError('format', source.format, 'a headerless CSV format (inputs read by location)', `input ${view}`);
+      }
+      return {
+        view,
+        path: tableLocation(source, env),
+        format: 'csv',
+        columns: source.columns.map((c) => [c.name, sparkType(c.type)] as const),
+        partition_keys: source.partitionKeys.map((k) => k.name),
+        bookmark,
+        add_columns,
+      };
+    }
     return source === 'jdbc'
       ? {
           view,
@@ -143,15 +185,17 @@ export function glueJobStages(job: JobDefinition, env: GlueJobEnvironment): Glue
  */
 export function glueJobOutputs(job: JobDefinition, env: GlueJobEnvironment): GlueJobOutput[] {
   const scripts = bucketUrl(env.scriptsBucketUrl, 'scriptsBucketUrl');
-  return job.outputs.map(({ sql, table, runDatePartition }) => {
-    const existing = job.inputs.find((i) => i.source === table && i.role === 'reference');
+  return job.outputs.map(({ sql, table, runDatePartition, mode }) => {
+    const existing = mode === 'replace' ? undefined : job.inputs.find((i) => i.source === table && i.role === 'reference');
     return {
       sql_path: `${scripts}${renderedSqlKey(job, sql)}`,
       path: tableLocation(table, env),
       database: env.databaseName(table.database),
       table: table.name,
       partition_keys: table.partitionKeys.map((k) => k.name),
-      mode: existing === undefined ? 'append' : 'overwrite_partitions',
+      mode: mode === 'replace' ? 'replace_partitions' : existing === undefined ? 'append' : 'overwrite_partitions',
+      format: outputFormat(table),
+      register_partitions: LAKE_TABLES.includes(table),
       existing_view: existing?.view ?? null,
       run_date_partition: runDatePartition ?? null,
       max_records_per_file: MAX_RECORDS_PER_FILE,

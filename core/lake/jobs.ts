@@ -1,7 +1,22 @@
 import { DEVICE_ID_PATTERN, ROOM_ID_PATTERN } from '../ids.js';
 import { PROFILES, PROFILE_NAMES, RANGES } from '../ingestion/profiles.js';
 import { InvalidValueError } from '../errors.js';
-import { CURATED_QUARANTINE, CURATED_TELEMETRY, LANDING_HISTORICAL, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from './tables.js';
+import { RCF_SETTINGS } from '../analytics/rcf/settings.js';
+import { THRESHOLD_SIGMA_FACTOR } from '../analytics/rcf/threshold.js';
+import {
+  CURATED_ANOMALIES,
+  CURATED_QUARANTINE,
+  CURATED_TELEMETRY,
+  LANDING_HISTORICAL,
+  RAW_DATABASE,
+  RAW_HISTORICAL,
+  RAW_TELEMETRY,
+  RCF_FEATURE_COLUMNS,
+  RCF_SCORES,
+  RCF_TRAINING,
+  RCF_TRANSFORM_INPUT,
+  type TableDefinition,
+} from './tables.js';
 
 /**
  * The lake's ETL jobs, defined once: which tables each reads (and under which view name its SQL sees them), which
@@ -34,6 +49,11 @@ export interface JobInput {
   readonly role: 'records' | 'reference';
   /** Columns added to the view before the SQL runs (ADDED_COLUMNS). */
   readonly addColumns?: readonly AddedColumn[];
+  /**
+   * Read the objects under the table's location (partition folders from their names) instead of the catalog's
+   * partitions: for files another service writes and nobody registers (the batch transform's output).
+   */
+  readonly byLocation?: boolean;
 }
 
 /** An intermediate step: the SELECT of `sql`, registered as the view `view` for the later SQL files. */
@@ -52,12 +72,21 @@ export interface JobOutput {
    * the raw imports, the curate date of the quarantine).
    */
   readonly runDatePartition?: string;
+  /**
+   * `replace`: each partition the run writes is replaced by this run's rows alone (the RCF data and scores of a
+   * room are those of the latest run). Default: compacted with the rows already there when the job reads the table
+   * back as a reference, else appended to.
+   */
+  readonly mode?: 'replace';
 }
+
+/** A value a SQL file can refer to: a number, a string, or a list of strings (for `IN ('{{name}}')`). */
+export type SqlParameter = number | string | readonly string[];
 
 /** One ETL job. */
 export interface JobDefinition {
   /** Logical name, also the suffix of the Glue job name and the `npm run etl -- <job>` argument. */
-  readonly name: 'import-historical' | 'import-db' | 'curate';
+  readonly name: 'import-historical' | 'import-db' | 'curate' | 'prepare-rcf' | 'load-anomalies';
   readonly description: string;
   /** PySpark entry point under etl/jobs/. */
   readonly script: string;
@@ -69,7 +98,7 @@ export interface JobDefinition {
    * Values the SQL files refer to as the string literal `'{{name}}'`; `renderSql` puts each in before the SQL runs
    * (both runtimes: the stack uploads the rendered SQL), so a limit is written once, in core/.
    */
-  readonly parameters: Readonly<Record<string, number | string>>;
+  readonly parameters: Readonly<Record<string, SqlParameter>>;
 }
 
 /**
@@ -87,8 +116,12 @@ export type CurateReason = (typeof CURATE_REASONS)[number];
 export const DUPLICATE_KINDS = ['in-run', 'already-curated', 'already-quarantined'] as const;
 export type DuplicateKind = (typeof DUPLICATE_KINDS)[number];
 
-/** The parameters of the curate SQL: the sensors' physical ranges and the id patterns, from their one definition. */
-export const CURATE_PARAMETERS: Readonly<Record<string, number | string>> = {
+/**
+ * The parameters of the curate SQL, each from its one definition: the sensors' physical ranges, the id patterns, and
+ * the payload profiles whose readings are identified by device, seq and event time (their seq restarts with the
+ * sender), as the processor's `dedupeKey`.
+ */
+export const CURATE_PARAMETERS: Readonly<Record<string, SqlParameter>> = {
   temperature_min: RANGES.temperature.min,
   temperature_max: RANGES.temperature.max,
   humidity_min: RANGES.humidity.min,
@@ -97,19 +130,23 @@ export const CURATE_PARAMETERS: Readonly<Record<string, number | string>> = {
   pressure_max: RANGES.pressure.max,
   device_id_pattern: DEVICE_ID_PATTERN.source,
   room_id_pattern: ROOM_ID_PATTERN.source,
-  seq_and_time_profile: seqAndTimeProfile(),
+  seq_and_time_profiles: PROFILE_NAMES.filter((name) => PROFILES[name].dedupe === 'seq-and-time'),
 };
 
 /**
- * The payload profile whose sequence number restarts with the device's program (the Sense HAT's `count`), so its
- * readings are identified by device, seq and event time, as the processor's `dedupeKey` does; curate mirrors it.
+ * The shingle size the RCF SQL writes (rcf_points.sql has one column per shingle row): RCF_SETTINGS' size, which
+ * must be RCF_FEATURE_COLUMNS' count, so a changed setting cannot silently train on other points than the twin's.
  */
-function seqAndTimeProfile(): string {
-  const names = PROFILE_NAMES.filter((name) => PROFILES[name].dedupe === 'seq-and-time');
-  if (names.length !== 1) {
-    throw new InvalidValueError('dedupe', names, "exactly one profile deduplicated by 'seq-and-time' (curate_staged.sql compares one name)", 'profiles');
+function rcfShingleSize(): number {
+  if (RCF_SETTINGS.featureDim !== 1 || RCF_SETTINGS.shingleSize !== RCF_FEATURE_COLUMNS.length) {
+    throw new InvalidValueError(
+      'shingleSize',
+      RCF_SETTINGS.shingleSize,
+      `${RCF_FEATURE_COLUMNS.length} with one feature (the columns of rcf_points.sql and RCF_FEATURE_COLUMNS)`,
+      'RCF settings',
+    );
   }
-  return names[0] as string;
+  return RCF_SETTINGS.shingleSize;
 }
 
 /** Every job, in pipeline order. */
@@ -150,6 +187,27 @@ export const LAKE_JOBS: readonly JobDefinition[] = [
     ],
     parameters: CURATE_PARAMETERS,
   },
+  {
+    name: 'prepare-rcf',
+    description: 'Curated temperatures to the per-room RCF training points and batch transform input (headerless CSV, shingled per device)',
+    script: 'prepare_rcf.py',
+    inputs: [{ view: 'curated_telemetry', source: CURATED_TELEMETRY, role: 'reference' }],
+    stages: [{ sql: 'rcf_points.sql', view: 'rcf_points' }],
+    outputs: [
+      { sql: 'rcf_training.sql', table: RCF_TRAINING, mode: 'replace' },
+      { sql: 'rcf_transform_input.sql', table: RCF_TRANSFORM_INPUT, mode: 'replace' },
+    ],
+    parameters: { shingle_size: rcfShingleSize() },
+  },
+  {
+    name: 'load-anomalies',
+    description: 'The batch transforms\' new scores to curated.anomalies, judged by each room\'s threshold (mean + 3 std of its scores)',
+    script: 'load_anomalies.py',
+    inputs: [{ view: 'rcf_scores', source: RCF_SCORES, role: 'records', byLocation: true }],
+    stages: [],
+    outputs: [{ sql: 'rcf_anomalies.sql', table: CURATED_ANOMALIES, mode: 'replace' }],
+    parameters: { sigma_factor: THRESHOLD_SIGMA_FACTOR },
+  },
 ];
 
 /** Names of the jobs. */
@@ -165,15 +223,18 @@ export function lakeJob(name: string): JobDefinition {
   return job;
 }
 
-function sqlLiteral(value: number | string): string {
-  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+function sqlLiteral(value: SqlParameter): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  // An empty list is NULL, which IN (...) matches with no value.
+  return value.length === 0 ? 'NULL' : value.map((v) => sqlLiteral(v)).join(', ');
 }
 
 /**
  * Puts the job's parameters into a SQL file: each string literal `'{{name}}'` becomes the value (a number bare, a
- * string quoted). A placeholder without a parameter is an error naming it, so a typo cannot run as a literal.
+ * string quoted, a list as its strings quoted and separated by commas). A placeholder without a parameter is an error naming it, so a typo cannot run as a literal.
  */
-export function renderSql(sql: string, parameters: Readonly<Record<string, number | string>>, file = 'SQL'): string {
+export function renderSql(sql: string, parameters: Readonly<Record<string, SqlParameter>>, file = 'SQL'): string {
   return sql.replace(/'\{\{([A-Za-z0-9_]+)\}\}'/g, (_match, name: string) => {
     const value = parameters[name];
     if (value === undefined) {

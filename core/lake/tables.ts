@@ -252,6 +252,63 @@ export const CURATED_ANOMALIES: TableDefinition = {
   partitionKeys: CURATED_TELEMETRY.partitionKeys,
 };
 
+/** The features of one RCF point: the shingle of RCF_SETTINGS.shingleSize temperatures, oldest first (rcf_points.sql). */
+export const RCF_FEATURE_COLUMNS: readonly ColumnDefinition[] = [1, 2, 3, 4].map((i) => col(`f${i}`, 'double', `temperature ${i} of the shingle, oldest first (degrees Celsius)`));
+
+const roomKey = col('room_id', 'string', 'room of the points (one model per room)');
+
+const identifying = [
+  col('device_id', 'string', 'device id'),
+  col('ts', 'string', 'event time of the reading, as text (YYYY-MM-DD HH:MM:SS[.fff], UTC)'),
+  col('value', 'double', 'the reading scored (temperature, degrees Celsius): the last feature'),
+];
+
+/**
+ * The training data of SageMaker's built-in RCF, per room: the features only, CSV without header or label
+ * (`text/csv;label_size=0`). Written by the prepare-rcf job; not a catalog table (nothing queries it), so files are
+ * read and written by location.
+ */
+export const RCF_TRAINING: TableDefinition = {
+  name: 'rcf_training',
+  database: 'curated',
+  description: 'RCF training points per room: the shingled temperatures, headerless CSV',
+  zone: 'curated',
+  prefix: 'rcf/training/',
+  format: 'csv-headerless',
+  columns: RCF_FEATURE_COLUMNS,
+  partitionKeys: [roomKey],
+};
+
+/**
+ * The batch transform input, per room: the identifying columns, then the features (the transform's InputFilter
+ * passes only the features to the model). Written by the prepare-rcf job.
+ */
+export const RCF_TRANSFORM_INPUT: TableDefinition = {
+  name: 'rcf_transform_input',
+  database: 'curated',
+  description: 'RCF points to score per room: device, time and value, then the features; headerless CSV',
+  zone: 'curated',
+  prefix: 'rcf/transform/',
+  format: 'csv-headerless',
+  columns: [...identifying, ...RCF_FEATURE_COLUMNS],
+  partitionKeys: [roomKey],
+};
+
+/**
+ * The batch transform output, per room and model: each input line followed by its score (JoinSource Input). Written
+ * by SageMaker (`<input object>.out`), read by the load-anomalies job by location.
+ */
+export const RCF_SCORES: TableDefinition = {
+  name: 'rcf_scores',
+  database: 'curated',
+  description: 'RCF batch transform output: the transform input line, then the score',
+  zone: 'curated',
+  prefix: 'rcf/scores/',
+  format: 'transform-output',
+  columns: [...identifying, ...RCF_FEATURE_COLUMNS, col('score', 'double', 'the model\'s anomaly score of the point')],
+  partitionKeys: [roomKey, col('model_id', 'string', 'the SageMaker model (and transform job) that scored the points')],
+};
+
 /** Every table of the lake, in catalog order. */
 export const LAKE_TABLES: readonly TableDefinition[] = [
   RAW_TELEMETRY,

@@ -29,6 +29,9 @@ function expectCountsAddUp(result: ArchiveDropResult): void {
   expect(written + refused + directories).toBe(seen);
 }
 
+/** The archive with entry `index`'s CRC-32 in the central directory off by one bit: that entry fails as it ends. */
+const withBadCrc = (archive: Uint8Array, index: number) => withCentralRecord(archive, index, (v, at) => v.setUint32(at + 16, (v.getUint32(at + 16, true) ^ 1) >>> 0, true));
+
 const SYMLINK = { os: 3, attrs: (0o120777 << 16) >>> 0 };
 
 describe('processArchiveDrop', () => {
@@ -47,13 +50,14 @@ describe('processArchiveDrop', () => {
     ]);
     expect(store.removed).toEqual(['in/readings.zip']);
     expect(store.failed.size).toBe(0);
+    expect(store.temporary.size).toBe(0);
   });
 
   it('GIVEN a stored (uncompressed) zip read in 7-byte chunks WHEN dropped THEN entries spanning chunks are whole', async () => {
     const store = new MemoryDropStore(7);
     const body = incompressible(10_000);
     store.staged.set('in/rooms.zip', zipOf({ 'r.parquet': body, 's.txt': 'hello' }, 0));
-    const result = await processArchiveDrop({ bucket: BUCKET, key: 'in/rooms.zip', etag: '"x"' }, { store, pipeline: new MemoryPipeline(), limits: TEST_LIMITS, tables: TABLES });
+    const result = await processArchiveDrop({ bucket: BUCKET, key: 'in/rooms.zip', etag: '"e1"' }, { store, pipeline: new MemoryPipeline(), limits: TEST_LIMITS, tables: TABLES });
     expect(result.status).toBe('started');
     expect(Buffer.from(store.raw.get('rooms/r.parquet')!)).toEqual(Buffer.from(body));
     expect(new TextDecoder().decode(store.raw.get('rooms/s.txt'))).toBe('hello');
@@ -116,20 +120,83 @@ describe('processArchiveDrop', () => {
       if (result.status !== 'failed') return;
       expect(result.failure.reason).toBe(reason);
       expect(result.failure.entry).toBe(entry);
-      expect(result.failedKey).toBe('failed/readings.zip');
-      const moved = store.failed.get('failed/readings.zip');
+      expect(result.failedKey).toBe('failed/readings.zip/e1/readings.zip');
+      const moved = store.failed.get('failed/readings.zip/e1/readings.zip');
       expect(moved?.reason).toMatchObject({ reason, archive: `s3://${BUCKET}/in/readings.zip`, etag: '"e1"', entries: result.entries });
       expect(moved?.reason.detail).toBe(result.failure.detail);
       expect(store.staged.size).toBe(0);
+      expect(store.raw.size).toBe(0);
+      expect(store.temporary.size).toBe(0);
       expect(pipeline.executions.size).toBe(0);
       expectCountsAddUp(result);
     });
   });
 
-  it('GIVEN a lying second entry WHEN dropped THEN the first is counted written and the second refused', async () => {
+  it('GIVEN a lying second entry WHEN dropped THEN neither is written: the first, extracted, is discarded with the archive', async () => {
     const { store, result } = await drop(withDeclaredSize(zipOf({ 'a.csv': 'ok\n', 'b.csv': 'x'.repeat(500) }), 1, 10));
-    expect(result.entries).toEqual({ seen: 2, written: 1, refused: 1, directories: 0 });
-    expect([...store.raw.keys()]).toEqual(['readings/a.csv']);
+    expect(result.entries).toEqual({ seen: 2, written: 0, refused: 2, directories: 0 });
+    expect(store.raw.size).toBe(0);
+    expect(store.temporary.size).toBe(0);
+  });
+
+  it('GIVEN an archive whose last entry has a bad CRC WHEN dropped THEN nothing stays in raw, not even the good entries before it', async () => {
+    const archive = withBadCrc(zipOf({ 'a.csv': 'first\n', 'b.csv': 'second\n', 'c.csv': 'third\n' }), 2);
+    const { store, pipeline, result } = await drop(archive);
+    expect(result.status === 'failed' && result.failure).toMatchObject({ reason: 'crc-mismatch', entry: 'c.csv' });
+    expect(result.entries).toEqual({ seen: 3, written: 0, refused: 3, directories: 0 });
+    expect(result.bytesWritten).toBe(0);
+    expect(store.raw.size).toBe(0);
+    expect(store.temporary.size).toBe(0);
+    expect(pipeline.executions.size).toBe(0);
+  });
+
+  it('GIVEN a raw file of an earlier drop WHEN a later archive with the same entry fails its CRC THEN the earlier file is untouched', async () => {
+    const broken = withBadCrc(zipOf({ 'a.csv': 'new\n', 'b.csv': 'abcdef\n' }), 1);
+    const store = new MemoryDropStore();
+    store.raw.set('readings/a.csv', new TextEncoder().encode('earlier\n'));
+    store.staged.set('in/readings.zip', broken);
+    const result = await processArchiveDrop({ bucket: BUCKET, key: 'in/readings.zip', etag: '"e1"' }, { store, pipeline: new MemoryPipeline(), limits: TEST_LIMITS, tables: TABLES });
+    expect(result.status === 'failed' && result.failure.reason).toBe('crc-mismatch');
+    expect(new TextDecoder().decode(store.raw.get('readings/a.csv'))).toBe('earlier\n');
+  });
+
+  it('GIVEN the same archive name refused twice (two uploads) WHEN dropped THEN both refusals are kept, each with its reason', async () => {
+    const store = new MemoryDropStore();
+    const deps = { store, pipeline: new MemoryPipeline(), limits: TEST_LIMITS, tables: TABLES };
+    store.staged.set('in/readings.zip', zipOf({ '../x.csv': '1\n' }));
+    const first = await processArchiveDrop({ bucket: BUCKET, key: 'in/readings.zip', etag: '"e1"' }, deps);
+    store.staged.set('in/readings.zip', zipOf({ 'run.sh': '2\n' }));
+    store.etags.set('in/readings.zip', '"e2"');
+    const second = await processArchiveDrop({ bucket: BUCKET, key: 'in/readings.zip', etag: '"e2"', versionId: 'v2' }, deps);
+    expect([first, second].map((r) => r.status === 'failed' && r.failedKey)).toStrictEqual(['failed/readings.zip/e1/readings.zip', 'failed/readings.zip/v2/readings.zip']);
+    expect([...store.failed.entries()].map(([key, f]) => [key, f.reasonKey, f.reason.reason])).toStrictEqual([
+      ['failed/readings.zip/e1/readings.zip', 'failed/readings.zip/e1/reason.json', 'unsafe-path'],
+      ['failed/readings.zip/v2/readings.zip', 'failed/readings.zip/v2/reason.json', 'extension-not-allowed'],
+    ]);
+  });
+
+  it('GIVEN the object replaced between its event and the read WHEN dropped THEN the drop is refused as changed: nothing written, moved or started, the new object left for its own event', async () => {
+    const store = new MemoryDropStore();
+    const pipeline = new MemoryPipeline();
+    store.staged.set('in/readings.zip', zipOf({ 'a.csv': 'new\n' }));
+    store.etags.set('in/readings.zip', '"e2"');
+    const result = await processArchiveDrop({ bucket: BUCKET, key: 'in/readings.zip', etag: '"e1"' }, { store, pipeline, limits: TEST_LIMITS, tables: TABLES });
+    expect(result).toMatchObject({ status: 'changed', detail: `s3://${BUCKET}/in/readings.zip no longer has the ETag "e1" of its event` });
+    expectCountsAddUp(result);
+    expect(store.raw.size + store.temporary.size + store.failed.size + pipeline.executions.size).toBe(0);
+    expect(store.staged.has('in/readings.zip')).toBe(true);
+  });
+
+  it('GIVEN the object replaced while it is extracted WHEN dropped THEN it is refused as changed and what was extracted is discarded', async () => {
+    const store = new MemoryDropStore(64);
+    const pipeline = new MemoryPipeline();
+    store.staged.set('in/readings.zip', zipOf({ 'a.parquet': incompressible(300, 1), 'b.parquet': incompressible(300, 2) }, 0));
+    store.afterChunk = (n) => {
+      if (n === 6) store.etags.set('in/readings.zip', '"e2"');
+    };
+    const result = await processArchiveDrop({ bucket: BUCKET, key: 'in/readings.zip', etag: '"e1"' }, { store, pipeline, limits: TEST_LIMITS, tables: TABLES });
+    expect(result.status).toBe('changed');
+    expect(store.raw.size + store.temporary.size + pipeline.executions.size).toBe(0);
   });
 
   it('GIVEN a security refusal WHEN dropped THEN nothing at all is written (the directory is checked first)', async () => {
@@ -147,13 +214,14 @@ describe('processArchiveDrop', () => {
     const { result, store } = await drop(zipOf({ 'a.csv': '1\n' }), key);
     expect(result.status === 'failed' && result.failure.reason).toBe(reason);
     expect(result.entries).toEqual({ seen: 0, written: 0, refused: 0, directories: 0 });
-    expect(store.failed.has(`failed/${key.split('/').pop()}`)).toBe(true);
+    const name = key.split('/').pop()!;
+    expect(store.failed.has(`failed/${name}/e1/${name}`)).toBe(true);
   });
 
   it('GIVEN an S3 write that fails WHEN dropped THEN the error propagates (Lambda retries) and the archive stays staged', async () => {
     const store = new MemoryDropStore();
     store.staged.set('in/readings.zip', zipOf({ 'a.csv': '1\n' }));
-    store.writeRaw = () => Promise.reject(new Error('SlowDown'));
+    store.writeTemporary = () => Promise.reject(new Error('SlowDown'));
     await expect(processArchiveDrop({ bucket: BUCKET, key: 'in/readings.zip' }, { store, pipeline: new MemoryPipeline(), limits: TEST_LIMITS, tables: TABLES })).rejects.toThrow('SlowDown');
     expect(store.staged.has('in/readings.zip')).toBe(true);
     expect(store.failed.size).toBe(0);

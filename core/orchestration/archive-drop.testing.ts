@@ -1,5 +1,5 @@
 import { zipSync, type Zippable } from 'fflate';
-import type { ArchiveDropStore, ArchiveFailureRecord, ArchiveLimits, PipelineStarter } from './archive-drop.js';
+import { ArchiveChangedError, type ArchiveDropStore, type ArchiveFailureRecord, type ArchiveLimits, type FailedKeys, type PipelineStarter, type StagedObject } from './archive-drop.js';
 import { EOCD_SEARCH_BYTES, locateDirectory } from './archive-zip.js';
 
 /** Small limits so the tests build their hostile archives in milliseconds. */
@@ -66,45 +66,69 @@ export function withDiskNumber(archive: Uint8Array, disk: number): Uint8Array {
   return copy;
 }
 
-/** A staging and raw store in memory, recording what the drop did. */
+/**
+ * A staging and raw store in memory, recording what the drop did. Each staged object has an ETag (`"e1"` unless
+ * set in `etags`); a read naming another ETag throws ArchiveChangedError, as S3 answers 412 to `If-Match`.
+ */
 export class MemoryDropStore implements ArchiveDropStore {
   readonly staged = new Map<string, Uint8Array>();
+  readonly etags = new Map<string, string>();
+  readonly temporary = new Map<string, Uint8Array>();
   readonly raw = new Map<string, Uint8Array>();
-  readonly failed = new Map<string, { archive: Uint8Array; reason: ArchiveFailureRecord }>();
+  readonly failed = new Map<string, { archive: Uint8Array; reasonKey: string; reason: ArchiveFailureRecord }>();
   readonly removed: string[] = [];
+  /** Called after each chunk `stream` yields (its 1-based number): a test replaces the object mid-read here. */
+  afterChunk: (chunk: number) => void = () => undefined;
   /** Bytes per chunk of `stream`, so entries span chunks as they do from S3. */
-  constructor(readonly chunkSize = 4096) {}
+  constructor(readonly chunkSize = 4096, readonly bucket = 'staging-bucket') {}
 
-  async size(key: string): Promise<number | undefined> {
-    return this.staged.get(key)?.length;
+  async size(object: StagedObject): Promise<number | undefined> {
+    if (!this.staged.has(object.key)) return undefined;
+    return this.object(object).length;
   }
 
-  async readRange(key: string, start: number, end: number): Promise<Uint8Array> {
-    return this.object(key).slice(start, end);
+  async readRange(object: StagedObject, start: number, end: number): Promise<Uint8Array> {
+    return this.object(object).slice(start, end);
   }
 
-  async *stream(key: string): AsyncIterable<Uint8Array> {
-    const body = this.object(key);
-    for (let i = 0; i < body.length; i += this.chunkSize) yield body.slice(i, i + this.chunkSize);
+  async *stream(object: StagedObject): AsyncIterable<Uint8Array> {
+    const body = this.object(object);
+    for (let i = 0, n = 1; i < body.length; i += this.chunkSize, n++) {
+      this.object(object);
+      yield body.slice(i, i + this.chunkSize);
+      this.afterChunk(n);
+    }
   }
 
-  async writeRaw(key: string, body: Uint8Array): Promise<void> {
-    this.raw.set(key, body);
+  async writeTemporary(key: string, body: Uint8Array): Promise<void> {
+    this.temporary.set(key, body);
   }
 
-  async moveToFailed(key: string, failedKey: string, reason: ArchiveFailureRecord): Promise<void> {
-    this.failed.set(failedKey, { archive: this.object(key), reason });
-    this.staged.delete(key);
+  async commitRaw(temporaryKey: string, rawKey: string): Promise<void> {
+    const body = this.temporary.get(temporaryKey);
+    if (body === undefined) throw new Error(`no temporary object ${temporaryKey}`);
+    this.raw.set(rawKey, body);
+    this.temporary.delete(temporaryKey);
   }
 
-  async remove(key: string): Promise<void> {
-    this.removed.push(key);
-    this.staged.delete(key);
+  async removeTemporary(key: string): Promise<void> {
+    this.temporary.delete(key);
   }
 
-  private object(key: string): Uint8Array {
-    const body = this.staged.get(key);
-    if (body === undefined) throw new Error(`no staged object ${key}`);
+  async moveToFailed(object: StagedObject, failed: FailedKeys, reason: ArchiveFailureRecord): Promise<void> {
+    this.failed.set(failed.archiveKey, { archive: this.object(object), reasonKey: failed.reasonKey, reason });
+    this.staged.delete(object.key);
+  }
+
+  async remove(object: StagedObject): Promise<void> {
+    this.removed.push(object.key);
+    this.staged.delete(object.key);
+  }
+
+  private object(object: StagedObject): Uint8Array {
+    const body = this.staged.get(object.key);
+    if (body === undefined) throw new Error(`no staged object ${object.key}`);
+    if (object.etag !== undefined && object.etag !== (this.etags.get(object.key) ?? '"e1"')) throw new ArchiveChangedError(this.bucket, object);
     return body;
   }
 }

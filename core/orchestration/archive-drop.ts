@@ -1,27 +1,35 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { SensorlakeError } from '../errors.js';
+import { commaList, type EnvironmentConfig } from '../settings.js';
 import { TABLE_NAME_PATTERN } from './archive-drop-tables.js';
+import { pipelineInput } from './pipeline.js';
 export { RESERVED_RAW_FOLDERS, TABLE_NAME_PATTERN, tableListProblems } from './archive-drop-tables.js';
 import { EOCD_SEARCH_BYTES, ZipStructureError, locateDirectory, parseDirectory, type ZipEntry } from './archive-zip.js';
 
 /**
  * The archive drop (the seed's `decompress` Lambda, done right): `in/<table>.zip` in the staging bucket is checked
  * whole against its central directory (entry count, sizes, compression ratio, paths, symlinks) before a byte is
- * written, then streamed once through fflate's `Unzip` into the raw zone under `<table>/`, each entry's actual size
- * and CRC checked as it inflates; then the pipeline is started under a name derived from the object's identity, so
- * the same drop never starts two runs. A bad archive moves to `failed/` with its reason beside it. S3 and Step
+ * written, then streamed once through fflate's `Unzip` into a temporary prefix of the staging bucket, each entry's
+ * actual size and CRC checked as it inflates, and copied into the raw zone under `<table>/` only once the whole
+ * archive verified (a refused archive leaves nothing in raw, and never overwrites an earlier drop's file); then the
+ * pipeline is started under a name derived from the object's identity, so the same drop never starts two runs. Every
+ * read is of the object the event names (its ETag): one replaced meanwhile is refused as `changed`. A bad archive
+ * moves to `failed/<name>/<version or ETag>/` with `reason.json` beside it, so each refusal is kept. S3 and Step
  * Functions are behind ArchiveDropStore and PipelineStarter, so the Lambda and the local twin run this same code.
  */
 
 /** Where drops are put in the staging bucket. */
 export const DROP_PREFIX = 'in/';
-/** Where a refused archive is moved, with `<name>.reason.json` beside it. */
+/** Where a refused archive is moved: `failed/<name>/<version or ETag>/<name>`, with REASON_FILE beside it. */
 export const FAILED_PREFIX = 'failed/';
+/** Where entries wait in the staging bucket until their archive verified: `tmp/<execution name>/<entry>`. */
+export const TEMPORARY_PREFIX = 'tmp/';
 /** The only archive format accepted. */
 export const ARCHIVE_SUFFIX = '.zip';
-/** Suffix of the reason written beside a failed archive. */
-export const REASON_SUFFIX = '.reason.json';
+/** The reason written beside a failed archive. */
+export const REASON_FILE = 'reason.json';
 
 /** Extensions an entry may have (data files the raw crawler reads); anything else refuses the archive. */
 export const ALLOWED_ENTRY_EXTENSIONS: readonly string[] = ['.csv', '.json', '.ndjson', '.jsonl', '.parquet', '.txt', '.csv.gz', '.ndjson.gz', '.json.gz'];
@@ -45,6 +53,24 @@ export interface ArchiveLimits {
   readonly maxTotalBytes: number;
   /** Uncompressed / compressed bytes of an entry of at least RATIO_FLOOR_BYTES, and of the whole archive. */
   readonly maxCompressionRatio: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** The drop tables and limits from an environment's settings: the one mapping the stack's function and the twin use. */
+export function archiveDropSettings(config: Pick<EnvironmentConfig, 'archiveDropTables' | 'archiveMaxEntries' | 'archiveMaxEntryMiB' | 'archiveMaxTotalMiB' | 'archiveMaxCompressionRatio'>): {
+  readonly tables: readonly string[];
+  readonly limits: ArchiveLimits;
+} {
+  return {
+    tables: commaList(config.archiveDropTables),
+    limits: {
+      maxEntries: config.archiveMaxEntries,
+      maxEntryBytes: config.archiveMaxEntryMiB * MIB,
+      maxTotalBytes: config.archiveMaxTotalMiB * MIB,
+      maxCompressionRatio: config.archiveMaxCompressionRatio,
+    },
+  };
 }
 
 /** Why an archive was refused. */
@@ -88,20 +114,48 @@ export interface DroppedObject {
   readonly versionId?: string;
 }
 
-/** The staging and raw storage the drop reads and writes. */
+/** The object an event names: every read of it is conditional on its ETag (S3 `If-Match`) when the event gives one. */
+export interface StagedObject {
+  readonly key: string;
+  readonly etag?: string;
+}
+
+/**
+ * The staged object is no longer the one the event named (replaced, S3 answered 412 Precondition Failed): the drop
+ * is refused as `changed`, and the new object is left for its own event.
+ */
+export class ArchiveChangedError extends SensorlakeError {
+  override name = 'ArchiveChangedError';
+
+  constructor(readonly bucket: string, readonly object: StagedObject) {
+    super(`s3://${bucket}/${object.key} no longer has the ETag ${object.etag ?? '(none)'} of its event`);
+  }
+}
+
+/** The staging and raw storage the drop reads and writes. Reads throw ArchiveChangedError when the ETag differs. */
 export interface ArchiveDropStore {
   /** Size in bytes of the staged object, or undefined when it no longer exists (already processed). */
-  size(key: string): Promise<number | undefined>;
+  size(object: StagedObject): Promise<number | undefined>;
   /** Bytes `[start, end)` of the staged object. */
-  readRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  readRange(object: StagedObject, start: number, end: number): Promise<Uint8Array>;
   /** The staged object from its first byte, in chunks. */
-  stream(key: string): AsyncIterable<Uint8Array>;
-  /** Writes one extracted entry into the raw zone. */
-  writeRaw(key: string, body: Uint8Array): Promise<void>;
-  /** Moves the staged object to `failedKey` and writes `failedKey + REASON_SUFFIX` with the reason. */
-  moveToFailed(key: string, failedKey: string, reason: ArchiveFailureRecord): Promise<void>;
-  /** Removes the staged object once its entries are written and the pipeline started. */
-  remove(key: string): Promise<void>;
+  stream(object: StagedObject): AsyncIterable<Uint8Array>;
+  /** Writes one extracted entry under TEMPORARY_PREFIX of the staging bucket. */
+  writeTemporary(key: string, body: Uint8Array): Promise<void>;
+  /** Copies a temporary entry into the raw zone at `rawKey`, then deletes the temporary one. */
+  commitRaw(temporaryKey: string, rawKey: string): Promise<void>;
+  /** Deletes a temporary entry of a refused archive. */
+  removeTemporary(key: string): Promise<void>;
+  /** Moves the staged object to `failed.archiveKey` and writes the reason to `failed.reasonKey`. */
+  moveToFailed(object: StagedObject, failed: FailedKeys, reason: ArchiveFailureRecord): Promise<void>;
+  /** Removes the staged object once its entries are written and the pipeline started (kept if it was replaced). */
+  remove(object: StagedObject): Promise<void>;
+}
+
+/** Where one refusal is kept. */
+export interface FailedKeys {
+  readonly archiveKey: string;
+  readonly reasonKey: string;
 }
 
 /** Starts the pipeline; a name already used is not an error. */
@@ -130,7 +184,8 @@ export interface EntryCounts {
 /** What happened to one drop. */
 export type ArchiveDropResult =
   | { readonly status: 'started' | 'already-started'; readonly table: string; readonly executionName: string; readonly entries: EntryCounts; readonly bytesWritten: number }
-  | { readonly status: 'failed'; readonly failure: ArchiveFailure; readonly failedKey: string; readonly entries: EntryCounts; readonly bytesWritten: number }
+  | { readonly status: 'failed'; readonly failure: ArchiveFailure; readonly failedKey: string; readonly entries: EntryCounts; readonly bytesWritten: 0 }
+  | { readonly status: 'changed'; readonly detail: string; readonly entries: EntryCounts; readonly bytesWritten: 0 }
   | { readonly status: 'gone'; readonly entries: EntryCounts; readonly bytesWritten: 0 };
 
 /** The reason file's content. */
@@ -183,10 +238,20 @@ export function executionName(drop: DroppedObject, table: string): string {
   return `drop-${table}-${hash}`;
 }
 
-/** The key a refused archive moves to: `failed/<name>`. */
-export function failedKeyOf(key: string): string {
-  const name = key.split('/').pop() || 'archive';
-  return `${FAILED_PREFIX}${name}`;
+/** A key segment of an identity: S3 version ids and ETags hold letters, digits, `._-` (ETags quotes, dropped). */
+function identitySegment(value: string): string {
+  return value.replace(/"/g, '').replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+}
+
+/**
+ * Where a refused drop is kept: `failed/<name>/<version id, else ETag>/<name>` and `.../reason.json`, so a later
+ * refusal of the same name keeps the earlier one. A drop with neither (never from an S3 event) gets a random id.
+ */
+export function failedKeysOf(drop: DroppedObject): FailedKeys {
+  const name = drop.key.split('/').pop() || 'archive';
+  const id = identitySegment(drop.versionId ?? drop.etag ?? `unidentified-${randomUUID()}`);
+  const folder = `${FAILED_PREFIX}${name}/${id}/`;
+  return { archiveKey: `${folder}${name}`, reasonKey: `${folder}${REASON_FILE}` };
 }
 
 /** Why an entry name is unsafe, or undefined: no absolute path, no `..` or `.`, no backslash, allowed characters. */
@@ -251,11 +316,11 @@ class ExtractionFailure extends Error {
 }
 
 /** Reads and checks the central directory; a structure problem becomes the archive's failure. */
-async function readDirectory(store: ArchiveDropStore, key: string, size: number, limits: ArchiveLimits): Promise<ZipEntry[]> {
+async function readDirectory(store: ArchiveDropStore, object: StagedObject, size: number, limits: ArchiveLimits): Promise<ZipEntry[]> {
   try {
     const tailStart = Math.max(0, size - EOCD_SEARCH_BYTES);
-    const location = locateDirectory(await store.readRange(key, tailStart, size), size, limits.maxEntries);
-    return parseDirectory(await store.readRange(key, location.offset, location.offset + location.size), location);
+    const location = locateDirectory(await store.readRange(object, tailStart, size), size, limits.maxEntries);
+    return parseDirectory(await store.readRange(object, location.offset, location.offset + location.size), location);
   } catch (error) {
     if (error instanceof ZipStructureError) throw new ExtractionFailure({ reason: error.problem, detail: error.detail });
     throw error;
@@ -263,16 +328,18 @@ async function readDirectory(store: ArchiveDropStore, key: string, size: number,
 }
 
 /**
- * Streams the archive once through fflate's Unzip, writing each file entry under `prefix` as soon as it is whole.
- * Each entry is checked against its directory record as it inflates: the same name in the same order, at most its
- * declared size (so a lying header cannot grow past the limits), and its CRC-32 at the end.
+ * Streams the archive once through fflate's Unzip, writing each file entry under `temporaryPrefix` as soon as it is
+ * whole (its name and temporary key kept in `written`). Each entry is checked against its directory record as it inflates: the same
+ * name in the same order, at most its declared size (so a lying header cannot grow past the limits), and its CRC-32
+ * at the end.
  */
 async function extract(
   store: ArchiveDropStore,
-  key: string,
-  prefix: string,
+  object: StagedObject,
+  temporaryPrefix: string,
   directory: readonly ZipEntry[],
-  counts: { written: number; refused: number; directories: number; bytesWritten: number },
+  counts: { directories: number },
+  written: { readonly name: string; readonly temporaryKey: string }[],
 ): Promise<void> {
   let index = 0;
   let failure: ArchiveFailure | undefined;
@@ -317,9 +384,8 @@ async function extract(
       const body = Buffer.concat(chunks);
       chunks.length = 0;
       pending.push(
-        store.writeRaw(`${prefix}${file.name}`, body).then(() => {
-          counts.written++;
-          counts.bytesWritten += body.length;
+        store.writeTemporary(`${temporaryPrefix}${file.name}`, body).then(() => {
+          written.push({ name: file.name, temporaryKey: `${temporaryPrefix}${file.name}` });
         }),
       );
     };
@@ -338,7 +404,7 @@ async function extract(
       failure ??= { reason: 'corrupt', detail: `the archive does not unzip: ${error instanceof Error ? error.message : String(error)}` };
     }
   };
-  for await (const chunk of store.stream(key)) {
+  for await (const chunk of store.stream(object)) {
     push(chunk, false);
     await settle();
     if (failure !== undefined) throw new ExtractionFailure(failure);
@@ -352,23 +418,41 @@ async function extract(
 }
 
 /**
- * Processes one dropped archive: checks its name and directory, extracts it into `<table>/` of the raw zone, starts
- * the pipeline under executionName (an existing execution of that name counts as already started), and removes the
- * archive; a refused archive is moved to `failed/` with its reason. Every entry is counted once: written, refused
- * (the entries not written when the archive is refused) or a directory.
+ * Processes one dropped archive: checks its name and directory, extracts it under a temporary prefix, copies the
+ * entries into `<table>/` of the raw zone once all verified, starts the pipeline under executionName (an existing
+ * execution of that name counts as already started), and removes the archive. A refused archive is moved to
+ * failedKeysOf with its reason and its extracted entries are deleted; one replaced since its event (every read is
+ * conditional on the event's ETag) is `changed`, and nothing of it is kept. Every entry is counted once: written
+ * (in raw), refused (not written, the archive refused or changed) or a directory.
  */
 export async function processArchiveDrop(drop: DroppedObject, deps: ArchiveDropDeps): Promise<ArchiveDropResult> {
   const { store, limits } = deps;
-  const counts = { written: 0, refused: 0, directories: 0, bytesWritten: 0 };
+  const object: StagedObject = { key: drop.key, ...(drop.etag === undefined ? {} : { etag: drop.etag }) };
+  const counts = { directories: 0 };
+  const extracted: { readonly name: string; readonly temporaryKey: string }[] = [];
   let seen = 0;
-  const entries = (): EntryCounts => ({ seen, written: counts.written, refused: counts.refused, directories: counts.directories });
+  let written = 0;
+  const entries = (): EntryCounts => ({ seen, written, refused: seen - written - counts.directories, directories: counts.directories });
+  const discard = async () => {
+    for (const entry of extracted.splice(0)) await store.removeTemporary(entry.temporaryKey);
+  };
+  const changed = async (error: ArchiveChangedError): Promise<ArchiveDropResult> => {
+    await discard();
+    return { status: 'changed', detail: error.message, entries: entries(), bytesWritten: 0 };
+  };
 
-  const size = await store.size(drop.key);
+  let size: number | undefined;
+  try {
+    size = await store.size(object);
+  } catch (error) {
+    if (error instanceof ArchiveChangedError) return changed(error);
+    throw error;
+  }
   if (size === undefined) return { status: 'gone', entries: entries(), bytesWritten: 0 };
 
   const fail = async (failure: ArchiveFailure): Promise<ArchiveDropResult> => {
-    counts.refused = seen - counts.written - counts.directories;
-    const failedKey = failedKeyOf(drop.key);
+    await discard();
+    const failed = failedKeysOf(drop);
     const record: ArchiveFailureRecord = {
       ...failure,
       archive: `s3://${drop.bucket}/${drop.key}`,
@@ -376,38 +460,46 @@ export async function processArchiveDrop(drop: DroppedObject, deps: ArchiveDropD
       ...(drop.versionId === undefined ? {} : { versionId: drop.versionId }),
       entries: entries(),
     };
-    await store.moveToFailed(drop.key, failedKey, record);
-    return { status: 'failed', failure, failedKey, entries: entries(), bytesWritten: counts.bytesWritten };
+    try {
+      await store.moveToFailed(object, failed, record);
+    } catch (error) {
+      if (error instanceof ArchiveChangedError) return changed(error);
+      throw error;
+    }
+    return { status: 'failed', failure, failedKey: failed.archiveKey, entries: entries(), bytesWritten: 0 };
   };
 
   const named = tableOfKey(drop.key, deps.tables);
   if ('failure' in named) return fail(named.failure);
   const { table } = named;
   const prefix = `${table}/`;
+  const name = executionName(drop, table);
 
   let directory: ZipEntry[];
   try {
-    directory = await readDirectory(store, drop.key, size, limits);
+    directory = await readDirectory(store, object, size, limits);
+    seen = directory.length;
+    const refused = directoryFailure(directory, limits);
+    if (refused !== undefined) return fail(refused);
+    await extract(store, object, `${TEMPORARY_PREFIX}${name}/`, directory, counts, extracted);
   } catch (error) {
     if (error instanceof ExtractionFailure) return fail(error.failure);
-    throw error;
-  }
-  seen = directory.length;
-  const refused = directoryFailure(directory, limits);
-  if (refused !== undefined) return fail(refused);
-
-  try {
-    await extract(store, drop.key, prefix, directory, counts);
-  } catch (error) {
-    if (error instanceof ExtractionFailure) {
-      return fail(error.failure);
-    }
+    if (error instanceof ArchiveChangedError) return changed(error);
+    // An S3 error: the event is retried; what this attempt extracted is not left behind.
+    await discard();
     throw error;
   }
 
-  const name = executionName(drop, table);
-  const input: ArchiveDropInput = { trigger: 'archive-drop', table, archive: `s3://${drop.bucket}/${drop.key}`, rawPrefix: prefix, entries: counts.written };
+  let bytesWritten = 0;
+  const sizes = new Map(directory.map((e) => [e.name, e.uncompressedSize]));
+  for (const entry of extracted.splice(0)) {
+    await store.commitRaw(entry.temporaryKey, `${prefix}${entry.name}`);
+    written++;
+    bytesWritten += sizes.get(entry.name) ?? 0;
+  }
+
+  const input: ArchiveDropInput = pipelineInput({ trigger: 'archive-drop', table, archive: `s3://${drop.bucket}/${drop.key}`, rawPrefix: prefix, entries: written });
   const status = await deps.pipeline.start(name, JSON.stringify(input));
-  await store.remove(drop.key);
-  return { status, table, executionName: name, entries: entries(), bytesWritten: counts.bytesWritten };
+  await store.remove(object);
+  return { status, table, executionName: name, entries: entries(), bytesWritten };
 }

@@ -8,15 +8,19 @@ export {
   CRAWLS,
   FLAGS_PATH,
   FORCE_FLAG_PATH,
+  INVALID_INPUT_ERROR,
   NEW_DATA_FLAG_PATH,
   MAIN_STATES,
   PIPELINE_TIMEOUT_SECONDS,
+  ROOM_LIST_PATH,
   ROOM_STATES,
   SKIPPABLE_STEPS,
   importStateNames,
   pipelineDefinition,
+  pipelineInput,
   pipelineOptions,
   skipFlagPath,
+  type PipelineFlags,
   type PipelineMachines,
   type SkippableStep,
 } from './pipeline.js';
@@ -29,8 +33,10 @@ export {
   type GlueResource,
   type PipelineOptions,
   type PipelineResources,
+  type RoomListingResources,
   type SageMakerResources,
 } from './resources.js';
 export { ACCOUNT_PLACEHOLDER, outputPlaceholder, pipelineResources, placeholderResources } from './placeholders.js';
 export type { PipelineNames } from './placeholders.js';
+export { MIN_ROOM_ROWS, ROOM_LISTING_QUERY } from './rooms.js';
 export { taskIntegrations, waitStates, type IntegrationKind } from './tasks.js';

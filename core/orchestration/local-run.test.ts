@@ -1,7 +1,7 @@
 import '../asl/promise-polyfill.js';
 import { StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_STATES, waitStates } from './index.js';
+import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_LISTING_QUERY, ROOM_STATES, SKIPPABLE_STEPS, waitStates } from './index.js';
 import { TEST_OPTIONS, testResources } from './testing.js';
 
 type Handler = (input: unknown) => unknown;
@@ -28,8 +28,7 @@ function roomHandlers(names: string[]): Record<string, Handler> {
   return {
     [ROOM_STATES.train]: (input) => (names.push((input as { TrainingJobName: string }).TrainingJobName), { ModelArtifacts: { S3ModelArtifacts: 's3://m/rcf/models/x/output/model.tar.gz' } }),
     [ROOM_STATES.model]: () => ({}),
-    [ROOM_STATES.config]: () => ({}),
-    [ROOM_STATES.update]: () => ({}),
+    [ROOM_STATES.publish]: () => ({ CopyObjectResult: { ETag: '"e"' } }),
     [ROOM_STATES.score]: (input) => ({ TransformOutput: { S3OutputPath: (input as { TransformOutput: { S3OutputPath: string } }).TransformOutput.S3OutputPath } }),
   };
 }
@@ -43,6 +42,8 @@ function run(input: unknown, overrides: Record<string, Handler>, published: unkn
     'Import db': jobRun,
     'Import historical': jobRun,
     [MAIN_STATES.curate]: jobRun,
+    [MAIN_STATES.prepareRcf]: jobRun,
+    [MAIN_STATES.loadAnomalies]: jobRun,
     [FAILURE_STATES.notify]: (request) => (published.push(request), {}),
     // The nested execution runs the rendered room machine locally, as startExecution.sync:2 would in AWS.
     [MAIN_STATES.trainRoom]: async (request) => {
@@ -71,10 +72,44 @@ describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial h
     expect(output.crawl).toStrictEqual({ crawler: '${lake.crawlerNames.raw}', attempts: 2, lastCrawl: { Status: 'SUCCEEDED' } });
     const trained = output.trained as { room: string; model: string; scores: string }[];
     expect(trained.map((t) => t.room)).toStrictEqual(['r1', 'r2']);
-    expect(trained[0]!.scores).toBe('s3://${analytics.modelsBucketName}/rcf/scores/room_id=r1/');
+    expect(trained[0]!.scores).toBe(`s3://\${lake.curatedBucketName}/rcf/scores/room_id=r1/model_id=${trained[0]!.model}/`);
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^rcf-[0-9a-f]{32}$/);
     expect(new Set(names).size).toBe(2);
+  });
+
+  /** Athena's answers: the query's execution, and GetQueryResults' rows (the header first, each value a VarCharValue). */
+  function athena(rooms: string[], queries: unknown[] = []): Record<string, Handler> {
+    return {
+      [MAIN_STATES.listRooms]: (request) => (queries.push(request), { QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' } } }),
+      [MAIN_STATES.readRooms]: (request) => {
+        expect(request).toStrictEqual({ QueryExecutionId: 'q-1' });
+        return { ResultSet: { Rows: [ROOM_LISTING_QUERY.column, ...rooms].map((v) => ({ Data: [{ VarCharValue: v }] })) }, UpdateCount: 0 };
+      },
+    };
+  }
+
+  // One room or none: aws-local-stepfunctions unwraps or refuses the indefinite path; runLocal applies it as AWS
+  // does (local/orchestration's run and pipeline-twin tests cover those lists).
+  it('GIVEN no rooms in the input WHEN run THEN the machine runs the room listing in the workgroup and maps the rooms of its rows, the header left out', async () => {
+    const queries: unknown[] = [];
+    const { result, names } = run({}, athena(['r1', 'r2', 'r3'], queries));
+    const output = (await result) as { roomList: unknown; trained: { room: string }[] };
+    expect(queries).toStrictEqual([{ QueryString: ROOM_LISTING_QUERY.sql, WorkGroup: '${analytics.workgroupName}', QueryExecutionContext: { Database: '${lake.databaseNames.curated}' } }]);
+    expect(output.roomList).toStrictEqual({ rooms: ['r1', 'r2', 'r3'] });
+    expect(output.trained.map((t) => t.room)).toStrictEqual(['r1', 'r2', 'r3']);
+    expect(names).toHaveLength(3);
+  });
+
+  it('GIVEN the listing query fails WHEN run THEN the run notifies which state failed and fails', async () => {
+    const published: { Message: string }[] = [];
+    const failing = {
+      [MAIN_STATES.listRooms]: () => {
+        throw Object.assign(new Error('TABLE_NOT_FOUND: telemetry'), { name: 'States.TaskFailed' });
+      },
+    };
+    await expect(run({}, failing, published).result).rejects.toThrow('TABLE_NOT_FOUND');
+    expect(JSON.parse(published[0]!.Message)).toMatchObject({ state: MAIN_STATES.listRooms, error: 'States.TaskFailed' });
   });
 
   it('GIVEN the historical import fails WHEN run THEN the database import still finishes, and the run notifies both results and fails', async () => {
@@ -133,10 +168,31 @@ describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial h
     expect(curated).toBe(1);
   });
 
-  it('GIVEN a skip flag that is not an array WHEN run THEN it fails as Pipeline.InvalidInput before any import', async () => {
-    let imported = 0;
-    const { result } = run({ skip: 'curate' }, { 'Import db': () => (imported++, jobRun()) });
-    await expect(result).rejects.toThrow(`the execution input's "skip" must be an array of step names`);
-    expect(imported).toBe(0);
+  describe.each([
+    ['a string', { skip: 'curate' }, 'skip must be an array of step names (import-db, import-historical, curate, train), not "curate"'],
+    ['an object', { skip: { curate: true } }, 'skip must be an array of step names (import-db, import-historical, curate, train), not {"curate":true}'],
+    ['null', { skip: null }, 'skip must be an array of step names (import-db, import-historical, curate, train), not null'],
+    ['an unknown step', { skip: ['curate', 'trian'] }, 'skip names "trian", which is not a step that can be skipped (import-db, import-historical, curate, train)'],
+    ['a number among the steps', { skip: ['curate', 3] }, 'skip names 3, which is not a step that can be skipped (import-db, import-historical, curate, train)'],
+    ['a force that is not a boolean', { force: 'yes' }, 'force must be true or false, not "yes"'],
+    ['a newData that is not a boolean', { newData: 1 }, 'newData must be true or false, not 1'],
+  ])('GIVEN %s in the input', (_, input, cause) => {
+    it('WHEN run THEN it fails as Pipeline.InvalidInput naming the value, before any import, and the failure is notified', async () => {
+      let imported = 0;
+      const published: { Message: string }[] = [];
+      const { result } = run(input, { 'Import db': () => (imported++, jobRun()), 'Import historical': () => (imported++, jobRun()) }, published);
+      await expect(result).rejects.toThrow(cause);
+      expect(imported).toBe(0);
+      expect(published).toHaveLength(1);
+      // The bare engine's States.JsonToString drops the escapes of the cause's quotes (local/orchestration's runLocal
+      // restores them), so the message is checked as text here.
+      expect(published[0]!.Message).toContain('"error":"Pipeline.InvalidInput"');
+    });
+  });
+
+  it('GIVEN every skippable step named once WHEN run THEN the input is accepted and nothing runs but the raw crawl', async () => {
+    const { result } = run({ skip: [...SKIPPABLE_STEPS] }, { 'Import db': () => { throw new Error('import-db ran'); } });
+    const output = (await result) as Record<string, unknown>;
+    expect(output.imports).toStrictEqual([{ job: 'import-db', failed: false, ran: false }, { job: 'import-historical', failed: false, ran: false }]);
   });
 });

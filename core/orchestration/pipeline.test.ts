@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AslDefinition, StateJson, TaskStatement } from '../asl/index.js';
 import { aslValidatorErrors } from '../asl/testing/asl-validator.js';
+import { InvalidValueError } from '../errors.js';
 import {
   CRAWLS,
   crawlStateNames,
@@ -11,6 +12,7 @@ import {
   MAIN_STATES,
   NEW_DATA_FLAG_PATH,
   pipelineDefinition,
+  pipelineInput,
   ROOM_STATES,
   SKIPPABLE_STEPS,
   skipFlagPath,
@@ -76,12 +78,47 @@ describe('the pipeline definition', () => {
     expect(aslValidatorErrors(json)).toStrictEqual([]);
   });
 
-  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it creates the endpoint config and goes straight to scoring, and its role has no UpdateEndpoint', () => {
+  it('GIVEN no endpoint yet WHEN the room machine is rendered THEN it goes from the model straight to scoring, and its role may not write the endpoint prefix', () => {
     const room = pipelineDefinition(testResources(false), TEST_OPTIONS).room;
     const json = room.toJson();
-    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.config, ROOM_STATES.score, ROOM_STATES.done]);
-    expect(json.States[ROOM_STATES.config]!.Next).toBe(ROOM_STATES.score);
-    expect(room.statements().flatMap((s) => s.Action)).not.toContain('sagemaker:UpdateEndpoint');
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.model]!.Next).toBe(ROOM_STATES.score);
+    expect(room.statements().flatMap((s) => s.Action)).not.toContain('s3:PutObject');
+  });
+
+  it('GIVEN rooms to train WHEN the main machine is rendered THEN prepare-rcf runs once before the Map and load-anomalies once after it, skipped with training or without rooms', () => {
+    const json = machines().main.toJson();
+    expect(json.States[MAIN_STATES.train]!.Default).toBe(MAIN_STATES.roomsGivenCheck);
+    expect(json.States[MAIN_STATES.anyRooms]).toMatchObject({ Choices: [{ Next: MAIN_STATES.prepareRcf }], Default: MAIN_STATES.noRooms });
+    expect(json.States[MAIN_STATES.prepareRcf]).toMatchObject({ Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: '${lake.jobNames.prepare-rcf}' }, Next: MAIN_STATES.rooms });
+    expect(json.States[MAIN_STATES.rooms]!.Next).toBe(MAIN_STATES.loadAnomalies);
+    expect(json.States[MAIN_STATES.loadAnomalies]).toMatchObject({ Parameters: { JobName: '${lake.jobNames.load-anomalies}' }, Next: MAIN_STATES.done });
+    expect(json.States[MAIN_STATES.train]!.Choices![0]!.Next).toBe(MAIN_STATES.trainSkipped);
+  });
+
+  it('GIVEN the multi-model endpoint WHEN the room machine is rendered THEN the room publishes <room>.tar.gz by copy and never calls UpdateEndpoint (rooms run in parallel)', () => {
+    const room = pipelineDefinition(testResources(true), TEST_OPTIONS).room;
+    const json = room.toJson();
+    expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.publish, ROOM_STATES.score, ROOM_STATES.done]);
+    expect(json.States[ROOM_STATES.publish]!.Parameters).toMatchObject({
+      'Bucket.$': '$.config.bucket',
+      'Key.$': "States.Format('rcf/endpoint/{}.tar.gz', $.room)",
+      'CopySource.$': "States.Format('{}/rcf/models/{}/output/model.tar.gz', $.config.bucket, $.name)",
+    });
+    const actions = room.statements().flatMap((s) => s.Action);
+    expect(actions).not.toContain('sagemaker:UpdateEndpoint');
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+  });
+
+  it('GIVEN the room machine THEN training reads the room\'s training prefix as headerless CSV and the transform passes only the features, joining each score to its input line', () => {
+    const json = pipelineDefinition(testResources(false), TEST_OPTIONS).room.toJson();
+    const train = json.States[ROOM_STATES.train]!.Parameters as { InputDataConfig: { ContentType: string; DataSource: { S3DataSource: Record<string, string> } }[] };
+    expect(train.InputDataConfig[0]!.ContentType).toBe('text/csv;label_size=0');
+    expect(train.InputDataConfig[0]!.DataSource.S3DataSource['S3Uri.$']).toBe("States.Format('s3://{}/rcf/training/room_id={}/', $.config.data, $.room)");
+    const score = json.States[ROOM_STATES.score]!.Parameters as Record<string, Record<string, unknown>>;
+    expect(score.DataProcessing).toStrictEqual({ InputFilter: '$[3:]', JoinSource: 'Input', OutputFilter: '$' });
+    expect(score.TransformInput).toMatchObject({ ContentType: 'text/csv', SplitType: 'Line', DataSource: { S3DataSource: { 'S3Uri.$': "States.Format('s3://{}/rcf/transform/room_id={}/', $.config.data, $.room)" } } });
+    expect(score.TransformOutput!['S3OutputPath.$']).toBe("States.Format('s3://{}/rcf/scores/room_id={}/model_id={}/', $.config.data, $.room, $.name)");
   });
 
   it('GIVEN the machines WHEN their statements are collected THEN they are exactly those of the integrations used, on the resources given', () => {
@@ -90,26 +127,38 @@ describe('the pipeline definition', () => {
     const room$ = '${orchestration.roomStateMachineName}';
     const rule = (name: string) => arn('events', `rule/${name}`);
     const syncRule = ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'];
+    const workgroup = arn('athena', 'workgroup/${analytics.workgroupName}');
+    const curated = '${lake.databaseNames.curated}';
     expect(main.statements()).toStrictEqual([
       allow(['sns:Publish'], ['${orchestration.failureTopicArn}']),
-      allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}']),
+      allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${orchestration.kmsKeyArn}', '${lake.lakeKmsKeyArn}', '${analytics.analyticsKmsKeyArn}']),
       allow(['glue:StartCrawler'], crawlers),
       allow(['glue:GetCrawler'], crawlers),
-      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
+      allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'prepare-rcf', 'load-anomalies', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
+      allow(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], [workgroup]),
+      allow(['athena:GetDataCatalog'], [arn('athena', 'datacatalog/AwsDataCatalog')]),
+      allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], [arn('glue', 'catalog'), arn('glue', `database/${curated}`), arn('glue', `table/${curated}/telemetry`)]),
+      allow(['s3:GetBucketLocation', 's3:ListBucket'], ['${lake.curatedBucketArn}', '${analytics.resultsBucketArn}']),
+      allow(['s3:GetObject'], ['${lake.curatedBucketArn}/*', '${analytics.resultsBucketArn}/*']),
+      allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], ['${analytics.resultsBucketArn}/*']),
+      allow(['athena:GetQueryResults'], [workgroup]),
+      allow(['kms:Decrypt'], ['${lake.lakeKmsKeyArn}', '${analytics.analyticsKmsKeyArn}']),
       allow(['states:StartExecution'], [arn('states', `stateMachine:${room$}`)]),
       allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
       allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
     ]);
-    const endpoint = arn('sagemaker', 'endpoint/${analytics.rcfEndpointName}');
     const sm = (kind: string) => arn('sagemaker', `${kind}/rcf-*`);
     expect(room.statements()).toStrictEqual([
       allow(['sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags', 'sagemaker:StopTrainingJob'], [sm('training-job')]),
       { ...allow(['iam:PassRole'], ['${analytics.sagemakerRoleArn}']), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
       allow(syncRule, [rule('StepFunctionsGetEventsForSageMakerTrainingJobsRule'), rule('StepFunctionsGetEventsForSageMakerTransformJobsRule')]),
       allow(['sagemaker:AddTags', 'sagemaker:CreateModel', 'sagemaker:ListTags'], [sm('model')]),
-      allow(['sagemaker:AddTags', 'sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'], [sm('endpoint-config')]),
-      allow(['sagemaker:UpdateEndpoint'], [endpoint, sm('endpoint-config')]),
-      allow(['sagemaker:ListTags'], [endpoint]),
+      allow(['s3:GetObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/models/*']),
+      allow(['s3:PutObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/endpoint/*']),
+      {
+        ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['${analytics.analyticsKmsKeyArn}']),
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      },
       allow(['sagemaker:AddTags', 'sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:ListTags', 'sagemaker:StopTransformJob'], [sm('transform-job')]),
     ]);
   });
@@ -127,13 +176,16 @@ describe('the pipeline definition', () => {
       [crawlStateNames(CRAWLS.historical).start]: 'aws-sdk:glue:startCrawler',
       [crawlStateNames(CRAWLS.historical).get]: 'aws-sdk:glue:getCrawler',
       'Import historical': 'glue:startJobRun.sync',
+      [MAIN_STATES.listRooms]: 'athena:startQueryExecution.sync',
+      [MAIN_STATES.readRooms]: 'athena:getQueryResults',
+      [MAIN_STATES.prepareRcf]: 'glue:startJobRun.sync',
       [MAIN_STATES.trainRoom]: 'states:startExecution.sync:2',
+      [MAIN_STATES.loadAnomalies]: 'glue:startJobRun.sync',
     });
     expect(taskIntegrations(room)).toStrictEqual({
       [ROOM_STATES.train]: 'sagemaker:createTrainingJob.sync',
       [ROOM_STATES.model]: 'sagemaker:createModel',
-      [ROOM_STATES.config]: 'sagemaker:createEndpointConfig',
-      [ROOM_STATES.update]: 'sagemaker:updateEndpoint',
+      [ROOM_STATES.publish]: 'aws-sdk:s3:copyObject',
       [ROOM_STATES.score]: 'sagemaker:createTransformJob.sync',
     });
     expect(waitStates(main)).toStrictEqual({ 'Raw crawl: wait': 30, 'Database crawl: wait': 30, 'Historical crawl: wait': 30 });
@@ -165,8 +217,15 @@ describe('the pipeline definition', () => {
   it('GIVEN the main machine WHEN its flags are read THEN every skippable step has its flag, read only after IsPresent, and each flag is used by a Choice', () => {
     const json = machines().main.toJson();
     const skipChoice = json.States[MAIN_STATES.skipGiven]!;
-    expect(skipChoice.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.invalidSkip, MAIN_STATES.readSkip]);
+    expect(skipChoice.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.skipAsText]);
     expect(skipChoice.Default).toBe(MAIN_STATES.noSkip);
+    expect(json.States[MAIN_STATES.skipIsArray]!.Choices!.map((c) => c.Next)).toStrictEqual([MAIN_STATES.checkSkip]);
+    expect(json.States[MAIN_STATES.skipIsArray]!.Default).toBe(MAIN_STATES.invalidSkip);
+    expect(json.States[MAIN_STATES.checkSkip]!.Next).toBe(MAIN_STATES.readSkip);
+    expect(reachableFrom(json, MAIN_STATES.invalidSkip).has(FAILURE_STATES.notify)).toBe(true);
+    expect(reachableFrom(json, MAIN_STATES.invalidSkipStep).has(FAILURE_STATES.notify)).toBe(true);
+    const names = JSON.stringify(json.States[MAIN_STATES.checkSkip]!.ItemProcessor);
+    for (const step of SKIPPABLE_STEPS) expect(names).toContain(`"StringEquals":"${step}"`);
     const text = JSON.stringify(json);
     for (const step of SKIPPABLE_STEPS) {
       expect(text).toContain(`States.ArrayContains($.skip, '${step}')`);
@@ -220,5 +279,40 @@ describe('the pipeline definition', () => {
       expect(ends).toHaveLength(3);
       expect(Object.values(branch.States).some((s) => s.Type === 'Fail')).toBe(false);
     }
+  });
+});
+
+describe('pipelineInput: the execution input checked where it is built, as the machine checks it', () => {
+  it.each([
+    [{}],
+    [{ skip: [] }],
+    [{ skip: ['train'], force: true, newData: false, rooms: ['r1'], trigger: 'schedule' }],
+    [{ skip: [...SKIPPABLE_STEPS] }],
+  ])('GIVEN the valid input %j WHEN checked THEN it is returned unchanged', (input) => {
+    expect(pipelineInput(input)).toStrictEqual(input);
+  });
+
+  it.each([
+    [{ skip: 'curate' }, 'skip', 'curate', 'an array of step names (import-db, import-historical, curate, train)'],
+    [{ skip: { curate: true } }, 'skip', { curate: true }, 'an array of step names (import-db, import-historical, curate, train)'],
+    [{ skip: ['curate', 'trian'] }, 'skip[1]', 'trian', 'a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ skip: [3] }, 'skip[0]', 3, 'a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ force: 'yes' }, 'force', 'yes', 'true or false'],
+    [{ newData: 1 }, 'newData', 1, 'true or false'],
+  ])('GIVEN %j WHEN checked THEN InvalidValueError names %s, the value and what was expected', (input, key, value, expected) => {
+    const error = (() => {
+      try {
+        pipelineInput(input);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InvalidValueError);
+    expect(error).toMatchObject({ key, value, expected, subject: 'pipeline input' });
+  });
+
+  it('GIVEN an input that is not an object WHEN checked THEN InvalidValueError names the input', () => {
+    expect(() => pipelineInput(['curate'])).toThrow(new InvalidValueError('input', ['curate'], 'a JSON object', 'pipeline input'));
   });
 });

@@ -1,30 +1,70 @@
 import {
+  athenaGetQueryResults,
+  athenaStartQueryExecution,
   Chain,
   Choice,
   Condition,
+  Fail,
   glueStartJobRun,
   Map,
   Parallel,
   Pass,
-  sageMakerCreateEndpointConfig,
   sageMakerCreateModel,
   sageMakerCreateTrainingJob,
   sageMakerCreateTransformJob,
-  sageMakerUpdateEndpoint,
+  s3CopyObject,
   startExecution,
   StateMachine,
   Succeed,
   type IChainable,
   type Payload,
 } from '../asl/index.js';
+import { InvalidValueError } from '../errors.js';
 import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
-import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
+import { MODEL_LAYOUT, RCF_TRANSFORM_INPUT_FILTER, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
 import { FAILURE_PATH, notifyAndFail, recordFailure, robust, transientRetry } from './robust.js';
+import { ROOM_LISTING_QUERY } from './rooms.js';
 
 /** Steps an execution may skip with `{"skip": [...]}`. */
 export const SKIPPABLE_STEPS = ['import-db', 'import-historical', 'curate', 'train'] as const;
 export type SkippableStep = (typeof SKIPPABLE_STEPS)[number];
+
+/** The error of an execution input the pipeline refuses. */
+export const INVALID_INPUT_ERROR = 'Pipeline.InvalidInput';
+
+/** The flags of an execution input the pipeline reads; anything else in the input is passed through. */
+export interface PipelineFlags {
+  /** Steps not run (SKIPPABLE_STEPS), each named at most once. */
+  readonly skip?: readonly SkippableStep[];
+  /** Curate even without new data. Default false. */
+  readonly force?: boolean;
+  /** Whether new data arrived outside the imports. Default true. */
+  readonly newData?: boolean;
+}
+
+const SUBJECT = 'pipeline input';
+
+/**
+ * An execution input checked the way the machine checks it at its start (its Choices refuse the same inputs as
+ * Pipeline.InvalidInput), for everything that builds one (the schedule, the archive drop, the twin): a JSON object
+ * whose `skip` is an array of SKIPPABLE_STEPS and whose `force` and `newData` are booleans. Throws
+ * InvalidValueError naming the key and the value; returns the input unchanged.
+ */
+export function pipelineInput<T>(input: T): T {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InvalidValueError('input', input, 'a JSON object', SUBJECT);
+  const { skip, force, newData } = input as Record<string, unknown>;
+  if (skip !== undefined) {
+    if (!Array.isArray(skip)) throw new InvalidValueError('skip', skip, SKIP_EXPECTED, SUBJECT);
+    skip.forEach((step: unknown, i) => {
+      if (!(SKIPPABLE_STEPS as readonly unknown[]).includes(step)) throw new InvalidValueError(`skip[${i}]`, step, STEP_EXPECTED, SUBJECT);
+    });
+  }
+  for (const [key, value] of [['force', force], ['newData', newData]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') throw new InvalidValueError(key, value, 'true or false', SUBJECT);
+  }
+  return input;
+}
 
 /** Where the flags read from the input are kept: `{force, skip: {<step>: boolean}}`. */
 export const FLAGS_PATH = '$.flags';
@@ -37,7 +77,15 @@ export const MAIN_STATES = {
   skipGiven: 'Skip flags given?',
   readSkip: 'Read skip flags',
   noSkip: 'No skip flags',
+  skipAsText: 'Skip flags as text',
+  skipIsArray: 'Skip flags an array?',
   invalidSkip: 'Invalid skip flag',
+  checkSkip: 'Check skipped steps',
+  skippableStep: 'Skippable step?',
+  knownStep: 'Known step',
+  unknownStep: 'Unknown step',
+  unknownStepFailed: 'Unknown step named',
+  invalidSkipStep: 'Invalid skipped step',
   forceGiven: 'Force flag given?',
   readForce: 'Read force flag',
   noForce: 'No force flag',
@@ -56,10 +104,17 @@ export const MAIN_STATES = {
   curate: 'Curate',
   train: 'Train rooms?',
   trainSkipped: 'Training skipped',
-  noRooms: 'No rooms given',
+  roomsGivenCheck: 'Rooms given?',
+  roomsGiven: 'Rooms given',
+  listRooms: 'List rooms',
+  readRooms: 'Read room list',
+  anyRooms: 'Any rooms?',
+  noRooms: 'No rooms to train',
+  prepareRcf: 'Prepare RCF data',
   rooms: 'Rooms',
   roomsFailed: 'Rooms failed',
   trainRoom: 'Train and score room',
+  loadAnomalies: 'Load anomalies',
   done: 'Pipeline done',
 } as const;
 
@@ -74,8 +129,7 @@ export const ROOM_STATES = {
   name: 'Name jobs',
   train: 'Train model',
   model: 'Create model',
-  config: 'Create endpoint config',
-  update: 'Update endpoint',
+  publish: 'Publish model to endpoint',
   score: 'Score room',
   done: 'Room done',
 } as const;
@@ -104,6 +158,43 @@ export function pipelineOptions(config: EnvironmentConfig, hyperparameters: Read
 /** Margin a Task waits beyond the limit the service itself enforces, so the service's own timeout is the one seen. */
 const MARGIN_SECONDS = 300;
 
+/** Where the rooms of the Map are kept, `{rooms: [...]}`: the input's `rooms`, else the listing's. */
+export const ROOM_LIST_PATH = '$.roomList';
+
+/** Seconds the room listing query may run. */
+const ROOM_LISTING_TIMEOUT_SECONDS = 600;
+
+/**
+ * The rooms of the Map: the execution input's `rooms` when given, else ROOM_LISTING_QUERY run in Athena and its
+ * rows read back (the first row of GetQueryResults is the header), both kept at ROOM_LIST_PATH; then `then`.
+ */
+function roomList(resources: PipelineResources<unknown>, onFailure: IChainable, then: IChainable): Choice {
+  const r = resources.roomListing;
+  const access = { workgroupArn: r.workgroupArn, resultsBucketArn: r.resultsBucketArn, keyArns: r.keyArns };
+  const list = athenaStartQueryExecution(MAIN_STATES.listRooms, {
+    queryString: ROOM_LISTING_QUERY.sql,
+    workGroup: r.workGroup,
+    database: r.database,
+    glueArns: r.glueArns,
+    dataBucketArns: [r.curatedBucketArn],
+    ...access,
+    resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' },
+    resultPath: '$.roomQuery',
+    timeoutSeconds: ROOM_LISTING_TIMEOUT_SECONDS,
+  });
+  const read = athenaGetQueryResults(MAIN_STATES.readRooms, {
+    queryExecutionIdPath: '$.roomQuery.id',
+    ...access,
+    resultSelector: { 'rooms.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' },
+    resultPath: ROOM_LIST_PATH,
+    timeoutSeconds: 60,
+  });
+  Chain.start(robust(list, 'athena', onFailure)).next(robust(read, 'athena', onFailure)).next(then);
+  const given = new Pass(MAIN_STATES.roomsGiven, { parameters: { 'rooms.$': '$.rooms' }, resultPath: ROOM_LIST_PATH });
+  given.next(then);
+  return new Choice(MAIN_STATES.roomsGivenCheck).when(Condition.isPresent('$.rooms'), given).otherwise(list);
+}
+
 /** A run longer than a day would overlap the next scheduled one: the main machine's TimeoutSeconds. */
 export const PIPELINE_TIMEOUT_SECONDS = 86_400;
 
@@ -122,35 +213,67 @@ export const FORCE_FLAG_PATH = `${FLAGS_PATH}.force.value`;
 /** The path of the new-data flag read from the input (default true). */
 export const NEW_DATA_FLAG_PATH = `${FLAGS_PATH}.newData.value`;
 
+/** What a skip list must be, as the machine and pipelineInput say it. */
+const SKIP_EXPECTED = `an array of step names (${SKIPPABLE_STEPS.join(', ')})`;
+/** What a step of the skip list must be. */
+const STEP_EXPECTED = `a step that can be skipped (${SKIPPABLE_STEPS.join(', ')})`;
+
 /**
- * Reads the execution input's flags into FLAGS_PATH: `skip` (an array of SKIPPABLE_STEPS, States.ArrayContains per
- * step), `force` and `newData` (booleans). A missing flag means its default (nothing skipped, not forced, new data
+ * The cause of an invalid input flag, naming the value as JSON: `States.Format` over `States.JsonToString`, which
+ * takes any JSON value. The template holds none of States.Format's reserved characters (`'{}\`) but the placeholder.
+ */
+function invalidCause(template: string, valuePath: string): { readonly path: string } {
+  return { path: `States.Format('${template}', States.JsonToString(${valuePath}))` };
+}
+
+/**
+ * Checks the skip list's names in a Map over it: each item a string among SKIPPABLE_STEPS, or its iteration fails
+ * as Pipeline.InvalidInput naming it, which the Map's catch records and sends to `onFailure`.
+ */
+function checkSkipNames(onFailure: IChainable): Map {
+  const unknown = new Pass(MAIN_STATES.unknownStep, { parameters: { 'cause.$': invalidCause(`skip names {}, which is not ${STEP_EXPECTED}`, '$.step').path } });
+  unknown.next(new Fail(MAIN_STATES.unknownStepFailed, { error: INVALID_INPUT_ERROR, causePath: '$.cause' }));
+  const known = Condition.and(Condition.is('$.step', 'IsString'), Condition.or(...SKIPPABLE_STEPS.map((step) => Condition.stringEquals('$.step', step))));
+  return new Map(MAIN_STATES.checkSkip, { itemsPath: '$.skip', itemSelector: { 'step.$': '$$.Map.Item.Value' }, resultPath: null })
+    .itemProcessor(new Choice(MAIN_STATES.skippableStep).when(known, new Succeed(MAIN_STATES.knownStep)).otherwise(unknown))
+    .addCatch(caught(MAIN_STATES.invalidSkipStep, MAIN_STATES.checkSkip, onFailure), { resultPath: '$.caught' });
+}
+
+/**
+ * Reads the execution input's flags into FLAGS_PATH, checking them first: `skip` must be an array (its JSON text
+ * starts with `[`: Choice has no array test) of SKIPPABLE_STEPS (checkSkipNames), read with States.ArrayContains
+ * per step; `force` and `newData` booleans. A missing flag means its default (nothing skipped, not forced, new data
  * assumed): IsPresent is tested before anything reads it, so later Choices compare paths that always exist. A flag
- * of the wrong type is recorded as Pipeline.InvalidInput and goes to `onFailure`. Continues with `then`.
+ * of the wrong type or an unknown step is recorded as Pipeline.InvalidInput, its cause naming the value, and goes
+ * to `onFailure` (the notification) before anything runs. Continues with `then`.
  */
 function readFlags(onFailure: IChainable, then: IChainable): Choice {
-  const invalid = (state: string, what: string, expected: string) =>
-    recordFailure(state, { state, error: 'Pipeline.InvalidInput', cause: `the execution input's "${what}" must be ${expected}` }, onFailure);
+  const invalid = (state: string, cause: { readonly path: string }) => recordFailure(state, { state, error: INVALID_INPUT_ERROR, cause }, onFailure);
   const readSkip = new Pass(MAIN_STATES.readSkip, {
     parameters: { skip: Object.fromEntries(SKIPPABLE_STEPS.map((s) => [`${flagKey(s)}.$`, `States.ArrayContains($.skip, '${s}')`])) },
     resultPath: FLAGS_PATH,
   });
   const noSkip = new Pass(MAIN_STATES.noSkip, { result: { skip: Object.fromEntries(SKIPPABLE_STEPS.map((s) => [flagKey(s), false])) }, resultPath: FLAGS_PATH });
-  const scalar = Condition.or(Condition.is('$.skip', 'IsString'), Condition.is('$.skip', 'IsNumeric'), Condition.is('$.skip', 'IsBoolean'), Condition.is('$.skip', 'IsNull'));
-  const skipGiven = new Choice(MAIN_STATES.skipGiven)
-    .when(Condition.and(Condition.isPresent('$.skip'), scalar), invalid(MAIN_STATES.invalidSkip, 'skip', `an array of step names (${SKIPPABLE_STEPS.join(', ')})`))
-    .when(Condition.isPresent('$.skip'), readSkip)
-    .otherwise(noSkip);
+  const skipText = `${FLAGS_PATH}.skipText`;
+  const checkNames = checkSkipNames(onFailure);
+  checkNames.next(readSkip);
+  const skipIsArray = new Choice(MAIN_STATES.skipIsArray)
+    .when(Condition.stringMatches(skipText, '[*'), checkNames)
+    .otherwise(invalid(MAIN_STATES.invalidSkip, { path: `States.Format('skip must be ${SKIP_EXPECTED}, not {}', ${skipText})` }));
+  const asText = new Pass(MAIN_STATES.skipAsText, { parameters: { 'skipText.$': 'States.JsonToString($.skip)' }, resultPath: FLAGS_PATH });
+  asText.next(skipIsArray);
+  const skipGiven = new Choice(MAIN_STATES.skipGiven).when(Condition.isPresent('$.skip'), asText).otherwise(noSkip);
   const booleanFlag = (flag: 'force' | 'newData', names: { check: string; read: string; absent: string; invalid: string }, absent: boolean) => {
     const choice = new Choice(names.check)
-      .when(Condition.and(Condition.isPresent(`$.${flag}`), Condition.not(Condition.is(`$.${flag}`, 'IsBoolean'))), invalid(names.invalid, flag, 'true or false'))
+      .when(Condition.and(Condition.isPresent(`$.${flag}`), Condition.not(Condition.is(`$.${flag}`, 'IsBoolean'))), invalid(names.invalid, invalidCause(`${flag} must be true or false, not {}`, `$.${flag}`)))
       .when(Condition.isPresent(`$.${flag}`), new Pass(names.read, { parameters: { [`value.$`]: `$.${flag}` }, resultPath: `${FLAGS_PATH}.${flag}` }))
       .otherwise(new Pass(names.absent, { result: { value: absent }, resultPath: `${FLAGS_PATH}.${flag}` }));
     return choice;
   };
   const force = booleanFlag('force', { check: MAIN_STATES.forceGiven, read: MAIN_STATES.readForce, absent: MAIN_STATES.noForce, invalid: MAIN_STATES.invalidForce }, false);
   const newData = booleanFlag('newData', { check: MAIN_STATES.newDataGiven, read: MAIN_STATES.readNewData, absent: MAIN_STATES.noNewDataFlag, invalid: MAIN_STATES.invalidNewData }, true);
-  skipGiven.afterwards().next(force);
+  readSkip.next(force);
+  noSkip.next(force);
   force.afterwards().next(newData);
   newData.afterwards().next(then);
   return skipGiven;
@@ -233,18 +356,23 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     timeoutSeconds: roomTimeoutSeconds(options) + MARGIN_SECONDS,
   }).addRetry(transientRetry('stepFunctions'));
   const rooms = new Map(MAIN_STATES.rooms, {
-    itemsPath: '$.rooms',
+    itemsPath: `${ROOM_LIST_PATH}.rooms`,
     itemSelector: { 'room.$': '$$.Map.Item.Value', 'run.$': '$$.Execution.Name' },
     maxConcurrency: options.roomConcurrency,
     resultPath: '$.trained',
   })
     .itemProcessor(trainRoom)
     .addCatch(caught(MAIN_STATES.roomsFailed, MAIN_STATES.rooms, notify), { resultPath: '$.caught' });
-  rooms.next(new Succeed(MAIN_STATES.done));
+  // One Glue run for every room before the Map and one after it, not one per room: each run pays Glue's start-up
+  // and minimum billing, and per-room runs would also queue on the job's concurrent-run limit as the Map fans out.
+  const prepare = glueJob(MAIN_STATES.prepareRcf, resources.jobs['prepare-rcf'], '$.prepareRcf', options, notify);
+  rooms.next(glueJob(MAIN_STATES.loadAnomalies, resources.jobs['load-anomalies'], '$.loadAnomalies', options, notify)).next(new Succeed(MAIN_STATES.done));
+  const anyRooms = new Choice(MAIN_STATES.anyRooms)
+    .when(Condition.isPresent(`${ROOM_LIST_PATH}.rooms[0]`), Chain.start(prepare).next(rooms))
+    .otherwise(new Succeed(MAIN_STATES.noRooms));
   const train = new Choice(MAIN_STATES.train)
     .when(Condition.booleanEquals(skipFlagPath('train'), true), new Succeed(MAIN_STATES.trainSkipped))
-    .when(Condition.isNotPresent('$.rooms'), new Succeed(MAIN_STATES.noRooms))
-    .otherwise(rooms);
+    .otherwise(roomList(resources, notify, anyRooms));
 
   Chain.start(imports).next(importsOk.afterwards()).next(newData.afterwards()).next(train);
   return new StateMachine({
@@ -258,7 +386,10 @@ function roomTimeoutSeconds(options: PipelineOptions): number {
   return options.training.maxRuntimeSeconds + options.transform.maxRuntimeSeconds + 3 * MARGIN_SECONDS;
 }
 
-/** The per-room machine: train an RCF on the room's data, make it a model and an endpoint config, deploy, score. */
+/**
+ * The per-room machine: train an RCF on the room's shingled points, make it a model, publish it to the multi-model
+ * endpoint (when there is one), score the room's transform input in batch.
+ */
 function roomMachine(resources: PipelineResources<unknown>, options: PipelineOptions): StateMachine {
   const sm = resources.sagemaker;
   const name = new Pass(ROOM_STATES.name, {
@@ -267,11 +398,11 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
       // SageMaker names are at most 63 characters: rcf- and the MD5 of execution and room (36), unique per run.
       'name.$': `States.Format('${SAGEMAKER_NAME_PREFIX}{}', States.Hash(States.Format('{}/{}', $$.Execution.Name, $.room), 'MD5'))`,
       // The bucket may be an opaque value: intrinsics read it from the state rather than from their literal text.
-      config: { bucket: sm.modelsBucket },
+      config: { bucket: sm.modelsBucket, data: sm.dataBucket },
     },
   });
   const kms = (key: string): Payload => (sm.kmsKeyArn === undefined ? {} : { [key]: sm.kmsKeyArn });
-  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.bucket, $.room)`;
+  const uri = (prefix: string) => `States.Format('s3://{}/${prefix}{}/', $.config.data, $.room)`;
   const tags = [
     { Key: 'sensorlake:room', 'Value.$': '$.room' },
     { Key: 'sensorlake:execution', 'Value.$': '$$.Execution.Name' },
@@ -309,23 +440,19 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     resultPath: null,
     timeoutSeconds: 60,
   }).addRetry(retry);
-  const config = sageMakerCreateEndpointConfig(ROOM_STATES.config, {
-    request: {
-      'EndpointConfigName.$': '$.name',
-      ProductionVariants: [{ VariantName: 'AllTraffic', 'ModelName.$': '$.name', InstanceType: sm.hosting.instanceType, InitialInstanceCount: sm.hosting.instanceCount }],
-      ...kms('KmsKeyId'),
-      Tags: tags,
-    },
-    endpointConfigArns: sm.arns.endpointConfigs,
-    resultPath: null,
-    timeoutSeconds: 60,
-  }).addRetry(retry);
   const score = sageMakerCreateTransformJob(ROOM_STATES.score, {
     request: {
       'TransformJobName.$': '$.name',
       'ModelName.$': '$.name',
-      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.training) } }, ContentType: 'text/csv', SplitType: 'Line' },
-      TransformOutput: { 'S3OutputPath.$': uri(MODEL_LAYOUT.scores), Accept: 'text/csv', AssembleWith: 'Line', ...kms('KmsKeyId') },
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': uri(MODEL_LAYOUT.transform) } }, ContentType: 'text/csv', SplitType: 'Line' },
+      // The model sees the features only; each output line is the input line (device, time, value, features), then the score.
+      DataProcessing: { InputFilter: RCF_TRANSFORM_INPUT_FILTER, JoinSource: 'Input', OutputFilter: '$' },
+      TransformOutput: {
+        'S3OutputPath.$': `States.Format('s3://{}/${MODEL_LAYOUT.scores}{}/model_id={}/', $.config.data, $.room, $.name)`,
+        Accept: 'text/csv',
+        AssembleWith: 'Line',
+        ...kms('KmsKeyId'),
+      },
       TransformResources: { InstanceType: options.transform.instanceType, InstanceCount: 1, ...kms('VolumeKmsKeyId') },
       Tags: tags,
     },
@@ -335,25 +462,32 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     resultPath: '$.scores',
     timeoutSeconds: options.transform.maxRuntimeSeconds + MARGIN_SECONDS,
   }).addRetry(retry);
-  const deployed = Chain.start(name).next(train).next(model).next(config);
-  const update =
-    sm.endpoint === undefined
-      ? deployed
-      : deployed.next(
-          sageMakerUpdateEndpoint(ROOM_STATES.update, {
-            request: { EndpointName: sm.endpoint.name, 'EndpointConfigName.$': '$.name' },
-            endpointArn: sm.endpoint.arn,
-            endpointConfigArns: sm.arns.endpointConfigs,
+  const trained = Chain.start(name).next(train).next(model);
+  const endpoint = sm.endpoint;
+  const published =
+    endpoint === undefined
+      ? trained
+      : trained.next(
+          s3CopyObject(ROOM_STATES.publish, {
+            request: {
+              'Bucket.$': '$.config.bucket',
+              'Key.$': `States.Format('${MODEL_LAYOUT.endpointModels}{}.tar.gz', $.room)`,
+              'CopySource.$': `States.Format('{}/${MODEL_LAYOUT.models}{}/output/model.tar.gz', $.config.bucket, $.name)`,
+              ...(sm.kmsKeyArn === undefined ? {} : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sm.kmsKeyArn }),
+            },
+            sourceObjectArns: endpoint.artifactObjectsArn,
+            targetObjectArns: endpoint.modelObjectsArn,
+            ...(sm.kmsKeyArn === undefined ? {} : { kms: { keyArn: sm.kmsKeyArn, region: resources.account.region } }),
             resultPath: null,
-            timeoutSeconds: 60,
-          }).addRetry(retry),
+            timeoutSeconds: 300,
+          }).addRetry(transientRetry('s3')),
         );
-  const definition = update
+  const definition = published
     .next(score)
     .next(new Pass(ROOM_STATES.done, { parameters: { 'room.$': '$.room', 'model.$': '$.name', 'artifacts.$': '$.training.artifacts', 'scores.$': '$.scores.output' } }));
   return new StateMachine({
     definition,
-    comment: 'sensorlake pipeline, one room: train an RCF, make it a model and endpoint config, deploy it, score the room',
+    comment: 'sensorlake pipeline, one room: train an RCF, make it a model, publish it to the multi-model endpoint, score the room',
     timeoutSeconds: roomTimeoutSeconds(options),
   });
 }

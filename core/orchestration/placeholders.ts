@@ -1,6 +1,7 @@
 import type { AccountContext } from '../iam.js';
 import { JOB_NAMES, type JobName } from '../lake/jobs.js';
-import { SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
+import { CURATED_TELEMETRY } from '../lake/tables.js';
+import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
 
 /** The account id placeholder of a rendering without `--account`, CloudFormation's spelling. */
 export const ACCOUNT_PLACEHOLDER = '${AWS::AccountId}';
@@ -27,11 +28,19 @@ export interface PipelineNames {
   readonly sagemakerRoleArn: string;
   readonly rcfImageUri: string;
   readonly modelsBucketName: string;
+  /** The lake's curated bucket: the RCF training data, transform input and scores. */
+  readonly curatedBucketName: string;
   readonly analyticsKmsKeyArn?: string;
   readonly rcfInstanceType: string;
   readonly rcfInstanceCount: string | number;
   /** The analytics stack's endpoint, when it has one. */
   readonly rcfEndpointName?: string;
+  /** The room listing's workgroup and results bucket (analytics), curated database, bucket and key (lake). */
+  readonly workgroupName: string;
+  readonly resultsBucketArn: string;
+  readonly curatedDatabaseName: string;
+  readonly curatedBucketArn: string;
+  readonly lakeKmsKeyArn: string;
 }
 
 /**
@@ -44,6 +53,7 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
   const jobs = Object.fromEntries(JOB_NAMES.map((job) => [job, glue('job', names.jobNames[job])])) as PipelineResources['jobs'];
   const sagemaker = (resource: string) => arn('sagemaker', `${resource}/${SAGEMAKER_NAME_PREFIX}*`);
   const endpoint = names.rcfEndpointName;
+  const curated = names.curatedDatabaseName;
   return {
     account,
     jobs,
@@ -54,10 +64,27 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
       roleArn: names.sagemakerRoleArn,
       rcfImageUri: names.rcfImageUri,
       modelsBucket: names.modelsBucketName,
+      dataBucket: names.curatedBucketName,
       ...(names.analyticsKmsKeyArn === undefined ? {} : { kmsKeyArn: names.analyticsKmsKeyArn }),
-      hosting: { instanceType: names.rcfInstanceType, instanceCount: names.rcfInstanceCount },
-      ...(endpoint === undefined ? {} : { endpoint: { name: endpoint, arn: arn('sagemaker', `endpoint/${endpoint}`) } }),
-      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), endpointConfigs: sagemaker('endpoint-config'), transformJobs: sagemaker('transform-job') },
+      ...(endpoint === undefined
+        ? {}
+        : {
+            endpoint: {
+              name: endpoint,
+              artifactObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.models}*`,
+              modelObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.endpointModels}*`,
+            },
+          }),
+      arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), transformJobs: sagemaker('transform-job') },
+    },
+    roomListing: {
+      workGroup: names.workgroupName,
+      workgroupArn: arn('athena', `workgroup/${names.workgroupName}`),
+      database: curated,
+      glueArns: [arn('glue', 'catalog'), arn('glue', `database/${curated}`), arn('glue', `table/${curated}/${CURATED_TELEMETRY.name}`)],
+      curatedBucketArn: names.curatedBucketArn,
+      resultsBucketArn: names.resultsBucketArn,
+      keyArns: [names.lakeKmsKeyArn, ...(names.analyticsKmsKeyArn === undefined ? [] : [names.analyticsKmsKeyArn])],
     },
   };
 }
@@ -65,8 +92,8 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
 /**
  * The pipeline's resources as the stacks of an environment would give them, every auto-named resource a
  * placeholder naming the stack output it comes from, every ARN built in `account` (partition, region, account id;
- * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the endpoint update
- * (the analytics stack has an endpoint once a model artifact is configured).
+ * the account id may be ACCOUNT_PLACEHOLDER). `withEndpoint` renders the per-room machine with the publish step to
+ * the multi-model endpoint (the analytics stack has an endpoint once a model artifact is configured).
  */
 export function placeholderResources(account: AccountContext, withEndpoint: boolean): PipelineResources {
   const lake = (key: string) => outputPlaceholder('lake', key);
@@ -80,9 +107,15 @@ export function placeholderResources(account: AccountContext, withEndpoint: bool
     sagemakerRoleArn: analytics('sagemakerRoleArn'),
     rcfImageUri: analytics('rcfImageUri'),
     modelsBucketName: analytics('modelsBucketName'),
+    curatedBucketName: lake('curatedBucketName'),
     analyticsKmsKeyArn: analytics('analyticsKmsKeyArn'),
     rcfInstanceType: analytics('rcfInstanceType'),
     rcfInstanceCount: analytics('rcfInstanceCount'),
     ...(withEndpoint ? { rcfEndpointName: analytics('rcfEndpointName') } : {}),
+    workgroupName: analytics('workgroupName'),
+    resultsBucketArn: analytics('resultsBucketArn'),
+    curatedDatabaseName: lake('databaseNames.curated'),
+    curatedBucketArn: lake('curatedBucketArn'),
+    lakeKmsKeyArn: lake('lakeKmsKeyArn'),
   });
 }

@@ -1,6 +1,7 @@
 import { RCF_SETTINGS, toSageMakerHyperparameters } from '../analytics/rcf/settings.js';
 import type { AccountContext } from '../iam.js';
 import type { JobName } from '../lake/jobs.js';
+import { RCF_SCORES, RCF_TRAINING, RCF_TRANSFORM_INPUT } from '../lake/tables.js';
 
 /**
  * What the pipeline runs on, as one typed object. Leaves are `T`: strings when rendered for a CLI or the twin,
@@ -26,6 +27,25 @@ export interface PipelineResources<T = string> {
   readonly roomMachine: { readonly arn: T; readonly executionsArn: T };
   /** SageMaker: the execution role, the built-in RCF image, the models bucket, and the endpoint when there is one. */
   readonly sagemaker: SageMakerResources<T>;
+  /** Athena, where the main machine lists the rooms to train (ROOM_LISTING_QUERY) when the input names none. */
+  readonly roomListing: RoomListingResources<T>;
+}
+
+/** What the room listing runs in and reads: the analytics workgroup, the curated table, their buckets and keys. */
+export interface RoomListingResources<T = string> {
+  /** The Athena workgroup (the analytics stack's: enforced results location and encryption) and its ARN. */
+  readonly workGroup: T;
+  readonly workgroupArn: T;
+  /** The curated Glue database (physical name), which the query runs in. */
+  readonly database: T;
+  /** The Glue catalog, the curated database and its telemetry table (ARNs). */
+  readonly glueArns: readonly T[];
+  /** The curated bucket (ARN), whose objects the query reads. */
+  readonly curatedBucketArn: T;
+  /** The workgroup's results bucket (ARN). */
+  readonly resultsBucketArn: T;
+  /** The keys of the curated data (decrypt) and of the results (encrypt, decrypt). */
+  readonly keyArns: readonly T[];
 }
 
 /** A Glue job or crawler: its name (what the request names) and its ARN (what the role grants). */
@@ -40,22 +60,29 @@ export interface SageMakerResources<T = string> {
   readonly roleArn: T;
   /** The built-in Random Cut Forest image of the region. */
   readonly rcfImageUri: T;
-  /** The bucket of training data, model artifacts and scores. */
+  /** The bucket of the model artifacts and of the endpoint's models. */
   readonly modelsBucket: T;
+  /** The curated bucket: the per-room training data, transform input and scores (MODEL_LAYOUT), lake files. */
+  readonly dataBucket: T;
   /** KMS key of the models bucket and the jobs' volumes. Default none (the bucket's default encryption). */
   readonly kmsKeyArn?: T;
-  /** How the endpoint configurations made from each new model host it (the analytics stack's rcfInstanceType/Count). */
-  readonly hosting: { readonly instanceType: T; readonly instanceCount: T | number };
   /**
-   * The real-time endpoint a new model is deployed to. Absent when the analytics stack has none yet (it creates
-   * one once a model artifact is configured): the per-room machine then has no update step.
+   * The real-time multi-model endpoint (the built-in RCF image supports multi-model endpoints): each room's model
+   * is published by copying its model.tar.gz to `<MODEL_LAYOUT.endpointModels><room>.tar.gz`, the endpoint's model
+   * prefix, and invoked with TargetModel `<room>.tar.gz`; no UpdateEndpoint, so rooms trained at once never race on
+   * one endpoint. Absent when the analytics stack has no endpoint yet: the per-room machine then publishes nothing.
    */
-  readonly endpoint?: { readonly name: T; readonly arn: T };
+  readonly endpoint?: {
+    readonly name: T;
+    /** ARN pattern of the training artifacts (`arn:aws:s3:::<bucket>/rcf/models/*`), what the copy reads. */
+    readonly artifactObjectsArn: T;
+    /** ARN pattern of the endpoint's models (`arn:aws:s3:::<bucket>/rcf/endpoint/*`), what the copy writes. */
+    readonly modelObjectsArn: T;
+  };
   /** ARN patterns of what the jobs create (`arn:...:training-job/rcf-*` ...), the statements' resources. */
   readonly arns: {
     readonly trainingJobs: T;
     readonly models: T;
-    readonly endpointConfigs: T;
     readonly transformJobs: T;
   };
 }
@@ -82,15 +109,40 @@ export interface PipelineOptions {
  */
 export const SEED_RCF_HYPERPARAMETERS: Readonly<Record<string, string>> = { ...toSageMakerHyperparameters(RCF_SETTINGS) };
 
-/** Where the per-room machine reads and writes under the models bucket. */
+/**
+ * Where the per-room machine reads and writes. In the curated bucket (`dataBucket`), the lake's RCF files the
+ * prepare-rcf and load-anomalies jobs write and read (core/lake RCF_TRAINING, RCF_TRANSFORM_INPUT, RCF_SCORES):
+ * `training`, `transform`, `scores`. In the models bucket: `models`, `endpointModels`.
+ */
 export const MODEL_LAYOUT = {
-  /** Per-room training CSV (temperature only, no header): `<training><room_id>/`. */
-  training: 'rcf/training/room_id=',
+  /** Per-room training CSV (the shingled temperatures, no header, no label): `<training><room_id>/`, written by rcf_training.sql. */
+  training: `${RCF_TRAINING.prefix}room_id=`,
+  /**
+   * Batch transform input per room (identifying columns, then the features; no header): `<transform><room_id>/`,
+   * written by rcf_transform_input.sql.
+   */
+  transform: `${RCF_TRANSFORM_INPUT.prefix}room_id=`,
+  /**
+   * Batch scores, one line per input line (the input line, then the score): `<scores><room_id>/model_id=<model>/`,
+   * loaded into curated.anomalies by rcf_anomalies.sql.
+   */
+  scores: `${RCF_SCORES.prefix}room_id=`,
   /** Model artifacts: `<models><job name>/output/model.tar.gz`. */
   models: 'rcf/models/',
-  /** Batch scores, one line per input line: `<scores><room_id>/<job name>/`. */
-  scores: 'rcf/scores/room_id=',
+  /** The multi-model endpoint's model prefix: `<endpointModels><room>.tar.gz`, the TargetModel of the room. */
+  endpointModels: 'rcf/endpoint/',
 } as const;
+
+/** The columns of a transform input line before the features (rcf_transform_input.sql): what identifies a score. */
+export const RCF_IDENTIFYING_COLUMNS = ['device_id', 'ts', 'value'] as const;
+
+/** The transform's InputFilter: every column after the identifying ones, the features the model was trained on. */
+export const RCF_TRANSFORM_INPUT_FILTER = `$[${RCF_IDENTIFYING_COLUMNS.length}:]`;
+
+/** The TargetModel of a room on the multi-model endpoint: its key below MODEL_LAYOUT.endpointModels. */
+export function roomTargetModel(room: string): string {
+  return `${room}.tar.gz`;
+}
 
 /** Prefix of every SageMaker resource the pipeline creates (`rcf-<32 hex>`), also its IAM resource pattern. */
 export const SAGEMAKER_NAME_PREFIX = 'rcf-';

@@ -9,6 +9,8 @@ export const TRANSIENT_ERRORS = {
   glueCrawler: ['Glue.ThrottlingException', 'Glue.OperationTimeoutException', 'ThrottlingException'],
   sageMaker: ['SageMaker.ThrottlingException', 'ThrottlingException'],
   sns: ['SNS.ThrottledException', 'ThrottlingException'],
+  athena: ['Athena.TooManyRequestsException', 'ThrottlingException'],
+  s3: ['S3.SlowDownException', 'ThrottlingException'],
   stepFunctions: ['StepFunctions.ExecutionLimitExceededException', 'ThrottlingException'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -9,15 +9,21 @@ JSON arguments, with the semantics of the twin's DuckDB runner (local/lake/runne
 --inputs   a JSON list of inputs, each
              {"view": str, "database": str, "table": str, "bookmark": bool, "add_columns": [str]}   a catalog table, or
              {"view": str, "connection_type": str, "connection_name": str,
-              "dbtable": str, "bookmark_keys": [str], "bookmark": bool, "add_columns": [str]}     a JDBC table
+              "dbtable": str, "bookmark_keys": [str], "bookmark": bool, "add_columns": [str]}     a JDBC table, or
+             {"view": str, "path": str, "format": "csv", "columns": [[name, type]], "partition_keys": [str],
+              "bookmark": bool, "add_columns": [str]}                                     headerless CSV objects by location
+           (files another service writes and nobody registers: partition values come from the objects' folders)
            `bookmark` is true for the rows the job accounts for (read once across runs) and false for a reference
            table (read whole each run); `add_columns` (ADDED_COLUMNS) are added to the view before any SQL runs.
 --stages   a JSON list (maybe empty) of {"view": str, "sql_path": str}: each SQL run in order, its rows
            materialised once and registered as the view for the later SQL.
 --outputs  a JSON list of outputs, each
              {"sql_path": str, "path": str, "database": str, "table": str, "partition_keys": [str],
-              "mode": "overwrite_partitions" | "append", "existing_view": str | null,
-              "run_date_partition": str | null, "max_records_per_file": int}
+              "mode": "overwrite_partitions" | "append" | "replace_partitions", "format": "parquet" | "csv",
+              "register_partitions": bool, "existing_view": str | null, "run_date_partition": str | null,
+              "max_records_per_file": int}
+           `replace_partitions` replaces each partition written by this run's rows alone; `csv` is headerless (what
+           SageMaker's built-in RCF reads); `register_partitions` is false for files no catalog table describes.
 
 The SQL files are uploaded rendered (core/lake/etl-files.ts, glueEtlFiles): the parameters of core/lake/jobs.ts
 are already in them, exactly the text the twin's DuckDB runs, so a `'{{name}}'` left in a file is refused.
@@ -32,16 +38,24 @@ import re
 INPUT_KEYS = {
     "catalog": ("view", "database", "table", "bookmark", "add_columns"),
     "jdbc": ("view", "connection_type", "connection_name", "dbtable", "bookmark_keys", "bookmark", "add_columns"),
+    "files": ("view", "path", "format", "columns", "partition_keys", "bookmark", "add_columns"),
 }
+FILE_FORMATS = ("csv",)
+OUTPUT_FORMATS = ("parquet", "csv")
 STAGE_KEYS = ("view", "sql_path")
-OUTPUT_KEYS = ("sql_path", "path", "database", "table", "partition_keys", "mode", "existing_view", "run_date_partition", "max_records_per_file")
-WRITE_MODES = ("overwrite_partitions", "append")
+OUTPUT_KEYS = (
+    "sql_path", "path", "database", "table", "partition_keys", "mode", "format", "register_partitions", "existing_view", "run_date_partition", "max_records_per_file",
+)
+WRITE_MODES = ("overwrite_partitions", "append", "replace_partitions")
 JDBC_CONNECTION_TYPES = ("postgresql", "sqlserver", "mysql", "oracle")
 ADDED_COLUMNS = ("source_file", "source_row", "original")
 PLACEHOLDER = re.compile(r"'\{\{([A-Za-z0-9_]+)\}\}'")
 # input_file_name() is the object's URL; source_file is its key within the bucket, as the twin's catalog gives it.
 BUCKET_PREFIX = r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]+/"
 READ_ORDER = "_sensorlake_read_order"
+FILE_NAME = "_sensorlake_file_name"
+# Columns are renamed through a prefix, since a read CSV's own names (col0, ...) could be one of the spec's names.
+PREFIX = "_sensorlake_"
 
 
 class JobArgumentError(ValueError):
@@ -74,8 +88,14 @@ def parse_inputs(args):
     """The --inputs argument, validated: each input names its view, a catalog or JDBC table, and the columns to add."""
     inputs = _parse_list(args, "inputs")
     for index, item in enumerate(inputs):
-        kind = "jdbc" if "connection_name" in item else "catalog"
+        kind = "jdbc" if "connection_name" in item else "files" if "path" in item else "catalog"
         _require("inputs", index, item, INPUT_KEYS[kind])
+        if kind == "files":
+            if item["format"] not in FILE_FORMATS:
+                raise JobArgumentError("argument --inputs[%d] has invalid format %r: expected one of %s" % (index, item["format"], ", ".join(FILE_FORMATS)))
+            columns = item["columns"]
+            if not isinstance(columns, list) or len(columns) == 0 or not all(isinstance(c, list) and len(c) == 2 and all(isinstance(v, str) and v for v in c) for c in columns):
+                raise JobArgumentError("argument --inputs[%d] has invalid columns %r: expected a non-empty list of [name, type]" % (index, columns))
         if kind == "jdbc" and item["connection_type"] not in JDBC_CONNECTION_TYPES:
             raise JobArgumentError(
                 "argument --inputs[%d] has invalid connection_type %r: expected one of %s"
@@ -117,8 +137,12 @@ def parse_outputs(args, inputs):
                 "argument --outputs[%d] has invalid existing_view %r: overwrite_partitions needs one of the reference inputs %s"
                 % (index, existing, ", ".join(reference_views) or "(none)")
             )
-        if item["mode"] == "append" and existing is not None:
-            raise JobArgumentError("argument --outputs[%d] has invalid existing_view %r: expected null with mode append" % (index, existing))
+        if item["mode"] != "overwrite_partitions" and existing is not None:
+            raise JobArgumentError("argument --outputs[%d] has invalid existing_view %r: expected null with mode %s" % (index, existing, item["mode"]))
+        if item["format"] not in OUTPUT_FORMATS:
+            raise JobArgumentError("argument --outputs[%d] has invalid format %r: expected one of %s" % (index, item["format"], ", ".join(OUTPUT_FORMATS)))
+        if not isinstance(item["register_partitions"], bool):
+            raise JobArgumentError("argument --outputs[%d] has invalid register_partitions %r: expected true or false" % (index, item["register_partitions"]))
         if item["run_date_partition"] is not None and item["run_date_partition"] not in keys:
             raise JobArgumentError(
                 "argument --outputs[%d] has invalid run_date_partition %r: expected null or one of %s" % (index, item["run_date_partition"], ", ".join(keys))
@@ -168,9 +192,45 @@ def start_job(argv):
     return JobRun(args, inputs, stages, outputs, glue_context, spark, job, utc_today())
 
 
+def read_files(glue_context, spark, spec, options):
+    """Headerless CSV objects under a location as a DataFrame of the spec's columns and types, each partition key
+    read from the object's folder (`<key>=<value>/`): S3 reads through a DynamicFrame have no partition columns, and
+    a bookmark (transformation_ctx) reads only objects no committed run read."""
+    from pyspark.sql import functions as F
+
+    frame = glue_context.create_dynamic_frame.from_options(
+        connection_type="s3",
+        connection_options={"paths": [spec["path"]], "recurse": True},
+        format="csv",
+        format_options={"withHeader": False, "separator": ","},
+        **options
+    )
+    df = frame.toDF()
+    names = [name for name, _ in spec["columns"]]
+    if len(df.columns) == 0:
+        schema = ", ".join("`%s` %s" % (name, kind) for name, kind in spec["columns"])
+        return spark.createDataFrame([], schema + "".join(", `%s` string" % key for key in spec["partition_keys"]))
+    if len(df.columns) != len(names):
+        raise JobArgumentError("input %s: objects under %s have %d columns, expected %d (%s)" % (spec["view"], spec["path"], len(df.columns), len(names), ", ".join(names)))
+    read_columns = list(df.columns)
+    df = df.withColumn(FILE_NAME, F.input_file_name())
+    for old, (name, kind) in zip(read_columns, spec["columns"]):
+        df = df.withColumn(PREFIX + name, F.col("`%s`" % old).cast(kind))
+    for old in read_columns:
+        df = df.drop(old)
+    for name in names:
+        df = df.withColumn(name, F.col(PREFIX + name)).drop(PREFIX + name)
+    for key in spec["partition_keys"]:
+        df = df.withColumn(key, F.regexp_extract(F.col(FILE_NAME), "/%s=([^/]+)/" % re.escape(key), 1))
+    return df.drop(FILE_NAME)
+
+
 def read_input(glue_context, spark, spec):
-    """One input as a DataFrame: a catalog table or a JDBC table, with a job bookmark when the input asks for one."""
+    """One input as a DataFrame: a catalog table, a JDBC table or objects by location, with a job bookmark when the
+    input asks for one."""
     options = {"transformation_ctx": spec["view"]} if spec["bookmark"] else {}
+    if spec["kind"] == "files":
+        return read_files(glue_context, spark, spec, options)
     if spec["kind"] == "jdbc":
         connection_options = {"useConnectionProperties": "true", "connectionName": spec["connection_name"], "dbtable": spec["dbtable"]}
         if spec["bookmark"]:
@@ -282,11 +342,17 @@ def write_output(spark, df, spec):
 
     keys = spec["partition_keys"]
     writer = df.repartition(*[F.col(key) for key in keys]).write.option("maxRecordsPerFile", spec["max_records_per_file"])
-    if spec["mode"] == "overwrite_partitions":
+    if spec["mode"] in ("overwrite_partitions", "replace_partitions"):
         writer = writer.mode("overwrite").option("partitionOverwriteMode", "dynamic")
     else:
         writer = writer.mode("append")
-    writer.partitionBy(*keys).parquet(spec["path"])
+    writer = writer.partitionBy(*keys)
+    if spec["format"] == "csv":
+        writer.option("header", "false").csv(spec["path"])
+    else:
+        writer.parquet(spec["path"])
+    if not spec["register_partitions"]:
+        return
     for row in df.select(*keys).distinct().collect():
         values = [row[key] for key in keys]
         spec_sql = ", ".join("`%s` = '%s'" % (key, str(value).replace("'", "''")) for key, value in zip(keys, values))

@@ -9,8 +9,8 @@
 --   in-run               another copy of the same record (or refused row) earlier in this run;
 --   already-curated      the record_key was curated by an earlier run;
 --   already-quarantined  the same refused row (row_key) was quarantined by an earlier run.
--- record_key is the device and seq where the shape has a seq (and the event time too for the profile whose seq
--- restarts with the device's program, as the processor's dedupeKey), else the device and the event time.
+-- record_key is the device and seq where the shape has a seq (and the event time too for the profiles whose seq
+-- restarts with the sender, as the processor's dedupeKey), else the device and the event time.
 -- Quoted {{placeholders}} are parameters from core/lake/jobs.ts (the ranges of core/ingestion/profiles.ts, the ids'
 -- patterns of core/ids.ts). Timestamps are UTC without zone (Spark: spark.sql.session.timeZone=UTC).
 WITH normalized AS (
@@ -30,7 +30,7 @@ WITH normalized AS (
     t.yaw,
     TRY_CAST(t.ingest_ts AS TIMESTAMP) AS ingest_ts,
     'fleet:' || COALESCE(t.device_id, '') || COALESCE('#' || CAST(t.seq AS STRING), '@' || t.ts, '') AS row_key,
-    CASE WHEN t.profile = '{{seq_and_time_profile}}' THEN '@' || t.ts ELSE '' END AS seq_stamp,
+    CASE WHEN t.profile IN ('{{seq_and_time_profiles}}') THEN '@' || t.ts ELSE '' END AS seq_stamp,
     t.original
   FROM raw_telemetry t
   UNION ALL
@@ -153,34 +153,31 @@ keyed AS (
   FROM explained e
 ),
 -- The keys more than one row has (a fleet's raw zone: about one row in a hundred, the QoS 1 redeliveries): only
--- their rows are ranked, so the ranking's sort carries them, not every row.
+-- their rows are ranked, so the ranking's sort carries them, not every row. Each branch below joins keyed to this
+-- small set on its own (one anti join, one inner join), so keyed's rows are not materialised a second time.
 repeated AS (
   SELECT copy_key FROM keyed GROUP BY copy_key HAVING count(*) > 1
-),
-marked AS (
-  SELECT k.*, rk.copy_key IS NOT NULL AS has_copies
-  FROM keyed k
-  LEFT JOIN repeated rk ON k.copy_key = rk.copy_key
 ),
 -- The first copy wins, by ingestion time, then source and row. Copies still tied there and on every value the
 -- curated row keeps (device and seq are in record_key; ts, room and readings below) make the same curated row,
 -- so either may win; refused copies tied the same way are told apart by their original row, which is what the
 -- quarantine keeps. All in ascending order, nulls last, as both engines read it the same.
 ranked AS (
-  SELECT m.*, 1 AS copy_number
-  FROM marked m
-  WHERE NOT m.has_copies
+  SELECT k.*, 1 AS copy_number
+  FROM keyed k
+  LEFT JOIN repeated rk ON k.copy_key = rk.copy_key
+  WHERE rk.copy_key IS NULL
   UNION ALL
   SELECT
-    m.*,
+    k.*,
     ROW_NUMBER() OVER (
-      PARTITION BY m.copy_key
-      ORDER BY m.ingest_ts ASC NULLS LAST, m.source ASC NULLS LAST, m.row_key ASC NULLS LAST, m.ts ASC NULLS LAST,
-        m.room_id ASC NULLS LAST, m.temperature ASC NULLS LAST, m.humidity ASC NULLS LAST, m.pressure ASC NULLS LAST,
-        m.pitch ASC NULLS LAST, m.roll ASC NULLS LAST, m.yaw ASC NULLS LAST, m.refused_original ASC NULLS LAST
+      PARTITION BY k.copy_key
+      ORDER BY k.ingest_ts ASC NULLS LAST, k.source ASC NULLS LAST, k.row_key ASC NULLS LAST, k.ts ASC NULLS LAST,
+        k.room_id ASC NULLS LAST, k.temperature ASC NULLS LAST, k.humidity ASC NULLS LAST, k.pressure ASC NULLS LAST,
+        k.pitch ASC NULLS LAST, k.roll ASC NULLS LAST, k.yaw ASC NULLS LAST, k.refused_original ASC NULLS LAST
     ) AS copy_number
-  FROM marked m
-  WHERE m.has_copies
+  FROM keyed k
+  INNER JOIN repeated rk ON k.copy_key = rk.copy_key
 )
 SELECT
   r.source,

@@ -70,6 +70,8 @@ def configure(job, rows_per_output=None):
     for spec in json.loads(job["arguments"]["--inputs"]):
         if "connection_name" in spec:
             stub_log.COLUMNS["%s(%s)" % (spec["connection_type"], spec["dbtable"])] = ["reading_id", "mote_id"]
+        elif "path" in spec:
+            stub_log.COLUMNS["s3(%s)" % spec["path"]] = ["col%d" % i for i in range(len(spec["columns"]))]
         else:
             written = [o for o in outputs if (o["database"], o["table"]) == (spec["database"], spec["table"])]
             stub_log.COLUMNS["catalog(%s.%s)" % (spec["database"], spec["table"])] = ["value"] + (written[0]["partition_keys"] if written else ["a", "b"])
@@ -129,6 +131,8 @@ class EachJob(unittest.TestCase):
         for spec, view in zip(inputs, views):
             if "connection_name" in spec:
                 self.assertEqual(view["origin"], "%s(%s)" % (spec["connection_type"], spec["dbtable"]))
+            elif "path" in spec:
+                self.assertEqual(view["origin"], "s3(%s)" % spec["path"])
             else:
                 self.assertEqual(view["origin"], "catalog(%s.%s)" % (spec["database"], spec["table"]))
 
@@ -139,14 +143,17 @@ class EachJob(unittest.TestCase):
         for query in queries:
             self.assertIsNone(sensorlake_etl.PLACEHOLDER.search(query), "the uploaded SQL is rendered")
 
-        writes = stub_log.calls("write.parquet")
+        writes = [d for call, d in stub_log.CALLS if call in ("write.parquet", "write.csv")]
         self.assertEqual([w["path"] for w in writes], [o["path"] for o in outputs])
+        self.assertEqual([call for call, _ in stub_log.CALLS if call.startswith("write.")], ["write.%s" % o["format"] for o in outputs])
         for output, write in zip(outputs, writes):
             keys = output["partition_keys"]
             self.assertEqual(write["partition_by"], keys)
             self.assertEqual(write["repartition"], ["col(%s)" % k for k in keys])
             self.assertEqual(write["options"]["maxRecordsPerFile"], output["max_records_per_file"])
-            if output["mode"] == "overwrite_partitions":
+            if output["format"] == "csv":
+                self.assertEqual(write["options"].get("header"), "false")
+            if output["mode"] in ("overwrite_partitions", "replace_partitions"):
                 self.assertEqual((write["mode"], write["options"].get("partitionOverwriteMode")), ("overwrite", "dynamic"))
             else:
                 self.assertEqual((write["mode"], write["options"].get("partitionOverwriteMode")), ("append", None))
@@ -155,7 +162,7 @@ class EachJob(unittest.TestCase):
 
         registered = [c["text"] for c in stub_log.calls("spark.sql") if c["text"].startswith("ALTER TABLE")]
         expected = []
-        for output in outputs:
+        for output in [o for o in outputs if o["register_partitions"]]:
             suffixes = ("a",) if set(output["partition_keys"]) == {output["run_date_partition"]} else ("a", "b")
             for suffix in suffixes:
                 spec = ", ".join("`%s` = '%s'" % (k, partition_value(output, k, suffix)) for k in output["partition_keys"])
@@ -165,9 +172,10 @@ class EachJob(unittest.TestCase):
 
         order = stub_log.names()
         last_query = max(i for i, (call, d) in enumerate(stub_log.CALLS) if call == "spark.sql" and not d["text"].startswith("ALTER"))
-        self.assertLess(last_query, order.index("write.parquet"), "every SQL runs (and is checkpointed) before the first write")
+        first_write = min(i for i, c in enumerate(order) if c.startswith("write."))
+        self.assertLess(last_query, first_write, "every SQL runs (and is checkpointed) before the first write")
         self.assertEqual([c["origin"] for c in stub_log.calls("localCheckpoint")], ["sql"] * (len(stages) + len(outputs)))
-        self.assertLess(max(i for i, c in enumerate(order) if c == "localCheckpoint"), order.index("write.parquet"))
+        self.assertLess(max(i for i, c in enumerate(order) if c == "localCheckpoint"), first_write)
         self.assertEqual(order[-1], "job.commit")
         self.assertEqual(order.count("job.commit"), 1)
         return inputs, views
@@ -227,6 +235,43 @@ class EachJob(unittest.TestCase):
         self.assertEqual(by_view["curate_staged"]["origin"], "sql")
         self.assertEqual([(j["other"], j["on"], j["how"]) for j in stub_log.calls("join")], [("sql", ["room_id", "date"], "left_semi"), ("sql", ["date"], "left_semi")])
 
+    def test_given_prepare_rcf_then_it_reads_the_curated_telemetry_whole_and_writes_headerless_csv_per_room_registering_nothing(self):
+        inputs, views = self.check_job("prepare-rcf")
+        self.assertEqual([(r["table_name"], r.get("transformation_ctx")) for r in stub_log.calls("from_catalog")], [("telemetry", None)])
+        self.assertEqual([v["view"] for v in views], ["curated_telemetry", "rcf_points"])
+        self.assertEqual([w["partition_by"] for w in stub_log.calls("write.csv")], [["room_id"], ["room_id"]])
+        self.assertEqual([c for c in stub_log.calls("spark.sql") if c["text"].startswith("ALTER TABLE")], [])
+
+    def test_given_load_anomalies_then_it_reads_the_new_transform_output_by_location_with_its_columns_and_partition_folders(self):
+        inputs, views = self.check_job("load-anomalies")
+        reads = stub_log.calls("from_options")
+        self.assertEqual(len(reads), 1)
+        self.assertEqual(reads[0]["connection_type"], "s3")
+        self.assertEqual(reads[0]["connection_options"], {"paths": [inputs[0]["path"]], "recurse": True})
+        self.assertEqual((reads[0]["format"], reads[0]["format_options"]), ("csv", {"withHeader": False, "separator": ","}))
+        self.assertEqual(reads[0]["transformation_ctx"], "rcf_scores")
+        names = [name for name, _ in inputs[0]["columns"]]
+        self.assertEqual(views[0]["columns"], names + ["room_id", "model_id"])
+        for index, (name, kind) in enumerate(inputs[0]["columns"]):
+            self.assertEqual(views[0]["expressions"][name], "col(_sensorlake_%s)" % name)
+        self.assertEqual(views[0]["expressions"]["room_id"], "regexp_extract(col(_sensorlake_file_name), /room_id=([^/]+)/, 1)")
+        self.assertEqual(views[0]["expressions"]["model_id"], "regexp_extract(col(_sensorlake_file_name), /model_id=([^/]+)/, 1)")
+
+    def test_given_transform_output_with_another_column_count_then_the_job_fails_naming_the_input_and_the_columns(self):
+        job = JOBS["load-anomalies"]
+        inputs, _ = configure(job)
+        stub_log.COLUMNS["s3(%s)" % inputs[0]["path"]] = ["col0", "col1"]
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"input rcf_scores: objects under .* have 2 columns, expected 8 \(device_id, ts, value, f1, f2, f3, f4, score\)"):
+            run(job)
+
+    def test_given_no_transform_output_yet_then_the_view_has_the_columns_and_partition_keys_and_no_row(self):
+        job = JOBS["load-anomalies"]
+        inputs, _ = configure(job)
+        stub_log.COLUMNS["s3(%s)" % inputs[0]["path"]] = []
+        run(job)
+        view = stub_log.calls("createOrReplaceTempView")[0]
+        self.assertEqual(view["columns"], [name for name, _ in inputs[0]["columns"]] + ["room_id", "model_id"])
+
     def test_given_rows_already_curated_then_each_partition_the_run_adds_to_is_rewritten_with_them_and_no_other(self):
         job = JOBS["curate"]
         inputs, outputs = configure(job)
@@ -271,6 +316,36 @@ class BadArguments(unittest.TestCase):
 
     def mutate_output(self, key, value):
         return self.mutate("--outputs", key, value)
+
+    def run_load_with(self, change):
+        job = JOBS["load-anomalies"]
+        configure(job)
+        arguments = dict(job["arguments"])
+        change(arguments)
+        run(job, argv_of(job, arguments))
+
+    def test_given_an_output_format_that_is_not_parquet_or_csv_then_it_is_refused_naming_it(self):
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid format 'json': expected one of parquet, csv"):
+            self.run_with(self.mutate_output("format", "json"))
+
+    def test_given_register_partitions_that_is_not_a_boolean_then_it_is_refused(self):
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid register_partitions 'yes'"):
+            self.run_with(self.mutate_output("register_partitions", "yes"))
+
+    def test_given_replace_partitions_with_a_reference_view_then_it_is_refused(self):
+        def change(arguments):
+            self.mutate_output("mode", "replace_partitions")(arguments)
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--outputs\[0\] has invalid existing_view 'curated_existing': expected null with mode replace_partitions"):
+            self.run_with(change)
+
+    def test_given_a_files_input_of_another_format_then_it_is_refused_naming_it(self):
+        with self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--inputs\[0\] has invalid format 'parquet': expected one of csv"):
+            self.run_load_with(self.mutate("--inputs", "format", "parquet"))
+
+    def test_given_a_files_input_with_malformed_columns_then_it_is_refused_naming_them(self):
+        for columns in ([], [["device_id"]], [["device_id", ""]], "device_id"):
+            with self.subTest(columns=columns), self.assertRaisesRegex(sensorlake_etl.JobArgumentError, r"--inputs\[0\] has invalid columns"):
+                self.run_load_with(self.mutate("--inputs", "columns", columns))
 
     def test_given_a_missing_argument_then_glue_refuses_naming_it(self):
         for name in ("--inputs", "--stages", "--outputs"):

@@ -61,7 +61,7 @@ describe('createAlertsHandler', () => {
 
     expect(r3).toStrictEqual({ state: expect.objectContaining({ devices: expect.any(Object) }), batchItemFailures: [] });
     expect(sagemaker).toHaveReceivedCommandTimes(InvokeEndpointCommand, 5);
-    expect(sagemaker).toHaveReceivedNthCommandWith(InvokeEndpointCommand, 1, { EndpointName: 'sensorlake-dev-rcf', ContentType: 'text/csv', Accept: 'application/json' });
+    expect(sagemaker).toHaveReceivedNthCommandWith(InvokeEndpointCommand, 1, { EndpointName: 'sensorlake-dev-rcf', TargetModel: 'room-1.tar.gz', ContentType: 'text/csv', Accept: 'application/json' });
     expect(sns).toHaveReceivedCommandOnce(PublishCommand);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
@@ -108,6 +108,34 @@ describe('createAlertsHandler', () => {
     expect(Object.keys((response.state as { devices: object }).devices)).toStrictEqual(['hot']);
   });
 
+  it('GIVEN one device fails and Lambda re-delivers from that record WHEN the retry runs THEN no other device\'s reading is scored or counted twice', async () => {
+    let flakyFails = 1;
+    const sent: string[] = [];
+    sagemaker.on(InvokeEndpointCommand).callsFake((input: { Body: Uint8Array }) => {
+      const body = new TextDecoder().decode(input.Body);
+      if (body === '40' && flakyFails-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      sent.push(...body.split('\n'));
+      return { Body: new TextEncoder().encode(JSON.stringify({ scores: body.split('\n').map((line) => ({ score: Number(line) - 20 })) })) };
+    });
+    const handle = handler({ [ALERTS_ENV.minReadings]: '2' });
+    const first = rec('hot', 1, 0, 30);
+    const failing = rec('flaky', 1, 100, 40);
+    const after = rec('hot', 2, 200, 32);
+    const later = rec('calm', 1, 300, 21);
+    const r1 = await handle(windowEvent(window, [first, failing, after, later], {}));
+    expect(r1.batchItemFailures).toStrictEqual([{ itemIdentifier: failing.kinesis.sequenceNumber }]);
+    // Lambda checkpoints at the failed record and delivers it and everything after it again, with the state returned.
+    const retry = windowEvent(window, [failing, after, later], r1.state, true);
+    const r2 = await handle(retry);
+
+    expect(r2.batchItemFailures).toStrictEqual([]);
+    expect(sent.sort()).toStrictEqual(['21', '30', '32', '40']);
+    expect(r2.state.devices).toMatchObject({ hot: { readings: 2, warm: 2, anomalous: 2, maxScore: 12 }, flaky: { readings: 1 }, calm: { readings: 1, anomalous: 0 } });
+    expect(r2.state.pending ?? {}).toStrictEqual({});
+    const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!) as { device: string; count: number; readings: number });
+    expect(published.map((m) => [m.device, m.count, m.readings])).toStrictEqual([['hot', 2, 2]]);
+  });
+
   it('GIVEN SNS fails at the final invocation THEN the invocation throws (Lambda retries it) and the retry publishes the same alert id', async () => {
     scoreByTemperature();
     sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' })).resolves({ MessageId: 'm-2' });
@@ -138,19 +166,29 @@ describe('sageMakerScorer', () => {
   it('GIVEN shingle size 3 THEN the first two readings of a device are not warm and not sent, later points carry the last three values, across batches', async () => {
     scoreByTemperature();
     const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: 3 });
-    const a = await scorer.score({ deviceId: 'd', roomId: null }, [21, 22]);
+    const a = await scorer.score({ deviceId: 'd', roomId: 'r1' }, [21, 22]);
     expect(a).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
     expect(sagemaker).not.toHaveReceivedCommand(InvokeEndpointCommand);
-    const b = await scorer.score({ deviceId: 'd', roomId: null }, [23, 24]);
+    const b = await scorer.score({ deviceId: 'd', roomId: 'r1' }, [23, 24]);
     expect(b).toStrictEqual([{ score: 3, warm: true }, { score: 4, warm: true }]);
     expect(new TextDecoder().decode(sagemaker.commandCalls(InvokeEndpointCommand)[0]!.args[0].input.Body as Uint8Array)).toBe('21,22,23\n22,23,24');
+  });
+
+  it('GIVEN two rooms THEN each call names its room\'s model on the multi-model endpoint; a reading without a room is not sent and never warm', async () => {
+    scoreByTemperature();
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
+    await scorer.score({ deviceId: 'a', roomId: 'lab-1' }, [25]);
+    await scorer.score({ deviceId: 'b', roomId: 'lab-2' }, [26]);
+    expect(sagemaker.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input.TargetModel)).toStrictEqual(['lab-1.tar.gz', 'lab-2.tar.gz']);
+    expect(await scorer.score({ deviceId: 'c', roomId: null }, [27, 28])).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
+    expect(sagemaker).toHaveReceivedCommandTimes(InvokeEndpointCommand, 2);
   });
 
   it('GIVEN a series in several batches THEN the points sent are exactly the Shingler shingles the model was trained on', async () => {
     scoreByTemperature();
     const series = [20.1, 20.4, 19.8, 35, 20.2, 20.0, 20.3, 20.1, 19.9];
     const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: RCF_SETTINGS.shingleSize });
-    for (const batch of [series.slice(0, 2), series.slice(2, 5), series.slice(5)]) await scorer.score({ deviceId: 'd', roomId: null }, batch);
+    for (const batch of [series.slice(0, 2), series.slice(2, 5), series.slice(5)]) await scorer.score({ deviceId: 'd', roomId: 'r1' }, batch);
     const sent = sagemaker.commandCalls(InvokeEndpointCommand).flatMap((c) => new TextDecoder().decode(c.args[0].input.Body as Uint8Array).split('\n'));
     const shingler = new Shingler(1, RCF_SETTINGS.shingleSize);
     const expected = series.flatMap((v) => {
@@ -165,9 +203,9 @@ describe('sageMakerScorer', () => {
       Body: new TextEncoder().encode(JSON.stringify({ scores: new TextDecoder().decode(input.Body).split('\n').map(() => ({ score: 1 })) })),
     }));
     const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: 2 });
-    await scorer.score({ deviceId: 'd', roomId: null }, [1]);
-    await expect(scorer.score({ deviceId: 'd', roomId: null }, [2, 3])).rejects.toThrow('throttled');
-    await scorer.score({ deviceId: 'd', roomId: null }, [2, 3]);
+    await scorer.score({ deviceId: 'd', roomId: 'r1' }, [1]);
+    await expect(scorer.score({ deviceId: 'd', roomId: 'r1' }, [2, 3])).rejects.toThrow('throttled');
+    await scorer.score({ deviceId: 'd', roomId: 'r1' }, [2, 3]);
     const bodies = sagemaker.commandCalls(InvokeEndpointCommand).map((c) => new TextDecoder().decode(c.args[0].input.Body as Uint8Array));
     expect(bodies).toStrictEqual(['1,2\n2,3', '1,2\n2,3']);
   });
@@ -179,7 +217,7 @@ describe('sageMakerScorer', () => {
   ])('GIVEN the endpoint answers %s THEN EndpointResponseError', async (body, message) => {
     sagemaker.on(InvokeEndpointCommand).resolves({ Body: new TextEncoder().encode(body) } as never);
     const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
-    const attempt = scorer.score({ deviceId: 'd', roomId: null }, [1]);
+    const attempt = scorer.score({ deviceId: 'd', roomId: 'r1' }, [1]);
     await expect(attempt).rejects.toThrow(EndpointResponseError);
     await expect(attempt).rejects.toThrow(message);
   });

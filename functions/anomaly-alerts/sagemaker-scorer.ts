@@ -3,6 +3,7 @@ import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SensorlakeError } from '../../core/errors.js';
 import type { ReadingScore, ReadingScorer } from '../../core/analytics/alerts.js';
 import { Shingler } from '../../core/analytics/rcf/shingle.js';
+import { roomTargetModel } from '../../core/orchestration/resources.js';
 
 /**
  * The point the model takes from a device's last `shingleSize` values, oldest first. It must be the shingling the
@@ -52,7 +53,9 @@ function parseScores(body: Uint8Array | undefined, expected: number): number[] {
  * `shingleSize - 1` values (for as long as the Lambda container lives) to build shingled points; a reading whose
  * shingle is not full yet is not sent and comes back `warm: false`. One InvokeEndpoint call per device and batch,
  * `text/csv` with one line per point, as SageMaker's built-in RCF takes it. The history moves on only when the call
- * succeeds, so a failed batch is scored from the same history when Lambda re-delivers it.
+ * succeeds, so a failed batch is scored from the same history when Lambda re-delivers it. The endpoint is the
+ * pipeline's multi-model endpoint: each call names the room's model, TargetModel `<room>.tar.gz`; a reading without
+ * a room has no model to score it and comes back `warm: false` (never flagged), with no call.
  */
 export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer {
   const size = options.shingleSize ?? 1;
@@ -67,11 +70,13 @@ export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer 
         return recent.length === size ? shingle([...recent]) : null;
       });
       const full = points.filter((p): p is readonly number[] => p !== null);
+      if (key.roomId === null) return points.map((): ReadingScore => ({ score: 0, warm: false }));
       let scores: number[] = [];
       if (full.length > 0) {
         const response = await options.client.send(
           new InvokeEndpointCommand({
             EndpointName: options.endpointName,
+            TargetModel: roomTargetModel(key.roomId),
             ContentType: 'text/csv',
             Accept: 'application/json',
             Body: new TextEncoder().encode(full.map((p) => p.join(',')).join('\n')),

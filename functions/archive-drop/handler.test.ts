@@ -56,22 +56,41 @@ describe('the archive-drop handler', () => {
     stage('in/readings.zip', zipOf({ 'a.csv': 'x\n1\n', 'dt=2026-01-01/b.csv': 'x\n2\n' }));
     const summary = await handler()(event('in/readings.zip'));
 
-    expect(summary).toEqual({ records: 1, started: 1, alreadyStarted: 0, failed: 0, gone: 0 });
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: RAW, Key: 'readings/a.csv' });
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: RAW, Key: 'readings/dt=2026-01-01/b.csv' });
+    expect(summary).toEqual({ records: 1, started: 1, alreadyStarted: 0, failed: 0, gone: 0, changed: 0 });
+    const name = executionName({ bucket: STAGING, key: 'in/readings.zip', etag: '0123abcd', versionId: 'v1' }, 'readings');
+    for (const entry of ['a.csv', 'dt=2026-01-01/b.csv']) {
+      expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: STAGING, Key: `tmp/${name}/${entry}` });
+      expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, { Bucket: RAW, Key: `readings/${entry}`, CopySource: `${STAGING}/${encodeURIComponent(`tmp/${name}/${entry}`)}` });
+      expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: STAGING, Key: `tmp/${name}/${entry}` });
+    }
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
-      stateMachineArn: PIPELINE,
-      name: executionName({ bucket: STAGING, key: 'in/readings.zip', etag: '0123abcd', versionId: 'v1' }, 'readings'),
-    });
-    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: STAGING, Key: 'in/readings.zip' });
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Bucket: RAW });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: PIPELINE, name });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: STAGING, Key: 'in/readings.zip', IfMatch: '"0123abcd"' });
+  });
+
+  it('GIVEN an event WHEN the drop is read THEN every read of it names the ETag of the event (If-Match)', async () => {
+    stage('in/readings.zip', zipOf({ 'a.csv': '1\n' }));
+    await handler()(event('in/readings.zip'));
+    const reads = [...s3.commandCalls(HeadObjectCommand), ...s3.commandCalls(GetObjectCommand)].map((c) => c.args[0].input);
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    for (const read of reads) expect(read).toMatchObject({ Bucket: STAGING, Key: 'in/readings.zip', IfMatch: '"0123abcd"' });
+  });
+
+  it('GIVEN the object replaced after its event (S3 answers 412 to If-Match) WHEN the event arrives THEN it is counted changed: nothing written, started or moved', async () => {
+    stage('in/readings.zip', zipOf({ 'a.csv': '1\n' }));
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } }));
+    expect(await handler()(event('in/readings.zip'))).toEqual({ records: 1, started: 0, alreadyStarted: 0, failed: 0, gone: 0, changed: 1 });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
     expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('GIVEN a drop whose execution already exists WHEN its event is delivered again THEN it counts as already started, not an error', async () => {
     stage('in/readings.zip', zipOf({ 'a.csv': '1\n' }));
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-    expect(await handler()(event('in/readings.zip'))).toEqual({ records: 1, started: 0, alreadyStarted: 1, failed: 0, gone: 0 });
+    expect(await handler()(event('in/readings.zip'))).toEqual({ records: 1, started: 0, alreadyStarted: 1, failed: 0, gone: 0, changed: 0 });
   });
 
   it('GIVEN a path-traversal archive WHEN its event arrives THEN it is copied to failed/ with its reason beside it and deleted from in/', async () => {
@@ -79,8 +98,8 @@ describe('the archive-drop handler', () => {
     const summary = await handler()(event('in/readings.zip'));
 
     expect(summary.failed).toBe(1);
-    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, { Bucket: STAGING, Key: 'failed/readings.zip', CopySource: `${STAGING}/in%2Freadings.zip` });
-    const reasonPut = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === 'failed/readings.zip.reason.json');
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, { Bucket: STAGING, Key: 'failed/readings.zip/v1/readings.zip', CopySource: `${STAGING}/in%2Freadings.zip`, CopySourceIfMatch: '"0123abcd"' });
+    const reasonPut = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === 'failed/readings.zip/v1/reason.json');
     expect(JSON.parse(String(reasonPut?.args[0].input.Body))).toMatchObject({ reason: 'unsafe-path', entry: '../../etc/x.csv', etag: '0123abcd', versionId: 'v1' });
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: STAGING, Key: 'in/readings.zip' });
     expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Bucket: RAW });
@@ -88,7 +107,7 @@ describe('the archive-drop handler', () => {
   });
 
   it('GIVEN an event for an archive already processed WHEN it is retried THEN it is counted gone', async () => {
-    expect(await handler()(event('in/readings.zip'))).toEqual({ records: 1, started: 0, alreadyStarted: 0, failed: 0, gone: 1 });
+    expect(await handler()(event('in/readings.zip'))).toEqual({ records: 1, started: 0, alreadyStarted: 0, failed: 0, gone: 1, changed: 0 });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -102,7 +121,7 @@ describe('the archive-drop handler', () => {
     stage('in/readings.zip', zipOf({ 'a.csv': '1\n' }));
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(handler()(event('in/readings.zip'))).rejects.toThrow('Rate exceeded');
-    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+    expect(s3).not.toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: STAGING, Key: 'in/readings.zip' });
   });
 
   it('GIVEN a record of another bucket WHEN it arrives THEN it is refused without a read', async () => {

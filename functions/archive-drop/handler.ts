@@ -23,6 +23,8 @@ export interface ArchiveDropSummary {
   readonly alreadyStarted: number;
   readonly failed: number;
   readonly gone: number;
+  /** Objects replaced since their event (their ETag no longer matched): the new object has its own event. */
+  readonly changed: number;
 }
 
 /** The Lambda handler. */
@@ -65,7 +67,7 @@ export function createArchiveDropHandler(settings: ArchiveDropSettings, clients:
     tables: settings.tables,
   };
   return async (event) => {
-    const summary = { records: event.Records.length, started: 0, alreadyStarted: 0, failed: 0, gone: 0 };
+    const summary = { records: event.Records.length, started: 0, alreadyStarted: 0, failed: 0, gone: 0, changed: 0 };
     for (const record of event.Records) {
       const bucket = record.s3.bucket.name;
       if (bucket !== settings.stagingBucket) throw new ForeignBucketError(`record of bucket ${JSON.stringify(bucket)}: this function reads only ${settings.stagingBucket}`);
@@ -77,8 +79,10 @@ export function createArchiveDropHandler(settings: ArchiveDropSettings, clients:
       if (result.status === 'started') summary.started++;
       else if (result.status === 'already-started') summary.alreadyStarted++;
       else if (result.status === 'failed') summary.failed++;
+      else if (result.status === 'changed') summary.changed++;
       else summary.gone++;
       if (result.status === 'failed') logger.warn({ key, ...result }, 'archive refused');
+      else if (result.status === 'changed') logger.warn({ key, ...result }, 'archive replaced since its event, left for its own event');
       else logger.info({ key, ...result }, 'archive processed');
     }
     return summary;

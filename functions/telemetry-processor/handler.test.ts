@@ -66,7 +66,7 @@ describe('createHandler', () => {
       ingest_ts: '2026-11-22T10:00:05.000Z',
     });
     expect(JSON.parse(lines[1] as string)).toMatchObject({ reason: 'malformed-json', device_id: 'sensor-0001' });
-    expect(JSON.parse(lines[2] as string)).toMatchObject({ reason: 'duplicate', detail: 'device "sensor-0001" already sent seq 1' });
+    expect(JSON.parse(lines[2] as string)).toMatchObject({ reason: 'duplicate', detail: 'device "sensor-0001" already sent seq 1 stamped 2026-11-22T10:00:00.000Z' });
     expect(result.records.map((r) => r.metadata?.partitionKeys)).toStrictEqual([
       { zone: 'telemetry', dt: '2026-11-22' },
       { zone: 'quarantine', dt: '2026-11-22' },

@@ -10,7 +10,7 @@ import { ArgumentError, ConfigError } from '../../core/errors.js';
 import { TELEMETRY_TOPIC_FILTER, TOPIC_RULE_SQL } from '../../core/ingestion/definitions.js';
 import { CURATED_TELEMETRY } from '../../core/lake/tables.js';
 import { PROJECT_ROOT, RCF_MODEL_PREFIX, type Environment } from '../../core/settings.js';
-import { MOCK_ACCOUNT_ID, type CapturedResource, type MockRun } from '../testing/index.js';
+import { MOCK_ACCOUNT_ID, mockLakeOutputs, type CapturedResource, type MockRun } from '../testing/index.js';
 import { ALERT_EVENT_SOURCE, ALERT_PARTITION_KEY } from './alerts.js';
 import { ATHENA_ENGINE_VERSION, RESULTS_PREFIX } from './athena.js';
 import { ATHENA_QUERY_ACTIONS, STREAM_READ_ACTIONS } from './iam.js';
@@ -160,8 +160,11 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     expect(g['ResultsReadWrite']?.resources).toStrictEqual([`${String(run.get(T.bucket, 'analytics-athena-results-bucket').state.arn)}/${RESULTS_PREFIX}*`]);
   });
 
-  it('the SageMaker role is limited to the models bucket prefix and the analytics key', () => {
+  it('the SageMaker role is limited to the models bucket prefix and the analytics key, and to the lake\'s RCF files with the lake key', () => {
     const models = String(run.get(T.bucket, 'analytics-rcf-models-bucket').state.arn);
+    const lake = mockLakeOutputs(env);
+    const curated = lake.curatedBucketArn;
+    const prefixes = (list: string[]) => ({ StringLike: { 's3:prefix': list.flatMap((p) => [p, `${p}*`]) } });
     expect(grants(run, 'analytics-rcf-role-policy')).toStrictEqual({
       ModelPrefixList: { actions: ['s3:ListBucket'], resources: [models] },
       ModelPrefixReadWrite: { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [`${models}/${RCF_MODEL_PREFIX}*`] },
@@ -173,7 +176,16 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
         resources: [`arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:/aws/sagemaker/*`, `arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:/aws/sagemaker/*:log-stream:*`],
       },
       SageMakerMetrics: { actions: ['cloudwatch:PutMetricData'], resources: ['*'] },
+      RcfDataReadList: { actions: ['s3:ListBucket'], resources: [curated] },
+      RcfDataReadRead: { actions: ['s3:GetObject'], resources: [`${curated}/rcf/training/*`, `${curated}/rcf/transform/*`] },
+      RcfDataReadKms0: { actions: ['kms:Decrypt'], resources: [lake.lakeKmsKeyArn] },
+      RcfScoresWriteList: { actions: ['s3:ListBucket'], resources: [curated] },
+      RcfScoresWriteReadWrite: { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [`${curated}/rcf/scores/*`] },
+      RcfScoresWriteKms0: { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [lake.lakeKmsKeyArn] },
     });
+    const policy = statements(run, 'analytics-rcf-role-policy');
+    expect(policy.find((s) => s.Sid === 'RcfDataReadList')?.Condition).toStrictEqual(prefixes(['rcf/training/', 'rcf/transform/']));
+    expect(policy.find((s) => s.Sid === 'RcfScoresWriteList')?.Condition).toStrictEqual(prefixes(['rcf/scores/']));
     const trust = String(run.get(T.role, 'analytics-rcf-role').inputs.assumeRolePolicy);
     expect(JSON.parse(trust)).toStrictEqual({
       Version: '2012-10-17',
@@ -181,13 +193,13 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     });
   });
 
-  it('the model, endpoint configuration and endpoint only with a model artifact; the endpoint ignores its configuration after creation', () => {
+  it('the multi-model endpoint only with rcfEndpoint set: one MultiModel model over the endpoint prefix the pipeline copies rooms\' models to', () => {
     expect(run.ofType(T.model)).toHaveLength(on ? 1 : 0);
     expect(run.ofType(T.endpointConfig)).toHaveLength(on ? 1 : 0);
     expect(run.ofType(T.endpoint)).toHaveLength(on ? 1 : 0);
     if (!on) return;
     const model = run.get(T.model, 'analytics-rcf-model');
-    expect(model.inputs.primaryContainer).toStrictEqual({ image: run.outputs.rcfImageUri, mode: 'SingleModel', modelDataUrl: ARTIFACT });
+    expect(model.inputs.primaryContainer).toStrictEqual({ image: run.outputs.rcfImageUri, mode: 'MultiModel', modelDataUrl: `s3://${String(run.outputs.modelsBucketName)}/rcf/endpoint/` });
     expect(model.inputs.executionRoleArn).toBe(run.outputs.sagemakerRoleArn);
     expect(model.retainOnDelete).toBe(true);
     const config = run.get(T.endpointConfig, 'analytics-rcf-endpoint-config');
@@ -199,8 +211,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     const endpoint = run.get(T.endpoint, 'analytics-rcf-endpoint');
     expect(endpoint.inputs.endpointConfigName).toBe(config.state.name);
     expect(endpoint.retainOnDelete).toBeUndefined();
-    expect(endpoint.ignoreChanges).toStrictEqual(['endpointConfigName']);
-    expect(run.ofType(T.endpointConfig).every((r) => r.ignoreChanges.length === 0)).toBe(true);
+    expect(endpoint.ignoreChanges).toStrictEqual([]);
   });
 
   it('the stream is KMS-encrypted, provisioned with one shard by default, kept 24 hours', () => {

@@ -149,6 +149,7 @@ export class AnalyticsStack extends pulumi.ComponentResource {
         logRetentionDays: args.logRetentionDays,
         deletionProtection: protect,
         modelPrefix: RCF_MODEL_PREFIX,
+        rcfData: { bucketArn: args.lake.curatedBucketArn, keyArn: args.lake.lakeKmsKeyArn },
         instanceType: this.instance.type,
         instanceCount: this.instance.count,
         ...(args.rcfEndpoint.modelArtifactUri === undefined ? {} : { modelArtifactUri: args.rcfEndpoint.modelArtifactUri }),

@@ -46,6 +46,11 @@ export interface SagemakerRoleGrants {
   /** The one prefix it reads training data from and writes artifacts and batch output to (RCF_MODEL_PREFIX). */
   readonly modelPrefix: string;
   readonly keyArn: string;
+  /**
+   * The lake's RCF data (core/lake RCF_TRAINING, RCF_TRANSFORM_INPUT, RCF_SCORES in the curated bucket, lake key):
+   * training and transform jobs read `readPrefixes`, the transform writes `writePrefixes`.
+   */
+  readonly rcfData: { readonly bucketArn: string; readonly keyArn: string; readonly readPrefixes: readonly string[]; readonly writePrefixes: readonly string[] };
 }
 
 /** Log groups SageMaker writes training, transform and endpoint logs to with the execution role. */
@@ -61,6 +66,8 @@ export function sagemakerRolePolicy(grants: SagemakerRoleGrants, account: Accoun
   const groups = logGroupsUnder(account, SAGEMAKER_LOG_GROUP_PREFIX);
   return doc(
     ...bucketWriteStatements({ bucketArn: grants.modelsBucketArn, keyArns: [grants.keyArn], prefixes: [grants.modelPrefix] }, account, 'ModelPrefix'),
+    ...bucketReadStatements({ bucketArn: grants.rcfData.bucketArn, keyArns: [grants.rcfData.keyArn], prefixes: grants.rcfData.readPrefixes }, account, 'RcfDataRead'),
+    ...bucketWriteStatements({ bucketArn: grants.rcfData.bucketArn, keyArns: [grants.rcfData.keyArn], prefixes: grants.rcfData.writePrefixes }, account, 'RcfScoresWrite'),
     {
       Sid: 'VolumeKeyGrants',
       Effect: 'Allow',

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import type { AccountContext } from '../../core/iam.js';
 import { SecureBucket } from '../components/secure-bucket.js';
 import { serviceRole } from '../components/service-role.js';
+import { RCF_SCORES, RCF_TRAINING, RCF_TRANSFORM_INPUT } from '../../core/lake/tables.js';
+import { MODEL_LAYOUT } from '../../core/orchestration/resources.js';
 import { sagemakerRolePolicy } from './iam.js';
 
 /** The built-in Random Cut Forest image: ECR repository and tag of AWS's algorithm registry in each region. */
@@ -21,11 +23,18 @@ export interface RcfModelArgs {
   readonly deletionProtection: boolean;
   /** The prefix SageMaker reads and writes (RCF_MODEL_PREFIX). */
   readonly modelPrefix: string;
+  /** The curated bucket and the lake key: the RCF training data, transform input and output are lake files. */
+  readonly rcfData: { readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   /** Hosting instance type of the first endpoint configuration. */
   readonly instanceType: string;
   /** Hosting instance count of the first endpoint configuration. */
   readonly instanceCount: number;
-  /** The trained `model.tar.gz`; without it there is no model, endpoint configuration or endpoint. */
+  /**
+   * Deploy the multi-model endpoint (the built-in RCF image supports multi-model endpoints): one model in
+   * MultiModel mode over `s3://<models>/<MODEL_LAYOUT.endpointModels>`, where the pipeline copies each room's
+   * `<room>.tar.gz`. Set once a first model is known (rcfEndpoint.modelArtifactUri); without it there is no model,
+   * endpoint configuration or endpoint.
+   */
   readonly modelArtifactUri?: string;
 }
 
@@ -43,13 +52,11 @@ export interface RcfEndpoint {
  * with this role and image.
  *
  * Who owns what after the first deploy, once `modelArtifactUri` is set:
- * - Pulumi owns the endpoint (its existence, name, tags, deletion) and the first model and endpoint configuration.
- * - The pipeline owns which configuration the endpoint serves: each training run creates its own model and endpoint
- *   configuration and calls UpdateEndpoint; the endpoint ignores `endpointConfigName` after creation, so
- *   `pulumi up` never rolls it back. Changing `modelArtifactUri`, the instance type or count later therefore changes
- *   the configuration Pulumi keeps for a re-creation, not the live endpoint: the pipeline rolls it.
- * - The first model and configuration are retained on delete (free to keep, and the endpoint may still serve them
- *   when Pulumi replaces them); the pipeline deletes models and configurations no endpoint uses.
+ * - Pulumi owns the multi-model endpoint, its one MultiModel model over the endpoint prefix and its configuration
+ *   (instance type and count); `pulumi up` changes them, never the rooms' models.
+ * - The pipeline owns the models the endpoint serves: each room's run copies its `model.tar.gz` to
+ *   `<endpoint prefix><room>.tar.gz` (the TargetModel `<room>.tar.gz`); SageMaker loads a copied object on the next
+ *   invocation that names it. No UpdateEndpoint: rooms trained at once never race on the endpoint.
  */
 export class RcfModel extends pulumi.ComponentResource {
   readonly models: SecureBucket;
@@ -78,8 +85,18 @@ export class RcfModel extends pulumi.ComponentResource {
         service: 'sagemaker.amazonaws.com',
         account: args.account,
         statements: pulumi
-          .all([this.models.bucket.arn, args.kmsKeyArn, args.account])
-          .apply(([modelsBucketArn, keyArn, account]) => sagemakerRolePolicy({ modelsBucketArn, modelPrefix: args.modelPrefix, keyArn }, account).Statement),
+          .all([this.models.bucket.arn, args.kmsKeyArn, args.account, args.rcfData.bucketArn, args.rcfData.keyArn])
+          .apply(([modelsBucketArn, keyArn, account, dataBucketArn, dataKeyArn]) =>
+            sagemakerRolePolicy(
+              {
+                modelsBucketArn,
+                modelPrefix: args.modelPrefix,
+                keyArn,
+                rcfData: { bucketArn: dataBucketArn, keyArn: dataKeyArn, readPrefixes: [RCF_TRAINING.prefix, RCF_TRANSFORM_INPUT.prefix], writePrefixes: [RCF_SCORES.prefix] },
+              },
+              account,
+            ).Statement,
+          ),
       },
       { parent: this },
     );
@@ -101,7 +118,7 @@ export class RcfModel extends pulumi.ComponentResource {
       {
         executionRoleArn: this.role.arn,
         enableNetworkIsolation: true,
-        primaryContainer: { image: this.imageUri, mode: 'SingleModel', modelDataUrl: args.modelArtifactUri },
+        primaryContainer: { image: this.imageUri, mode: 'MultiModel', modelDataUrl: pulumi.interpolate`s3://${this.models.bucket.bucket}/${MODEL_LAYOUT.endpointModels}` },
       },
       { ...bootstrap, dependsOn: [policy] },
     );
@@ -124,8 +141,8 @@ export class RcfModel extends pulumi.ComponentResource {
     const endpoint = new aws.sagemaker.Endpoint(
       `${name}-endpoint`,
       { endpointConfigName: configuration.name },
-      // The pipeline rolls the endpoint to new configurations (UpdateEndpoint); Pulumi must not roll it back.
-      { parent: this, ignoreChanges: ['endpointConfigName'] },
+      // Pulumi owns which configuration the endpoint serves: the pipeline never updates it (multi-model endpoint).
+      { parent: this },
     );
     return { model, configuration, endpoint };
   }

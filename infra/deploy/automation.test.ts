@@ -9,7 +9,7 @@ import type { DeployStep } from './plan.js';
 const root = mkdtempSync(path.join(tmpdir(), 'sensorlake-pulumi-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const step: DeployStep = { command: 'preview', layer: 'ingestion', env: 'dev', stack: 'ingestion-dev', configFile: path.join(root, 'Pulumi.dev.yaml'), implemented: true };
+const step: DeployStep = { command: 'preview', layer: 'ingestion', env: 'dev', stack: 'ingestion-dev', configFile: path.join(root, 'Pulumi.dev.yaml') };
 
 /** A fake installation root `<dir>/bin/pulumi` with the given shell script (mode 0755 unless `mode` says otherwise). */
 function fakeCli(name: string, script: string, mode = 0o755): string {

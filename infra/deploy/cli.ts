@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { ExitCode, newProgram, parseArgv, processIo, runMain } from '../../core/cli/index.js';
 import type { Io, Output } from '../../core/cli/index.js';
 import { SensorlakeError } from '../../core/errors.js';
-import { IMPLEMENTED_LAYERS } from '../layers.js';
 import { deployPlan, parseDeployArgs } from './plan.js';
 import type { StepRunner } from './automation.js';
 import { PulumiCliUnavailableError } from './errors.js';
@@ -26,7 +25,7 @@ function writeLine(stream: Output, text: string): void {
 
 /**
  * The deploy CLI: `<up|preview|destroy> <env>` runs every layer stack of the environment in deploy order
- * (destroy in reverse), skipping with a message the layers not implemented in this release. Stops at the first
+ * (destroy in reverse). Stops at the first
  * failing stack (StepFailedError); a pulumi CLI that cannot be started stops it too (PulumiCliUnavailableError). `runner` runs each step: the Automation API unless a test injects another.
  */
 export function makeProgram(io: Io, runner?: StepRunner): Command {
@@ -38,10 +37,6 @@ export function makeProgram(io: Io, runner?: StepRunner): Command {
       const args = parseDeployArgs(commandArg, envArg);
       const run = runner ?? (await import('./automation.js')).automationRunner;
       for (const step of deployPlan(args)) {
-        if (!step.implemented) {
-          out(`skip ${step.stack}: layer ${step.layer} is not implemented yet in this release (implemented: ${IMPLEMENTED_LAYERS.join(', ')})`);
-          continue;
-        }
         out(`${step.command} ${step.stack} --config-file ${step.configFile}`);
         try {
           out(await run(step, out));

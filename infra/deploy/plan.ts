@@ -1,6 +1,5 @@
 import { ENVIRONMENTS, PROJECT_ROOT, isEnvironment, type Environment } from '../../core/settings.js';
 import { ArgumentError } from '../../core/errors.js';
-import { isImplemented } from '../layers.js';
 import { LAYERS, stackName, type Layer } from '../stack-name.js';
 import path from 'node:path';
 
@@ -34,8 +33,6 @@ export interface DeployStep {
   readonly stack: string;
   /** Absolute path of `Pulumi.<env>.yaml`, passed as `--config-file`. */
   readonly configFile: string;
-  /** False for layers that are not part of this release: the step is skipped and reported. */
-  readonly implemented: boolean;
 }
 
 /** Every layer of the environment, in deploy order for up and preview, reversed for destroy. */
@@ -47,6 +44,5 @@ export function deployPlan(args: DeployArgs, root: string = PROJECT_ROOT): Deplo
     env: args.env,
     stack: stackName(layer, args.env),
     configFile: path.join(root, `Pulumi.${args.env}.yaml`),
-    implemented: isImplemented(layer),
   }));
 }

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { IngestionOutputs, LakeOutputs } from '../../core/contracts.js';
 import { renderPolicy } from '../../core/iam.js';
-import { LAKE_JOBS, type JobDefinition } from '../../core/lake/jobs.js';
+import { JOB_NAMES, LAKE_JOBS, type JobDefinition, type JobName } from '../../core/lake/jobs.js';
 import { parseJdbcUrl } from '../../core/lake/jdbc-url.js';
 import { LAKE_TABLES, type TableDefinition } from '../../core/lake/tables.js';
 import type { EnvironmentConfig, Environment, SourceDatabaseSettings } from '../../core/settings.js';
@@ -205,11 +205,7 @@ export class LakeStack extends pulumi.ComponentResource {
           pulumi.all([table.databaseName, table.name, location]).apply(([database, tableName, loc]) => ({ database, name: tableName, location: loc })),
         ),
       ),
-      jobNames: pulumi.all({
-        'import-historical': this.etl.jobs['import-historical'].name,
-        'import-db': this.etl.jobs['import-db'].name,
-        curate: this.etl.jobs.curate.name,
-      }),
+      jobNames: pulumi.all(Object.fromEntries(JOB_NAMES.map((job) => [job, this.etl.jobs[job].name])) as Record<JobName, pulumi.Output<string>>),
       crawlerNames: pulumi.all({ raw: this.etl.crawlers.raw.name, historical: this.etl.crawlers.historical.name, database: this.etl.crawlers.database.name }),
       curatedBucketName: this.curated.bucket.bucket,
       curatedBucketArn: this.curated.bucket.arn,

@@ -1,7 +1,7 @@
 import type { AccountContext, PolicyDocument, PolicyStatement } from '../../core/iam.js';
 import { doc, kmsThroughS3Statement, objectsUnder } from '../../core/iam.js';
 import type { TaskStatement } from '../../core/asl/index.js';
-import { DROP_PREFIX, FAILED_PREFIX } from '../../core/orchestration/archive-drop.js';
+import { DROP_PREFIX, FAILED_PREFIX, TEMPORARY_PREFIX } from '../../core/orchestration/archive-drop.js';
 import { XRAY_WRITE_ACTIONS, keyAdministrationStatement, logsKeyStatement } from '../ingestion/iam.js';
 import { logGroupsUnder } from '../lake/iam.js';
 
@@ -80,8 +80,8 @@ export interface ArchiveDropRoleGrants {
 
 /**
  * The archive-drop function's own statements (beside its log group, environment key and X-Ray): read drops under
- * `in/`, write `failed/`, delete from `in/` (the move and the cleanup), write only its tables' raw prefixes, start the
- * pipeline, send to its dead-letter queue; the keys only through S3 (and SQS for the queue).
+ * `in/`, write `failed/`, delete from `in/` (the move and the cleanup), stage entries under `tmp/`, write only its
+ * tables' raw prefixes, start the pipeline, send to its dead-letter queue; the keys only through S3 (and SQS for the queue).
  */
 export function archiveDropRoleStatements(grants: ArchiveDropRoleGrants, account: AccountContext): PolicyStatement[] {
   return [
@@ -91,6 +91,8 @@ export function archiveDropRoleStatements(grants: ArchiveDropRoleGrants, account
     { Sid: 'SeeMissingDrops', Effect: 'Allow', Action: 's3:ListBucket', Resource: grants.stagingBucketArn },
     { Sid: 'MoveDrops', Effect: 'Allow', Action: 's3:DeleteObject', Resource: objectsUnder(grants.stagingBucketArn, DROP_PREFIX) },
     { Sid: 'WriteFailed', Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder(grants.stagingBucketArn, FAILED_PREFIX) },
+    // Entries wait under tmp/ until their whole archive verified, then are copied into raw and deleted.
+    { Sid: 'StageEntries', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: objectsUnder(grants.stagingBucketArn, TEMPORARY_PREFIX) },
     { Sid: 'WriteRawTables', Effect: 'Allow', Action: 's3:PutObject', Resource: grants.tables.map((t) => objectsUnder(grants.rawBucketArn, `${t}/`)) },
     { Sid: 'StartPipeline', Effect: 'Allow', Action: 'states:StartExecution', Resource: grants.stateMachineArn },
     { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: grants.deadLetterQueueArn },

@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { IngestionOutputs, OrchestrationOutputs } from '../../core/contracts.js';
 import { renderPolicy, type AccountContext } from '../../core/iam.js';
-import type { ArchiveLimits } from '../../core/orchestration/archive-drop.js';
+import { archiveDropSettings, type ArchiveLimits } from '../../core/orchestration/archive-drop.js';
 import { commaList, type EnvironmentConfig, type Environment } from '../../core/settings.js';
 import { logGroupNamePrefix } from '../ingestion/iam.js';
 import type { LayerOutputs, StackOutputs } from '../stack-refs.js';
@@ -42,8 +42,6 @@ export interface OrchestrationStackArgs {
   readonly archive: { readonly tables: readonly string[]; readonly limits: ArchiveLimits; readonly reservedConcurrency: number };
 }
 
-const MIB = 1024 * 1024;
-
 /** The stack's arguments from the environment's settings, read once. */
 export function orchestrationStackArgs(
   env: Environment,
@@ -70,16 +68,7 @@ export function orchestrationStackArgs(
       maxEventAgeSeconds: config.pipelineScheduleMaxEventAgeSeconds,
       windowMinutes: config.pipelineScheduleWindowMinutes,
     },
-    archive: {
-      tables: commaList(config.archiveDropTables),
-      limits: {
-        maxEntries: config.archiveMaxEntries,
-        maxEntryBytes: config.archiveMaxEntryMiB * MIB,
-        maxTotalBytes: config.archiveMaxTotalMiB * MIB,
-        maxCompressionRatio: config.archiveMaxCompressionRatio,
-      },
-      reservedConcurrency: config.archiveDropConcurrency,
-    },
+    archive: { ...archiveDropSettings(config), reservedConcurrency: config.archiveDropConcurrency },
   };
 }
 

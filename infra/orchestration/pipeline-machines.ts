@@ -45,11 +45,13 @@ export const standInPipeline: PipelineDefinition = (r) => {
   return { main, room };
 };
 
-/** The lake outputs the pipeline names: its Glue jobs and crawlers. */
-export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames'] as const;
+/** The lake outputs the pipeline names: its Glue jobs and crawlers, the curated database, bucket and key the room listing reads, and the curated bucket's name (the RCF data). */
+export const ORCHESTRATION_LAKE_READS = ['jobNames', 'crawlerNames', 'databaseNames', 'curatedBucketArn', 'curatedBucketName', 'lakeKmsKeyArn'] as const;
 
-/** The analytics outputs the pipeline names: the SageMaker side (the endpoint only once it exists). */
+/** The analytics outputs the pipeline names: the SageMaker side (the endpoint only once it exists), the room listing's workgroup. */
 export const ORCHESTRATION_ANALYTICS_READS = [
+  'workgroupName',
+  'resultsBucketArn',
   'sagemakerRoleArn',
   'rcfImageUri',
   'modelsBucketName',
@@ -70,10 +72,11 @@ export type PipelineStackNames = Pick<LakeOutputs, (typeof ORCHESTRATION_LAKE_RE
 export function projectPipeline(options: PipelineOptions): PipelineDefinition {
   return (r) => {
     const names = r.stackInputs as PipelineStackNames;
-    const { rcfEndpointName, ...rest } = names;
+    const { rcfEndpointName, databaseNames, ...rest } = names;
     return pipelineDefinition(
       pipelineResources(r.account, {
         ...rest,
+        curatedDatabaseName: databaseNames.curated,
         crawlerNames: names.crawlerNames,
         ...(rcfEndpointName === undefined || rcfEndpointName === null ? {} : { rcfEndpointName }),
         failureTopicArn: r.failureTopicArn,

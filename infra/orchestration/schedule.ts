@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { AccountContext } from '../../core/iam.js';
+import { pipelineInput } from '../../core/orchestration/index.js';
 import { serviceRole } from '../components/service-role.js';
 import { scheduleRoleStatements } from './iam.js';
 import { deadLetterQueue } from './queue.js';
@@ -24,8 +25,16 @@ export interface PipelineScheduleArgs {
   readonly maxEventAgeSeconds: pulumi.Input<number>;
   /** Flexible window in minutes; 0 turns it off. */
   readonly windowMinutes: number;
-  /** The execution input. Default `{"trigger":"schedule"}`. */
-  readonly input?: pulumi.Input<string>;
+  /** More execution input (`skip`, `force`, `newData`), checked with pipelineInput; `trigger` is `schedule`. Default none. */
+  readonly input?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The schedule's execution input as JSON: `{"trigger":"schedule"}` and the flags given, checked as the pipeline
+ * checks them (InvalidValueError naming the flag and its value), so a bad flag fails the preview instead of every run.
+ */
+export function scheduleInput(input: Readonly<Record<string, unknown>> = {}): string {
+  return JSON.stringify(pipelineInput({ trigger: 'schedule', ...input }));
 }
 
 /**
@@ -66,7 +75,7 @@ export class PipelineSchedule extends pulumi.ComponentResource {
         target: {
           arn: args.stateMachineArn,
           roleArn: this.role.arn,
-          input: args.input ?? JSON.stringify({ trigger: 'schedule' }),
+          input: scheduleInput(args.input),
           retryPolicy: { maximumRetryAttempts: args.maxRetries, maximumEventAgeInSeconds: args.maxEventAgeSeconds },
           deadLetterConfig: { arn: this.deadLetterQueue.arn },
         },

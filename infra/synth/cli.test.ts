@@ -92,7 +92,7 @@ describe('npm run synth -- dev --json <file>', () => {
     second = await readFile(path.join(dir, 'b.json'), 'utf8');
     synth = JSON.parse(first) as EnvironmentSynth;
     const ingestion = synth.layers.find((l) => l.layer === 'ingestion');
-    if (!ingestion?.implemented) throw new Error('ingestion was not synthesized');
+    if (ingestion === undefined) throw new Error('ingestion was not synthesized');
     graph = ingestion.graph;
     // The key material the mocks generated, taken from the mocks themselves.
     const run = await runStackUnderMocks('ingestion-dev');
@@ -149,7 +149,7 @@ describe('npm run synth -- dev --json <file>', () => {
   });
 
   it('THEN only the requested layer is listed', () => {
-    expect(synth.layers.map((l) => [l.stack, l.implemented])).toStrictEqual([['ingestion-dev', true]]);
+    expect(synth.layers.map((l) => l.stack)).toStrictEqual(['ingestion-dev']);
   });
 
   it('THEN the table counts resources by type, and the counts add up to the total', () => {

@@ -35,7 +35,7 @@ function userCwd(): string {
 }
 
 /**
- * The synth CLI: `<env> [--layer <layer>] [--json <file>]` runs each implemented layer program of the environment
+ * The synth CLI: `<env> [--layer <layer>] [--json <file>]` runs each layer program of the environment
  * under Pulumi mocks, offline, prints a short table per stack and optionally writes the full resource graph.
  * Sets `process.exitCode` (see ExitCode).
  */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, type Environment } from '../../core/settings.js';
 import { SensorlakeError } from '../../core/errors.js';
-import { IMPLEMENTED_LAYERS, isImplemented } from '../layers.js';
 import { stackName, type Layer } from '../stack-name.js';
 import type { StackGraph } from './graph.js';
 
@@ -23,10 +22,12 @@ export class SynthFailedError extends SensorlakeError {
   }
 }
 
-/** The outcome for one layer of an environment. */
-export type LayerSynth =
-  | { readonly layer: Layer; readonly stack: string; readonly implemented: true; readonly graph: StackGraph }
-  | { readonly layer: Layer; readonly stack: string; readonly implemented: false; readonly reason: string };
+/** The outcome for one layer of an environment: its stack's graph under mocks. */
+export interface LayerSynth {
+  readonly layer: Layer;
+  readonly stack: string;
+  readonly graph: StackGraph;
+}
 
 /** The outcome for every requested layer of an environment, in deploy order. */
 export interface EnvironmentSynth {
@@ -66,24 +67,14 @@ export async function synthStack(stack: string): Promise<StackGraph> {
 }
 
 /**
- * Synthesizes each of `layers` in `env`, in the given order, one child process at a time. A layer not
- * implemented in this release is reported as such, not run. Rejects with SynthFailedError on the first stack
- * that fails.
+ * Synthesizes each of `layers` in `env`, in the given order, one child process at a time. Rejects with
+ * SynthFailedError on the first stack that fails.
  */
 export async function synthEnvironment(env: Environment, layers: readonly Layer[]): Promise<EnvironmentSynth> {
   const results: LayerSynth[] = [];
   for (const layer of layers) {
     const stack = stackName(layer, env);
-    if (!isImplemented(layer)) {
-      results.push({
-        layer,
-        stack,
-        implemented: false,
-        reason: `layer ${layer} is not implemented yet in this release (implemented: ${IMPLEMENTED_LAYERS.join(', ')})`,
-      });
-      continue;
-    }
-    results.push({ layer, stack, implemented: true, graph: await synthStack(stack) });
+    results.push({ layer, stack, graph: await synthStack(stack) });
   }
   return { env, layers: results };
 }

@@ -28,7 +28,7 @@ export function renderStackTable(graph: StackGraph): string[] {
   return lines;
 }
 
-/** The summary of one layer: its table, or why it was not run. */
+/** The summary of one layer: its table. */
 export function renderLayer(result: LayerSynth): string[] {
-  return result.implemented ? renderStackTable(result.graph) : [`${result.stack}: skipped, ${result.reason}`];
+  return renderStackTable(result.graph);
 }

@@ -677,7 +677,7 @@ async function loadProgram(): Promise<() => Record<string, pulumi.Input<unknown>
  * Runs the sensorlake program for `stack` under `pulumi.runtime.setMocks`: the configuration comes from
  * `Pulumi.<env>.yaml` (plus `options.config`), every resource and invoke is captured, AWS resources get
  * ARN-shaped fake ids, and the stack outputs are resolved. Errors the program throws (bad stack name, bad
- * configuration, layer not implemented) reject the promise. Runs are sequential: the mocks are process-global.
+ * configuration) reject the promise. Runs are sequential: the mocks are process-global.
  */
 export async function runStackUnderMocks(stack: StackNameString | string, options: MockRunOptions = {}): Promise<MockRun> {
   let env: Environment = 'dev';

@@ -55,8 +55,10 @@ describe('startIngestionTwin over TCP', () => {
     const twin = await twinAt(tempDir());
     const client = await publisher(twin.brokerUrl, 'sensor-0001');
     const topic = telemetryTopic('sensor-0001');
-    for (const seq of range(20)) await client.publishAsync(topic, reading('sensor-0001', seq), { qos: 1 });
-    await client.publishAsync(topic, reading('sensor-0001', 3), { qos: 1 });
+    const messages = range(20).map((seq) => reading('sensor-0001', seq));
+    for (const message of messages) await client.publishAsync(topic, message, { qos: 1 });
+    // A redelivery: the same seq with the same stamp.
+    await client.publishAsync(topic, messages[3] as string, { qos: 1 });
     await client.publishAsync(topic, '{"broken', { qos: 1 });
     await client.publishAsync(topic, reading('sensor-0002', 99), { qos: 1 });
 

@@ -248,7 +248,9 @@ export class LocalCatalog {
     }
     if (format.reader === 'read_csv') {
       const options = Object.entries(format.options).map(([k, v]) => `, ${k} = ${v}`).join('');
-      return `read_csv(${list}${options}, all_varchar = true, union_by_name = true, filename = true${hive})`;
+      // A headerless file's columns are the definition's, in order (as a Glue table of it would name them).
+      const names = format.options.header === 'false' ? `, names = ${sqlStringList(this.columns(definition).map((c) => c.name))}` : ', union_by_name = true';
+      return `read_csv(${list}${options}, all_varchar = true${names}, filename = true${hive})`;
     }
     return `read_parquet(${list}, union_by_name = true, filename = true${hive})`;
   }

@@ -101,7 +101,7 @@ describe('curate', () => {
     expect(got).toEqual([
       { device_id: 'mote-1', room_id: 'room-9', date: '2026-11-20', seq: null, temperature: 0, pitch: null, source: 'database', record_key: 'mote-1@2026-11-20 01:02:04' },
       { device_id: 'mote-1', room_id: 'room-9', date: '2026-11-20', seq: null, temperature: 20, pitch: null, source: 'database', record_key: 'mote-1@2026-11-20 01:02:03' },
-      { device_id: 'dev-1', room_id: 'room-1', date: '2026-11-22', seq: '7', temperature: 21.5, pitch: null, source: 'fleet', record_key: 'dev-1#7' },
+      { device_id: 'dev-1', room_id: 'room-1', date: '2026-11-22', seq: '7', temperature: 21.5, pitch: null, source: 'fleet', record_key: 'dev-1#7@2026-11-22T10:00:00.000Z' },
       { device_id: 'hat-1', room_id: 'lab', date: '2026-11-22', seq: null, temperature: 21.5, pitch: 1.5, source: 'fleet', record_key: 'hat-1@2026-11-22 11:00:00' },
       { device_id: 'historical:r1', room_id: 'r1', date: '2020-01-01', seq: null, temperature: 20.5, pitch: null, source: 'historical', record_key: 'historical:r1@2020-01-01 00:00:00' },
     ]);
@@ -120,7 +120,7 @@ describe('curate', () => {
     expect(counts.duplicates['in-run']).toBe(2);
     expect(counts.written['curated.telemetry']).toBe(4);
     const keys = await rows(dir, (from) => `SELECT record_key, ingest_ts FROM ${from} ORDER BY record_key`);
-    expect(keys.map((k) => k.record_key)).toEqual(['dev-1#1', 'dev-1#2', 'rr-1@2026-11-22 10:00:00', 'rr-1@2026-11-22 10:00:01']);
+    expect(keys.map((k) => k.record_key)).toEqual(['dev-1#1@2026-11-22T10:00:00.000Z', 'dev-1#2@2026-11-22T10:00:00.000Z', 'rr-1@2026-11-22 10:00:00', 'rr-1@2026-11-22 10:00:01']);
     expect(keys[0]?.ingest_ts).toBe('2026-11-22 10:00:00');
   });
 
@@ -137,7 +137,29 @@ describe('curate', () => {
     expect(counts.written['curated.telemetry']).toBe(1);
     expect(counts.partitions['curated.telemetry']).toEqual(['room_id=room-1/date=2026-11-18']);
     const all = await rows(dir, (from) => `SELECT record_key, date FROM ${from} ORDER BY record_key`);
-    expect(all).toEqual([{ record_key: 'dev-1#1', date: '2026-11-22' }, { record_key: 'dev-1#2', date: '2026-11-18' }]);
+    expect(all).toEqual([{ record_key: 'dev-1#1@2026-11-22T10:00:00.000Z', date: '2026-11-22' }, { record_key: 'dev-1#2@2026-11-18T09:00:00.000Z', date: '2026-11-18' }]);
+  });
+
+  it('GIVEN a simulator run curated WHEN a second run of it (seq again from 1, later stamps) lands with a redelivery of the first THEN the new readings are curated and only the redelivery is already-curated', async () => {
+    const dir = tempDataDir();
+    const later = '2026-11-22T11:00:00.000Z';
+    writeRawTelemetry(dir, '2026-11-22', 'run-1', [telemetry('dev-1', 1, TS), telemetry('dev-1', 2, TS)]);
+    await runJob('curate', { dataDir: dir, now: NOW });
+    writeRawTelemetry(dir, '2026-11-22', 'run-2', [
+      telemetry('dev-1', 1, later),
+      telemetry('dev-1', 2, later),
+      telemetry('dev-1', 1, TS, { ingest_ts: '2026-11-22T11:00:05.000Z' }),
+    ]);
+    const counts = await runJob('curate', { dataDir: dir, now: NOW });
+    expect(counts.written['curated.telemetry']).toBe(2);
+    expect(counts.duplicates).toEqual({ 'in-run': 0, 'already-curated': 1, 'already-quarantined': 0 });
+    const all = await rows(dir, (from) => `SELECT seq, ts FROM ${from} ORDER BY ts, seq`);
+    expect(all).toEqual([
+      { seq: '1', ts: '2026-11-22 10:00:00' },
+      { seq: '2', ts: '2026-11-22 10:00:00' },
+      { seq: '1', ts: '2026-11-22 11:00:00' },
+      { seq: '2', ts: '2026-11-22 11:00:00' },
+    ]);
   });
 
   it('GIVEN a curated raw zone WHEN curated again with bookmarks THEN nothing is read, counted or rewritten', async () => {
@@ -220,7 +242,7 @@ describe('curate', () => {
     }
     const [a, b] = dirs.map((dir) => filesUnder(path.join(dir as string, 'curated')));
     expect(a).toEqual(b);
-    expect(await rows(dirs[0] as string, (from) => `SELECT record_key, temperature FROM ${from}`)).toEqual([{ record_key: 'dev-1#1', temperature: 21 }]);
+    expect(await rows(dirs[0] as string, (from) => `SELECT record_key, temperature FROM ${from}`)).toEqual([{ record_key: 'dev-1#1@2026-11-22T10:00:00.000Z', temperature: 21 }]);
   });
 
   it('GIVEN two refused copies of one (device, seq) at the same instant, in either file order WHEN curated THEN both directories quarantine the same one', async () => {

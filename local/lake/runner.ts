@@ -163,11 +163,12 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
           if (lastKey !== null) bookmarks.stageLastKey(input.view, lastKey);
         }
       } else if (bookmarked(input)) {
-        const { files, skipped } = bookmarks.unprocessed(input.view, catalog.visibleFiles(input.source));
+        const found = input.byLocation === true ? catalog.files(input.source) : catalog.visibleFiles(input.source);
+        const { files, skipped } = bookmarks.unprocessed(input.view, found);
         counts.bookmarks[input.view] = { skippedObjects: skipped, afterKey: null };
         await catalog.createView(connection, input.source, input.view, input.addColumns, files);
       } else {
-        await catalog.createView(connection, input.source, input.view, input.addColumns);
+        await catalog.createView(connection, input.source, input.view, input.addColumns, input.byLocation === true ? catalog.files(input.source) : undefined);
       }
       if (input.role === 'records' && countedByStage) {
         counts.read[input.view] = 0;
@@ -179,26 +180,25 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
     for (const stage of job.stages) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);
       const sources = ONE_ROW_PER_INPUT_ROW[stage.view];
-      if (sources !== undefined) {
-        for (const row of await queryRows(connection, `SELECT source, count(*) AS n FROM ${stage.view} GROUP BY source`)) {
-          const view = sources[String(row.source)];
-          if (view === undefined || !(view in counts.read)) throw new Error(`stage ${stage.view} has rows of source ${JSON.stringify(row.source)}, not one of the job's inputs`);
-          counts.read[view] = Number(row.n);
-        }
-      }
-      if (stage.view === 'curate_staged') {
-        for (const row of await queryRows(connection, `SELECT outcome, reason, count(*) AS n FROM ${stage.view} GROUP BY outcome, reason`)) {
-          const n = Number(row.n);
-          if ((DUPLICATE_KINDS as readonly unknown[]).includes(row.outcome)) counts.duplicates[row.outcome as DuplicateKind] += n;
-          else if (row.outcome === 'quarantined') counts.quarantined[row.reason as CurateReason] += n;
-        }
+      if (sources === undefined) continue;
+      // One scan of the stage for both counts: rows per input, and outcomes (curate's).
+      const outcomes = stage.view === 'curate_staged';
+      const grouped = outcomes ? 'source, outcome, reason' : 'source';
+      for (const row of await queryRows(connection, `SELECT ${grouped}, count(*) AS n FROM ${stage.view} GROUP BY ${grouped}`)) {
+        const view = sources[String(row.source)];
+        if (view === undefined || !(view in counts.read)) throw new Error(`stage ${stage.view} has rows of source ${JSON.stringify(row.source)}, not one of the job's inputs`);
+        const n = Number(row.n);
+        counts.read[view] = (counts.read[view] ?? 0) + n;
+        if (!outcomes) continue;
+        if ((DUPLICATE_KINDS as readonly unknown[]).includes(row.outcome)) counts.duplicates[row.outcome as DuplicateKind] += n;
+        else if (row.outcome === 'quarantined') counts.quarantined[row.reason as CurateReason] += n;
       }
     }
     for (const output of job.outputs) {
       const runPartition = output.runDatePartition === undefined ? '' : `, '${runDate}' AS ${output.runDatePartition}`;
       const select = `SELECT *${runPartition} FROM (${jobSql(job, output.sql)})`;
       // As the Glue job's outputs: a table the job reads back as a reference is compacted, any other appended to.
-      const mode = job.inputs.some((i) => i.source === output.table && i.role === 'reference') ? 'compact' : 'append';
+      const mode = output.mode ?? (job.inputs.some((i) => i.source === output.table && i.role === 'reference') ? 'compact' : 'append');
       const result = await writePartitioned(connection, catalog, output.table, select, runId, UNIQUE_KEYS.get(output.table), mode);
       const id = `${output.table.database}.${output.table.name}`;
       counts.written[id] = result.rows;

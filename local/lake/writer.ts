@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { TableDefinition } from '../../core/lake/tables.js';
+import { FORMATS } from '../../core/lake/formats.js';
+import { LAKE_TABLES, type TableDefinition } from '../../core/lake/tables.js';
 import type { LocalCatalog } from './catalog.js';
 import { sqlString, sqlStringList } from './duckdb.js';
 
@@ -53,8 +54,11 @@ export async function writePartitioned(
   select: string,
   runId: string,
   uniqueKey: readonly string[] = [],
-  mode: 'compact' | 'append' = 'compact',
+  mode: 'compact' | 'append' | 'replace' = 'compact',
 ): Promise<WriteResult> {
+  const csv = table.format === 'csv-headerless';
+  if (!csv && table.format !== 'parquet') throw new Error(`writePartitioned writes Parquet or headerless CSV: table ${table.database}.${table.name} is ${table.format}`);
+  const suffix = FORMATS[table.format].duckdb.fileSuffix;
   const location = catalog.location(table);
   const staging = path.join(location, `.staging-${runId}`);
   const keys = table.partitionKeys.map((k) => k.name);
@@ -65,15 +69,27 @@ export async function writePartitioned(
   mkdirSync(staging, { recursive: true });
   try {
     const counted = await connection.runAndReadAll(
-      `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy}) TO ${sqlString(staging)} (FORMAT parquet${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
+      `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy}) TO ${sqlString(staging)} (FORMAT ${csv ? 'csv, HEADER false' : 'parquet'}${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
     );
     const rows = Number(counted.getRows()[0]?.[0] ?? 0);
     const partitions = rows === 0 ? [] : stagedPartitions(staging, keys.length).sort();
     const compacted: string[] = [];
     for (const partition of partitions) {
       const finalDir = path.join(location, partition);
-      const existing = listFiles(finalDir, '.parquet');
-      const staged = listFiles(path.join(staging, partition), '.parquet');
+      const existing = listFiles(finalDir, suffix);
+      const staged = listFiles(path.join(staging, partition), suffix);
+      if (mode === 'replace') {
+        // This run's rows alone: the old files go once the new ones are in place beside them.
+        mkdirSync(finalDir, { recursive: true });
+        const fresh = staged.map((file, i) => {
+          const target = path.join(finalDir, `.data-${i}${suffix}.${runId}.tmp`);
+          renameSync(file, target);
+          return target;
+        });
+        for (const old of existing) rmSync(old);
+        fresh.forEach((file, i) => renameSync(file, path.join(finalDir, `data-${i}${suffix}`)));
+        continue;
+      }
       mkdirSync(finalDir, { recursive: true });
       const target = path.join(finalDir, PARTITION_FILE);
       if (existing.length === 0 && staged.length === 1) {
@@ -94,7 +110,8 @@ export async function writePartitioned(
       renameSync(tmp, target);
       for (const old of existing) if (old !== target) rmSync(old);
     }
-    catalog.registerPartitions(table, partitions);
+    // Files no catalog table describes (the RCF data SageMaker reads) are found by location, never registered.
+    if (LAKE_TABLES.includes(table)) catalog.registerPartitions(table, partitions);
     return { rows, partitions, compacted };
   } finally {
     rmSync(staging, { recursive: true, force: true });

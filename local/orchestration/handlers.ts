@@ -1,9 +1,10 @@
 import type { GraphJson } from '../../core/asl/index.js';
+import type { LocalAthena } from './athena.js';
 import type { TaskContext } from './context.js';
 import { NoLocalHandlerError } from './errors.js';
 import type { LocalCrawlers, LocalGlueJobs, StartJobRunRequest } from './glue.js';
 import { tasksOf } from './graph.js';
-import { invokeLocal, sageMakerHandlers, type LambdaFunction, type LocalSageMaker, type NotificationLog } from './services.js';
+import { invokeLocal, sageMakerHandlers, type LambdaFunction, type LocalObjects, type LocalSageMaker, type NotificationLog } from './services.js';
 
 /** A local Task handler: gets the Task's effective input (after InputPath and Parameters) and returns its result. */
 export type TaskHandler = (request: unknown, ctx: TaskContext) => unknown;
@@ -23,6 +24,10 @@ export interface LocalServices {
   readonly functions?: Readonly<Record<string, LambdaFunction>>;
   /** The five SageMaker integrations. */
   readonly sageMaker?: LocalSageMaker;
+  /** `athena:startQueryExecution.sync` and `athena:getQueryResults`. */
+  readonly athena?: LocalAthena;
+  /** `aws-sdk:s3:copyObject` (publishing a room's model to the multi-model endpoint's prefix). */
+  readonly objects?: LocalObjects;
   /** Handlers by Task state name; they take precedence over the generated ones. */
   readonly overrides?: Readonly<Record<string, TaskHandler>>;
 }
@@ -39,7 +44,10 @@ const INTEGRATIONS = {
   'sagemaker:createEndpointConfig': 'sageMaker',
   'sagemaker:updateEndpoint': 'sageMaker',
   'sagemaker:createTransformJob.sync': 'sageMaker',
+  'aws-sdk:s3:copyObject': 'objects',
   'states:startExecution.sync:2': 'machines',
+  'athena:startQueryExecution.sync': 'athena',
+  'athena:getQueryResults': 'athena',
 } as const;
 
 type Integration = keyof typeof INTEGRATIONS;
@@ -57,7 +65,7 @@ function integrationOf(resource: unknown): Integration | undefined {
 type Request = Readonly<Record<string, unknown>>;
 
 function handlerFor(integration: Integration, services: LocalServices, nested: NestedRunner | undefined): TaskHandler | undefined {
-  const { glueJobs, crawlers, notifications, functions, sageMaker } = services;
+  const { glueJobs, crawlers, notifications, functions, sageMaker, athena, objects } = services;
   switch (INTEGRATIONS[integration]) {
     case 'glueJobs':
       return glueJobs && ((request, ctx) => glueJobs.startJobRunSync(request as StartJobRunRequest, ctx));
@@ -76,8 +84,15 @@ function handlerFor(integration: Integration, services: LocalServices, nested: N
       const handler = sageMakerHandlers(sageMaker)[api];
       return handler && ((request, ctx) => handler(request as Request, ctx));
     }
+    case 'objects':
+      return objects && ((request) => objects.copyObject(request as Request));
     case 'machines':
       return nested && ((request, ctx) => nested(request as Request, ctx));
+    case 'athena':
+      if (athena === undefined) return undefined;
+      return integration === 'athena:getQueryResults'
+        ? (request) => athena.getQueryResults(request as Request)
+        : (request, ctx) => athena.startQueryExecutionSync(request as Request, ctx);
   }
 }
 

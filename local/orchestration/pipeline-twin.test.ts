@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceReadingRow, SourceReadingsReader } from '../../core/lake/source-database.js';
-import { CRAWL_TIMEOUT_ERROR, crawlStateNames, CRAWLS, FAILURE_STATES, MAIN_STATES, ROOM_STATES } from '../../core/orchestration/index.js';
+import { CRAWL_TIMEOUT_ERROR, crawlStateNames, CRAWLS, FAILURE_STATES, MAIN_STATES, MIN_ROOM_ROWS, ROOM_STATES } from '../../core/orchestration/index.js';
 import { TEST_OPTIONS } from '../../core/orchestration/testing.js';
 import { openDuckdb, queryRows, sqlString } from '../lake/duckdb.js';
 import { openLakeSession, type LakeSession } from '../lake/index.js';
@@ -10,7 +10,7 @@ import { memorySourceReader, telemetry, tempDataDir, writeLandingCsv, writeRawTe
 import { GlueServiceError } from './glue.js';
 import { localHandlers } from './handlers.js';
 import { tasksOf } from './graph.js';
-import { curatedRooms, MIN_ROOM_ROWS, pipelineTwinServices, runPipelineTwin, type PipelineTwinOptions } from './pipeline-twin.js';
+import { pipelineTwinServices, runPipelineTwin, type PipelineTwinOptions } from './pipeline-twin.js';
 import { roomModelFile } from './room-models.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
@@ -49,16 +49,28 @@ describe('every Task of the pipeline has a handler in the twin', () => {
       const generated = localHandlers(definition, handlers, async () => undefined, () => undefined as never);
       expect(Object.keys(generated).sort()).toStrictEqual(tasksOf(definition).map((t) => t.name).sort());
     }
-    expect(tasksOf(machines.room.toJson()).map((t) => t.name).sort()).toStrictEqual([ROOM_STATES.model, ROOM_STATES.config, ROOM_STATES.score, ROOM_STATES.train, ROOM_STATES.update].sort());
+    expect(tasksOf(machines.room.toJson()).map((t) => t.name).sort()).toStrictEqual([ROOM_STATES.model, ROOM_STATES.publish, ROOM_STATES.score, ROOM_STATES.train].sort());
   });
 });
 
 describe('the pipeline on a fixture data dir', () => {
   const f = fixture();
 
-  it('GIVEN a fresh data dir WHEN the pipeline runs THEN both imports and every crawl succeed, curate runs, and no room is mapped (none curated yet)', async () => {
+  /** The curated.anomalies rows per room: count and models. */
+  async function anomaliesByRoom(dir: string): Promise<[unknown, number, number][]> {
+    const db = await openDuckdb();
+    try {
+      const rows = await queryRows(db.connection, `SELECT room_id, count(*) AS n, count(DISTINCT model_id) AS models FROM read_parquet(${sqlString(path.join(dir, 'curated', 'anomalies', '**', '*.parquet'))}, hive_partitioning = true) GROUP BY room_id ORDER BY room_id`);
+      return rows.map((r) => [r.room_id, Number(r.n), Number(r.models)]);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('GIVEN a fresh data dir WHEN the pipeline runs THEN both imports and every crawl succeed, curate runs, and the machine lists the rooms this run curated and maps those with enough readings', async () => {
     const result = await run(f);
     expect([result.status, result.error, result.cause]).toStrictEqual(['SUCCEEDED', undefined, undefined]);
+    expect(result.input).toStrictEqual({});
     expect(result.jobs['import-db']?.kept).toBe(3);
     expect(result.jobs['import-historical']?.kept).toBe(2);
     expect(result.jobs.curate?.read).toStrictEqual({ raw_telemetry: 4 * READINGS_PER_DEVICE, raw_historical: 2, raw_database: 3 });
@@ -68,35 +80,42 @@ describe('the pipeline on a fixture data dir', () => {
       expect(result.states.filter((s) => s.name === crawlStateNames(crawl).get)).toHaveLength(3);
       expect(names(result)).toContain(crawlStateNames(crawl).done);
     }
-    expect(names(result)).toContain(MAIN_STATES.curate);
-    expect(names(result).at(-1)).toBe(MAIN_STATES.noRooms);
+    const visited = names(result);
+    expect(visited.indexOf(MAIN_STATES.curate)).toBeLessThan(visited.indexOf(MAIN_STATES.listRooms));
+    expect(visited.indexOf(MAIN_STATES.readRooms)).toBeLessThan(visited.indexOf(MAIN_STATES.rooms));
+    expect(result.states.filter((s) => s.lane === '').at(-1)?.name).toBe(MAIN_STATES.done);
+    expect(2 * READINGS_PER_DEVICE).toBeGreaterThanOrEqual(MIN_ROOM_ROWS);
+    expect(result.rooms).toStrictEqual(['room-a', 'room-b']);
+    expect(result.roomsLeftOut).toStrictEqual([{ room: 'hall', rows: 2 }, { room: 'indoor', rows: 3 }]);
+    expect(result.states.filter((s) => s.name === MAIN_STATES.trainRoom).map((s) => [s.lane, s.status])).toStrictEqual([['Rooms[0]', 'SUCCEEDED'], ['Rooms[1]', 'SUCCEEDED']]);
+    const trained = (result.output as { trained: { room: string; model: string; scores: string }[] }).trained;
+    expect(trained.map((t) => t.room)).toStrictEqual(['room-a', 'room-b']);
+    expect(trained[0]!.scores).toBe(`s3://sensorlake-local-curated/rcf/scores/room_id=room-a/model_id=${trained[0]!.model}/`);
+    for (const t of trained) expect(JSON.parse(readFileSync(roomModelFile(f.dir, t.model), 'utf8'))).toMatchObject({ room: t.room, rows: 2 * READINGS_PER_DEVICE });
+    expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', 160, 1], ['room-b', 160, 1]]);
     // The two import crawls side by side, then the raw crawl: each three waits of crawlPollSeconds.
     expect(result.virtualDurationMs).toBe(2 * 3 * TEST_OPTIONS.crawlPollSeconds * 1000);
     expect(result.notifications).toStrictEqual([]);
   });
 
-  it('GIVEN the curated rooms WHEN it runs again THEN the rooms with enough readings are mapped, each trained and scored into curated.anomalies; the imports read nothing new', async () => {
-    const found = await curatedRooms(f.dir);
-    expect(found).toStrictEqual({ rooms: ['room-a', 'room-b'], leftOut: [{ room: 'hall', rows: 2 }, { room: 'indoor', rows: 3 }] });
-    expect(2 * READINGS_PER_DEVICE).toBeGreaterThanOrEqual(MIN_ROOM_ROWS);
+  it('GIVEN the curated rooms WHEN it runs again THEN the imports read nothing new and the same rooms are listed, trained and scored again (one model per room)', async () => {
     const result = await run(f);
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.input).toStrictEqual({ rooms: ['room-a', 'room-b'] });
-    expect(result.roomsLeftOut).toStrictEqual(found.leftOut);
     expect(result.jobs['import-db']?.kept).toBe(0);
     expect(result.jobs.curate?.read).toStrictEqual({ raw_telemetry: 0, raw_historical: 0, raw_database: 0 });
-    expect(result.states.filter((s) => s.name === MAIN_STATES.trainRoom).map((s) => [s.lane, s.status])).toStrictEqual([['Rooms[0]', 'SUCCEEDED'], ['Rooms[1]', 'SUCCEEDED']]);
-    const trained = (result.output as { trained: { room: string; model: string; scores: string }[] }).trained;
-    expect(trained.map((t) => t.room)).toStrictEqual(['room-a', 'room-b']);
-    expect(trained[0]!.scores).toBe('s3://sensorlake-local-models/rcf/scores/room_id=room-a/');
-    for (const t of trained) expect(JSON.parse(readFileSync(roomModelFile(f.dir, t.model), 'utf8'))).toMatchObject({ room: t.room, rows: 2 * READINGS_PER_DEVICE });
-    const db = await openDuckdb();
-    try {
-      const rows = await queryRows(db.connection, `SELECT room_id, count(*) AS n, count(DISTINCT model_id) AS models FROM read_parquet(${sqlString(path.join(f.dir, 'curated', 'anomalies', '**', '*.parquet'))}, hive_partitioning = true) GROUP BY room_id ORDER BY room_id`);
-      expect(rows.map((r) => [r.room_id, Number(r.n), Number(r.models)])).toStrictEqual([['room-a', 160, 1], ['room-b', 160, 1]]);
-    } finally {
-      db.close();
-    }
+    expect(result.rooms).toStrictEqual(['room-a', 'room-b']);
+    expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', 160, 1], ['room-b', 160, 1]]);
+  });
+
+  it('GIVEN rooms in the execution input WHEN run THEN they override the listing: no query runs and only those rooms are mapped', async () => {
+    const result = await run(f, { rooms: ['room-b'], input: { skip: ['import-db', 'import-historical'] } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.input).toStrictEqual({ skip: ['import-db', 'import-historical'], rooms: ['room-b'] });
+    expect(names(result)).toContain(MAIN_STATES.roomsGiven);
+    expect(names(result)).not.toContain(MAIN_STATES.listRooms);
+    expect(result.rooms).toStrictEqual(['room-b']);
+    expect(result.roomsLeftOut).toStrictEqual([]);
+    expect(result.states.filter((s) => s.name === MAIN_STATES.trainRoom)).toHaveLength(1);
   });
 
   it('GIVEN no new data (the input says so and the imports are skipped, as a scheduler would) WHEN run THEN curate and training are skipped', async () => {
@@ -157,6 +176,34 @@ describe('the pipeline fails loudly through the notification path', () => {
     expect(result.jobs.curate).toBeUndefined();
     expect(result.notifications.map((n) => n.state)).toStrictEqual([FAILURE_STATES.notify]);
     expect(result.states.find((s) => s.name === FAILURE_STATES.failed)).toMatchObject({ status: 'FAILED', error: 'Pipeline.ImportFailed' });
+  });
+});
+
+describe("the notification's message is JSON, as AWS's States.JsonToString makes it", () => {
+  it('GIVEN curate fails with quotes and a backslash in its error WHEN run THEN the message parses and its cause is the failed JobRun, the error text whole', async () => {
+    const f = fixture();
+    const problem = 'column "temperature" is not numeric in C:\\landing\\x.csv';
+    const result = await run(f, {
+      input: { skip: ['import-db', 'import-historical'] },
+      jobRunner: (job, runJob) => (job === 'curate' ? Promise.reject(new Error(problem)) : runJob()),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.notifications).toHaveLength(1);
+    const message = JSON.parse(String(result.notifications[0]!.message)) as { state: string; error: string; cause: string };
+    expect(message).toMatchObject({ state: MAIN_STATES.curate, error: 'States.TaskFailed', cause: result.cause });
+    expect(JSON.parse(message.cause)).toMatchObject({ JobName: expect.any(String), JobRunState: 'FAILED', ErrorMessage: problem });
+  });
+});
+
+describe('an execution input the pipeline refuses', () => {
+  it.each([
+    [{ skip: ['curate', 'trian'] }, 'skip names "trian", which is not a step that can be skipped (import-db, import-historical, curate, train)'],
+    [{ skip: { curate: true } }, 'skip must be an array of step names (import-db, import-historical, curate, train), not {"curate":true}'],
+  ])('GIVEN %j WHEN run THEN it fails as Pipeline.InvalidInput before any job, and the notification (JSON) names the value', async (input, cause) => {
+    const result = await run(fixture(), { input });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.InvalidInput', cause });
+    expect(result.jobs).toStrictEqual({});
+    expect(JSON.parse(String(result.notifications[0]!.message))).toMatchObject({ error: 'Pipeline.InvalidInput', cause });
   });
 });
 

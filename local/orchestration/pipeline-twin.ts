@@ -1,17 +1,28 @@
 import path from 'node:path';
+import { LOCAL_DATABASE_NAMING } from '../../core/analytics/names.js';
 import { RCF_SETTINGS } from '../../core/analytics/rcf/index.js';
 import type { AccountContext } from '../../core/iam.js';
 import { JOB_NAMES, type JobName } from '../../core/lake/jobs.js';
 import { CURATED_TELEMETRY, LANDING_HISTORICAL, RAW_DATABASE, RAW_HISTORICAL, RAW_TELEMETRY, type TableDefinition } from '../../core/lake/tables.js';
-import { pipelineDefinition, placeholderResources, type PipelineMachines, type PipelineOptions, type PipelineResources } from '../../core/orchestration/index.js';
+import {
+  pipelineDefinition,
+  placeholderResources,
+  MAIN_STATES,
+  ROOM_LISTING_QUERY,
+  type PipelineMachines,
+  type PipelineOptions,
+  type PipelineResources,
+} from '../../core/orchestration/index.js';
 import { LocalCatalog } from '../lake/catalog.js';
 import type { CrawlResult } from '../lake/crawler.js';
 import { openDuckdb, queryRows } from '../lake/duckdb.js';
 import type { JobCounts, LakeSession } from '../lake/index.js';
+import { openDuckdbEngine } from '../query/duckdb-engine.js';
+import { LocalAthena, type SqlRunner } from './athena.js';
 import { LocalCrawlers, LocalGlueJobs, type GlueJob } from './glue.js';
 import { rcfRoomModels, TwinSageMaker } from './room-models.js';
 import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
-import { NotificationLog, type LocalSageMaker } from './services.js';
+import { CopiedObjects, NotificationLog, type LocalSageMaker } from './services.js';
 import { lastExecutionOf, writeLastExecution } from './last-execution.js';
 
 /** The account of the twin's ARNs: nothing in it is real. */
@@ -28,7 +39,7 @@ const arn = (service: string, resource: string) => `arn:${LOCAL_ACCOUNT.partitio
 /**
  * The pipeline's resources in the twin: the placeholders of every environment's rendering, with local names where
  * the twin must tell resources apart (a Glue job by its lake job name, a crawler by its role, the failure topic,
- * the per-room machine, the models bucket). Only names differ from the cloud's definition.
+ * the per-room machine, the models and curated buckets). Only names differ from the cloud's definition.
  */
 export function localResources(): PipelineResources {
   const base = placeholderResources(LOCAL_ACCOUNT, true);
@@ -39,7 +50,29 @@ export function localResources(): PipelineResources {
     crawlers: { raw: glue('crawler', 'raw'), historical: glue('crawler', 'historical'), database: glue('crawler', 'database') },
     failureTopic: { arn: arn('sns', 'sensorlake-local-failures') },
     roomMachine: { arn: arn('states', `stateMachine:${LOCAL_MACHINES.room}`), executionsArn: arn('states', `execution:${LOCAL_MACHINES.room}:*`) },
-    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models' },
+    sagemaker: { ...base.sagemaker, modelsBucket: 'sensorlake-local-models', dataBucket: 'sensorlake-local-curated' },
+    roomListing: { ...base.roomListing, workGroup: LOCAL_WORKGROUP, workgroupArn: arn('athena', `workgroup/${LOCAL_WORKGROUP}`), database: LOCAL_DATABASE_NAMING(ROOM_LISTING_QUERY.database) },
+  };
+}
+
+/** The twin's Athena workgroup: a name only, the queries run on DuckDB. */
+const LOCAL_WORKGROUP = 'sensorlake-local';
+
+/**
+ * SQL on the twin's query engine (local/query's DuckDB over the local catalog, a schema per lake database), in the
+ * request's database: what Athena runs the pipeline's queries on, locally. Every value comes back as text, as
+ * Athena's VarCharValue.
+ */
+export function duckdbSqlRunner(dataDir: string): SqlRunner {
+  return async (sql, database) => {
+    const engine = await openDuckdbEngine(dataDir);
+    try {
+      if (database !== undefined) await engine.run(`USE ${database}`, []);
+      const result = await engine.run(sql, []);
+      return { columns: result.columns.map((c) => c.name), rows: result.rows.map((row) => row.map((cell) => (cell === null ? null : String(cell)))) };
+    } finally {
+      await engine.close();
+    }
   };
 }
 
@@ -65,12 +98,14 @@ export interface PipelineTwinOptions {
   readonly lake: PipelineLake;
   /** The pipeline's options (pipelineOptions of the environment's settings). */
   readonly options: PipelineOptions;
-  /** The rooms of the Map; default those of the curated telemetry partitions in the local catalog (curatedRooms). */
+  /** The rooms of the Map (the execution input's `rooms`); default the pipeline lists them (ROOM_LISTING_QUERY). */
   readonly rooms?: readonly string[];
   /** More execution input (`skip`, `force`, `newData`); `rooms` is set from `rooms`. */
   readonly input?: Readonly<Record<string, unknown>>;
   /** The virtual clock's origin (`$$.Execution.StartTime`) and the execution's name. Default now. */
   readonly clock?: () => Date;
+  /** The execution's name (an archive drop's deterministic one); default `local-<clock time>`. */
+  readonly name?: string;
   /** The SageMaker Tasks' local service; default a TwinSageMaker over rcfRoomModels(dataDir). */
   readonly sageMaker?: LocalSageMaker;
   /** getCrawler polls that see RUNNING after a start, per crawler; default 1 (Infinity: it never becomes ready). */
@@ -87,27 +122,20 @@ export interface PipelineTwinRun extends LocalRunResult {
   readonly jobs: Partial<Record<JobName, JobCounts>>;
   /** Every table crawled, in crawl order. */
   readonly crawls: readonly CrawlResult[];
-  /** The rooms mapped, and those of the catalog left out (too few readings to train). */
+  /** The rooms of the Map (of a run that got there), and, when the pipeline listed them, the curated rooms it left out (too few readings to train). */
   readonly rooms: readonly string[];
   readonly roomsLeftOut: readonly { readonly room: string; readonly rows: number }[];
   /** The notification log's file. */
   readonly notificationsFile: string;
 }
 
-/** Readings a room needs for a warm training score with RCF_SETTINGS: output_after, plus a full shingle. */
-export const MIN_ROOM_ROWS = RCF_SETTINGS.outputAfter + RCF_SETTINGS.shingleSize;
-
-/**
- * The rooms of the curated telemetry partitions the local catalog sees, with their readings: those with at least
- * `minRows` to train on, and the others.
- */
-export async function curatedRooms(dataDir: string, minRows = MIN_ROOM_ROWS): Promise<{ rooms: string[]; leftOut: { room: string; rows: number }[] }> {
+/** The curated readings of each room with a value of the model's feature: what the summary says of the rooms the listing left out. */
+export async function curatedRoomReadings(dataDir: string): Promise<{ room: string; rows: number }[]> {
   const db = await openDuckdb();
   try {
     await LocalCatalog.open(dataDir).createView(db.connection, CURATED_TELEMETRY, 'curated_rooms');
     const rows = await queryRows(db.connection, `SELECT room_id, count(${RCF_SETTINGS.features[0]}) AS n FROM curated_rooms GROUP BY room_id ORDER BY room_id`);
-    const counted = rows.map((r) => ({ room: String(r.room_id), rows: Number(r.n) }));
-    return { rooms: counted.filter((r) => r.rows >= minRows).map((r) => r.room), leftOut: counted.filter((r) => r.rows < minRows) };
+    return rows.map((r) => ({ room: String(r.room_id), rows: Number(r.n) }));
   } finally {
     db.close();
   }
@@ -142,7 +170,7 @@ export interface PipelineTwinServices {
  * runner, crawlers on the local crawler, SNS on `<dataDir>/notifications.ndjson`, SageMaker on the local RCF, the
  * per-room machine for the nested executions. Lake work (jobs, crawls, training, scoring) runs one at a time.
  */
-export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'input' | 'clock'>): PipelineTwinServices {
+export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'input' | 'clock' | 'name'>): PipelineTwinServices {
   const dataDir = path.resolve(o.dataDir);
   const resources = localResources();
   const machines = pipelineDefinition(resources, o.options);
@@ -159,6 +187,7 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
   });
   const notificationsFile = path.join(dataDir, 'notifications.ndjson');
   const sageMaker = o.sageMaker ?? new TwinSageMaker(rcfRoomModels(dataDir));
+  const sqlRunner = duckdbSqlRunner(dataDir);
   const exclusiveSageMaker: LocalSageMaker = {
     createTrainingJob: (r) => exclusive(() => sageMaker.createTrainingJob(r)),
     createModel: (r) => sageMaker.createModel(r),
@@ -171,6 +200,8 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
     crawlers: new LocalCrawlers({ raw: crawler('raw'), historical: crawler('historical'), database: crawler('database') }),
     notifications: new NotificationLog(notificationsFile),
     sageMaker: exclusiveSageMaker,
+    athena: new LocalAthena((sql, database) => exclusive(() => sqlRunner(sql, database))),
+    objects: new CopiedObjects(),
     machines: { [resources.roomMachine.arn]: machines.room },
   };
   return { machines, handlers, jobs, crawls, notificationsFile };
@@ -178,20 +209,22 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
 
 /**
  * Runs the pipeline in the twin: the same definition as the cloud's (pipelineDefinition with local names), with
- * runLocal and the twin's services (pipelineTwinServices); the rooms of the Map from the curated catalog unless
- * given. Waits and retries take no real time; the same input and clock give the same history.
+ * runLocal and the twin's services (pipelineTwinServices); the machine lists the rooms of the Map itself (its
+ * Athena Tasks on the twin's DuckDB) unless `rooms` is given. Waits and retries take no real time; the same input and clock give the same history.
  */
 export async function runPipelineTwin(o: PipelineTwinOptions): Promise<PipelineTwinRun> {
   const services = pipelineTwinServices(o);
-  const found = o.rooms === undefined ? await curatedRooms(o.dataDir) : { rooms: [...o.rooms], leftOut: [] };
-  const input = { ...o.input, ...(found.rooms.length > 0 ? { rooms: found.rooms } : {}) };
+  const input = { ...o.input, ...(o.rooms === undefined ? {} : { rooms: [...o.rooms] }) };
   const at = o.clock?.() ?? new Date();
   const result = await runLocal(services.machines.main, input, services.handlers, {
-    name: executionName(at),
+    name: o.name ?? executionName(at),
     startTime: at.toISOString(),
     stateMachineArn: arn('states', `stateMachine:${LOCAL_MACHINES.main}`),
   });
   // The dashboard draws the last execution from this record, with the definition that ran.
   writeLastExecution(o.dataDir, lastExecutionOf(result, services.machines.main.toJson()));
-  return { ...result, input, jobs: services.jobs, crawls: services.crawls, rooms: found.rooms, roomsLeftOut: found.leftOut, notificationsFile: services.notificationsFile };
+  const rooms = (result.output as { roomList?: { rooms?: string[] } } | undefined)?.roomList?.rooms ?? [];
+  const listed = o.rooms === undefined && result.states.some((s) => s.name === MAIN_STATES.readRooms && s.status === 'SUCCEEDED');
+  const roomsLeftOut = listed ? (await curatedRoomReadings(o.dataDir)).filter((r) => !rooms.includes(r.room)) : [];
+  return { ...result, input, jobs: services.jobs, crawls: services.crawls, rooms, roomsLeftOut, notificationsFile: services.notificationsFile };
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { RCF_SETTINGS, RcfModel, train, type RcfModelState, type RcfSettings } from '../../core/analytics/rcf/index.js';
+import { RandomCutForest, RCF_SETTINGS, RcfModel, train, type RcfHyperparameters, type RcfModelState, type RcfSettings } from '../../core/analytics/rcf/index.js';
+import { InvalidValueError } from '../../core/errors.js';
 import { CURATED_ANOMALIES, CURATED_TELEMETRY } from '../../core/lake/tables.js';
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, queryRows, sqlString } from '../lake/duckdb.js';
@@ -193,4 +194,77 @@ export function rcfRoomModels(dataDir: string, settings: RcfSettings = RCF_SETTI
       }
     },
   };
+}
+
+/**
+ * The hyperparameters of the twin of SageMaker's built-in RCF: SageMaker does not shingle, it gets the shingled
+ * points (rcf_points.sql), so its forest has feature_dim = featureDim × shingleSize and no shingling of its own;
+ * trees, samples, decay, warm-up, resolution and seed are the settings'.
+ */
+export function pointForestHyperparameters(settings: RcfSettings = RCF_SETTINGS): RcfHyperparameters {
+  return { ...settings, featureDim: settings.featureDim * settings.shingleSize, shingleSize: 1 };
+}
+
+/** The data files (not hidden, not temporary) with a suffix under a folder, recursively, sorted. */
+function dataFiles(dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(suffix) && !f.split(path.sep).some((part) => part.startsWith('.') || part.startsWith('_')))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** The comma-separated values of each line of a headerless CSV file the pipeline wrote (no quoting: ids and numbers only). */
+function csvLines(file: string): string[][] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line, i) => {
+      if (line.includes('"')) throw new InvalidValueError('line', `${file}:${i + 1}`, 'values without quotes (device ids, times and numbers)', 'RCF data file');
+      return line.split(',');
+    });
+}
+
+function numbers(values: readonly string[], where: string): Float64Array {
+  return Float64Array.from(values, (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidValueError('feature', v, 'a finite number', where);
+    return n;
+  });
+}
+
+/**
+ * Trains the twin of SageMaker's built-in RCF on a room's training prefix (`text/csv;label_size=0`: features only),
+ * each point offered once in file order. Throws naming the prefix when it holds no point.
+ */
+export function trainOnPoints(trainingDir: string, hyperparameters: RcfHyperparameters): RandomCutForest {
+  const forest = new RandomCutForest(hyperparameters);
+  let points = 0;
+  for (const file of dataFiles(trainingDir, '.csv')) {
+    csvLines(file).forEach((values, i) => {
+      forest.update(numbers(values, `${file}:${i + 1}`));
+      points++;
+    });
+  }
+  if (points === 0) throw new Error(`No training data found under ${trainingDir}`);
+  return forest;
+}
+
+/**
+ * A batch transform as the pipeline asks SageMaker for one (DataProcessing InputFilter `$[<n>:]`, JoinSource Input):
+ * each `<input>.csv` under `inputDir` becomes `<input>.csv.out` under `outputDir`, each line the input line followed
+ * by the forest's score of its features (the columns after the first `identifying`). The forest learns nothing, as
+ * an endpoint. Returns the lines written.
+ */
+export function transformPoints(forest: RandomCutForest, inputDir: string, outputDir: string, identifying: number): number {
+  let lines = 0;
+  mkdirSync(outputDir, { recursive: true });
+  for (const file of dataFiles(inputDir, '.csv')) {
+    const out = csvLines(file).map((values, i) => `${values.join(',')},${forest.score(numbers(values.slice(identifying), `${file}:${i + 1}`))}`);
+    const target = path.join(outputDir, `${path.basename(file)}.out`);
+    writeFileSync(`${target}.tmp`, out.length === 0 ? '' : `${out.join('\n')}\n`);
+    renameSync(`${target}.tmp`, target);
+    lines += out.length;
+  }
+  return lines;
 }

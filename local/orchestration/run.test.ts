@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  athenaGetQueryResults,
+  athenaStartQueryExecution,
   Chain,
   Choice,
   Condition,
@@ -20,7 +22,7 @@ import {
   type IChainable,
 } from '../../core/asl/index.js';
 import type { AccountContext } from '../../core/iam.js';
-import { GlueServiceError, LocalCrawlers, LocalGlueJobs, localHandlers, NoLocalHandlerError, NotificationLog, runLocal, tasksOf, type LocalHandlers, type TaskContext } from './index.js';
+import { GlueServiceError, LocalAthena, LocalCrawlers, LocalGlueJobs, localHandlers, NoLocalHandlerError, NotificationLog, runLocal, tasksOf, type LocalHandlers, type TaskContext } from './index.js';
 
 const account: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '123456789012' };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:failures';
@@ -219,6 +221,59 @@ describe('the shapes users trip over between local and cloud', () => {
     const result = await runLocal(new StateMachine({ definition: new Fail('Stop', { error: 'Stopped' }) }), {}, {});
     expect(result).toMatchObject({ status: 'FAILED', error: 'Stopped' });
     expect(result).not.toHaveProperty('cause');
+  });
+});
+
+describe('Athena queries run locally with AWS shapes', () => {
+  const WORKGROUP = 'arn:aws:athena:eu-west-1:123456789012:workgroup/w';
+  const access = { workgroupArn: WORKGROUP, resultsBucketArn: 'arn:aws:s3:::results' };
+  /** List the rooms (a query in database `db`) and read them back as `{rooms: [...]}`, as the pipeline does. */
+  function listing(): StateMachine {
+    const start = athenaStartQueryExecution('List', { queryString: 'SELECT room_id FROM t', workGroup: 'w', database: 'db', glueArns: [], dataBucketArns: [], ...access, resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' }, resultPath: '$.query' });
+    const read = athenaGetQueryResults('Read', { queryExecutionIdPath: '$.query.id', ...access, resultSelector: { 'rooms.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' }, resultPath: '$.list' });
+    return new StateMachine({ definition: Chain.start(start).next(read).next(new Succeed('Done')) });
+  }
+  const athena = (rooms: string[], queries: [string, string | undefined][] = []) =>
+    new LocalAthena(async (sql, database) => (queries.push([sql, database]), { columns: ['room_id'], rows: rooms.map((r) => [r]) }));
+
+  it.each([
+    ['three rooms', ['a', 'b', 'c']],
+    ['one room', ['a']],
+    ['no room (the engine alone would fail: no value)', []],
+  ])('GIVEN a query answering %s WHEN its rows are selected with an indefinite path THEN the list is AWS\'s, the header left out', async (_, rooms) => {
+    const queries: [string, string | undefined][] = [];
+    const result = await runLocal(listing(), {}, { athena: athena(rooms, queries) });
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.output as { list: unknown }).list).toStrictEqual({ rooms });
+    expect(queries).toStrictEqual([['SELECT room_id FROM t', 'db']]);
+  });
+
+  it('GIVEN a query WHEN its execution and results are read whole THEN they have Athena\'s fields: the execution SUCCEEDED, the header row first, every value a VarCharValue, null none', async () => {
+    const local = new LocalAthena(async () => ({ columns: ['room_id', 'n'], rows: [['a', '3'], ['b', null]] }));
+    const started = await local.startQueryExecutionSync({ QueryString: 'SELECT 1', WorkGroup: 'w' }, ctx);
+    const execution = (started as { QueryExecution: { QueryExecutionId: string; Status: unknown; WorkGroup: unknown } }).QueryExecution;
+    expect(execution.Status).toStrictEqual({ State: 'SUCCEEDED', SubmissionDateTime: 0, CompletionDateTime: 0 });
+    expect(execution.WorkGroup).toBe('w');
+    const page = local.getQueryResults({ QueryExecutionId: execution.QueryExecutionId }) as { ResultSet: { Rows: unknown[] }; NextToken?: string };
+    expect(page.ResultSet.Rows).toStrictEqual([{ Data: [{ VarCharValue: 'room_id' }, { VarCharValue: 'n' }] }, { Data: [{ VarCharValue: 'a' }, { VarCharValue: '3' }] }, { Data: [{ VarCharValue: 'b' }, {}] }]);
+    expect(page.NextToken).toBeUndefined();
+    const first = local.getQueryResults({ QueryExecutionId: execution.QueryExecutionId, MaxResults: 2 }) as { ResultSet: { Rows: unknown[] }; NextToken: string };
+    expect(first.ResultSet.Rows).toHaveLength(2);
+    const rest = local.getQueryResults({ QueryExecutionId: execution.QueryExecutionId, MaxResults: 2, NextToken: first.NextToken }) as { ResultSet: { Rows: unknown[] }; NextToken?: string };
+    expect(rest.ResultSet.Rows).toStrictEqual([{ Data: [{ VarCharValue: 'b' }, {}] }]);
+    expect(rest.NextToken).toBeUndefined();
+    expect(() => local.getQueryResults({ QueryExecutionId: 'nope' })).toThrow(/QUERY_NOT_FOUND: Query nope was not found/);
+    expect(() => local.getQueryResults({ QueryExecutionId: execution.QueryExecutionId, NextToken: 'other/1' })).toThrow(/is not a token of query/);
+  });
+
+  it('GIVEN the query fails WHEN run THEN the Task fails with States.TaskFailed and the FAILED QueryExecution, its reason, as Cause', async () => {
+    const local = new LocalAthena(async () => {
+      throw new Error('Catalog Error: Table with name t does not exist!');
+    });
+    const result = await runLocal(listing(), {}, { athena: local });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.TaskFailed');
+    expect(JSON.parse(result.cause!)).toMatchObject({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'Catalog Error: Table with name t does not exist!' } } });
   });
 });
 

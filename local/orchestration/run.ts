@@ -7,6 +7,7 @@ import { LocalRunError, NoLocalHandlerError, serviceException, stableId, TaskFai
 import { statesOf, tasksOf } from './graph.js';
 import { localHandlers, type LocalServices, type NestedRunner } from './handlers.js';
 import { VirtualHistory, type EngineEvent, type StateVisit } from './history.js';
+import { applyResultSelector, selectsIndefinitely } from './selector.js';
 import type { Notification } from './services.js';
 
 /** A machine as core/asl builds it, or its rendered definition. */
@@ -69,8 +70,10 @@ function definitionOf(machine: LocalMachineInput): AslDefinition {
  * The definition the engine runs: the same states, with two local adaptations. aws-local-stepfunctions sets
  * `$$.Execution.Input` and `.StartTime` itself (the wall clock, and inside a Map iteration or Parallel branch the
  * iteration's input instead of the execution's), so paths to them read a copy runLocal puts beside them; a Task
- * without TimeoutSeconds gets none (the engine's default is 60 s, AWS has none), so a slow local job is not cut; and
- * a Choice rule `IsPresent: false`, which the engine never matches, becomes the `Not` of `IsPresent: true`.
+ * without TimeoutSeconds gets none (the engine's default is 60 s, AWS has none), so a slow local job is not cut;
+ * a Choice rule `IsPresent: false`, which the engine never matches, becomes the `Not` of `IsPresent: true`; and a
+ * Task's ResultSelector with an indefinite path, which the engine unwraps (one node) or refuses (none), is applied by
+ * the Task's handler instead (selector.ts), as a list as AWS gives it.
  */
 function localDefinition(definition: AslDefinition): StateMachineDefinition {
   const rewrite = (value: unknown, key: string): unknown => {
@@ -80,6 +83,7 @@ function localDefinition(definition: AslDefinition): StateMachineDefinition {
     const entries = Object.entries(value).map(([k, v]) => [k, k === 'Result' ? v : rewrite(v, k)] as const);
     const object = Object.fromEntries(entries) as Record<string, unknown>;
     if (object.Type === 'Task' && object.TimeoutSeconds === undefined && object.TimeoutSecondsPath === undefined) object.TimeoutSeconds = NO_TASK_TIMEOUT_SECONDS;
+    if (object.Type === 'Task' && selectsIndefinitely(object.ResultSelector)) delete object.ResultSelector;
     // aws-local-stepfunctions 3.0.0 evaluates `IsPresent: false` as never true; its negation of `IsPresent: true` is the same rule.
     if (object.IsPresent === false && typeof object.Variable === 'string') {
       const { Variable, IsPresent: _absent, ...rest } = object;
@@ -90,9 +94,59 @@ function localDefinition(definition: AslDefinition): StateMachineDefinition {
   return rewrite(definition, '') as StateMachineDefinition;
 }
 
+/** A whole field `States.JsonToString(<path>)`: its one argument is a path (AWS allows nothing else there). */
+const JSON_TO_STRING = /^States\.JsonToString\(\s*(\$[^]*?)\s*\)$/;
+
+/** The fields of a Task's Parameters the wrapper turns into JSON text, by state name: each a key path. */
+type Stringified = ReadonlyMap<string, readonly (readonly (string | number)[])[]>;
+
+/**
+ * aws-local-stepfunctions 3.0.0 removes every backslash from an intrinsic's string result, so its
+ * `States.JsonToString` of a value holding `"` or `\` is not JSON (AWS's is). A Task's Parameters field that is
+ * `States.JsonToString(<path>)` therefore reads the path's value itself, and the Task's handler gets it as
+ * `JSON.stringify` makes it: the engine's intrinsic never sees it. The field's key path is kept per state.
+ * JsonToString elsewhere (a Pass, or inside another intrinsic) is left to the engine.
+ */
+function stringifyTaskFields(definition: AslDefinition): { definition: AslDefinition; stringified: Stringified } {
+  const copy = structuredClone(definition);
+  const stringified = new Map<string, (string | number)[][]>();
+  const visit = (value: unknown, at: (string | number)[], found: (string | number)[][]): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => visit(v, [...at, i], found));
+    if (value === null || typeof value !== 'object') return;
+    const object = value as Record<string, unknown>;
+    for (const [key, v] of Object.entries(object)) {
+      const match = key.endsWith('.$') && typeof v === 'string' ? JSON_TO_STRING.exec(v) : null;
+      if (match === null) visit(v, [...at, key], found);
+      else {
+        object[key] = match[1];
+        found.push([...at, key.slice(0, -2)]);
+      }
+    }
+  };
+  for (const { name, state } of tasksOf(copy)) {
+    const found: (string | number)[][] = [];
+    visit(state.Parameters, [], found);
+    if (found.length > 0) stringified.set(name, found);
+  }
+  return { definition: copy, stringified };
+}
+
+/** A Task's input with the fields at `paths` made JSON text (see stringifyTaskFields). */
+function withJsonText(input: unknown, paths: readonly (readonly (string | number)[])[] | undefined): unknown {
+  if (paths === undefined) return input;
+  const copy = structuredClone(input) as Record<string | number, unknown>;
+  for (const path of paths) {
+    const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
+    const key = path.at(-1)!;
+    parent[key] = JSON.stringify(parent[key]);
+  }
+  return copy;
+}
+
 interface Prepared {
   readonly definition: AslDefinition;
   readonly engine: LocalMachine;
+  readonly stringified: Stringified;
 }
 
 const prepared = new WeakMap<object, Prepared>();
@@ -102,7 +156,8 @@ function prepare(machine: LocalMachineInput): Prepared {
   const cached = prepared.get(machine);
   if (cached !== undefined) return cached;
   const definition = definitionOf(machine);
-  const result = { definition, engine: new LocalMachine(localDefinition(definition)) };
+  const local = stringifyTaskFields(definition);
+  const result = { definition, engine: new LocalMachine(localDefinition(local.definition)), stringified: local.stringified };
   prepared.set(machine, result);
   return result;
 }
@@ -156,7 +211,7 @@ export async function runLocal(machine: LocalMachineInput, input: unknown, handl
 /** runLocal after its checks (nested executions were checked with their parent). */
 async function run(machine: LocalMachineInput, input: unknown, handlers: LocalHandlers, options: RunLocalOptions): Promise<LocalRunResult> {
   const started = performance.now();
-  const { definition, engine } = prepare(machine);
+  const { definition, engine, stringified } = prepare(machine);
   const machineArn = options.stateMachineArn ?? DEFAULT_MACHINE_ARN;
   const { partition, region, accountId, machineName } = parseArn(machineArn);
   const name = options.name ?? stableId('execution', machineArn, input);
@@ -200,12 +255,14 @@ async function run(machine: LocalMachineInput, input: unknown, handlers: LocalHa
     return { ...described, ...sdkMetadata(stableId('states', result.executionArn)) };
   };
   const generated = localHandlers(definition, handlers, handlers.machines === undefined ? undefined : nested, contextOf);
+  const selectors = new Map(tasksOf(definition).flatMap((t) => (selectsIndefinitely(t.state.ResultSelector) ? [[t.name, t.state.ResultSelector] as const] : [])));
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(generated).map(([state, handler]) => [
       state,
       async (taskInput: unknown) => {
         try {
-          return await handler(taskInput);
+          const result = await handler(withJsonText(taskInput, stringified.get(state)));
+          return selectors.has(state) ? applyResultSelector(selectors.get(state), result) : result;
         } catch (e) {
           // A mistake in the local setup is not a Task failure a Catch may swallow: it ends the run loudly.
           if (e instanceof SensorlakeError) fatal ??= e;

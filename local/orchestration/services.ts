@@ -74,6 +74,29 @@ export async function invokeLocal(functions: Readonly<Record<string, LambdaFunct
   return { ExecutedVersion: '$LATEST', Payload: payload, ...sdkMetadata(stableId('lambda', ctx.executionName, ctx.state, request)), StatusCode: 200 };
 }
 
+/** The local S3 behind `aws-sdk:s3:copyObject`: returns CopyObject's response. */
+export interface LocalObjects {
+  copyObject(request: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A LocalObjects that keeps each copy, target `<Bucket>/<Key>` to its `CopySource`: what the twin's multi-model
+ * endpoint serves (the room's model is the training job the copied artifact came from).
+ */
+export class CopiedObjects implements LocalObjects {
+  /** Each target (`bucket/key`) to its source (`bucket/key`), the last copy winning as on S3. */
+  readonly copies = new Map<string, string>();
+
+  copyObject(request: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const { Bucket, Key, CopySource } = request;
+    if (typeof Bucket !== 'string' || typeof Key !== 'string' || typeof CopySource !== 'string') {
+      return Promise.reject(serviceException('S3', 'AmazonS3', 'InvalidRequest', `CopyObject needs Bucket, Key and CopySource as strings: got ${JSON.stringify({ Bucket, Key, CopySource })}`, 400));
+    }
+    this.copies.set(`${Bucket}/${Key}`, CopySource);
+    return Promise.resolve({ CopyObjectResult: { ETag: `"${stableId('s3', Bucket, Key, CopySource)}"` } });
+  }
+}
+
 /** How a SageMaker job (training or transform) ended locally. */
 export type SageMakerJobOutcome =
   | { readonly status: 'Completed'; readonly details?: Readonly<Record<string, unknown>> }

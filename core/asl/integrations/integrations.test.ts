@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidValueError } from '../../errors.js';
 import type { AccountContext } from '../../iam.js';
 import {
+  athenaGetQueryResults,
+  athenaStartQueryExecution,
   Chain,
   glueGetCrawler,
   glueStartCrawler,
@@ -14,6 +16,7 @@ import {
   sageMakerCreateTrainingJob,
   sageMakerCreateTransformJob,
   sageMakerUpdateEndpoint,
+  s3CopyObject,
   snsPublish,
   startExecution,
   StateMachine,
@@ -31,6 +34,11 @@ const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/k';
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:unzip';
 const ROLE = 'arn:aws:iam::123456789012:role/sagemaker';
 const SM = 'arn:aws:states:eu-west-1:123456789012:stateMachine:per-room';
+const WORKGROUP = 'arn:aws:athena:eu-west-1:123456789012:workgroup/analytics';
+const CATALOG = 'arn:aws:athena:eu-west-1:123456789012:datacatalog/AwsDataCatalog';
+const GLUE = ['arn:aws:glue:eu-west-1:123456789012:catalog', 'arn:aws:glue:eu-west-1:123456789012:database/curated', 'arn:aws:glue:eu-west-1:123456789012:table/curated/telemetry'];
+const RESULTS = 'arn:aws:s3:::results';
+const CURATED = 'arn:aws:s3:::curated';
 const rule = (name: string) => `arn:aws:events:eu-west-1:123456789012:rule/${name}`;
 const allow = (Action: string[], Resource: unknown[]): TaskStatement => ({ Effect: 'Allow', Action, Resource });
 const passRole: TaskStatement = { ...allow(['iam:PassRole'], [ROLE]), Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } };
@@ -121,6 +129,62 @@ describe.each<[string, () => Task, string, Record<string, unknown>, TaskStatemen
     ],
   ],
   [
+    'Athena startQueryExecution.sync in a workgroup, over a database',
+    () =>
+      athenaStartQueryExecution('List', {
+        queryString: 'SELECT 1',
+        workGroup: 'analytics',
+        database: 'curated',
+        workgroupArn: WORKGROUP,
+        glueArns: GLUE,
+        dataBucketArns: [CURATED],
+        resultsBucketArn: RESULTS,
+        keyArns: [KEY],
+      }),
+    'arn:aws:states:::athena:startQueryExecution.sync',
+    { QueryString: 'SELECT 1', WorkGroup: 'analytics', QueryExecutionContext: { Database: 'curated' } },
+    [
+      allow(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], [WORKGROUP]),
+      allow(['athena:GetDataCatalog'], [CATALOG]),
+      allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], GLUE),
+      allow(['s3:GetBucketLocation', 's3:ListBucket'], [CURATED, RESULTS]),
+      allow(['s3:GetObject'], [`${CURATED}/*`]),
+      allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], [`${RESULTS}/*`]),
+      allow(['kms:Decrypt', 'kms:GenerateDataKey'], [KEY]),
+    ],
+  ],
+  [
+    'Athena getQueryResults',
+    () => athenaGetQueryResults('Read', { queryExecutionIdPath: '$.query.id', workgroupArn: WORKGROUP, resultsBucketArn: RESULTS, keyArns: [KEY] }),
+    'arn:aws:states:::athena:getQueryResults',
+    { 'QueryExecutionId.$': '$.query.id' },
+    [allow(['athena:GetQueryResults'], [WORKGROUP]), allow(['s3:GetObject'], [`${RESULTS}/*`]), allow(['kms:Decrypt'], [KEY])],
+  ],
+  [
+    'S3 copyObject (SDK integration), unencrypted',
+    () => s3CopyObject('Publish', { request: { Bucket: 'm', Key: 'rcf/endpoint/r1.tar.gz', 'CopySource.$': '$.source' }, sourceObjectArns: 'arn:aws:s3:::m/rcf/models/*', targetObjectArns: 'arn:aws:s3:::m/rcf/endpoint/*' }),
+    'arn:aws:states:::aws-sdk:s3:copyObject',
+    { Bucket: 'm', Key: 'rcf/endpoint/r1.tar.gz', 'CopySource.$': '$.source' },
+    [allow(['s3:GetObject'], ['arn:aws:s3:::m/rcf/models/*']), allow(['s3:PutObject'], ['arn:aws:s3:::m/rcf/endpoint/*'])],
+  ],
+  [
+    'S3 copyObject (SDK integration), SSE-KMS',
+    () =>
+      s3CopyObject('Publish', {
+        request: { Bucket: 'm', Key: 'k' },
+        sourceObjectArns: 'arn:aws:s3:::m/a/*',
+        targetObjectArns: 'arn:aws:s3:::m/b/*',
+        kms: { keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k', region: 'eu-west-1' },
+      }),
+    'arn:aws:states:::aws-sdk:s3:copyObject',
+    { Bucket: 'm', Key: 'k' },
+    [
+      allow(['s3:GetObject'], ['arn:aws:s3:::m/a/*']),
+      allow(['s3:PutObject'], ['arn:aws:s3:::m/b/*']),
+      { ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], ['arn:aws:kms:eu-west-1:123456789012:key/k']), Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } },
+    ],
+  ],
+  [
     'Step Functions startExecution.sync:2',
     () => startExecution('Room', { stateMachineArn: SM, namePath: '$.name', account }),
     'arn:aws:states:::states:startExecution.sync:2',
@@ -189,6 +253,12 @@ describe('opaque ARNs', () => {
     expect(() => lambdaInvoke('L', { functionArn: output })).toThrow(/integration option functionVersionsArn is missing/);
     const versions = { opaque: 'versions' };
     expect(lambdaInvoke('L', { functionArn: output, functionVersionsArn: versions }).statements()).toStrictEqual([allow(['lambda:InvokeFunction'], [output, versions])]);
+  });
+
+  it('GIVEN an opaque workgroup or results bucket ARN WHEN the catalog or objects ARN is derived THEN it is refused naming the option', () => {
+    const base = { queryString: 'SELECT 1', workGroup: 'w', glueArns: GLUE, dataBucketArns: [CURATED], resultsBucketArn: RESULTS };
+    expect(() => athenaStartQueryExecution('Q', { ...base, workgroupArn: { opaque: true } })).toThrow(/integration option dataCatalogArn is missing/);
+    expect(() => athenaGetQueryResults('R', { queryExecutionIdPath: '$.id', workgroupArn: WORKGROUP, resultsBucketArn: { opaque: true } })).toThrow(/integration option resultsObjectsArn is missing/);
   });
 
   it('GIVEN an opaque state machine ARN WHEN no executions ARN is given THEN it is refused naming the option', () => {

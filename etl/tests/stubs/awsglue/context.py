@@ -23,7 +23,7 @@ class DynamicFrameReader:
 
     def from_options(self, connection_type, connection_options, **options):
         stub_log.record("from_options", connection_type=connection_type, connection_options=dict(connection_options), **options)
-        origin = "%s(%s)" % (connection_type, connection_options.get("dbtable"))
+        origin = "%s(%s)" % (connection_type, connection_options.get("dbtable") or ",".join(connection_options.get("paths", [])))
         return DynamicFrame(DataFrame(self.spark, origin, stub_log.COLUMNS.get(origin, []), stub_log.ROWS.get(origin, [])))
 
 

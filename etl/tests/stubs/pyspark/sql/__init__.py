@@ -119,6 +119,9 @@ class Writer:
     def parquet(self, path):
         stub_log.record("write.parquet", path=path, **self.state)
 
+    def csv(self, path):
+        stub_log.record("write.csv", path=path, **self.state)
+
 
 class Conf:
     def set(self, key, value):
@@ -146,6 +149,10 @@ class SparkSession:
         stub_log.record("spark.sql", text=text)
         result = stub_log.SQL_RESULTS.get(text, {"columns": [], "rows": []})
         return DataFrame(self, "sql", result["columns"], result["rows"])
+
+    def createDataFrame(self, rows, schema):
+        stub_log.record("createDataFrame", schema=schema)
+        return DataFrame(self, "empty(%s)" % schema, [part.strip().split(" ")[0].strip("`") for part in schema.split(",")], list(rows))
 
     def table(self, name):
         stub_log.record("spark.table", name=name)

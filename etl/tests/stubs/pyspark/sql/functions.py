@@ -33,3 +33,7 @@ def struct(*columns):
 
 def to_json(column):
     return Column("to_json(%s)" % column.text)
+
+
+def regexp_extract(column, pattern, index):
+    return Column("regexp_extract(%s, %s, %d)" % (column.text, pattern, index))
