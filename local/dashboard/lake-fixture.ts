@@ -7,7 +7,7 @@ import { COLUMN_TYPES, CURATED_ANOMALIES, CURATED_QUARANTINE, CURATED_TELEMETRY,
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, sqlString } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
-import { FakeSageMaker, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
 import { localResources } from '../orchestration/pipeline-twin.js';
 import { openAlertLog } from '../analytics/alerts-log.js';
 import { lastExecutionOf, writeLastExecution } from '../orchestration/last-execution.js';
@@ -96,19 +96,22 @@ export async function writeDashboardLake(dataDir: string, lake: DashboardLake): 
 }
 
 /**
- * The twin's pipeline (its local resources, the dev settings) run locally over `rooms` with services that answer at
- * once; `failJob` makes that Glue job fail (the catch-all then notifies and fails the execution).
+ * The twin's pipeline (its local resources, the dev settings) run locally with services that answer at once, its
+ * room listing (Athena) answering `rooms`, as the twin's does over the lake; `failJob` makes that Glue job fail (the
+ * catch-all then notifies and fails the execution).
  */
 export async function instantPipelineRun(rooms: readonly string[], failJob?: string): Promise<{ definition: AslDefinition; run: LocalRunResult }> {
   const resources = localResources();
   const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
-  const run = await runLocal(main, { rooms }, {
+  const run = await runLocal(main, {}, {
     glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => {
       if (job === failJob) throw new Error(`${job} broke`);
     }]))),
     crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
     notifications: new NotificationLog(),
     sageMaker: new FakeSageMaker(),
+    athena: new LocalAthena(async () => ({ columns: ['room_id'], rows: rooms.map((r) => [r]) })),
+    objects: new CopiedObjects(),
     machines: { [resources.roomMachine.arn]: room },
   });
   return { definition: main.toJson(), run };

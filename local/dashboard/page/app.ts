@@ -13,7 +13,7 @@ import {
 } from '../contract.js';
 import { markedTimes, rateChart, roomChart, roomChartData, type LiveChart, type RoomChartData } from './charts.js';
 import { el, formatBytes, formatMs, table, type Child } from './dom.js';
-import { laneOf, pipelineSvg } from './pipeline-svg.js';
+import { pipelineSvg } from './pipeline-svg.js';
 
 /** A 4xx/5xx answer of the dashboard's API, with the ApiError's message. */
 class ApiFailure extends Error {
@@ -343,7 +343,7 @@ async function loadAlerts(): Promise<void> {
 
 /**
  * The pipeline graph's box: the graph drawn at its natural size (12 px state names) in a box that scrolls both ways,
- * opened on the machine's first state; `fit` shrinks the whole graph into the box, `100%` goes back. Kept across
+ * opened where it shows the most of the path taken; `fit` shrinks the whole graph into the box, `100%` goes back. Kept across
  * loads with its zoom and scroll position; the graph is redrawn only when it changed.
  */
 class PipelineBox {
@@ -391,12 +391,25 @@ class PipelineBox {
     for (const [zoom, b] of Object.entries(this.buttons)) b.setAttribute('aria-pressed', String(zoom === this.zoom));
   }
 
-  /** Scrolls the machine's first state (its top-most state) to the middle of the box, the top of the graph in view. */
+  /**
+   * Scrolls to where the box shows the most states the execution visited (the path taken; without an execution, the
+   * most states): each such state is tried as the box's centre, the top-most of the best first.
+   */
   private scrollToStart(): void {
-    const start = this.graph?.nodes.filter((n) => laneOf(n.id) === '').sort((a, b) => a.y - b.y)[0];
-    if (start === undefined) return;
-    this.scroll.scrollLeft = Math.max(0, start.x - this.scroll.clientWidth / 2);
-    this.scroll.scrollTop = 0;
+    const nodes = this.graph?.nodes ?? [];
+    const visited = nodes.filter((n) => n.status !== 'NOT_RUN');
+    const wanted = visited.length === 0 ? nodes : visited;
+    const { clientWidth: width, clientHeight: height } = this.scroll;
+    let best: { x: number; y: number; count: number } | undefined;
+    for (const c of [...wanted].sort((a, b) => a.y - b.y || a.x - b.x)) {
+      const x = Math.max(0, c.x - width / 2);
+      const y = Math.max(0, c.y - height / 2);
+      const count = wanted.filter((n) => n.x - n.width / 2 >= x && n.x + n.width / 2 <= x + width && n.y - n.height / 2 >= y && n.y + n.height / 2 <= y + height).length;
+      if (best === undefined || count > best.count) best = { x, y, count };
+    }
+    if (best === undefined) return;
+    this.scroll.scrollLeft = best.x;
+    this.scroll.scrollTop = best.y;
   }
 }
 
