@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AslDefinition, StateJson, TaskStatement } from '../asl/index.js';
 import { aslValidatorErrors } from '../asl/testing/asl-validator.js';
 import { InvalidValueError } from '../errors.js';
+import { ROOM_ID_EXPECTED } from '../ids.js';
 import {
   CRAWLS,
   crawlStateNames,
@@ -299,6 +300,11 @@ describe('pipelineInput: the execution input checked where it is built, as the m
     [{ skip: [3] }, 'skip[0]', 3, 'a step that can be skipped (import-db, import-historical, curate, train)'],
     [{ force: 'yes' }, 'force', 'yes', 'true or false'],
     [{ newData: 1 }, 'newData', 1, 'true or false'],
+    [{ rooms: 'r1' }, 'rooms', 'r1', `an array of room ids (${ROOM_ID_EXPECTED})`],
+    [{ rooms: ['r1', '../x'] }, 'rooms[1]', '../x', ROOM_ID_EXPECTED],
+    [{ rooms: ['a/b'] }, 'rooms[0]', 'a/b', ROOM_ID_EXPECTED],
+    [{ rooms: [7] }, 'rooms[0]', 7, ROOM_ID_EXPECTED],
+    [{ skp: ['train'] }, 'skp', ['train'], 'one of skip, force, newData, rooms, trigger, table, archive, rawPrefix, entries'],
   ])('GIVEN %j WHEN checked THEN InvalidValueError names %s, the value and what was expected', (input, key, value, expected) => {
     const error = (() => {
       try {

@@ -20,6 +20,7 @@ import {
   type Payload,
 } from '../asl/index.js';
 import { InvalidValueError } from '../errors.js';
+import { isRoomId, ROOM_ID_EXPECTED } from '../ids.js';
 import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
 import { MODEL_LAYOUT, RCF_TRANSFORM_INPUT_FILTER, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
@@ -33,7 +34,7 @@ export type SkippableStep = (typeof SKIPPABLE_STEPS)[number];
 /** The error of an execution input the pipeline refuses. */
 export const INVALID_INPUT_ERROR = 'Pipeline.InvalidInput';
 
-/** The flags of an execution input the pipeline reads; anything else in the input is passed through. */
+/** The flags of an execution input the pipeline reads; pipelineInput refuses keys not in PIPELINE_INPUT_KEYS, the machine passes other keys through. */
 export interface PipelineFlags {
   /** Steps not run (SKIPPABLE_STEPS), each named at most once. */
   readonly skip?: readonly SkippableStep[];
@@ -41,19 +42,35 @@ export interface PipelineFlags {
   readonly force?: boolean;
   /** Whether new data arrived outside the imports. Default true. */
   readonly newData?: boolean;
+  /** The rooms to train instead of the listing's, each a room id. */
+  readonly rooms?: readonly string[];
 }
+
+/** The keys an execution input may have: the flags, what started it, and the archive drop's own. */
+export const PIPELINE_INPUT_KEYS = ['skip', 'force', 'newData', 'rooms', 'trigger', 'table', 'archive', 'rawPrefix', 'entries'] as const;
 
 const SUBJECT = 'pipeline input';
 
 /**
  * An execution input checked the way the machine checks it at its start (its Choices refuse the same inputs as
  * Pipeline.InvalidInput), for everything that builds one (the schedule, the archive drop, the twin): a JSON object
- * whose `skip` is an array of SKIPPABLE_STEPS and whose `force` and `newData` are booleans. Throws
- * InvalidValueError naming the key and the value; returns the input unchanged.
+ * whose `skip` is an array of SKIPPABLE_STEPS, whose `force` and `newData` are booleans, whose `rooms` is an array
+ * of room ids (the machine checks a safe subset of that rule: no Choice matches a charset), and whose keys are all
+ * PIPELINE_INPUT_KEYS. Throws InvalidValueError naming the key and the value; returns the input unchanged.
  */
 export function pipelineInput<T>(input: T): T {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InvalidValueError('input', input, 'a JSON object', SUBJECT);
-  const { skip, force, newData } = input as Record<string, unknown>;
+  const fields = input as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!(PIPELINE_INPUT_KEYS as readonly string[]).includes(key)) throw new InvalidValueError(key, fields[key], `one of ${PIPELINE_INPUT_KEYS.join(', ')}`, SUBJECT);
+  }
+  const { skip, force, newData, rooms } = fields;
+  if (rooms !== undefined) {
+    if (!Array.isArray(rooms)) throw new InvalidValueError('rooms', rooms, `an array of room ids (${ROOM_ID_EXPECTED})`, SUBJECT);
+    rooms.forEach((room: unknown, i) => {
+      if (!isRoomId(room)) throw new InvalidValueError(`rooms[${i}]`, room, ROOM_ID_EXPECTED, SUBJECT);
+    });
+  }
   if (skip !== undefined) {
     if (!Array.isArray(skip)) throw new InvalidValueError('skip', skip, SKIP_EXPECTED, SUBJECT);
     skip.forEach((step: unknown, i) => {
@@ -94,6 +111,16 @@ export const MAIN_STATES = {
   readNewData: 'Read new data flag',
   noNewDataFlag: 'No new data flag',
   invalidNewData: 'Invalid newData flag',
+  roomsInputGiven: 'Rooms in the input?',
+  roomsAsText: 'Rooms as text',
+  roomsIsArray: 'Rooms an array?',
+  invalidRooms: 'Invalid rooms',
+  checkRooms: 'Check rooms',
+  safeRoom: 'Safe room?',
+  roomSafe: 'Room safe',
+  unsafeRoom: 'Unsafe room',
+  unsafeRoomFailed: 'Unsafe room named',
+  invalidRoom: 'Invalid room',
   imports: 'Imports',
   importsFailed: 'Imports failed',
   importsOk: 'Imports succeeded?',
@@ -106,6 +133,8 @@ export const MAIN_STATES = {
   trainSkipped: 'Training skipped',
   roomsGivenCheck: 'Rooms given?',
   roomsGiven: 'Rooms given',
+  onePage: 'Room list on one page?',
+  tooManyRooms: 'Too many rooms',
   listRooms: 'List rooms',
   readRooms: 'Read room list',
   anyRooms: 'Any rooms?',
@@ -161,12 +190,21 @@ const MARGIN_SECONDS = 300;
 /** Where the rooms of the Map are kept, `{rooms: [...]}`: the input's `rooms`, else the listing's. */
 export const ROOM_LIST_PATH = '$.roomList';
 
+/** The rooms one GetQueryResults page holds: at most 1000 rows, the first the header. */
+export const ROOM_LISTING_LIMIT = 999;
+
+/** The error of a room listing longer than one page, which the Map would otherwise cut silently. */
+export const TOO_MANY_ROOMS_ERROR = 'Pipeline.TooManyRooms';
+
 /** Seconds the room listing query may run. */
 const ROOM_LISTING_TIMEOUT_SECONDS = 600;
 
 /**
  * The rooms of the Map: the execution input's `rooms` when given, else ROOM_LISTING_QUERY run in Athena and its
- * rows read back (the first row of GetQueryResults is the header), both kept at ROOM_LIST_PATH; then `then`.
+ * rows read back (the first row of GetQueryResults is the header), both kept at ROOM_LIST_PATH; then `then`. A
+ * listing with a NextToken (more than ROOM_LISTING_LIMIT rooms) fails as Pipeline.TooManyRooms through `onFailure`
+ * rather than train the first page only. The token is read with a deep scan, an indefinite path, so a last page
+ * without one gives an empty list instead of States.Runtime.
  */
 function roomList(resources: PipelineResources<unknown>, onFailure: IChainable, then: IChainable): Choice {
   const r = resources.roomListing;
@@ -185,11 +223,17 @@ function roomList(resources: PipelineResources<unknown>, onFailure: IChainable, 
   const read = athenaGetQueryResults(MAIN_STATES.readRooms, {
     queryExecutionIdPath: '$.roomQuery.id',
     ...access,
-    resultSelector: { 'rooms.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' },
+    resultSelector: { 'rooms.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue', 'nextToken.$': '$..NextToken' },
     resultPath: ROOM_LIST_PATH,
     timeoutSeconds: 60,
   });
-  Chain.start(robust(list, 'athena', onFailure)).next(robust(read, 'athena', onFailure)).next(then);
+  const tooMany = recordFailure(
+    MAIN_STATES.tooManyRooms,
+    { state: MAIN_STATES.readRooms, error: TOO_MANY_ROOMS_ERROR, cause: `the room listing has more than ${ROOM_LISTING_LIMIT} rooms, the most one page of query results holds; give the rooms in the input` },
+    onFailure,
+  );
+  const onePage = new Choice(MAIN_STATES.onePage).when(Condition.isPresent(`${ROOM_LIST_PATH}.nextToken[0]`), tooMany).otherwise(then);
+  Chain.start(robust(list, 'athena', onFailure)).next(robust(read, 'athena', onFailure)).next(onePage);
   const given = new Pass(MAIN_STATES.roomsGiven, { parameters: { 'rooms.$': '$.rooms' }, resultPath: ROOM_LIST_PATH });
   given.next(then);
   return new Choice(MAIN_STATES.roomsGivenCheck).when(Condition.isPresent('$.rooms'), given).otherwise(list);
@@ -237,6 +281,39 @@ function checkSkipNames(onFailure: IChainable): Map {
   return new Map(MAIN_STATES.checkSkip, { itemsPath: '$.skip', itemSelector: { 'step.$': '$$.Map.Item.Value' }, resultPath: null })
     .itemProcessor(new Choice(MAIN_STATES.skippableStep).when(known, new Succeed(MAIN_STATES.knownStep)).otherwise(unknown))
     .addCatch(caught(MAIN_STATES.invalidSkipStep, MAIN_STATES.checkSkip, onFailure), { resultPath: '$.caught' });
+}
+
+/**
+ * What no room of the input may match in the machine: empty, `.` or `..`, or holding a character that means
+ * something in an S3 key, a Hive partition or a States.Format template. The machine's Choices cannot test a
+ * charset, so this is the safe subset of ROOM_ID_PATTERN that pipelineInput enforces whole (`?` is left out: aws-local-stepfunctions' wildcard-match reads it as a wildcard, AWS as itself).
+ */
+const UNSAFE_ROOM_PATTERNS: readonly string[] = ['', '.', '..', ...['/', '\\\\', '=', '\\*', ' ', '{', '}', "'", '"', '#', '%', '&', '+', ','].map((c) => `*${c}*`)];
+
+/**
+ * Checks the input's `rooms` before anything runs, as `skip` is checked: an array (its JSON text starts with `[`)
+ * whose items are strings matching none of UNSAFE_ROOM_PATTERNS, in a Map over it; else Pipeline.InvalidInput
+ * naming the value, to `onFailure`. Continues with `then`.
+ */
+function checkRooms(onFailure: IChainable, then: IChainable): Choice {
+  const invalid = (state: string, cause: { readonly path: string }) => recordFailure(state, { state, error: INVALID_INPUT_ERROR, cause }, onFailure);
+  const unsafe = new Pass(MAIN_STATES.unsafeRoom, { parameters: { 'cause.$': invalidCause('rooms names {}, which is not a safe room id', '$.room').path } });
+  unsafe.next(new Fail(MAIN_STATES.unsafeRoomFailed, { error: INVALID_INPUT_ERROR, causePath: '$.cause' }));
+  const safe = Condition.and(
+    Condition.is('$.room', 'IsString'),
+    Condition.not(Condition.or(...UNSAFE_ROOM_PATTERNS.map((p) => (p.includes('*') ? Condition.stringMatches('$.room', p) : Condition.stringEquals('$.room', p))))),
+  );
+  const each = new Map(MAIN_STATES.checkRooms, { itemsPath: '$.rooms', itemSelector: { 'room.$': '$$.Map.Item.Value' }, resultPath: null })
+    .itemProcessor(new Choice(MAIN_STATES.safeRoom).when(safe, new Succeed(MAIN_STATES.roomSafe)).otherwise(unsafe))
+    .addCatch(caught(MAIN_STATES.invalidRoom, MAIN_STATES.checkRooms, onFailure), { resultPath: '$.caught' });
+  each.next(then);
+  const roomsText = `${FLAGS_PATH}.roomsText.value`;
+  const isArray = new Choice(MAIN_STATES.roomsIsArray)
+    .when(Condition.stringMatches(roomsText, '[*'), each)
+    .otherwise(invalid(MAIN_STATES.invalidRooms, { path: `States.Format('rooms must be an array of room ids, not {}', ${roomsText})` }));
+  const asText = new Pass(MAIN_STATES.roomsAsText, { parameters: { 'value.$': 'States.JsonToString($.rooms)' }, resultPath: `${FLAGS_PATH}.roomsText` });
+  asText.next(isArray);
+  return new Choice(MAIN_STATES.roomsInputGiven).when(Condition.isPresent('$.rooms'), asText).otherwise(then);
 }
 
 /**
@@ -376,7 +453,7 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
 
   Chain.start(imports).next(importsOk.afterwards()).next(newData.afterwards()).next(train);
   return new StateMachine({
-    definition: readFlags(notify, imports),
+    definition: readFlags(notify, checkRooms(notify, imports)),
     comment: 'sensorlake pipeline: imports, crawls, curate, then per room RCF training, deployment and scoring',
     timeoutSeconds: PIPELINE_TIMEOUT_SECONDS,
   });

@@ -1,4 +1,4 @@
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointCommand, ModelNotReadyException, SageMakerRuntimeClient, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
@@ -10,7 +10,7 @@ import { AlertPublishError } from '../../core/analytics/alerts.js';
 import type { KinesisStreamRecord } from '../../core/analytics/alerts.js';
 import { envelopeBytes, kinesisRecord, payload, windowEvent } from '../../core/analytics/alerts.testing.js';
 import { alertsLogger, createAlertsHandler } from './handler.js';
-import { EndpointResponseError, sageMakerScorer } from './sagemaker-scorer.js';
+import { EndpointResponseError, isMissingTargetModel, sageMakerScorer } from './sagemaker-scorer.js';
 import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
 import { Shingler } from '../../core/analytics/rcf/shingle.js';
 
@@ -182,6 +182,17 @@ describe('sageMakerScorer', () => {
     expect(sagemaker.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input.TargetModel)).toStrictEqual(['lab-1.tar.gz', 'lab-2.tar.gz']);
     expect(await scorer.score({ deviceId: 'c', roomId: null }, [27, 28])).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
     expect(sagemaker).toHaveReceivedCommandTimes(InvokeEndpointCommand, 2);
+  });
+
+  it('GIVEN a room the multi-model endpoint has no model for WHEN scored THEN its readings come back not warm and are not retried; a model still loading fails the call (retried)', async () => {
+    const missing = new ValidationError({ message: 'Failed to download model data(bucket: m, key: rcf/endpoint/new-room.tar.gz). Please ensure that there is an object located at the URL', $metadata: {} });
+    sagemaker.on(InvokeEndpointCommand, { TargetModel: 'new-room.tar.gz' }).rejects(missing);
+    sagemaker.on(InvokeEndpointCommand, { TargetModel: 'loading.tar.gz' }).rejects(new ModelNotReadyException({ message: 'the target model is loading', $metadata: {} }));
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
+    expect(await scorer.score({ deviceId: 'a', roomId: 'new-room' }, [25, 26])).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
+    await expect(scorer.score({ deviceId: 'b', roomId: 'loading' }, [25])).rejects.toBeInstanceOf(ModelNotReadyException);
+    expect(isMissingTargetModel(missing)).toBe(true);
+    expect(isMissingTargetModel(new ValidationError({ message: 'Body is not valid CSV', $metadata: {} }))).toBe(false);
   });
 
   it('GIVEN a series in several batches THEN the points sent are exactly the Shingler shingles the model was trained on', async () => {

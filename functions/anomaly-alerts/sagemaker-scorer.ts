@@ -24,6 +24,16 @@ export class EndpointResponseError extends SensorlakeError {
   override name = 'EndpointResponseError';
 }
 
+/**
+ * Whether SageMaker refused a call because the multi-model endpoint has no `<room>.tar.gz` yet (a new room, one the
+ * pipeline has not trained, or before its first run): a ValidationError saying it could not download the model data.
+ * Such readings are a normal state, not an outage: they come back not warm (never flagged), and are not retried.
+ * Every other error (ModelNotReadyException while a model loads, throttling) fails the record, which Lambda retries.
+ */
+export function isMissingTargetModel(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationError' && /download model data|target model|TargetModel/i.test(error.message);
+}
+
 /** Options of sageMakerScorer. */
 export interface SageMakerScorerOptions {
   readonly client: SageMakerRuntimeClient;
@@ -55,7 +65,8 @@ function parseScores(body: Uint8Array | undefined, expected: number): number[] {
  * `text/csv` with one line per point, as SageMaker's built-in RCF takes it. The history moves on only when the call
  * succeeds, so a failed batch is scored from the same history when Lambda re-delivers it. The endpoint is the
  * pipeline's multi-model endpoint: each call names the room's model, TargetModel `<room>.tar.gz`; a reading without
- * a room has no model to score it and comes back `warm: false` (never flagged), with no call.
+ * a room has no model to score it and comes back `warm: false` (never flagged), with no call; so does a reading of a
+ * room the endpoint has no model for yet (isMissingTargetModel).
  */
 export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer {
   const size = options.shingleSize ?? 1;
@@ -71,20 +82,26 @@ export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer 
       });
       const full = points.filter((p): p is readonly number[] => p !== null);
       if (key.roomId === null) return points.map((): ReadingScore => ({ score: 0, warm: false }));
-      let scores: number[] = [];
+      let scores: number[] | undefined = [];
       if (full.length > 0) {
-        const response = await options.client.send(
-          new InvokeEndpointCommand({
-            EndpointName: options.endpointName,
-            TargetModel: roomTargetModel(key.roomId),
-            ContentType: 'text/csv',
-            Accept: 'application/json',
-            Body: new TextEncoder().encode(full.map((p) => p.join(',')).join('\n')),
-          }),
-        );
-        scores = parseScores(response.Body, full.length);
+        try {
+          const response = await options.client.send(
+            new InvokeEndpointCommand({
+              EndpointName: options.endpointName,
+              TargetModel: roomTargetModel(key.roomId),
+              ContentType: 'text/csv',
+              Accept: 'application/json',
+              Body: new TextEncoder().encode(full.map((p) => p.join(',')).join('\n')),
+            }),
+          );
+          scores = parseScores(response.Body, full.length);
+        } catch (error) {
+          if (!isMissingTargetModel(error)) throw error;
+          scores = undefined;
+        }
       }
       history.set(key.deviceId, size === 1 ? [] : recent.slice(-(size - 1)));
+      if (scores === undefined) return points.map((): ReadingScore => ({ score: 0, warm: false }));
       let next = 0;
       return points.map((p): ReadingScore => (p === null ? { score: 0, warm: false } : { score: scores[next++] as number, warm: true }));
     },

@@ -181,7 +181,7 @@ export interface ApiError {
   readonly error: {
     /** HTTP status. */
     readonly status: number;
-    /** `not_found`, `bad_parameter`, `method_not_allowed`, `source_failed`. */
+    /** `not_found`, `bad_parameter`, `method_not_allowed`, `bad_host` (421), `source_failed`. */
     readonly code: string;
     readonly message: string;
     /** The parameter or path segment at fault, and the value given. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMED_QUERY_NAMES } from '../../core/analytics/queries/index.js';
 import { PROJECT_ROOT } from '../../core/settings.js';
 import { API_PATHS, type ApiError, type FleetView, type PipelineView, type QualityView, type QueryView, type RoomSeriesView, type RoomsView } from './contract.js';
-import { startDashboardServer, type DashboardServer } from './server.js';
+import { allowedHost, startDashboardServer, type DashboardServer } from './server.js';
 import type { DashboardSource, SeriesRange } from './source.js';
 import { getJson, rawRequest } from './testing.js';
 
@@ -37,6 +37,24 @@ function fakeSource() {
   };
   return { source, calls, state, views: { fleet, rooms, quality, pipeline } };
 }
+
+describe.each([
+  ['127.0.0.1:8080', undefined, true],
+  ['localhost:8080', undefined, true],
+  ['[::1]:8080', undefined, true],
+  ['LOCALHOST:8080', undefined, true],
+  ['localhost:8081', undefined, false],
+  ['localhost', undefined, false],
+  ['evil.example:8080', undefined, false],
+  ['dash.lan:8080', undefined, false],
+  ['dash.lan:8080', 'dash.lan', true],
+  ['192.168.1.5:8080', '192.168.1.5', true],
+  ['[fe80::1]:8080', 'fe80::1', true],
+  ['evil.example:8080', 'dash.lan', false],
+  [undefined, undefined, false],
+] as const)('allowedHost(%j, port 8080, --host %j)', (header, host, allowed) => {
+  it(`THEN ${String(allowed)}`, () => expect(allowedHost(header, 8080, host)).toBe(allowed));
+});
 
 describe('the dashboard server over a fake source', () => {
   const fake = fakeSource();
@@ -71,11 +89,25 @@ describe('the dashboard server over a fake source', () => {
     expect((await getJson(server.url, API_PATHS.alerts)).body).toMatchObject({ available: true, alerts: [] });
   });
 
-  it('GIVEN a room series with a range THEN the source is asked for that room and range, as given', async () => {
-    const answer = await getJson<RoomSeriesView>(server.url, `${API_PATHS.roomSeries('room-01')}?from=2026-11-20T10:00&to=2026-11-21`);
+  it('GIVEN a room series with a range THEN the source is asked for that room and the range as parsed (one form, whatever form was sent)', async () => {
+    const answer = await getJson<RoomSeriesView>(server.url, `${API_PATHS.roomSeries('room-01')}?from=2026-11-20T10:00Z&to=2026-11-21`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ room: 'room-01', from: '2026-11-20T10:00', to: '2026-11-21' });
-    expect(fake.calls.at(-1)).toStrictEqual({ view: 'series', args: ['room-01', { from: '2026-11-20T10:00', to: '2026-11-21' }] });
+    expect(answer.body).toMatchObject({ room: 'room-01', from: '2026-11-20 10:00:00.000', to: '2026-11-21 00:00:00.000' });
+    expect(fake.calls.at(-1)).toStrictEqual({ view: 'series', args: ['room-01', { from: '2026-11-20 10:00:00.000', to: '2026-11-21 00:00:00.000' }] });
+  });
+
+  it('GIVEN a request whose Host is not the server\'s (DNS rebinding) WHEN sent THEN it is refused with 421 bad_host naming the Host, before the source is asked', async () => {
+    const calls = fake.calls.length;
+    const { port } = new URL(server.url);
+    for (const host of [`evil.example:${port}`, `127.0.0.1.evil.example:${port}`, '127.0.0.1', `127.0.0.1:${Number(port) + 1}`]) {
+      const answer = await rawRequest(server.url, API_PATHS.fleet, 'GET', { Host: host });
+      expect(answer.status).toBe(421);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'bad_host', parameter: 'host', value: host } });
+    }
+    expect(fake.calls.length).toBe(calls);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, `[::1]:${port}`]) {
+      expect((await rawRequest(server.url, API_PATHS.fleet, 'GET', { Host: host })).status).toBe(200);
+    }
   });
 
   it.each([

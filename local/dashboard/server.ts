@@ -85,7 +85,7 @@ function segment(raw: string, name: string): string {
   }
 }
 
-/** Validates a series range: each a timestamp, `from` before `to`. */
+/** Validates a series range: each a timestamp, `from` before `to`; the range passed on is the parsed one. */
 function seriesRange(params: Record<string, string>): SeriesRange {
   const bound: Record<string, string> = {};
   for (const name of ['from', 'to'] as const) {
@@ -95,10 +95,11 @@ function seriesRange(params: Record<string, string>): SeriesRange {
     if (value === undefined) throw badParameter(new InvalidValueError(name, raw, PARAMETER_TYPES.timestamp.expected, 'parameter'));
     bound[name] = value;
   }
+  // The parsed texts have one fixed form (`YYYY-MM-DD HH:MM:SS.mmm`), so they order as text as the times do.
   if (bound.from !== undefined && bound.to !== undefined && bound.from >= bound.to) {
     throw badParameter(new InvalidValueError('to', params.to, `a time after from (${params.from})`, 'parameter'));
   }
-  return { ...(params.from === undefined ? {} : { from: params.from }), ...(params.to === undefined ? {} : { to: params.to }) };
+  return { ...(bound.from === undefined ? {} : { from: bound.from }), ...(bound.to === undefined ? {} : { to: bound.to }) };
 }
 
 /** Validates a named query's name (404 when unknown) and parameters (400), as bindParameters would on the engine. */
@@ -189,6 +190,17 @@ async function bundlePage(pageDir: string): Promise<Record<string, StaticFile>> 
   return files;
 }
 
+/**
+ * True when a request's Host header names this server: `127.0.0.1`, `localhost` or `[::1]`, or the `--host` it was
+ * started with, each with its port (names compared without case). Anything else is refused, so a page whose DNS
+ * name was rebound to this machine cannot read the dashboard from a browser.
+ */
+export function allowedHost(header: string | undefined, port: number, host?: string): boolean {
+  if (header === undefined) return false;
+  const names = ['127.0.0.1', 'localhost', '[::1]', ...(host === undefined ? [] : [host.includes(':') ? `[${host}]` : host])];
+  return names.some((name) => `${name}:${port}`.toLowerCase() === header.toLowerCase());
+}
+
 /** The charting library's browser build and stylesheet, from the installed uplot package (no CDN). */
 function vendorFiles(): Record<string, StaticFile> {
   const dist = path.dirname(createRequire(import.meta.url).resolve('uplot'));
@@ -216,6 +228,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     // The path as sent, not normalised: `/../x` or `/%2e%2e/x` is simply not in the allow-list.
     const pathname = q < 0 ? raw : raw.slice(0, q);
     const search = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    if (!allowedHost(req.headers.host, (server.address() as AddressInfo).port, options.host)) {
+      return sendError(res, { status: 421, code: 'bad_host', message: `Host ${JSON.stringify(req.headers.host ?? '')} is not this dashboard's: ask for it by 127.0.0.1, localhost or [::1] (or the --host it was started with) and its port`, parameter: 'host', value: req.headers.host ?? '' });
+    }
     if (req.method !== 'GET') {
       res.setHeader('Allow', 'GET');
       return sendError(res, { status: 405, code: 'method_not_allowed', message: `method ${req.method ?? ''} is not allowed: the dashboard answers GET only`, parameter: 'method', value: req.method ?? '' });

@@ -9,12 +9,12 @@ export interface RawAnswer {
 
 /**
  * Sends one request with the path exactly as given (fetch and URL would normalise `/../` and `%2e%2e` away, so a
- * traversal attempt would never reach the server as sent).
+ * traversal attempt would never reach the server as sent), and `headers` (a forged Host) as given.
  */
-export function rawRequest(url: string, rawPath: string, method = 'GET'): Promise<RawAnswer> {
+export function rawRequest(url: string, rawPath: string, method = 'GET', headers: Readonly<Record<string, string>> = {}): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path: rawPath, method }, (res) => {
+    const req = request({ host: hostname, port, path: rawPath, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

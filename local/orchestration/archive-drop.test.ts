@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_LIMITS, zipOf } from '../../core/orchestration/archive-drop.testing.js';
 import { tempDataDir } from '../lake/testing.js';
 import { ArchiveChangedError } from '../../core/orchestration/archive-drop.js';
-import { dropExecutions, localDropStore, processLocalDrop, stagingDir, watchStaging, type LocalDropDeps, type LocalPipelineRun } from './archive-drop.js';
+import { dropExecutions, dropExecutionsDir, localDropStore, processLocalDrop, stagingDir, watchStaging, type LocalDropDeps, type LocalPipelineRun } from './archive-drop.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -71,6 +72,42 @@ describe('an archive drop in the twin goes through the core', () => {
     const third = await processLocalDrop(put(dir, 'readings.zip', zipOf({ 'a.csv': `${CSV}2010-05-09 00:00:10,hall,21.7\n` })), deps);
     expect(third.status).toBe('started');
     expect(runs).toHaveLength(2);
+  });
+
+  it('GIVEN a first drop whose run threw after the name was claimed WHEN the same zip is dropped again THEN the unfinished execution runs again and is recorded', async () => {
+    const { dir, runs, deps } = setup();
+    const zip = zipOf({ 'a.csv': CSV });
+    const dying: LocalPipelineRun = async (name, input) => {
+      runs.push([name, input]);
+      throw new Error('the twin was stopped');
+    };
+    await expect(processLocalDrop(put(dir, 'readings.zip', zip), { ...deps, run: dying })).rejects.toThrow('the twin was stopped');
+    expect(await dropExecutions(dir)).toMatchObject([{ name: runs[0]![0] }]);
+    expect((await dropExecutions(dir))[0]!.status).toBeUndefined();
+    const again = await processLocalDrop(put(dir, 'readings.zip', zip), deps);
+    expect(again).toMatchObject({ status: 'started', executionName: runs[0]![0] });
+    expect(runs.map(([name]) => name)).toStrictEqual([runs[0]![0], runs[0]![0]]);
+    expect(await dropExecutions(dir)).toMatchObject([{ name: runs[0]![0], status: 'SUCCEEDED' }]);
+  });
+
+  it('GIVEN a claim left by a process that died during its run WHEN the same zip is dropped THEN it runs again; a claim whose run is still going is already-started', async () => {
+    const { dir, runs, deps } = setup();
+    const zip = zipOf({ 'a.csv': CSV });
+    await processLocalDrop(put(dir, 'readings.zip', zip), deps);
+    const [record] = await dropExecutions(dir);
+    const file = path.join(dropExecutionsDir(dir), `${record!.name}.json`);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(file, JSON.stringify({ name: record!.name, input: record!.input, pid: dead }));
+    expect(await processLocalDrop(put(dir, 'readings.zip', zip), deps)).toMatchObject({ status: 'started' });
+    expect(runs).toHaveLength(2);
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)']);
+    try {
+      writeFileSync(file, JSON.stringify({ name: record!.name, input: record!.input, pid: alive.pid }));
+      expect(await processLocalDrop(put(dir, 'readings.zip', zip), deps)).toMatchObject({ status: 'already-started' });
+      expect(runs).toHaveLength(2);
+    } finally {
+      alive.kill();
+    }
   });
 
   it('GIVEN a staged zip replaced after its drop was seen WHEN the store reads it with the ETag seen THEN ArchiveChangedError, as S3 answers If-Match with 412', async () => {

@@ -119,6 +119,8 @@ export function localDropStore(dataDir: string): ArchiveDropStore {
 export interface DropExecution {
   readonly name: string;
   readonly input: unknown;
+  /** The process that claimed the name and runs it (a claim without `status`). */
+  readonly pid?: number;
   /** The execution's status once it ended; absent while it runs (or when the process died during it). */
   readonly status?: string;
   readonly error?: string;
@@ -127,11 +129,36 @@ export interface DropExecution {
 /** A local execution of the pipeline under a given name and input; resolves with its status when it ended. */
 export type LocalPipelineRun = (name: string, input: Readonly<Record<string, unknown>>) => Promise<{ readonly status: string; readonly error?: string }>;
 
+/** The claims this process is running now, by record file. */
+const running = new Set<string>();
+
+/** True while process `pid` exists (EPERM: it does, under another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when a claim found on the file is still being run: it ended (has a status), or its process is running it
+ * (this one, or another that is alive). A claim without a status whose run is not going (the process died, or the
+ * run threw) is unfinished: its data is in raw and no run finished, so it runs again.
+ */
+async function claimHeld(file: string): Promise<boolean> {
+  const record = JSON.parse(await readFile(file, 'utf8')) as DropExecution;
+  if (record.status !== undefined) return true;
+  if (record.pid === undefined) return false;
+  return record.pid === process.pid ? running.has(file) : processAlive(record.pid);
+}
+
 /**
  * The PipelineStarter of the twin: a name seen before (its record in dropExecutionsDir, kept across runs of the
- * twin, as Step Functions keeps execution names) is 'already-started' and starts nothing; otherwise the name is
- * claimed first (an exclusive create, so two drops of the same archive at once start one run), then the local run
- * goes and its end is recorded.
+ * twin, as Step Functions keeps execution names) whose run ended or is still going is 'already-started' and starts
+ * nothing; otherwise the name is claimed first (an exclusive create, so two drops of the same archive at once start
+ * one run; an unfinished claim is taken over), then the local run goes and its end is recorded.
  */
 export function localPipelineStarter(dataDir: string, run: LocalPipelineRun): PipelineStarter {
   const dir = dropExecutionsDir(dataDir);
@@ -140,14 +167,21 @@ export function localPipelineStarter(dataDir: string, run: LocalPipelineRun): Pi
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, `${name}.json`);
       const parsed = JSON.parse(input) as Readonly<Record<string, unknown>>;
+      const claim = `${JSON.stringify({ name, input: parsed, pid: process.pid } satisfies DropExecution)}\n`;
       try {
-        await writeFile(file, `${JSON.stringify({ name, input: parsed } satisfies DropExecution)}\n`, { flag: 'wx' });
+        await writeFile(file, claim, { flag: 'wx' });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'already-started';
-        throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (await claimHeld(file)) return 'already-started';
+        await writeAtomic(file, claim);
       }
-      const ended = await run(name, parsed);
-      await writeAtomic(file, `${JSON.stringify({ name, input: parsed, status: ended.status, ...(ended.error === undefined ? {} : { error: ended.error }) } satisfies DropExecution)}\n`);
+      running.add(file);
+      try {
+        const ended = await run(name, parsed);
+        await writeAtomic(file, `${JSON.stringify({ name, input: parsed, status: ended.status, ...(ended.error === undefined ? {} : { error: ended.error }) } satisfies DropExecution)}\n`);
+      } finally {
+        running.delete(file);
+      }
       return 'started';
     },
   };

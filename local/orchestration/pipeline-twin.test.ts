@@ -2,16 +2,18 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceReadingRow, SourceReadingsReader } from '../../core/lake/source-database.js';
-import { CRAWL_TIMEOUT_ERROR, crawlStateNames, CRAWLS, FAILURE_STATES, MAIN_STATES, MIN_ROOM_ROWS, ROOM_STATES } from '../../core/orchestration/index.js';
+import { CRAWL_TIMEOUT_ERROR, crawlStateNames, CRAWLS, FAILURE_STATES, MAIN_STATES, MIN_ROOM_ROWS, ROOM_LISTING_LIMIT, ROOM_STATES, TOO_MANY_ROOMS_ERROR } from '../../core/orchestration/index.js';
 import { TEST_OPTIONS } from '../../core/orchestration/testing.js';
 import { openDuckdb, queryRows, sqlString } from '../lake/duckdb.js';
 import { openLakeSession, type LakeSession } from '../lake/index.js';
 import { memorySourceReader, telemetry, tempDataDir, writeLandingCsv, writeRawTelemetry } from '../lake/testing.js';
+import { LocalAthena } from './athena.js';
 import { GlueServiceError } from './glue.js';
 import { localHandlers } from './handlers.js';
 import { tasksOf } from './graph.js';
 import { pipelineTwinServices, runPipelineTwin, type PipelineTwinOptions } from './pipeline-twin.js';
 import { roomModelFile } from './room-models.js';
+import { runLocal } from './run.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 const clock = () => NOW;
@@ -199,11 +201,29 @@ describe('an execution input the pipeline refuses', () => {
   it.each([
     [{ skip: ['curate', 'trian'] }, 'skip names "trian", which is not a step that can be skipped (import-db, import-historical, curate, train)'],
     [{ skip: { curate: true } }, 'skip must be an array of step names (import-db, import-historical, curate, train), not {"curate":true}'],
+    [{ rooms: 'room-a' }, 'rooms must be an array of room ids, not "room-a"'],
+    [{ rooms: ['room-a', '../x'] }, 'rooms names "../x", which is not a safe room id'],
   ])('GIVEN %j WHEN run THEN it fails as Pipeline.InvalidInput before any job, and the notification (JSON) names the value', async (input, cause) => {
     const result = await run(fixture(), { input });
     expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.InvalidInput', cause });
     expect(result.jobs).toStrictEqual({});
     expect(JSON.parse(String(result.notifications[0]!.message))).toMatchObject({ error: 'Pipeline.InvalidInput', cause });
+  });
+});
+
+describe('a room listing longer than one page of query results', () => {
+  it('GIVEN more curated rooms than one GetQueryResults page holds WHEN the pipeline lists them THEN it fails as Pipeline.TooManyRooms through the notification, naming the limit, and trains no room', async () => {
+    const f = fixture();
+    const services = pipelineTwinServices({ dataDir: f.dir, lake: f.lake, options: TEST_OPTIONS });
+    const rooms = Array.from({ length: ROOM_LISTING_LIMIT + 1 }, (_, i) => `room-${i}`);
+    const athena = new LocalAthena(async () => ({ columns: ['room_id'], rows: rooms.map((r) => [r]) }));
+    const result = await runLocal(services.machines.main, { skip: ['import-db', 'import-historical'] }, { ...services.handlers, athena }, { name: 'many-rooms', startTime: NOW.toISOString() });
+    expect(result).toMatchObject({ status: 'FAILED', error: TOO_MANY_ROOMS_ERROR });
+    expect(result.cause).toContain(`more than ${ROOM_LISTING_LIMIT} rooms`);
+    expect(result.notifications).toHaveLength(1);
+    expect(JSON.parse(String(result.notifications[0]!.message))).toMatchObject({ state: MAIN_STATES.readRooms, error: TOO_MANY_ROOMS_ERROR });
+    expect(names(result)).not.toContain(MAIN_STATES.rooms);
+    expect(names(result)).not.toContain(MAIN_STATES.prepareRcf);
   });
 });
 
