@@ -129,7 +129,20 @@ export interface GraphNode {
 }
 
 /** Edge labels are drawn at most this many characters long (the full label in the edge's title); the layout leaves room for that. */
-export const EDGE_LABEL_CHARS = 36;
+export const EDGE_LABEL_CHARS = 28;
+
+/** A JSONPath of a condition: `$` then `.field` and `[index]` steps. */
+const JSON_PATH = /\$((?:\.[A-Za-z_]\w*(?:\[\d+\])*)+)/g;
+
+/**
+ * An edge label as drawn on the edge (the layout sizes the edge for it; the title keeps the whole label): a Choice
+ * rule's condition without the `choice: ` prefix and with each path cut to its last two steps
+ * (`$.crawl.result.Crawler.State` is `Crawler.State`), then anything past EDGE_LABEL_CHARS cut with an ellipsis.
+ */
+export function shortLabel(label: string): string {
+  const short = label.startsWith('choice: ') ? label.slice('choice: '.length).replace(JSON_PATH, (_, steps: string) => steps.slice(1).split('.').slice(-2).join('.')) : label;
+  return short.length <= EDGE_LABEL_CHARS ? short : `${short.slice(0, EDGE_LABEL_CHARS - 1)}…`;
+}
 
 /** An edge of the pipeline graph; `taken` when the execution went along it. */
 export interface GraphEdge {

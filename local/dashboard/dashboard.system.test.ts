@@ -8,25 +8,17 @@ import { statesOf } from '../orchestration/graph.js';
 import { openDuckdbEngine } from '../query/duckdb-engine.js';
 import type { QueryEngine } from '../query/engine.js';
 import { openChromium, waitForDashboard } from './chromium.js';
-import type { AlertRow } from './contract.js';
-import { nodeId, pipelineGraph } from './graph.js';
-import { instantPipelineRun, namedQuerySource, pipelineViewOf, writeDashboardLake } from './lake-fixture.js';
+import { API_PATHS, EDGE_LABEL_CHARS, shortLabel, type PipelineView } from './contract.js';
+import { nodeId } from './graph.js';
+import { writeDashboardDataDir, type DashboardDataDir } from './lake-fixture.js';
+import { liveFleet } from './live.js';
+import { openLocalSource } from './local-source.js';
 import { startDashboardServer } from './server.js';
 import type { DashboardSource } from './source.js';
+import { getJson } from './testing.js';
 
 const SCREENSHOT = path.join(PROJECT_ROOT, 'docs', 'dashboard.png');
 const LAKE = { devices: 6, rooms: 3, minutes: 24 * 60, start: new Date('2026-11-20T00:00:00.000Z') };
-
-const ALERT: AlertRow = {
-  id: 'dev-001/2026-11-20T01:40:00.000Z', device: 'dev-001', room: 'room-2', window: { start: '2026-11-20T01:40:00.000Z', end: '2026-11-20T01:45:00.000Z' },
-  count: 4, warmReadings: 5, readings: 5, maxScore: 3.1, threshold: 2, firstAnomalousAt: '2026-11-20T01:40:00.000Z', lastAnomalousAt: '2026-11-20T01:44:00.000Z', windowTerminatedEarly: false,
-};
-
-/** The pipeline run locally with instant services, and its view. */
-async function pipelineRun(rooms: readonly string[], failJob?: string) {
-  const { definition, run } = await instantPipelineRun(rooms, failJob);
-  return { definition, run, view: pipelineViewOf(definition, run) };
-}
 
 /** A page of a fresh Chromium that records every request URL and every console error. */
 async function openPage(url: string) {
@@ -61,19 +53,18 @@ async function serve(source: DashboardSource) {
 
 const attr = async (page: Page, testid: string, name: string) => page.getByTestId(testid).getAttribute(name);
 
-describe('the dashboard in Chromium after a known run (a generated day of 6 devices in 3 rooms, the pipeline run locally)', () => {
+describe('the dashboard in Chromium over the local source after a known run (a generated day of 6 devices in 3 rooms, the pipeline run locally)', () => {
   let dataDir: string;
   let engine: QueryEngine;
   let server: { url: string; close(): Promise<void> };
-  let pipeline: Awaited<ReturnType<typeof pipelineRun>>;
+  let written: DashboardDataDir;
   let opened: Awaited<ReturnType<typeof openPage>>;
 
   beforeAll(async () => {
     dataDir = tempDataDir();
-    await writeDashboardLake(dataDir, LAKE);
+    written = await writeDashboardDataDir(dataDir, LAKE);
     engine = await openDuckdbEngine(dataDir);
-    pipeline = await pipelineRun(['room-1', 'room-2', 'room-3']);
-    server = await serve(namedQuerySource({ engine: await openDuckdbEngine(dataDir), location: dataDir, pipeline: () => pipeline.view, alerts: [ALERT] }));
+    server = await serve(openLocalSource({ dataDir }));
     opened = await openPage(server.url);
   });
   afterAll(async () => {
@@ -82,13 +73,15 @@ describe('the dashboard in Chromium after a known run (a generated day of 6 devi
     await engine?.close();
   });
 
-  it('GIVEN the lake WHEN the page loads THEN each room of the anomalies table has a drawn chart, and no other chart', async () => {
-    const rooms = (await engine.run('SELECT DISTINCT room_id FROM curated.telemetry ORDER BY 1', [])).rows.map((r) => String(r[0]));
-    expect(rooms).toStrictEqual(['room-1', 'room-2', 'room-3']);
+  it('GIVEN the lake WHEN the page loads THEN each room has a drawn chart of its readings per minute, and no other chart', async () => {
+    const minutes = (await engine.run('SELECT room_id, count(DISTINCT ts) FROM curated.telemetry GROUP BY 1 ORDER BY 1', [])).rows.map((r) => [String(r[0]), Number(r[1])]);
+    expect(minutes).toStrictEqual([['room-1', LAKE.minutes], ['room-2', LAKE.minutes], ['room-3', LAKE.minutes]]);
+    const rooms = minutes.map(([room]) => String(room));
     const charts = await opened.page.locator('[data-testid^="room-chart-"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-testid')));
     expect(charts).toStrictEqual(rooms.map((r) => `room-chart-${r}`));
     for (const room of rooms) {
       expect(await attr(opened.page, `room-chart-${room}`, 'data-drawn')).toBe('true');
+      expect(await attr(opened.page, `room-chart-${room}`, 'data-points')).toBe(String(LAKE.minutes));
       expect(await opened.page.getByTestId(`room-chart-${room}`).locator('canvas').count()).toBeGreaterThan(0);
     }
   });
@@ -105,8 +98,8 @@ describe('the dashboard in Chromium after a known run (a generated day of 6 devi
     }
   });
 
-  it('GIVEN the pipeline run WHEN the page loads THEN its graph has every state, the visited ones with their status, the taken edges the visited path', async () => {
-    const { run, definition } = pipeline;
+  it('GIVEN the pipeline\'s last execution in the data directory WHEN the page loads THEN its graph has every state, the visited ones with their status, the taken edges the visited path', async () => {
+    const { run, definition } = written;
     expect(run.status).toBe('SUCCEEDED');
     const places = statesOf(definition);
     const ids = await opened.page.locator('[data-testid^="pipeline-node-"]').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-testid')!.slice('pipeline-node-'.length), n.getAttribute('data-status')!]));
@@ -120,15 +113,60 @@ describe('the dashboard in Chromium after a known run (a generated day of 6 devi
     const taken = await opened.page.locator('[data-testid="pipeline-edge"][data-taken="true"]').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-from')} -> ${n.getAttribute('data-to')}`));
     expect(new Set(taken)).toStrictEqual(path);
     expect(await opened.page.getByTestId('pipeline-status').textContent()).toBe('SUCCEEDED');
+    expect(await opened.page.getByTestId('pipeline-execution').textContent()).toBe(run.name);
+  });
+
+  it('GIVEN the full pipeline WHEN the page loads THEN its graph is drawn at its natural size in a scrolling box opened on the path taken; fit and 100% zoom it', async () => {
+    const { page } = opened;
+    const scale = () => page.getByTestId('pipeline-graph').evaluate((g) => g.getBoundingClientRect().width / Number(g.getAttribute('viewBox')!.split(' ')[2]));
+    const box = page.getByTestId('pipeline-scroll');
+    expect(await scale()).toBeCloseTo(1, 3);
+    expect(await box.evaluate((b) => b.scrollWidth > b.clientWidth && b.scrollHeight > b.clientHeight)).toBe(true);
+    const visitedInView = () => box.evaluate((b) => {
+      const view = b.getBoundingClientRect();
+      return [...b.querySelectorAll('[data-testid^="pipeline-node-"]:not([data-status="NOT_RUN"])')].filter((n) => {
+        const r = n.getBoundingClientRect();
+        return r.left >= view.left && r.right <= view.right && r.top >= view.top && r.bottom <= view.bottom;
+      }).length;
+    });
+    const onOpen = await visitedInView();
+    expect(onOpen).toBeGreaterThanOrEqual(8);
+    const scrolled = await box.evaluate((b) => [b.scrollLeft, b.scrollTop]);
+    await page.getByTestId('pipeline-zoom-fit').click();
+    expect(await scale()).toBeLessThan(0.9);
+    expect(await box.evaluate((b) => b.scrollWidth <= b.clientWidth)).toBe(true);
+    await page.getByTestId('pipeline-zoom-100').click();
+    expect(await scale()).toBeCloseTo(1, 3);
+    expect(await box.evaluate((b) => [b.scrollLeft, b.scrollTop])).toStrictEqual(scrolled);
+    expect(await visitedInView()).toBe(onOpen);
+  });
+
+  it('GIVEN the full pipeline\'s edges WHEN drawn THEN each label is short (paths to their last two steps, at most EDGE_LABEL_CHARS) and its title holds the whole condition', async () => {
+    const { body } = await getJson<PipelineView>(server.url, API_PATHS.pipeline);
+    const drawn = await opened.page.locator('[data-testid="pipeline-edge"]').evaluateAll((nodes) => nodes.map((n) => ({
+      from: n.getAttribute('data-from')!, to: n.getAttribute('data-to')!, text: n.querySelector('text')?.textContent ?? null, title: n.querySelector('title')!.textContent!,
+    })));
+    const labelled = body.graph.edges.filter((e) => e.label !== 'next' && e.points.length >= 2);
+    expect(labelled.some((e) => e.label.length > 100)).toBe(true);
+    for (const e of labelled) {
+      const d = drawn.find((x) => x.from === e.from && x.to === e.to && x.title.startsWith(`${e.from} → ${e.to}: ${e.label}`));
+      expect(d, `${e.from} -> ${e.to} ${e.label}`).toBeDefined();
+      expect(d!.text).toBe(shortLabel(e.label));
+      expect(d!.text!.length).toBeLessThanOrEqual(EDGE_LABEL_CHARS);
+    }
+    expect(drawn.map((d) => d.text)).toContain('Crawler.State == "READY"');
   });
 
   it('GIVEN the loaded page THEN the other views show their data, no console error was logged and no request left the server; the screenshot is saved', async () => {
     const { page } = opened;
     expect(await page.getByTestId('fleet-landed').textContent()).toBe((LAKE.devices * LAKE.minutes).toLocaleString('en-US'));
-    expect(await page.getByTestId('fleet-sent').textContent()).toBe('n/a on this source');
+    expect(await page.getByTestId('fleet-sent').textContent()).toBe(written.summary.sent.toLocaleString('en-US'));
+    expect(await page.getByTestId('fleet-refused').textContent()).toBe(String(written.summary.refused));
     expect(await page.getByTestId('quality-by-reason').locator('tbody tr').count()).toBe(4);
-    expect(await page.getByTestId('alerts-table').locator('tbody tr').count()).toBe(1);
-    expect(await page.getByTestId('scanned-rooms').textContent()).toMatch(/^8 named queries: .*room_anomalies/);
+    const alertRows = await page.getByTestId('alerts-table').locator('tbody tr').allTextContents();
+    expect(alertRows).toHaveLength(1);
+    expect(alertRows[0]).toContain(`${written.alert.device}${written.alert.room}${written.alert.window.start} to ${written.alert.window.end}`);
+    expect(await page.getByTestId('scanned-rooms').textContent()).toMatch(/^7 named queries: .* — room_summary .*temperature_by_minute .*room_anomalies/);
     expect(await page.getByTestId('source').textContent()).toBe(`local twin: ${dataDir}`);
     expect(await page.getByTestId('live-badge').isHidden()).toBe(true);
     expect(opened.consoleErrors).toStrictEqual([]);
@@ -159,16 +197,19 @@ describe('the dashboard in Chromium after a known run (a generated day of 6 devi
 describe('the dashboard\'s states in Chromium', () => {
   it('GIVEN an empty data directory WHEN the page loads THEN the empty states say so and no console error is logged', async () => {
     const dataDir = tempDataDir();
-    const pipeline = await pipelineRun([]);
-    const server = await serve(namedQuerySource({ engine: await openDuckdbEngine(dataDir), location: dataDir, pipeline: () => ({ graph: pipelineGraph(pipeline.definition, []), execution: null }) }));
+    const server = await serve(openLocalSource({ dataDir }));
     const opened = await openPage(server.url);
     try {
+      const { body } = await getJson<PipelineView>(server.url, API_PATHS.pipeline);
+      expect(body.execution).toBeNull();
       expect(await opened.page.getByTestId('empty-rooms').textContent()).toBe('no rooms curated yet');
       expect(await opened.page.getByTestId('empty-quality').isVisible()).toBe(true);
       expect(await opened.page.getByTestId('empty-alerts').isVisible()).toBe(true);
       expect(await opened.page.getByTestId('empty-pipeline').isVisible()).toBe(true);
-      expect(await opened.page.locator('[data-testid^="pipeline-node-"][data-status="NOT_RUN"]').count()).toBe(statesOf(pipeline.definition).length);
+      expect(await opened.page.locator('[data-testid^="pipeline-node-"][data-status="NOT_RUN"]').count()).toBe(body.graph.nodes.length);
+      expect(body.graph.nodes.length).toBeGreaterThan(10);
       expect(await opened.page.getByTestId('fleet-landed').textContent()).toBe('0');
+      expect(await opened.page.getByTestId('fleet-sent').textContent()).toBe('n/a on this source');
       expect(opened.consoleErrors).toStrictEqual([]);
     } finally {
       await opened.close();
@@ -176,36 +217,73 @@ describe('the dashboard\'s states in Chromium', () => {
     }
   });
 
-  it('GIVEN a live source WHEN its fleet counters move THEN the page shows the live badge and the counters moving', async () => {
+  it('GIVEN a live fleet on the local source WHEN the page polls THEN the counters move, the charts are updated in place, and an open anomaly table, the room and the range stay as chosen', async () => {
     const dataDir = tempDataDir();
-    const pipeline = await pipelineRun([]);
-    const base = namedQuerySource({ engine: await openDuckdbEngine(dataDir), location: dataDir, live: true, pipeline: () => ({ graph: pipelineGraph(pipeline.definition, []), execution: null }) });
-    let calls = 0;
-    const server = await serve({
-      ...base,
-      fleet: async () => {
-        const view = await base.fleet();
-        calls += 1;
-        return { ...view, counters: { ...view.counters, sent: calls * 100, acknowledged: calls * 100 } };
-      },
-    });
+    await writeDashboardDataDir(dataDir, { ...LAKE, minutes: 6 * 60 });
+    let sent = 0;
+    const fleet = liveFleet(() => {
+      sent += 100;
+      return { sent, acknowledged: sent, landed: sent, quarantined: 0, quarantinedByReason: {}, refusedByReason: {} };
+    }, { intervalMs: 250 });
+    const server = await serve(openLocalSource({ dataDir, live: () => fleet }));
     const opened = await openPage(server.url);
+    const { page } = opened;
+    const sentShown = async () => Number((await page.getByTestId('fleet-sent').textContent())?.replaceAll(',', ''));
+    const generation = async () => Number(await page.getByTestId('view-rooms').getAttribute('data-generation'));
+    const nextPoll = async () => {
+      const now = await generation();
+      await page.waitForSelector(`[data-testid="view-rooms"][data-generation="${now + 1}"]`, { timeout: 30_000 });
+    };
+    /** The room's chart, its canvas, its anomaly table and the fleet's rate chart canvas, to compare across a poll. */
+    const kept = (room: string) => Promise.all([`[data-testid="room-chart-${room}"]`, `[data-testid="room-chart-${room}"] canvas`, `[data-testid="anomaly-details-${room}"]`, '[data-testid="fleet-rate-chart"] canvas']
+      .map((selector) => page.locator(selector).first().elementHandle()));
+    const same = async (before: Awaited<ReturnType<typeof kept>>, room: string) => {
+      const now = await kept(room);
+      return Promise.all(before.map((node, i) => page.evaluate(([a, b]) => a !== null && a === b, [node, now[i]!] as const)));
+    };
+    const isOpen = (room: string) => page.getByTestId(`anomaly-details-${room}`).evaluate((d) => d.hasAttribute('open'));
     try {
-      expect(await opened.page.getByTestId('live-badge').isVisible()).toBe(true);
-      const first = Number((await opened.page.getByTestId('fleet-sent').textContent())?.replaceAll(',', ''));
-      await expect.poll(async () => Number((await opened.page.getByTestId('fleet-sent').textContent())?.replaceAll(',', '')), { timeout: 30_000, interval: 200 }).toBeGreaterThan(first);
+      expect(await page.getByTestId('live-badge').isVisible()).toBe(true);
+      const first = await sentShown();
+      await expect.poll(sentShown, { timeout: 30_000, interval: 200 }).toBeGreaterThan(first);
+
+      await page.getByTestId('anomaly-details-room-1').locator('summary').click();
+      expect(await isOpen('room-1')).toBe(true);
+      const room1 = await kept('room-1');
+      await nextPoll();
+      expect(await same(room1, 'room-1')).toStrictEqual([true, true, true, true]);
+      expect(await isOpen('room-1')).toBe(true);
+      expect(await isOpen('room-2')).toBe(false);
+
+      await page.getByTestId('room-select').selectOption('room-2');
+      await page.waitForSelector('[data-testid="view-rooms"][data-room="room-2"]');
+      await page.getByTestId('range-6').click();
+      const from = await page.getByTestId('range-from').inputValue();
+      const to = await page.getByTestId('range-to').inputValue();
+      expect(from).not.toBe('');
+      const iso = (input: string) => new Date(`${input}Z`).toISOString();
+      await page.waitForSelector(`[data-testid="view-rooms"][data-from="${iso(from)}"]`);
+      await page.getByTestId('anomaly-details-room-2').locator('summary').click();
+      const room2 = await kept('room-2');
+      await nextPoll();
+      expect(await page.getByTestId('room-select').inputValue()).toBe('room-2');
+      expect([await page.getByTestId('range-from').inputValue(), await page.getByTestId('range-to').inputValue()]).toStrictEqual([from, to]);
+      expect(await page.getByTestId('view-rooms').evaluate((v) => [v.getAttribute('data-room'), v.getAttribute('data-from'), v.getAttribute('data-to')])).toStrictEqual(['room-2', iso(from), iso(to)]);
+      expect(await page.locator('[data-testid^="room-chart-"]').count()).toBe(1);
+      expect(await same(room2, 'room-2')).toStrictEqual([true, true, true, true]);
+      expect(await isOpen('room-2')).toBe(true);
       expect(opened.consoleErrors).toStrictEqual([]);
     } finally {
+      fleet.stop();
       await opened.close();
       await server.close();
     }
   });
 
-  it('GIVEN endpoints that fail WHEN the page loads THEN each shows an error box with the ApiError message, the other views still load', async () => {
+  it('GIVEN endpoints of the local source that fail WHEN the page loads THEN each shows an error box with the ApiError message, the other views still load', async () => {
     const dataDir = tempDataDir();
-    await writeDashboardLake(dataDir, { ...LAKE, devices: 2, rooms: 1, minutes: 120 });
-    const failed = await pipelineRun(['room-1'], 'curate');
-    const base = namedQuerySource({ engine: await openDuckdbEngine(dataDir), location: dataDir, pipeline: () => failed.view });
+    const failed = await writeDashboardDataDir(dataDir, { ...LAKE, devices: 2, rooms: 1, minutes: 120 }, { failJob: 'curate' });
+    const base = openLocalSource({ dataDir });
     const server = await serve({
       ...base,
       fleet: () => Promise.reject(new Error('the fleet counters are unreadable: disk on fire')),
@@ -213,12 +291,14 @@ describe('the dashboard\'s states in Chromium', () => {
     });
     const opened = await openPage(server.url);
     try {
+      expect(failed.run.status).toBe('FAILED');
       expect(await opened.page.getByTestId('error-fleet').textContent()).toBe('GET /api/fleet answered 502: the fleet counters are unreadable: disk on fire');
       expect(await opened.page.getByTestId('error-quality').textContent()).toBe('GET /api/quality answered 502: quarantine_by_reason failed: table curated.quarantine not found');
       expect(await opened.page.getByTestId('error-fleet').getAttribute('role')).toBe('alert');
       expect(await opened.page.getByTestId('room-chart-room-1').getAttribute('data-drawn')).toBe('true');
       expect(await opened.page.getByTestId('pipeline-status').textContent()).toBe('FAILED');
-      expect(await opened.page.getByTestId('pipeline-notifications').textContent()).toContain(failed.view.execution!.notifications[0]!.message);
+      const notification = failed.run.notifications[0]!.message;
+      expect(await opened.page.getByTestId('pipeline-notifications').textContent()).toContain(typeof notification === 'string' ? notification : JSON.stringify(notification));
       expect(await opened.page.locator('[data-testid^="pipeline-node-"][data-status="CAUGHT"]').count()).toBeGreaterThan(0);
     } finally {
       await opened.close();

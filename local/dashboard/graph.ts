@@ -2,7 +2,7 @@ import { graphlib, layout } from '@dagrejs/dagre';
 import { describeCondition, type AslDefinition, type GraphJson, type StateJson } from '../../core/asl/index.js';
 import { statesOf } from '../orchestration/graph.js';
 import type { StateVisit } from '../orchestration/history.js';
-import { EDGE_LABEL_CHARS, type GraphEdge, type GraphNode, type PipelineView } from './contract.js';
+import { shortLabel, type GraphEdge, type GraphNode, type PipelineView } from './contract.js';
 
 /** Node sizes of the layout, in SVG user units: wide enough for a state name in the page's 12 px font. */
 const NODE_HEIGHT = 36;
@@ -114,7 +114,7 @@ export function pipelineGraph(definition: AslDefinition, visits: readonly StateV
       const key = `t${i}`;
       const to = nodeId(p.graph, t.to);
       edges.push({ from, to, label: t.label, ...(t.errors === undefined ? {} : { errors: t.errors }), key });
-      g.setEdge(from, to, { width: Math.min(t.label.length, EDGE_LABEL_CHARS) * LABEL_CHAR_WIDTH, height: LABEL_HEIGHT, labelpos: 'c' }, key);
+      g.setEdge(from, to, { width: t.label === 'next' ? 0 : shortLabel(t.label).length * LABEL_CHAR_WIDTH, height: LABEL_HEIGHT, labelpos: 'c' }, key);
     });
     // Layout only: a lane hangs below its state, and what follows the state comes below the lane.
     for (const sub of lanesOf(p.name, p.state)) {

@@ -1,4 +1,4 @@
-import { namedQuery } from '../../core/analytics/queries/index.js';
+import { alertId, alertMessage, type AlertMessage, type AnomalyAlert } from '../../core/analytics/alerts.js';
 import type { AslDefinition } from '../../core/asl/index.js';
 import { JOB_NAMES } from '../../core/lake/jobs.js';
 import { pipelineDefinition, pipelineOptions } from '../../core/orchestration/index.js';
@@ -9,10 +9,9 @@ import { openDuckdb, sqlString } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
 import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
 import { localResources } from '../orchestration/pipeline-twin.js';
-import { rowObjects, runNamedQuery, type Cell, type QueryEngine } from '../query/engine.js';
-import type { AlertRow, FleetView, PipelineView, QueryCost, RoomsView } from './contract.js';
-import { pipelineGraph } from './graph.js';
-import { sourceInfo, type DashboardSource } from './source.js';
+import { openAlertLog } from '../analytics/alerts-log.js';
+import { lastExecutionOf, writeLastExecution } from '../orchestration/last-execution.js';
+import { writeLastSummary } from './run-summary.js';
 
 /** A generated lake for the dashboard's browser test and bench: readings every minute, spikes flagged anomalous. */
 export interface DashboardLake {
@@ -97,13 +96,14 @@ export async function writeDashboardLake(dataDir: string, lake: DashboardLake): 
 }
 
 /**
- * The twin's pipeline (its local resources, the dev settings) run locally over `rooms` with services that answer at
- * once; `failJob` makes that Glue job fail (the catch-all then notifies and fails the execution).
+ * The twin's pipeline (its local resources, the dev settings) run locally with services that answer at once, its
+ * room listing (Athena) answering `rooms`, as the twin's does over the lake; `failJob` makes that Glue job fail (the
+ * catch-all then notifies and fails the execution).
  */
 export async function instantPipelineRun(rooms: readonly string[], failJob?: string): Promise<{ definition: AslDefinition; run: LocalRunResult }> {
   const resources = localResources();
   const { main, room } = pipelineDefinition(resources, pipelineOptions(readEnvironmentConfig('dev')));
-  const run = await runLocal(main, { rooms }, {
+  const run = await runLocal(main, {}, {
     glueJobs: new LocalGlueJobs(Object.fromEntries(JOB_NAMES.map((job) => [resources.jobs[job].name, () => {
       if (job === failJob) throw new Error(`${job} broke`);
     }]))),
@@ -117,107 +117,48 @@ export async function instantPipelineRun(rooms: readonly string[], failJob?: str
   return { definition: main.toJson(), run };
 }
 
-/** The pipeline view of a local run: the graph of its visits and the execution with its notifications. */
-export function pipelineViewOf(definition: AslDefinition, run: LocalRunResult): Pick<PipelineView, 'graph' | 'execution'> {
-  return {
-    graph: pipelineGraph(definition, run.states),
-    execution: {
-      name: run.name, status: run.status, startTime: run.startTime, durationMs: run.virtualDurationMs,
-      ...(run.error === undefined ? {} : { error: run.error }), ...(run.cause === undefined ? {} : { cause: run.cause }),
-      notifications: run.notifications.map((n) => ({ ...(n.subject === undefined ? {} : { subject: n.subject }), message: typeof n.message === 'string' ? n.message : JSON.stringify(n.message) })),
-    },
-  };
+/** What writeDashboardDataDir wrote besides the lake rows. */
+export interface DashboardDataDir {
+  readonly definition: AslDefinition;
+  readonly run: LocalRunResult;
+  /** The alert in the alert log, as the page lists it. */
+  readonly alert: AlertMessage;
+  /** The counters of the run summary. */
+  readonly summary: { readonly sent: number; readonly acknowledged: number; readonly landed: number; readonly quarantined: number; readonly refused: number };
 }
 
-const text = (c: Cell | undefined) => String(c ?? '');
-const num = (c: Cell | undefined) => Number(c ?? 0);
-
-/** Options of namedQuerySource. */
-export interface NamedQuerySourceOptions {
-  readonly engine: QueryEngine;
-  readonly location: string;
-  /** The pipeline view's graph and execution. */
-  readonly pipeline: () => Pick<PipelineView, 'graph' | 'execution'>;
-  readonly alerts?: readonly AlertRow[];
-  readonly live?: boolean;
+/** Options of writeDashboardDataDir. */
+export interface DashboardDataDirOptions {
+  /** The Glue job the pipeline run fails at (see instantPipelineRun). */
+  readonly failJob?: string;
 }
 
 /**
- * A dashboard source made of the registry's named queries on one engine (temperature_hourly for the series and the
- * rate, room_anomalies for the marks, quarantine_by_reason and _by_day for quality): the page's browser test and
- * the bench figure use it; it is a fixture, not the dashboard's own local source.
+ * A twin data directory holding everything a finished run of the twin writes: the lake rows (writeDashboardLake),
+ * the pipeline's last execution as the pipeline twin records it (lastExecutionOf + writeLastExecution, the run over
+ * the lake's rooms), one alert in the alert log (openAlertLog, as the analytics twin publishes it) and the run's
+ * summary (writeLastSummary, as `npm start` writes it at its end).
  */
-export function namedQuerySource(o: NamedQuerySourceOptions): DashboardSource {
-  const run = async (name: string, params: Readonly<Record<string, string>> = {}) => {
-    const result = await runNamedQuery(o.engine, namedQuery(name), params);
-    const cost: QueryCost = { name, rows: result.stats.rows, elapsedMs: result.stats.elapsedMs };
-    return { rows: rowObjects(result), cost };
+export async function writeDashboardDataDir(dataDir: string, lake: DashboardLake, o: DashboardDataDirOptions = {}): Promise<DashboardDataDir> {
+  await writeDashboardLake(dataDir, lake);
+  const rooms = Array.from({ length: lake.rooms }, (_, i) => fixtureRoom(i, lake.rooms));
+  const { definition, run } = await instantPipelineRun(rooms, o.failJob);
+  writeLastExecution(dataDir, lastExecutionOf(run, definition));
+  const at = (minute: number) => new Date(lake.start.getTime() + minute * 60_000).toISOString();
+  const device = 'dev-001';
+  const window = { start: at(100), end: at(105) };
+  const alert: AnomalyAlert = {
+    id: alertId(device, window), deviceId: device, roomId: fixtureRoom(1, lake.rooms), window, readings: 5, warmReadings: 5, anomalousReadings: 1,
+    maxScore: 3.1, threshold: 2, firstAnomalousAt: at(100), lastAnomalousAt: at(100), windowTerminatedEarly: false,
   };
-  const info = () => sourceInfo('local', o.location, o.live ?? false);
-  return {
-    info,
-    async fleet(): Promise<FleetView> {
-      const [hourly, reasons] = await Promise.all([run('temperature_hourly'), run('quarantine_by_reason')]);
-      const byHour = new Map<string, number>();
-      for (const r of hourly.rows) byHour.set(text(r.hour), (byHour.get(text(r.hour)) ?? 0) + num(r.readings));
-      const quarantinedByReason: Record<string, number> = {};
-      for (const r of reasons.rows) quarantinedByReason[text(r.reason)] = (quarantinedByReason[text(r.reason)] ?? 0) + num(r.refused);
-      return {
-        source: info(),
-        queries: [hourly.cost, reasons.cost],
-        counters: { sent: null, acknowledged: null, landed: [...byHour.values()].reduce((a, b) => a + b, 0), quarantined: Object.values(quarantinedByReason).reduce((a, b) => a + b, 0), refused: null },
-        quarantinedByReason,
-        refusedByReason: {},
-        rate: [...byHour].sort(([a], [b]) => a.localeCompare(b)).map(([t, landed]) => ({ t, sent: null, landed })),
-      };
-    },
-    async rooms(): Promise<RoomsView> {
-      const [hourly, flagged] = await Promise.all([run('temperature_hourly'), run('room_anomalies')]);
-      const rooms = new Map<string, { readings: number; first: string; last: string; anomalies: number }>();
-      for (const r of hourly.rows) {
-        const room = rooms.get(text(r.room_id)) ?? { readings: 0, first: text(r.hour), last: text(r.hour), anomalies: 0 };
-        room.readings += num(r.readings);
-        room.first = text(r.hour) < room.first ? text(r.hour) : room.first;
-        room.last = text(r.hour) > room.last ? text(r.hour) : room.last;
-        rooms.set(text(r.room_id), room);
-      }
-      for (const r of flagged.rows) {
-        const room = rooms.get(text(r.room_id));
-        if (room !== undefined) room.anomalies = num(r.room_anomalies);
-      }
-      return { source: info(), queries: [hourly.cost, flagged.cost], rooms: [...rooms].sort(([a], [b]) => a.localeCompare(b)).map(([room, r]) => ({ room, ...r })) };
-    },
-    async series(room, range) {
-      const params = { room, ...(range.from === undefined ? {} : { from: range.from }), ...(range.to === undefined ? {} : { to: range.to }) };
-      const [hourly, flagged] = await Promise.all([run('temperature_hourly', params), run('room_anomalies', params)]);
-      return {
-        source: info(),
-        queries: [hourly.cost, flagged.cost],
-        room,
-        from: range.from ?? null,
-        to: range.to ?? null,
-        points: hourly.rows.map((r) => ({ t: text(r.hour), readings: num(r.readings), avg: num(r.avg_temperature), min: num(r.min_temperature), max: num(r.max_temperature) })),
-        anomalies: flagged.rows.map((r) => ({ t: text(r.ts), device: text(r.device_id), value: num(r.value), score: num(r.score), threshold: num(r.threshold), model: text(r.model_id) })),
-      };
-    },
-    async quality() {
-      const [reasons, days] = await Promise.all([run('quarantine_by_reason'), run('quarantine_by_day')]);
-      return {
-        source: info(),
-        queries: [reasons.cost, days.cost],
-        byReason: reasons.rows.map((r) => ({ reason: text(r.reason), source: text(r.source), refused: num(r.refused) })),
-        byDay: days.rows.map((r) => ({ day: text(r.day), refused: num(r.refused), reasons: num(r.reasons) })),
-      };
-    },
-    async alerts() {
-      return { source: info(), queries: [], available: true, alerts: o.alerts ?? [] };
-    },
-    async pipeline() {
-      return { source: info(), queries: [], ...o.pipeline() };
-    },
-    async query() {
-      throw new Error('namedQuerySource: the query endpoint is not part of this fixture');
-    },
-    close: () => o.engine.close(),
-  };
+  await openAlertLog(dataDir).publish(alert);
+  const landed = lake.devices * lake.minutes;
+  const summary = { sent: landed + 7, acknowledged: landed + 5, landed, quarantined: 5, refused: 2 };
+  writeLastSummary(dataDir, {
+    ok: true,
+    messages: { sent: summary.sent, acknowledged: summary.acknowledged, received: landed + 5, landed, quarantined: summary.quarantined, lost: 0 },
+    quarantinedByReason: { 'out-of-range': 3, 'missing-field': 2 },
+    refused: { 'unknown-device': 2 },
+  });
+  return { definition, run, alert: alertMessage(alert), summary };
 }

@@ -1,4 +1,3 @@
-import type UPlot from 'uplot';
 import {
   API_PATHS,
   type AlertsView,
@@ -12,7 +11,7 @@ import {
   type RoomSummary,
   type SourceInfo,
 } from '../contract.js';
-import { markedTimes, rateChart, roomChart, roomChartData } from './charts.js';
+import { markedTimes, rateChart, roomChart, roomChartData, type LiveChart, type RoomChartData } from './charts.js';
 import { el, formatBytes, formatMs, table, type Child } from './dom.js';
 import { pipelineSvg } from './pipeline-svg.js';
 
@@ -75,8 +74,11 @@ class ViewBox {
     }
   }
 
+  /** Shows the children; when they are the very nodes shown already, in order, they stay (no re-insertion, no reflow). */
   show(state: 'ready' | 'empty', queries: readonly QueryCost[], ...children: Child[]): void {
-    this.content.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
+    const nodes = children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false);
+    const shown = this.content.childNodes;
+    if (nodes.length !== shown.length || nodes.some((n, i) => n !== shown[i])) this.content.replaceChildren(...nodes);
     this.scanned.textContent = scannedLine(queries);
     document.getElementById(`view-${this.name}`)!.dataset.state = state;
   }
@@ -104,24 +106,26 @@ function reasonTable(testid: string, title: string, counts: Readonly<Record<stri
       : table<[string, number]>(testid, [{ head: 'reason', cell: (r) => r[0] }, { head: 'count', cell: (r) => r[1], num: true }], rows));
 }
 
-/** Charts to destroy before a view redraws. */
-const charts = new Map<string, UPlot[]>();
-function replaceCharts(view: string, made: UPlot[]): void {
-  for (const c of charts.get(view) ?? []) c.destroy();
-  charts.set(view, made);
-}
-
 const fleet = new ViewBox('fleet');
+/** The rate chart, kept across loads (a live page loads the fleet every second): new samples go in with setData. */
+const rateBox = el('div', { testid: 'fleet-rate-chart' });
+let rate: LiveChart<FleetView['rate']> | undefined;
 async function loadFleet(): Promise<void> {
   const f = await getJson<FleetView>(API_PATHS.fleet);
   const c = f.counters;
-  const chartBox = el('div', { testid: 'fleet-rate-chart' });
   fleet.show('ready', f.queries,
     el('div', { className: 'counters' }, counter('sent', c.sent), counter('acknowledged', c.acknowledged), counter('landed', c.landed), counter('quarantined', c.quarantined), counter('refused', c.refused)),
     el('div', { className: 'row' }, reasonTable('quarantined-by-reason', 'Quarantined by reason', f.quarantinedByReason), reasonTable('refused-by-reason', 'Refused by reason', f.refusedByReason)),
     el('h3', {}, 'Rate over time'),
-    f.rate.length === 0 ? el('p', { className: 'empty', testid: 'fleet-rate-empty' }, 'no samples yet') : chartBox);
-  replaceCharts('fleet', f.rate.length === 0 ? [] : [rateChart(chartBox, f.rate)]);
+    f.rate.length === 0 ? el('p', { className: 'empty', testid: 'fleet-rate-empty' }, 'no samples yet') : rateBox);
+  if (f.rate.length === 0) {
+    rate?.plot.destroy();
+    rate = undefined;
+  } else if (rate === undefined) {
+    rate = rateChart(rateBox, f.rate);
+  } else {
+    rate.update(f.rate);
+  }
 }
 
 /** The rooms view's controls: which room, which time range (UTC; empty: unbounded). */
@@ -178,63 +182,123 @@ function applyRange(): void {
   void rooms.run(loadRooms);
 }
 
-function seriesPath(room: string): string {
+function seriesPath(room: string, wanted: typeof range): string {
   const params = new URLSearchParams();
-  if (range.from !== '') params.set('from', range.from);
-  if (range.to !== '') params.set('to', range.to);
+  if (wanted.from !== '') params.set('from', wanted.from);
+  if (wanted.to !== '') params.set('to', wanted.to);
   const query = params.toString();
   return `${API_PATHS.roomSeries(room)}${query === '' ? '' : `?${query}`}`;
 }
 
-function roomSection(summary: RoomSummary, series: RoomSeriesView): { node: HTMLElement; draw: () => UPlot } {
-  const data = roomChartData(series.points, series.anomalies);
-  const chartBox = el('div', { className: 'room-chart', testid: `room-chart-${summary.room}`, 'data-points': series.points.length });
-  const anomalies = [...series.anomalies].sort((a, b) => a.t.localeCompare(b.t) || a.device.localeCompare(b.device));
-  const node = el('div', { className: 'room', testid: `room-${summary.room}` },
-    el('div', { className: 'room-head' },
-      el('h3', {}, summary.room),
-      el('span', {}, `${summary.readings.toLocaleString('en-US')} readings, ${summary.first ?? '–'} to ${summary.last ?? '–'}`),
-      el('span', { className: 'count' }, el('span', { testid: `anomaly-count-${summary.room}` }, series.anomalies.length), ' anomalies in range')),
-    series.points.length === 0 && series.anomalies.length === 0 ? el('p', { className: 'empty', testid: `room-empty-${summary.room}` }, 'no readings in this range') : chartBox,
-    anomalies.length === 0 ? null : el('details', {}, el('summary', {}, `the ${anomalies.length} flagged readings`), table(`anomalies-${summary.room}`, [
+/**
+ * A room's section, kept across loads: its texts and anomaly table are refreshed, its chart gets the new data in
+ * place (the same canvas) and its anomaly table stays open or closed as the user left it.
+ */
+class RoomPanel {
+  readonly node: HTMLElement;
+  private readonly chartBox: HTMLElement;
+  private readonly body = el('div');
+  private readonly head = el('span');
+  private readonly count: HTMLElement;
+  private readonly summaryLine = el('summary');
+  private readonly details: HTMLDetailsElement;
+  private chart?: LiveChart<RoomChartData>;
+  private data?: RoomChartData;
+
+  constructor(readonly room: string) {
+    this.chartBox = el('div', { className: 'room-chart', testid: `room-chart-${room}` });
+    this.count = el('span', { testid: `anomaly-count-${room}` });
+    this.details = el('details', { testid: `anomaly-details-${room}` }, this.summaryLine);
+    this.node = el('div', { className: 'room', testid: `room-${room}` },
+      el('div', { className: 'room-head' }, el('h3', {}, room), this.head, el('span', { className: 'count' }, this.count, ' anomalies in range')),
+      this.body, this.details);
+  }
+
+  /** Takes a load's data; the chart gets it in `draw`, once the panel is in the page (uPlot sizes to it). */
+  update(summary: RoomSummary, series: RoomSeriesView): void {
+    this.head.textContent = `${summary.readings.toLocaleString('en-US')} readings, ${summary.first ?? '–'} to ${summary.last ?? '–'}`;
+    this.count.textContent = String(series.anomalies.length);
+    const empty = series.points.length === 0 && series.anomalies.length === 0;
+    this.data = empty ? undefined : roomChartData(series.points, series.anomalies);
+    this.chartBox.dataset.points = String(series.points.length);
+    const shown = empty ? el('p', { className: 'empty', testid: `room-empty-${this.room}` }, 'no readings in this range') : this.chartBox;
+    if (this.body.firstChild !== shown) this.body.replaceChildren(shown);
+    const anomalies = [...series.anomalies].sort((a, b) => a.t.localeCompare(b.t) || a.device.localeCompare(b.device));
+    this.details.hidden = anomalies.length === 0;
+    this.summaryLine.textContent = `the ${anomalies.length} flagged readings`;
+    this.details.replaceChildren(this.summaryLine, table(`anomalies-${this.room}`, [
       { head: 'time (UTC)', cell: (a) => a.t },
       { head: 'device', cell: (a) => a.device },
       { head: '°C', cell: (a) => a.value.toFixed(2), num: true },
       { head: 'score', cell: (a) => a.score.toFixed(3), num: true },
       { head: 'threshold', cell: (a) => a.threshold.toFixed(3), num: true },
       { head: 'model', cell: (a) => a.model },
-    ], anomalies)));
-  return {
-    node,
-    draw: () => {
-      const chart = roomChart(chartBox, data);
-      chartBox.dataset.anomalyPoints = JSON.stringify(markedTimes(data));
-      chartBox.dataset.drawn = 'true';
-      return chart;
-    },
-  };
+    ], anomalies));
+  }
+
+  /** Draws the chart the first time, then sets its data in place; marks it drawn with the anomaly points plotted. */
+  draw(): void {
+    if (this.data === undefined) {
+      this.destroy();
+      return;
+    }
+    if (this.chart === undefined) this.chart = roomChart(this.chartBox, this.data);
+    else this.chart.update(this.data);
+    this.chartBox.dataset.anomalyPoints = JSON.stringify(markedTimes(this.data));
+    this.chartBox.dataset.drawn = 'true';
+  }
+
+  destroy(): void {
+    this.chart?.plot.destroy();
+    this.chart = undefined;
+    delete this.chartBox.dataset.drawn;
+  }
 }
 
 const rooms = new ViewBox('rooms');
 const controls = roomControls();
+const panels = new Map<string, RoomPanel>();
+let roomOptions: string | undefined;
+
+/** Rebuilds the room select's options only when the rooms changed (an open select stays open); selects `range.room`. */
+function updateRoomSelect(known: readonly string[]): void {
+  const key = JSON.stringify(known);
+  if (key !== roomOptions) {
+    roomSelect.replaceChildren(el('option', { value: '' }, 'all rooms'), ...known.map((room) => el('option', { value: room }, room)));
+    roomOptions = key;
+  }
+  roomSelect.value = range.room;
+}
+
 async function loadRooms(): Promise<void> {
   const view = await getJson<RoomsView>(API_PATHS.rooms);
   latestReading = view.rooms.map((r) => r.last).filter((t): t is string => t !== null).sort().at(-1) ?? null;
-  const known = new Set(view.rooms.map((r) => r.room));
-  if (range.room !== '' && !known.has(range.room)) range.room = '';
-  roomSelect.replaceChildren(el('option', { value: '' }, 'all rooms'), ...view.rooms.map((r) => el('option', { value: r.room, selected: r.room === range.room }, r.room)));
-  if (view.rooms.length === 0) {
-    replaceCharts('rooms', []);
-    rooms.show('empty', view.queries, el('p', { className: 'empty', testid: 'empty-rooms' }, 'no rooms curated yet'));
-    return;
+  const known = view.rooms.map((r) => r.room);
+  if (range.room !== '' && !known.includes(range.room)) range.room = '';
+  updateRoomSelect(known);
+  // What this load shows: a control changed while it runs queues the next load (ViewBox.run).
+  const wanted = { ...range };
+  const shown = view.rooms.filter((r) => wanted.room === '' || r.room === wanted.room);
+  const series = await Promise.all(shown.map((r) => getJson<RoomSeriesView>(seriesPath(r.room, wanted))));
+  for (const [room, panel] of panels) {
+    if (shown.some((r) => r.room === room)) continue;
+    panel.destroy();
+    panels.delete(room);
   }
-  const shown = view.rooms.filter((r) => range.room === '' || r.room === range.room);
-  const series = await Promise.all(shown.map((r) => getJson<RoomSeriesView>(seriesPath(r.room))));
-  const sections = shown.map((r, i) => roomSection(r, series[i]!));
-  rooms.show('ready', [...view.queries, ...series.flatMap((s) => s.queries)], controls, ...sections.map((s) => s.node));
-  replaceCharts('rooms', sections.filter((s) => s.node.querySelector('.room-chart') !== null).map((s) => s.draw()));
+  if (view.rooms.length === 0) {
+    rooms.show('empty', view.queries, el('p', { className: 'empty', testid: 'empty-rooms' }, 'no rooms curated yet'));
+  } else {
+    const list = shown.map((r, i) => {
+      const panel = panels.get(r.room) ?? new RoomPanel(r.room);
+      panels.set(r.room, panel);
+      panel.update(r, series[i]!);
+      return panel;
+    });
+    rooms.show('ready', [...view.queries, ...series.flatMap((s) => s.queries)], controls, ...list.map((p) => p.node));
+    for (const panel of list) panel.draw();
+  }
   const section = document.getElementById('view-rooms')!;
-  section.dataset.generation = String(Number(section.dataset.generation ?? '0') + 1);
+  Object.assign(section.dataset, { room: wanted.room, from: wanted.from, to: wanted.to, generation: String(Number(section.dataset.generation ?? '0') + 1) });
 }
 
 const quality = new ViewBox('quality');
@@ -277,7 +341,82 @@ async function loadAlerts(): Promise<void> {
   ], a.alerts));
 }
 
+/**
+ * The pipeline graph's box: the graph drawn at its natural size (12 px state names) in a box that scrolls both ways,
+ * opened where it shows the most of the path taken; `fit` shrinks the whole graph into the box, `100%` goes back. Kept across
+ * loads with its zoom and scroll position; the graph is redrawn only when it changed.
+ */
+class PipelineBox {
+  readonly node: HTMLElement;
+  private readonly scroll = el('div', { className: 'pipeline-scroll', testid: 'pipeline-scroll', tabindex: 0 });
+  private readonly buttons: Record<'fit' | '100', HTMLButtonElement>;
+  private zoom: 'fit' | '100' = '100';
+  private graph?: PipelineView['graph'];
+  private drawn?: string;
+
+  constructor() {
+    const button = (zoom: 'fit' | '100', label: string) => {
+      const b = el('button', { type: 'button', testid: `pipeline-zoom-${zoom}` }, label);
+      b.addEventListener('click', () => {
+        this.zoom = zoom;
+        this.applyZoom();
+        if (zoom === '100') this.scrollToStart();
+      });
+      return b;
+    };
+    this.buttons = { fit: button('fit', 'fit'), 100: button('100', '100%') };
+    this.node = el('div', {}, el('div', { className: 'controls' }, el('label', {}, 'zoom'), this.buttons.fit, this.buttons[100]), this.scroll);
+  }
+
+  /** Draws the graph when it differs from the one drawn; call once the box is in the page. */
+  show(graph: PipelineView['graph']): void {
+    const key = JSON.stringify(graph);
+    if (key === this.drawn) return;
+    const first = this.drawn === undefined;
+    this.graph = graph;
+    this.drawn = key;
+    this.scroll.replaceChildren(pipelineSvg(graph));
+    this.applyZoom();
+    if (first) this.scrollToStart();
+  }
+
+  private applyZoom(): void {
+    const graph = this.graph;
+    const drawing = this.scroll.querySelector('svg');
+    if (graph === undefined || drawing === null || graph.width === 0 || graph.height === 0) return;
+    const scale = this.zoom === '100' ? 1 : Math.min(1, (this.scroll.clientWidth - 2) / graph.width, (this.scroll.clientHeight - 2) / graph.height);
+    drawing.setAttribute('width', String(graph.width * scale));
+    drawing.setAttribute('height', String(graph.height * scale));
+    this.scroll.dataset.zoom = this.zoom;
+    for (const [zoom, b] of Object.entries(this.buttons)) b.setAttribute('aria-pressed', String(zoom === this.zoom));
+  }
+
+  /**
+   * Scrolls to where the box shows the most states the execution visited (the path taken; without an execution, the
+   * most states): each such state is tried as the box's centre, the top-most of the best first.
+   */
+  private scrollToStart(): void {
+    const nodes = this.graph?.nodes ?? [];
+    const visited = nodes.filter((n) => n.status !== 'NOT_RUN');
+    const wanted = visited.length === 0 ? nodes : visited;
+    const { clientWidth: width, clientHeight: height } = this.scroll;
+    let best: { x: number; y: number; count: number } | undefined;
+    for (const c of [...wanted].sort((a, b) => a.y - b.y || a.x - b.x)) {
+      const x = Math.max(0, c.x - width / 2);
+      const y = Math.max(0, c.y - height / 2);
+      const count = wanted.filter((n) => n.x - n.width / 2 >= x && n.x + n.width / 2 <= x + width && n.y - n.height / 2 >= y && n.y + n.height / 2 <= y + height).length;
+      if (best === undefined || count > best.count) best = { x, y, count };
+    }
+    if (best === undefined) return;
+    this.scroll.scrollLeft = best.x;
+    this.scroll.scrollTop = best.y;
+  }
+}
+
 const pipeline = new ViewBox('pipeline');
+const pipelineBox = new PipelineBox();
+/** The execution's line, notifications and legend; kept as one node so a reload never re-inserts the graph's box (its scroll would reset). */
+const pipelineHead = el('div');
 async function loadPipeline(): Promise<void> {
   const p = await getJson<PipelineView>(API_PATHS.pipeline);
   const e = p.execution;
@@ -285,12 +424,14 @@ async function loadPipeline(): Promise<void> {
   const head = e === null
     ? el('p', { className: 'empty', testid: 'empty-pipeline' }, 'no pipeline execution yet: the graph shows the definition')
     : el('p', {},
-      el('span', { className: `status ${e.status}`, testid: 'pipeline-status' }, e.status), ` ${e.name}, started ${e.startTime}`,
+      el('span', { className: `status ${e.status}`, testid: 'pipeline-status' }, e.status), ' ', el('span', { testid: 'pipeline-execution' }, e.name), `, started ${e.startTime}`,
       e.durationMs === null ? '' : `, ${formatMs(e.durationMs)}`,
       e.error === undefined ? '' : el('span', { testid: 'pipeline-error' }, ` — ${e.error}${e.cause === undefined ? '' : `: ${e.cause}`}`));
   const notifications = e === null || e.notifications.length === 0 ? null : el('div', { className: 'error-box', testid: 'pipeline-notifications' },
     el('strong', {}, 'failure notification'), ...e.notifications.map((n) => el('div', {}, n.subject === undefined ? '' : `${n.subject}: `, n.message)));
-  pipeline.show(e === null ? 'empty' : 'ready', p.queries, head, notifications, swatches, pipelineSvg(p.graph));
+  pipelineHead.replaceChildren(head, ...(notifications === null ? [] : [notifications]), swatches);
+  pipeline.show(e === null ? 'empty' : 'ready', p.queries, pipelineHead, pipelineBox.node);
+  pipelineBox.show(p.graph);
 }
 
 async function start(): Promise<void> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AnomalyMark, SeriesPoint } from '../contract.js';
+import { EDGE_LABEL_CHARS, shortLabel, type AnomalyMark, type SeriesPoint } from '../contract.js';
 import { markedTimes, roomChartData } from './charts.js';
 import { formatBytes, formatMs } from './dom.js';
-import { laneOf, shortLabel } from './pipeline-svg.js';
+import { laneOf } from './pipeline-svg.js';
 
 const point = (t: string, avg: number): SeriesPoint => ({ t, readings: 2, avg, min: avg - 1, max: avg + 1 });
 const mark = (t: string, device: string, value: number): AnomalyMark => ({ t, device, value, score: 3, threshold: 2, model: 'rcf' });
@@ -49,9 +49,15 @@ describe('what the page prints', () => {
 
   it.each([
     ['next', 'next'],
-    ['choice: $.crawl.result.Crawler.State == "READY"', 'choice: $.crawl.result.Crawler.Stat…'],
-  ])('GIVEN the label %s THEN it is drawn as %s, at most 36 characters', (label, drawn) => {
+    ['catch: States.ALL', 'catch: States.ALL'],
+    ['catch: Glue.CrawlerRunningException', 'catch: Glue.CrawlerRunningE…'],
+    ['choice: $.skip is present', 'skip is present'],
+    ['choice: $.crawl.result.Crawler.State == "READY"', 'Crawler.State == "READY"'],
+    ['choice: $.flags.skip.importHistorical == true', 'skip.importHistorical == tr…'],
+    ['choice: ($.imports[0].failed == true) or ($.imports[1].failed == true)', '(imports[0].failed == true)…'],
+    ['choice: ($.crawl.result.Crawler.State == "RUNNING") or ($.crawl.result.Crawler.State == "STOPPING")', '(Crawler.State == "RUNNING"…'],
+  ])('GIVEN the edge label %s THEN it is drawn as %s, at most EDGE_LABEL_CHARS long', (label, drawn) => {
     expect(shortLabel(label)).toBe(drawn);
-    expect(shortLabel(label).length).toBeLessThanOrEqual(36);
+    expect(shortLabel(label).length).toBeLessThanOrEqual(EDGE_LABEL_CHARS);
   });
 });

@@ -45,11 +45,18 @@ function widthOf(container: HTMLElement): number {
   return Math.max(320, Math.min(1300, container.clientWidth - 8));
 }
 
+/** A chart drawn once and then given new data in place (uPlot's setData: the same canvas, no redraw of the page). */
+export interface LiveChart<D> {
+  readonly plot: UPlot;
+  update(data: D): void;
+}
+
 /** A room's temperature chart: average line, min/max band, anomalies as red points with their score in the legend. */
-export function roomChart(container: HTMLElement, chart: RoomChartData): UPlot {
+export function roomChart(container: HTMLElement, chart: RoomChartData): LiveChart<RoomChartData> {
+  let current = chart;
   const anomalyValue = (_u: UPlot, v: number | null, _si: number, idx: number | null) => {
     if (v === null || idx === null) return '–';
-    const a = chart.anomalyAt[idx];
+    const a = current.anomalyAt[idx];
     return a === undefined ? v.toFixed(2) : `${v.toFixed(2)} °C, score ${a.score.toFixed(2)} (threshold ${a.threshold.toFixed(2)}), ${a.device}`;
   };
   const opts: UPlot.Options = {
@@ -67,11 +74,19 @@ export function roomChart(container: HTMLElement, chart: RoomChartData): UPlot {
     bands: [{ series: [3, 2], fill: 'rgba(144, 202, 249, 0.25)' }],
     legend: { live: true },
   };
-  return new uPlot(opts, chart.data, container);
+  const plot = new uPlot(opts, chart.data, container);
+  return {
+    plot,
+    update(next) {
+      current = next;
+      plot.setData(next.data);
+    },
+  };
 }
 
 /** The fleet's rate: sent and landed over time. */
-export function rateChart(container: HTMLElement, rate: FleetView['rate']): UPlot {
+export function rateChart(container: HTMLElement, rate: FleetView['rate']): LiveChart<FleetView['rate']> {
+  const data = (r: FleetView['rate']): UPlot.AlignedData => [r.map((p) => seconds(p.t)), r.map((p) => p.sent), r.map((p) => p.landed)];
   const opts: UPlot.Options = {
     width: widthOf(container),
     height: 180,
@@ -83,5 +98,6 @@ export function rateChart(container: HTMLElement, rate: FleetView['rate']): UPlo
       { label: 'landed', stroke: '#2e7d32', width: 1.5 },
     ],
   };
-  return new uPlot(opts, [rate.map((r) => seconds(r.t)), rate.map((r) => r.sent), rate.map((r) => r.landed)], container);
+  const plot = new uPlot(opts, data(rate), container);
+  return { plot, update: (next) => plot.setData(data(next)) };
 }

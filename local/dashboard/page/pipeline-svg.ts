@@ -1,4 +1,4 @@
-import { EDGE_LABEL_CHARS, type GraphNode, type PipelineView } from '../contract.js';
+import { shortLabel, type GraphNode, type PipelineView } from '../contract.js';
 import { formatMs, svg } from './dom.js';
 
 const LANE_PADDING = 10;
@@ -6,11 +6,6 @@ const LANE_PADDING = 10;
 /** The lane of a node id `<lane>/<state>` (state names may hold `/`: the lane ends at the first one). */
 export function laneOf(id: string): string {
   return id.slice(0, id.indexOf('/'));
-}
-
-/** An edge label as drawn: shortened with an ellipsis past EDGE_LABEL_CHARS (the title keeps it whole). */
-export function shortLabel(label: string): string {
-  return label.length <= EDGE_LABEL_CHARS ? label : `${label.slice(0, EDGE_LABEL_CHARS - 1)}…`;
 }
 
 /** What a node's tooltip says: kind, status, duration, attempts, error and cause. */
