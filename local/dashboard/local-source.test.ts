@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertMessage } from '../../core/analytics/alerts.js';
 import { CRAWL_TIMEOUT_ERROR, FAILURE_STATES } from '../../core/orchestration/index.js';
 import { tempDataDir } from '../lake/testing.js';
-import { lastExecutionFile, readLastExecution } from '../orchestration/last-execution.js';
+import { lastExecutionFile, readLastExecution, writeLastExecution } from '../orchestration/last-execution.js';
 import { statesOf } from '../orchestration/graph.js';
 import { dashboardFixture, EXPECTED, FIXTURE_ALERT, FIXTURE_NOW, type DashboardFixture } from './fixture.testing.js';
 import { liveFleet } from './live.js';
@@ -86,6 +86,26 @@ describe('the local source over a twin data directory the pipeline twin and the 
     expect(node(FAILURE_STATES.failed)).toMatchObject({ status: 'FAILED', error: CRAWL_TIMEOUT_ERROR });
     expect(node(FAILURE_STATES.notify)).toMatchObject({ status: 'SUCCEEDED' });
     expect(node('Curate')).toMatchObject({ status: 'NOT_RUN', durationMs: null });
+  });
+
+  it('GIVEN the graph laid out once WHEN asked again THEN the same layout; WHEN a new execution is recorded THEN the new one is drawn', async () => {
+    const d = tempDataDir();
+    try {
+      const record = readLastExecution(fixture.dataDir)!;
+      writeLastExecution(d, record);
+      const own = openLocalSource({ dataDir: d });
+      const first = await own.pipeline();
+      expect((await own.pipeline()).graph).toBe(first.graph);
+      const failed = first.graph.nodes.find((n) => n.state === FAILURE_STATES.failed);
+      expect(failed?.status).toBe('FAILED');
+      writeLastExecution(d, { ...record, name: 'next-run', status: 'SUCCEEDED', states: record.states.filter((v) => v.name !== FAILURE_STATES.failed) });
+      const next = await own.pipeline();
+      expect(next.execution?.name).toBe('next-run');
+      expect(next.graph.nodes.find((n) => n.state === FAILURE_STATES.failed)?.status).toBe('NOT_RUN');
+      await own.close();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('GIVEN any named query THEN its columns and rows as objects', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pipelineOptions, pipelineDefinition } from '../../core/orchestration/index.js';
 import { readEnvironmentConfig, type Environment } from '../../core/settings.js';
 import { readAlertLog } from '../analytics/alerts-log.js';
-import { readLastExecution } from '../orchestration/last-execution.js';
+import { lastExecutionFile, readLastExecution } from '../orchestration/last-execution.js';
 import { localResources } from '../orchestration/pipeline-twin.js';
 import { openDuckdbEngine, type DuckdbEngineOptions } from '../query/duckdb-engine.js';
 import type { QueryEngine, QueryResult } from '../query/engine.js';
@@ -13,6 +13,16 @@ import { pipelineGraph } from './graph.js';
 import type { LiveFleet } from './live.js';
 import { readLastSummary } from './run-summary.js';
 import { sourceInfo, type DashboardSource } from './source.js';
+
+/** A file's modification time and size, or `none`: what tells a rewritten file from the one read before. */
+function fileKey(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return 'none';
+  }
+}
 
 /** Options of the local source. */
 export interface LocalSourceOptions {
@@ -39,12 +49,7 @@ class FreshEngine {
   ) {}
 
   private catalogKey(): string {
-    try {
-      const s = statSync(path.join(this.dataDir, 'catalog.json'));
-      return `${s.mtimeMs}:${s.size}`;
-    } catch {
-      return 'none';
-    }
+    return fileKey(path.join(this.dataDir, 'catalog.json'));
   }
 
   /** An engine whose runs are serialised, over the catalog as it is now. */
@@ -93,6 +98,12 @@ export function openLocalSource(options: LocalSourceOptions): DashboardSource {
   const views = new EngineViews(fresh.engine);
   const live = () => options.live?.();
   const info = () => sourceInfo('local', dataDir, live() !== undefined);
+  // The layout of the whole pipeline takes most of a second; it changes only when a new execution is recorded.
+  let layout: { readonly key: string; readonly graph: PipelineView['graph'] } | undefined;
+  const laidOut = (key: string, make: () => PipelineView['graph']) => {
+    if (layout?.key !== key) layout = { key, graph: make() };
+    return layout.graph;
+  };
   return {
     info,
     ...namedQueryViews(views, info),
@@ -123,13 +134,13 @@ export function openLocalSource(options: LocalSourceOptions): DashboardSource {
     async pipeline(): Promise<PipelineView> {
       const last = readLastExecution(dataDir);
       if (last === undefined) {
-        const definition = pipelineDefinition(localResources(), pipelineOptions(readEnvironmentConfig(options.env ?? 'dev'))).main.toJson();
-        return { source: info(), queries: [], graph: pipelineGraph(definition, []), execution: null };
+        const graph = laidOut('none', () => pipelineGraph(pipelineDefinition(localResources(), pipelineOptions(readEnvironmentConfig(options.env ?? 'dev'))).main.toJson(), []));
+        return { source: info(), queries: [], graph, execution: null };
       }
       return {
         source: info(),
         queries: [],
-        graph: pipelineGraph(last.definition, last.states),
+        graph: laidOut(`${last.name}:${fileKey(lastExecutionFile(dataDir))}`, () => pipelineGraph(last.definition, last.states)),
         execution: {
           name: last.name,
           status: last.status,
