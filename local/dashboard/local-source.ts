@@ -134,23 +134,11 @@ export function openLocalSource(options: LocalSourceOptions): DashboardSource {
     async pipeline(): Promise<PipelineView> {
       const last = readLastExecution(dataDir);
       if (last === undefined) {
-        const graph = laidOut('none', () => pipelineGraph(pipelineDefinition(localResources(), pipelineOptions(readEnvironmentConfig(options.env ?? 'dev'))).main.toJson(), []));
+        const graph = laidOut('no execution', () => pipelineGraph(pipelineDefinition(localResources(), pipelineOptions(readEnvironmentConfig(options.env ?? 'dev'))).main.toJson(), []));
         return { source: info(), queries: [], graph, execution: null };
       }
-      return {
-        source: info(),
-        queries: [],
-        graph: laidOut(`${last.name}:${fileKey(lastExecutionFile(dataDir))}`, () => pipelineGraph(last.definition, last.states)),
-        execution: {
-          name: last.name,
-          status: last.status,
-          startTime: last.startTime,
-          durationMs: last.durationMs,
-          ...(last.error === undefined ? {} : { error: last.error }),
-          ...(last.cause === undefined ? {} : { cause: last.cause }),
-          notifications: last.notifications,
-        },
-      };
+      const { states, definition, ...execution } = last;
+      return { source: info(), queries: [], graph: laidOut(fileKey(lastExecutionFile(dataDir)), () => pipelineGraph(definition, states)), execution };
     },
     close: () => fresh.close(),
   };
