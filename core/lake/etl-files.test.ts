@@ -43,12 +43,11 @@ describe('the etl/ files the lake stack uploads (glueEtlFiles)', () => {
   it('GIVEN curate THEN its SQL is uploaded rendered, exactly the text the twin runs, with no placeholder left', () => {
     const curate = lakeJob('curate');
     const sql = files.filter((f) => f.key.startsWith('etl/sql/curate/'));
-    expect(sql.map((f) => f.key)).toStrictEqual(['etl/sql/curate/curate_staged.sql', 'etl/sql/curate/curate_telemetry.sql', 'etl/sql/curate/curate_quarantine.sql']);
+    expect(sql.map((f) => f.key)).toStrictEqual(['etl/sql/curate/curate_keyed.sql', 'etl/sql/curate/curate_staged.sql', 'etl/sql/curate/curate_telemetry.sql', 'etl/sql/curate/curate_quarantine.sql']);
     for (const file of sql) expect(file.content).toBe(jobSql(curate, path.basename(file.key)));
-    const staged = sql[0]!.content;
-    expect(staged).not.toMatch(/'\{\{\w+\}\}'/);
-    expect(staged).toContain(`WHEN NOT (n.temperature >= ${curate.parameters.temperature_min} AND n.temperature <= ${curate.parameters.temperature_max})`);
-    expect(readFileSync(path.join(PROJECT_ROOT, 'etl', 'sql', 'curate_staged.sql'), 'utf8')).toContain("'{{temperature_min}}'");
+    for (const file of sql) expect(file.content, file.key).not.toMatch(/'\{\{\w+\}\}'/);
+    expect(sql[0]!.content).toContain(`WHEN NOT (n.temperature >= ${curate.parameters.temperature_min} AND n.temperature <= ${curate.parameters.temperature_max})`);
+    expect(readFileSync(path.join(PROJECT_ROOT, 'etl', 'sql', 'curate_keyed.sql'), 'utf8')).toContain("'{{temperature_min}}'");
   });
 
   it('GIVEN a SQL file naming a parameter its job lacks THEN the upload fails naming the parameter and the file', () => {

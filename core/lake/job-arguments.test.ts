@@ -22,8 +22,11 @@ describe('Glue job arguments made from the job definitions', () => {
     ]);
   });
 
-  it('GIVEN curate THEN its stage is the rendered curate_staged.sql, registered as curate_staged', () => {
-    expect(glueJobStages(job('curate'), env)).toStrictEqual([{ view: 'curate_staged', sql_path: 's3://scripts/etl/sql/curate/curate_staged.sql' }]);
+  it('GIVEN curate THEN its stages are the rendered curate_keyed.sql then curate_staged.sql, registered under their names', () => {
+    expect(glueJobStages(job('curate'), env)).toStrictEqual([
+      { view: 'curate_keyed', sql_path: 's3://scripts/etl/sql/curate/curate_keyed.sql' },
+      { view: 'curate_staged', sql_path: 's3://scripts/etl/sql/curate/curate_staged.sql' },
+    ]);
   });
 
   it('GIVEN curate THEN both outputs compact the partitions they touch with the rows of their reference view, quarantine dated by the run', () => {

@@ -32,7 +32,7 @@ import {
 export const ADDED_COLUMNS = {
   source_file: 'key of the object the row was read from, relative to its bucket (Spark: input_file_name() without the s3://bucket/ part)',
   source_row: '1-based row number of the row in that object (Spark has no per-file row number: the script reads each object on its own and numbers its rows)',
-  original: "the row as JSON of the view's columns (Spark: to_json(struct(*)); DuckDB: to_json of the row)",
+  original: "the row as a struct of the view's columns (Spark: struct(*); DuckDB: the row itself), made JSON by the SQL only where it keeps it",
 } as const;
 export type AddedColumn = keyof typeof ADDED_COLUMNS;
 
@@ -180,7 +180,10 @@ export const LAKE_JOBS: readonly JobDefinition[] = [
       { view: 'curated_existing', source: CURATED_TELEMETRY, role: 'reference' },
       { view: 'quarantine_existing', source: CURATED_QUARANTINE, role: 'reference' },
     ],
-    stages: [{ sql: 'curate_staged.sql', view: 'curate_staged' }],
+    stages: [
+      { sql: 'curate_keyed.sql', view: 'curate_keyed' },
+      { sql: 'curate_staged.sql', view: 'curate_staged' },
+    ],
     outputs: [
       { sql: 'curate_telemetry.sql', table: CURATED_TELEMETRY },
       { sql: 'curate_quarantine.sql', table: CURATED_QUARANTINE, runDatePartition: 'date' },

@@ -9,7 +9,8 @@ Arguments (the lake stack sets them from core/lake/jobs.ts through glueJobArgume
                        {"view": "curated_existing", "database": <curated database>, "table": "telemetry", "bookmark": false,
                         "add_columns": []},
                        {"view": "quarantine_existing", ... "table": "quarantine", "bookmark": false, "add_columns": []}]
-  --stages            [{"view": "curate_staged", "sql_path": "s3://<scripts>/etl/sql/curate/curate_staged.sql"}]
+  --stages            [{"view": "curate_keyed", "sql_path": "s3://<scripts>/etl/sql/curate/curate_keyed.sql"},
+                       {"view": "curate_staged", "sql_path": "s3://<scripts>/etl/sql/curate/curate_staged.sql"}]
   --outputs           [{"sql_path": "s3://<scripts>/etl/sql/curate/curate_telemetry.sql", "path": "s3://<curated>/telemetry/",
                         "database": <curated database>, "table": "telemetry", "partition_keys": ["room_id", "date"],
                         "mode": "overwrite_partitions", "existing_view": "curated_existing", "run_date_partition": null,

@@ -264,7 +264,8 @@ def add_columns(df, columns):
     source_file is the object's key in its bucket (input_file_name() without scheme and bucket). source_row is the
     1-based row of the row in its object: row_number per file over the read order, which is taken
     (monotonically_increasing_id) straight after the read, before any shuffle, so it follows each object's line
-    order (Spark reads a split file's parts in offset order). original is the row as JSON of the view's columns.
+    order (Spark reads a split file's parts in offset order). original is the row as a struct of the view's columns
+    (the SQL makes it JSON only where it keeps it: a refused row).
     """
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
@@ -276,7 +277,7 @@ def add_columns(df, columns):
         order = Window.partitionBy(F.col("source_file")).orderBy(F.col(READ_ORDER))
         df = df.withColumn("source_row", F.row_number().over(order).cast("bigint")).drop(READ_ORDER)
     if "original" in columns:
-        df = df.withColumn("original", F.to_json(F.struct(*[F.col(name) for name in df.columns])))
+        df = df.withColumn("original", F.struct(*[F.col(name) for name in df.columns]))
     return df
 
 

@@ -231,7 +231,7 @@ class EachJob(unittest.TestCase):
         for view in ("raw_telemetry", "raw_historical", "raw_database"):
             columns = by_view[view]["columns"]
             self.assertEqual(columns[-1], "original")
-            self.assertEqual(by_view[view]["expressions"]["original"], "to_json(struct(%s))" % ", ".join("col(%s)" % c for c in columns[:-1]))
+            self.assertEqual(by_view[view]["expressions"]["original"], "struct(%s)" % ", ".join("col(%s)" % c for c in columns[:-1]))
         for view in ("curated_existing", "quarantine_existing"):
             self.assertNotIn("original", by_view[view]["columns"])
         self.assertEqual(by_view["curate_staged"]["origin"], "sql")

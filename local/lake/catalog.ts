@@ -231,7 +231,7 @@ export class LocalCatalog {
       const fileColumn = addColumns.includes('source_file') ? `, substr(filename, ${this.zoneDir(definition).length + 2}) AS source_file` : '';
       body = `SELECT ${columns.map((c) => typed(c.name, c.type)).join(', ')}${fileColumn} FROM ${this.reader(definition, files)}`;
     }
-    const select = addColumns.includes('original') ? `SELECT v.*, to_json(v) AS original FROM (${body}) v` : body;
+    const select = addColumns.includes('original') ? `SELECT v.*, v AS original FROM (${body}) v` : body;
     await connection.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${select}`);
   }
 

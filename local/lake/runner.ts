@@ -103,7 +103,7 @@ async function loadSourceReadings(connection: DuckDBConnection, view: string, re
 
 /**
  * Columns no two rows of a curated table share (curate keeps one row per record_key, and quarantines one per
- * row_key, across runs): the writer sorts each partition by them, not by every column.
+ * row_key, across runs): a compaction sorts a partition by them, not by every column.
  */
 const UNIQUE_KEYS = new Map<TableDefinition, readonly string[]>([
   [CURATED_TELEMETRY, ['record_key']],
@@ -177,6 +177,10 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       const rows = await queryCount(connection, `SELECT count(*) FROM ${input.view}`);
       (input.role === 'records' ? counts.read : counts.reference)[input.view] = rows;
     }
+    // The inputs are registered (import-historical's per-file tables number their rows by insertion order); from
+    // here no result depends on the order rows come in: a stage is a set, and an output's rows are kept, not their
+    // order (writePartitioned). Left on, DuckDB keeps the order of every stage it materialises, at a cost.
+    await connection.run('SET preserve_insertion_order = false');
     for (const stage of job.stages) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);
       const sources = ONE_ROW_PER_INPUT_ROW[stage.view];

@@ -39,7 +39,7 @@ function stagedPartitions(dir: string, depth: number, prefix = ''): string[] {
  * Writes the rows as JSON Lines under `<key>=<value>/data_0<suffix>` in `staging`, the partition keys in the folder
  * names only (as PARTITION_BY writes the other formats; DuckDB's JSON COPY has no PARTITION_BY). Returns the rows.
  */
-async function copyJsonPartitions(connection: DuckDBConnection, select: string, staging: string, keys: readonly string[], columns: readonly string[], suffix: string): Promise<number> {
+async function copyJsonPartitions(connection: DuckDBConnection, select: string, orderBy: string, staging: string, keys: readonly string[], columns: readonly string[], suffix: string): Promise<number> {
   const rows = `json_rows_${path.basename(staging).replace(/[^A-Za-z0-9]/g, '_')}`;
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS ${select}`);
   try {
@@ -48,7 +48,8 @@ async function copyJsonPartitions(connection: DuckDBConnection, select: string, 
       const folder = path.join(staging, ...keys.map((k, i) => `${k}=${String(partition[i])}`));
       mkdirSync(folder, { recursive: true });
       const where = keys.map((k, i) => `CAST(${k} AS VARCHAR) = ${sqlString(String(partition[i]))}`).join(' AND ');
-      await connection.run(`COPY (SELECT ${columns.join(', ')} FROM ${rows} WHERE ${where}) TO ${sqlString(path.join(folder, `data_0${suffix}`))} (FORMAT json)`);
+      // Sorted here, not when the rows were kept: a table keeps no order unless insertion order is preserved.
+      await connection.run(`COPY (SELECT ${columns.join(', ')} FROM ${rows} WHERE ${where} ORDER BY ${orderBy}) TO ${sqlString(path.join(folder, `data_0${suffix}`))} (FORMAT json)`);
     }
     return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rows}`)).getRows()[0]?.[0] ?? 0);
   } finally {
@@ -64,9 +65,11 @@ const COPY_FORMATS: Partial<Record<TableDefinition['format'], string>> = { parqu
  * Parquet under `<key>=<value>/` folders, one file per partition: a run first writes every partition into a hidden
  * staging folder; a partition that already holds rows is then compacted (its old and new rows rewritten as one
  * file); each final file is written beside the old one and renamed over it, so a failed run leaves every partition
- * as it was. Rows are sorted, so the same rows give the same file: by the partition keys, then by `uniqueKey` (columns
- * whose values no two rows of the table share, e.g. the curated record_key; a cheaper sort than by every column), or
- * by every column when there is none. Registers the partitions in the catalog.
+ * as it was. The same rows give the same rows in each partition, not the same bytes: DuckDB's partitioned COPY
+ * interleaves its threads' chunks in a file whatever the ORDER BY above it (as Spark's writers do), so a run does not
+ * sort what it writes; a compacted file, written whole from one sorted query, is sorted by `uniqueKey` (columns whose
+ * values no two rows of the table share, e.g. the curated record_key) or by every column when there is none, and a
+ * JSON Lines file (one query per partition) the same way. Registers the partitions in the catalog.
  * With `append` (a table the job does not read back, as the raw imports: the Glue job appends to it too), a
  * partition that already holds n files gets this run's file beside them, `data-<n>.parquet`, and the files
  * already there are left untouched (a job bookmark that processed them need not read them again).
@@ -87,18 +90,17 @@ export async function writePartitioned(
   const staging = path.join(location, `.staging-${runId}`);
   const keys = table.partitionKeys.map((k) => k.name);
   const columns = table.columns.map((c) => c.name);
-  const orderBy = uniqueKey.length === 0 ? 'ALL' : [...keys, ...uniqueKey].join(', ');
   const partitionOrder = uniqueKey.length === 0 ? 'ALL' : uniqueKey.join(', ');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
     const rows =
       table.format === 'jsonlines'
-        ? await copyJsonPartitions(connection, `SELECT * FROM (${select}) ORDER BY ${orderBy}`, staging, keys, columns, suffix)
+        ? await copyJsonPartitions(connection, select, partitionOrder, staging, keys, columns, suffix)
         : Number(
             (
               await connection.runAndReadAll(
-                `COPY (SELECT * FROM (${select}) ORDER BY ${orderBy}) TO ${sqlString(staging)} (FORMAT ${copyFormat}${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
+                `COPY (${select}) TO ${sqlString(staging)} (FORMAT ${copyFormat}${keys.length > 0 ? `, PARTITION_BY (${keys.join(', ')})` : ''}, FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE true)`,
               )
             ).getRows()[0]?.[0] ?? 0,
           );
