@@ -191,6 +191,16 @@ export function curateFigures(rounds: readonly PairedRound[], run: CurateRun, no
 }
 
 /**
+ * The dedupe floor from paired rounds (records/s of the bare COPY as `bare`, of the bare deduplicating COPY as `twin`)
+ * against the etl.copy figure of the same rounds: the median rate with the median paired ratio. No target: it is the
+ * ceiling any curate's ratio can reach on this engine, since curate does at least this work.
+ */
+export function dedupeFigure(rounds: readonly PairedRound[], copy: Figure, notes: string): Figure {
+  const spread = spreadOf(pairedRatios(rounds));
+  return { ...compared('etl.dedupe', median(rounds.map((r) => r.twin)), 'records/s', copy), ratio: spread.median, ratioSpread: spread, notes };
+}
+
+/**
  * The query figure from paired rounds of query times in seconds (over one compacted file as `bare`, over the curated
  * zone as `twin`): value the median curated-zone time in ms, ratio the median paired time ratio, met when at most
  * TARGETS.queryRatio.
