@@ -135,10 +135,10 @@ describe('curateFigures', () => {
 });
 
 describe('dedupeFigure', () => {
-  it('GIVEN paired rounds THEN etl.dedupe is the median floor rate with the median paired ratio to etl.copy, and sets no target', () => {
+  it('GIVEN paired rounds THEN etl.dedupe is the median dedupe rate with the median paired ratio to etl.copy, and sets no target', () => {
     const [copy] = curateFigures([{ bare: 100, twin: 50 }, { bare: 200, twin: 50 }, { bare: 300, twin: 50 }], { records: 1_000, rssMiB: 300, accounted: 1_000 }, 'n');
-    const floor = dedupeFigure([{ bare: 100, twin: 70 }, { bare: 200, twin: 60 }, { bare: 300, twin: 240 }], copy!, 'n');
-    expect(floor).toStrictEqual({ name: 'etl.dedupe', value: 70, unit: 'records/s', baseline: 'etl.copy', ratio: 0.7, ratioSpread: { median: 0.7, min: 0.3, max: 0.8, n: 3 }, notes: 'n' });
+    const dedupe = dedupeFigure([{ bare: 100, twin: 70 }, { bare: 200, twin: 60 }, { bare: 300, twin: 240 }], copy!, 'n');
+    expect(dedupe).toStrictEqual({ name: 'etl.dedupe', value: 70, unit: 'records/s', baseline: 'etl.copy', ratio: 0.7, ratioSpread: { median: 0.7, min: 0.3, max: 0.8, n: 3 }, notes: 'n' });
   });
 });
 

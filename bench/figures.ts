@@ -191,9 +191,9 @@ export function curateFigures(rounds: readonly PairedRound[], run: CurateRun, no
 }
 
 /**
- * The dedupe floor from paired rounds (records/s of the bare COPY as `bare`, of the bare deduplicating COPY as `twin`)
- * against the etl.copy figure of the same rounds: the median rate with the median paired ratio. No target: it is the
- * ceiling any curate's ratio can reach on this engine, since curate does at least this work.
+ * The dedupe reference from paired rounds (records/s of the bare COPY as `bare`, of the bare deduplicating COPY as `twin`)
+ * against the etl.copy figure of the same rounds: the median rate with the median paired ratio. No target: a reference
+ * for etl.curate, what DuckDB's idiomatic dedupe alone costs next to the bare COPY.
  */
 export function dedupeFigure(rounds: readonly PairedRound[], copy: Figure, notes: string): Figure {
   const spread = spreadOf(pairedRatios(rounds));

@@ -6,7 +6,7 @@ import { RAW_TELEMETRY } from '../core/lake/tables.js';
 /**
  * One side of an etl round in its own process, so its peak RSS is its own: `curate <dataDir> <now ISO>` runs the
  * twin's curate job; `copy <dataDir> <outDir>` a bare DuckDB COPY of the same raw files to partitioned Parquet;
- * `dedupe <dataDir> <outDir>` the same COPY keeping one row per reading (the least any deduplicating job does).
+ * `dedupe <dataDir> <outDir>` the same COPY keeping one row per reading (DuckDB's idiomatic dedupe, for reference).
  * Prints `{seconds, rows, accounted, maxRssMiB}` as JSON, timing only the work (not the process start).
  */
 export interface ChildResult {
@@ -25,8 +25,8 @@ export function bareCopySql(dataDir: string, outDir: string): string {
 }
 
 /**
- * The floor of a deduplicating job, in bare DuckDB: the COPY above keeping the first copy (by ingestion time) of each
- * (device, seq, event time), with DuckDB's own QUALIFY; no validation, no second output, no counts.
+ * A deduplicating COPY in bare DuckDB: the COPY above keeping the first copy (by ingestion time) of each (device, seq,
+ * event time), with DuckDB's own QUALIFY; no validation, no second output, no counts.
  */
 export function bareDedupeSql(dataDir: string, outDir: string): string {
   const glob = path.join(dataDir, RAW_TELEMETRY.zone, RAW_TELEMETRY.prefix, '**', '*.ndjson.gz');

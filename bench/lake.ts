@@ -71,7 +71,7 @@ export async function runLakeBench(o: LakeBenchOptions): Promise<Figure[]> {
     const workload = writeRawWorkload(dataDir, defaultWorkload(o.records, now));
     o.log(`lake: wrote ${workload.records} raw records (${workload.duplicates} redeliveries, ${workload.bad} bad) in ${workload.objects} objects over ${workload.days.length} days, ${workload.rooms.length} rooms, in ${(Number(process.hrtime.bigint() - generated) / 1e9).toFixed(1)} s`);
     const rounds: PairedRound[] = [];
-    const floors: PairedRound[] = [];
+    const dedupes: PairedRound[] = [];
     const kept = workload.records - workload.duplicates;
     let rssMiB = 0;
     let accounted = workload.records;
@@ -91,7 +91,7 @@ export async function runLakeBench(o: LakeBenchOptions): Promise<Figure[]> {
       rmSync(floorDir, { recursive: true, force: true });
       if (floor.rows !== kept) throw new Error(`round ${round}: the bare dedupe kept ${floor.rows} records, expected ${kept} (${workload.records} less ${workload.duplicates} redeliveries)`);
       rounds.push({ bare: bare.rows / bare.seconds, twin: twin.rows / twin.seconds });
-      floors.push({ bare: bare.rows / bare.seconds, twin: workload.records / floor.seconds });
+      dedupes.push({ bare: bare.rows / bare.seconds, twin: workload.records / floor.seconds });
       rssMiB = Math.max(rssMiB, twin.maxRssMiB);
       accounted = Math.min(accounted, twin.accounted);
       o.log(`lake round ${round}/${o.rounds}: bare COPY ${Math.round(bare.rows / bare.seconds)} records/s (${bare.seconds.toFixed(1)} s, ${Math.round(bare.maxRssMiB)} MiB), curate ${Math.round(twin.rows / twin.seconds)} records/s (${twin.seconds.toFixed(1)} s, ${Math.round(twin.maxRssMiB)} MiB), ratio ${(bare.seconds / twin.seconds).toFixed(2)}; bare dedupe ${floor.seconds.toFixed(1)} s, ratio ${(bare.seconds / floor.seconds).toFixed(2)}`);
@@ -102,9 +102,9 @@ export async function runLakeBench(o: LakeBenchOptions): Promise<Figure[]> {
       `curate job of the twin (the Glue SQL, DuckDB) in its own process over ${workload.records.toLocaleString('en-US')} raw records (${workload.objects} gzip NDJSON objects, ${workload.duplicates.toLocaleString('en-US')} redeliveries, ${workload.bad.toLocaleString('en-US')} bad rows); ratio = median of the ${o.rounds} per-round curate/COPY rates (min..max)`,
     );
     const floor = dedupeFigure(
-      floors,
+      dedupes,
       figures[0]!,
-      `bare DuckDB COPY of the same files keeping the first copy of each (device, seq, ts) by QUALIFY row_number(), nothing else (no validation, no quarantine, no counts), run after curate in each round: as measured, the most the ratio of a job that deduplicates can reach on this engine; ratio = median of the ${o.rounds} per-round floor/COPY rates (min..max)`,
+      `bare DuckDB COPY of the same files keeping the first copy of each (device, seq, ts) by QUALIFY row_number(), nothing else (no validation, no quarantine, no counts), run after curate in each round, for reference: DuckDB's idiomatic dedupe of the same records; ratio = median of the ${o.rounds} per-round floor/COPY rates (min..max)`,
     );
     return [...figures, floor, ...(await queryFigures(dataDir, workload.rooms, workload.days, o))];
   } finally {

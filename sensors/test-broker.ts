@@ -31,12 +31,18 @@ export interface TestBroker extends BareBroker {
   readonly received: { topic: string; payload: Buffer; clientId: string }[];
 }
 
-/** Starts a bare broker that records every client publish. */
+/**
+ * Starts a bare broker that records every client publish. It records them as aedes authorises them, before it
+ * acknowledges one, not on its 'publish' event: a broker closing with a QoS 1 publish in flight may have written
+ * the PUBACK and never emit the event, and a test counting what was received against what was acknowledged
+ * would then count one short.
+ */
 export async function startTestBroker(): Promise<TestBroker> {
   const broker = await startBareBroker();
   const received: TestBroker['received'] = [];
-  broker.aedes.on('publish', (packet, client) => {
+  broker.aedes.authorizePublish = (client, packet, done) => {
     if (client !== null) received.push({ topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client.id });
-  });
+    done(null);
+  };
   return { ...broker, received };
 }

@@ -178,8 +178,8 @@ export async function runJob(name: JobName | string, options: RunJobOptions): Pr
       (input.role === 'records' ? counts.read : counts.reference)[input.view] = rows;
     }
     // The inputs are registered (import-historical's per-file tables number their rows by insertion order); from
-    // here no result depends on the order rows come in: a stage is a set, and an output's rows are kept, not their
-    // order (writePartitioned). Left on, DuckDB keeps the order of every stage it materialises, at a cost.
+    // here no result depends on the order rows come in: a stage is a set, and writePartitioned sorts the files whose
+    // order is read (compactions, the RCF files). Left on, DuckDB keeps the order of every stage it materialises.
     await connection.run('SET preserve_insertion_order = false');
     for (const stage of job.stages) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${stage.view} AS ${jobSql(job, stage.sql)}`);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { CURATED_TELEMETRY } from '../../core/lake/tables.js';
+import { CURATED_TELEMETRY, RCF_TRAINING } from '../../core/lake/tables.js';
 import { LocalCatalog } from './catalog.js';
 import { openDuckdb, queryRows, sqlString } from './duckdb.js';
 import { tempDataDir } from './testing.js';
@@ -86,6 +86,42 @@ describe('an append write', () => {
       expect(readFileSync(path.join(folder, PARTITION_FILE))).toEqual(first);
       const keys = await queryRows(db.connection, `SELECT record_key FROM read_parquet(${sqlString(path.join(folder, '*.parquet'))}) ORDER BY record_key`);
       expect(keys.map((k) => k.record_key)).toEqual(['k1', 'k2', 'k3']);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('the order of what a write keeps', () => {
+  const keysInFileOrder = async (connection: DuckDBConnection, file: string) =>
+    (await queryRows(connection, `SELECT record_key FROM read_parquet(${sqlString(file)}, file_row_number = true) ORDER BY file_row_number`)).map((r) => r.record_key);
+
+  it('GIVEN a partition with rows WHEN a run adds rows out of key order THEN the compacted file holds every row sorted by the unique key', async () => {
+    const dir = tempDataDir();
+    const catalog = LocalCatalog.open(dir, { now: () => NOW });
+    const db = await openDuckdb();
+    try {
+      await writePartitioned(db.connection, catalog, CURATED_TELEMETRY, `${curatedRow('k3')} UNION ALL ${curatedRow('k1')}`, 'run-1', ['record_key']);
+      const result = await writePartitioned(db.connection, catalog, CURATED_TELEMETRY, `${curatedRow('k2')} UNION ALL ${curatedRow('k0')}`, 'run-2', ['record_key']);
+      expect(result.compacted).toEqual([PARTITION]);
+      expect(await keysInFileOrder(db.connection, path.join(catalog.location(CURATED_TELEMETRY), PARTITION, PARTITION_FILE))).toEqual(['k0', 'k1', 'k2', 'k3']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('GIVEN training points given out of order WHEN written as headerless CSV THEN each room file holds its points sorted, whatever order the SQL gave', async () => {
+    const dir = tempDataDir();
+    const catalog = LocalCatalog.open(dir, { now: () => NOW });
+    const db = await openDuckdb();
+    try {
+      const points = [[3, 'r1'], [1, 'r1'], [2, 'r2'], [0, 'r1']] as const;
+      const select = points.map(([f, room]) => `SELECT ${f}.0::DOUBLE AS f1, 0.0::DOUBLE AS f2, 0.0::DOUBLE AS f3, ${f}.5::DOUBLE AS f4, '${room}' AS room_id`).join(' UNION ALL ');
+      const result = await writePartitioned(db.connection, catalog, RCF_TRAINING, select, 'run-1', [], 'replace');
+      expect(result).toMatchObject({ rows: 4, partitions: ['room_id=r1', 'room_id=r2'] });
+      const file = (room: string) => readFileSync(path.join(catalog.location(RCF_TRAINING), `room_id=${room}`, 'data-0.csv'), 'utf8');
+      expect(file('r1')).toBe('0.0,0.0,0.0,0.5\n1.0,0.0,0.0,1.5\n3.0,0.0,0.0,3.5\n');
+      expect(file('r2')).toBe('2.0,0.0,0.0,2.5\n');
     } finally {
       db.close();
     }

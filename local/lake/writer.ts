@@ -36,20 +36,22 @@ function stagedPartitions(dir: string, depth: number, prefix = ''): string[] {
 }
 
 /**
- * Writes the rows as JSON Lines under `<key>=<value>/data_0<suffix>` in `staging`, the partition keys in the folder
- * names only (as PARTITION_BY writes the other formats; DuckDB's JSON COPY has no PARTITION_BY). Returns the rows.
+ * Writes the rows one partition at a time, each with one sorted query, under `<key>=<value>/data_0<suffix>` in
+ * `staging`, the partition keys in the folder names only (as PARTITION_BY writes them): a file in the order of
+ * `orderBy`, which one COPY to one file keeps and a partitioned COPY does not (DuckDB's JSON COPY has no PARTITION_BY
+ * at all). For the files whose order someone reads: the RCF training points the twin's forest learns in file order,
+ * and the transform input. Returns the rows.
  */
-async function copyJsonPartitions(connection: DuckDBConnection, select: string, orderBy: string, staging: string, keys: readonly string[], columns: readonly string[], suffix: string): Promise<number> {
-  const rows = `json_rows_${path.basename(staging).replace(/[^A-Za-z0-9]/g, '_')}`;
+async function copyEachPartition(connection: DuckDBConnection, select: string, orderBy: string, staging: string, keys: readonly string[], columns: readonly string[], suffix: string, copyFormat: string): Promise<number> {
+  const rows = `partition_rows_${path.basename(staging).replace(/[^A-Za-z0-9]/g, '_')}`;
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS ${select}`);
   try {
-    const values = (await connection.runAndReadAll(`SELECT DISTINCT ${keys.map((k) => `CAST(${k} AS VARCHAR)`).join(', ')} FROM ${rows}`)).getRows();
+    const values = keys.length === 0 ? [[]] : (await connection.runAndReadAll(`SELECT DISTINCT ${keys.map((k) => `CAST(${k} AS VARCHAR)`).join(', ')} FROM ${rows}`)).getRows();
     for (const partition of values) {
       const folder = path.join(staging, ...keys.map((k, i) => `${k}=${String(partition[i])}`));
       mkdirSync(folder, { recursive: true });
-      const where = keys.map((k, i) => `CAST(${k} AS VARCHAR) = ${sqlString(String(partition[i]))}`).join(' AND ');
-      // Sorted here, not when the rows were kept: a table keeps no order unless insertion order is preserved.
-      await connection.run(`COPY (SELECT ${columns.join(', ')} FROM ${rows} WHERE ${where} ORDER BY ${orderBy}) TO ${sqlString(path.join(folder, `data_0${suffix}`))} (FORMAT json)`);
+      const where = keys.length === 0 ? 'TRUE' : keys.map((k, i) => `CAST(${k} AS VARCHAR) = ${sqlString(String(partition[i]))}`).join(' AND ');
+      await connection.run(`COPY (SELECT ${columns.join(', ')} FROM ${rows} WHERE ${where} ORDER BY ${orderBy}) TO ${sqlString(path.join(folder, `data_0${suffix}`))} (FORMAT ${copyFormat})`);
     }
     return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${rows}`)).getRows()[0]?.[0] ?? 0);
   } finally {
@@ -69,7 +71,7 @@ const COPY_FORMATS: Partial<Record<TableDefinition['format'], string>> = { parqu
  * interleaves its threads' chunks in a file whatever the ORDER BY above it (as Spark's writers do), so a run does not
  * sort what it writes; a compacted file, written whole from one sorted query, is sorted by `uniqueKey` (columns whose
  * values no two rows of the table share, e.g. the curated record_key) or by every column when there is none, and a
- * JSON Lines file (one query per partition) the same way. Registers the partitions in the catalog.
+ * headerless CSV or JSON Lines file (one query per partition) the same way. Registers the partitions in the catalog.
  * With `append` (a table the job does not read back, as the raw imports: the Glue job appends to it too), a
  * partition that already holds n files gets this run's file beside them, `data-<n>.parquet`, and the files
  * already there are left untouched (a job bookmark that processed them need not read them again).
@@ -95,8 +97,8 @@ export async function writePartitioned(
   mkdirSync(staging, { recursive: true });
   try {
     const rows =
-      table.format === 'jsonlines'
-        ? await copyJsonPartitions(connection, select, partitionOrder, staging, keys, columns, suffix)
+      table.format !== 'parquet'
+        ? await copyEachPartition(connection, select, partitionOrder, staging, keys, columns, suffix, copyFormat)
         : Number(
             (
               await connection.runAndReadAll(
