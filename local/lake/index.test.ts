@@ -7,7 +7,7 @@ import { openDuckdb, queryRows, sqlString } from './duckdb.js';
 import { seedSourceDatabase } from './source-db.js';
 import { HISTORICAL_BAD_ROWS, HISTORICAL_FILE, HISTORICAL_REPEATED_ROWS, jobProgressLine, startLakeTwin, type LakeRun } from './index.js';
 import type { JobCounts } from './runner.js';
-import { telemetry, tempDataDir, writeRawTelemetry } from './testing.js';
+import { jobCounts, telemetry, tempDataDir, writeRawTelemetry } from './testing.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 
@@ -122,20 +122,6 @@ describe('the lake twin', () => {
   }, 300_000);
 });
 
-const EMPTY: JobCounts = {
-  job: 'curate',
-  runDate: '2026-11-23',
-  read: {},
-  bookmarks: {},
-  reference: {},
-  kept: 0,
-  written: {},
-  duplicates: { 'in-run': 0, 'already-curated': 0, 'already-quarantined': 0 },
-  quarantined: { 'missing-field': 0, 'wrong-type': 0, 'bad-timestamp': 0, 'out-of-range': 0 },
-  partitions: {},
-  compacted: {},
-};
-
 describe('a lake job\'s progress line', () => {
   describe.each<[string, Partial<JobCounts>, string]>([
     [
@@ -155,7 +141,7 @@ describe('a lake job\'s progress line', () => {
     ],
   ])('GIVEN %s', (_, counts, line) => {
     it('WHEN its line is formatted THEN it names what it read and wrote, with no empty part', () => {
-      expect(jobProgressLine({ ...EMPTY, ...counts }, 1500)).toBe(line);
+      expect(jobProgressLine(jobCounts(counts.job ?? 'curate', counts), 1500)).toBe(line);
     });
   });
 });
