@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ArchiveChangedError,
@@ -160,14 +160,23 @@ function takeoverMarker(file: string, record: DropExecution): string {
   return `${file.slice(0, -'.json'.length)}.${record.claim ?? `pid-${record.pid ?? 'none'}`}.takeover`;
 }
 
-/** Creates `file` with `body` only if no file has that name (O_EXCL: one creator wins on a local filesystem). */
+/**
+ * Creates `file` with `body` only if no file has that name; false when one has. The body is written to a file of
+ * its own first and then hard-linked to the name: link(2) is atomic and refuses an existing name (one creator wins
+ * on a local filesystem), and a reader never sees the file before its whole body (as an O_EXCL create would show it
+ * empty).
+ */
 async function createExclusive(file: string, body: string): Promise<boolean> {
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(tmp, body);
   try {
-    await writeFile(file, body, { flag: 'wx' });
+    await link(tmp, file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    await unlink(tmp);
   }
 }
 
@@ -194,7 +203,7 @@ async function currentClaim(file: string): Promise<{ readonly record: DropExecut
  * twin, as Step Functions keeps execution names) whose run ended or is still going is 'already-started' and starts
  * nothing; otherwise the name is claimed first, then the local run goes and its end is recorded.
  *
- * Claiming is an exclusive create (O_EXCL, atomic on a local filesystem), so of the processes that race one wins:
+ * Claiming is an exclusive create (a hard link, atomic on a local filesystem), so of the processes that race one wins:
  * the record file for a new name, and for an unfinished claim `<name>.<claim id>.takeover` (each claim has its own
  * id, so a marker takes over that one claim and no later one). The winner then writes its claim into the record.
  * Markers stay, as the records do: removing one would let a taker that read the old claim take it over again.
