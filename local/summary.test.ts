@@ -6,7 +6,7 @@ import { judge, type BatchRun, type StreamRun } from './analytics/index.js';
 import { emptyInvocationCounts } from '../core/analytics/alerts.js';
 import type { AnomalyLabel } from '../sensors/index.js';
 import type { LakeRun } from './lake/index.js';
-import type { JobCounts } from './lake/runner.js';
+import { jobCounts as job } from './lake/testing.js';
 import type { TwinStats } from './ingestion/twin.js';
 
 const zeroFaults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as FleetReport['faultsInjected'];
@@ -160,23 +160,6 @@ describe('summarizeRun', () => {
     expect(summary.problems).toStrictEqual(['labels file /data/labels/a.csv not written: ENOSPC: no space left on device, write']);
   });
 });
-
-function job(name: JobCounts['job'], overrides: Partial<JobCounts> = {}): JobCounts {
-  return {
-    job: name,
-    runDate: '2026-11-23',
-    read: {},
-    bookmarks: {},
-    reference: {},
-    kept: 0,
-    written: {},
-    duplicates: { 'in-run': 0, 'already-curated': 0, 'already-quarantined': 0 },
-    quarantined: { 'missing-field': 0, 'wrong-type': 0, 'bad-timestamp': 0, 'out-of-range': 0 },
-    partitions: {},
-    compacted: {},
-    ...overrides,
-  };
-}
 
 /** A lake run in which 10 raw, 5 historical and 4 database rows are curated 15, quarantined 2, duplicates 2. */
 function lakeRun(jobs: Partial<LakeRun['jobs']> = {}): LakeRun {

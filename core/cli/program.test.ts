@@ -5,7 +5,7 @@ import { ExitCode } from './exit-codes.js';
 import { captureIo } from './io.js';
 import type { Accumulator } from './parsers.js';
 import * as parse from './parsers.js';
-import { kitOption, newProgram, optionParser, parseArgv, runMain } from './program.js';
+import { kitOption, newProgram, optionParser, parseArgv, runMain, runProgram } from './program.js';
 
 function program(ran: number[]) {
   const c = captureIo();
@@ -129,5 +129,43 @@ describe('runMain', () => {
     const c = captureIo();
     expect(await runMain(c.io, { usage: 'usage: x' }, async () => ExitCode.Incomplete)).toBe(ExitCode.Incomplete);
     expect(c.err()).toBe('');
+  });
+});
+
+describe('runProgram', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  /** A program whose action checks `--n` itself (an InvalidValueError) or returns. */
+  const build = (io: ReturnType<typeof captureIo>['io'], ran: number[]) =>
+    newProgram('demo', 'a demo', io)
+      .addOption(kitOption('--n <n>', 'a count', parse.integer(0, 9), 1))
+      .action((flags: { n: number }) => {
+        if (flags.n === 0) throw new InvalidValueError('--n', flags.n, 'not 0', 'option');
+        ran.push(flags.n);
+      });
+
+  it.each([
+    { argv: ['--n', '3'], code: ExitCode.Ok, ran: [3], err: '' },
+    { argv: ['--help'], code: ExitCode.Ok, ran: [], err: '' },
+    { argv: ['--n', '12'], code: ExitCode.Usage, ran: [], err: "option '--n <n>' argument '12' is invalid" },
+    { argv: ['--n', '0'], code: ExitCode.Usage, ran: [], err: 'error: option --n has invalid value 0: expected not 0\nusage: demo [--n <n>]\n' },
+  ])('GIVEN $argv THEN exit code $code (also process.exitCode), the action run as parsed', async ({ argv, code, ran, err }) => {
+    const c = captureIo();
+    const runs: number[] = [];
+    expect(await runProgram(c.io, { usage: 'usage: demo [--n <n>]' }, argv, () => build(c.io, runs))).toBe(code);
+    expect(process.exitCode).toBe(code);
+    expect(runs).toStrictEqual(ran);
+    expect(c.err()).toContain(err);
+  });
+
+  it('GIVEN a program that cannot be built THEN its error is reported as runMain reports it, with the command\'s own code', async () => {
+    const c = captureIo();
+    const code = await runProgram(c.io, { usage: 'usage: demo', exitCodeOf: () => ExitCode.Unavailable }, [], () => {
+      throw new Error('no engine');
+    });
+    expect(code).toBe(ExitCode.Unavailable);
+    expect(c.err()).toBe('error: no engine\n');
   });
 });

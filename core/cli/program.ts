@@ -89,3 +89,11 @@ export async function runMain(io: Io, options: MainOptions, run: () => Promise<E
   process.exitCode = code;
   return code;
 }
+
+/**
+ * A CLI's whole `main`: builds the program, parses `argv` (without node and script) and runs its action, under
+ * runMain's reporting. The exit code is commander's when it stopped the run (usage, --help), else Ok.
+ */
+export function runProgram(io: Io, options: MainOptions, argv: readonly string[], program: () => Command): Promise<ExitCode> {
+  return runMain(io, options, async () => (await parseArgv(program(), argv)) ?? ExitCode.Ok);
+}

@@ -3,8 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { functionBase } from '../components/lambda-function.js';
 import type { AccountContext } from '../../core/iam.js';
 import { archiveDropEnvironment } from '../../core/orchestration/archive-drop-env.js';
-import { ARCHIVE_SUFFIX, DROP_PREFIX, type ArchiveLimits } from '../../core/orchestration/archive-drop.js';
-import { SecureBucket } from '../components/secure-bucket.js';
+import { ARCHIVE_SUFFIX, DROP_PREFIX, TEMPORARY_PREFIX, type ArchiveLimits } from '../../core/orchestration/archive-drop.js';
+import { SecureBucket, type LifecycleRule } from '../components/secure-bucket.js';
 import { serviceRole } from '../components/service-role.js';
 import { bundleHandler } from '../ingestion/bundle.js';
 import { processorRolePolicy } from '../ingestion/iam.js';
@@ -24,6 +24,25 @@ const LAMBDA_MAX_MEMORY_MB = 10_240;
 export function archiveDropMemoryMb(maxEntryBytes: number): number {
   return Math.min(LAMBDA_MAX_MEMORY_MB, Math.max(512, Math.ceil((2 * maxEntryBytes) / (1024 * 1024)) + 512));
 }
+
+/**
+ * Days an object under TEMPORARY_PREFIX is kept: a drop runs at most 15 minutes (the function's timeout) and removes
+ * its entries when it ends, so one older than a day was left by a drop that crashed.
+ */
+export const STAGED_ENTRY_DAYS = 1;
+
+/**
+ * The staging bucket's rule for TEMPORARY_PREFIX: entries a crashed drop left expire, and so do the noncurrent
+ * versions every committed or removed entry leaves (the bucket is versioned), and uploads not finished are aborted.
+ */
+export const STAGED_ENTRIES_RULE: LifecycleRule = {
+  id: 'expire-staged-entries',
+  status: 'Enabled',
+  filter: { prefix: TEMPORARY_PREFIX },
+  expiration: { days: STAGED_ENTRY_DAYS },
+  noncurrentVersionExpiration: { noncurrentDays: STAGED_ENTRY_DAYS },
+  abortIncompleteMultipartUpload: { daysAfterInitiation: STAGED_ENTRY_DAYS },
+};
 
 /** Arguments of ArchiveDrop. */
 export interface ArchiveDropArgs {
@@ -54,7 +73,8 @@ export interface ArchiveDropArgs {
  * The archive drop: a staging bucket whose `in/*.zip` objects invoke the archive-drop function (S3 event
  * notification, with the Lambda permission limited to this bucket and account), the function (bundled handler,
  * reserved concurrency, 15-minute timeout, memory from the entry limit, X-Ray, JSON logs to its own encrypted group),
- * a KMS-encrypted dead-letter queue for events that failed every retry, and a role of only what the drop does.
+ * a KMS-encrypted dead-letter queue for events that failed every retry, and a role of only what the drop does. Entries
+ * a crashed drop left under `tmp/` expire (STAGED_ENTRIES_RULE).
  */
 export class ArchiveDrop extends pulumi.ComponentResource {
   readonly staging: SecureBucket;
@@ -70,7 +90,7 @@ export class ArchiveDrop extends pulumi.ComponentResource {
 
     this.staging = new SecureBucket(
       `${name}-staging`,
-      { kmsKeyArn: args.kmsKeyArn, account: args.account, accessLogRetentionDays: args.logRetentionDays, accessLogPrefix: 'staging-bucket/', deletionProtection: args.deletionProtection },
+      { kmsKeyArn: args.kmsKeyArn, account: args.account, accessLogRetentionDays: args.logRetentionDays, accessLogPrefix: 'staging-bucket/', lifecycleRules: [STAGED_ENTRIES_RULE], deletionProtection: args.deletionProtection },
       { parent: this },
     );
     const staging = this.staging.bucket;

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orchestrationOutputsSchema } from '../../core/contracts.js';
 import { readArchiveDropSettings } from '../../core/orchestration/archive-drop-env.js';
+import { processArchiveDrop, TEMPORARY_PREFIX } from '../../core/orchestration/archive-drop.js';
+import { MemoryDropStore, MemoryPipeline, TEST_LIMITS, zipOf } from '../../core/orchestration/archive-drop.testing.js';
 import { readEnvironmentConfig, type Environment } from '../../core/settings.js';
 import { parsePolicyDocument } from '../policies/documents.js';
 import { evaluateRules } from '../policies/rules.js';
@@ -213,6 +215,28 @@ describe.each(['dev', 'prod'] as const)('orchestration-%s', (env) => {
       );
       const parsed = parsePolicyDocument(policyOf(run(), role));
       expect(parsed.ok).toBe(true);
+    });
+
+    it('THEN its lifecycle expires what a crashed drop left under the prefix the function stages entries in, and aborts its unfinished uploads', async () => {
+      const lifecycle = run().ofType('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').find((l) => l.inputs['bucket'] === staging().id);
+      const rules = (lifecycle?.inputs['rules'] ?? []) as { filter?: { prefix?: string }; expiration?: { days?: number }; noncurrentVersionExpiration?: { noncurrentDays?: number }; abortIncompleteMultipartUpload?: { daysAfterInitiation?: number } }[];
+      const temporary = rules.filter((r) => r.filter?.prefix === TEMPORARY_PREFIX);
+      expect(temporary).toHaveLength(1);
+      // Bounded: a day or more (a drop runs at most Lambda's 15 minutes), and not kept for long.
+      for (const days of [temporary[0]!.expiration?.days, temporary[0]!.noncurrentVersionExpiration?.noncurrentDays, temporary[0]!.abortIncompleteMultipartUpload?.daysAfterInitiation]) {
+        expect(days).toBeGreaterThanOrEqual(1);
+        expect(days).toBeLessThanOrEqual(7);
+      }
+      // The keys the function's core writes entries to lie under the rule's prefix.
+      const store = new MemoryDropStore();
+      const written: string[] = [];
+      const writeTemporary = store.writeTemporary.bind(store);
+      store.writeTemporary = async (key, body) => (written.push(key), writeTemporary(key, body));
+      store.staged.set('in/readings.zip', zipOf({ 'a.csv': 'x\n', 'dt=2010-05-09/b.csv': 'y\n' }));
+      const result = await processArchiveDrop({ bucket: 'staging-bucket', key: 'in/readings.zip' }, { store, pipeline: new MemoryPipeline(), limits: TEST_LIMITS, tables: ['readings'] });
+      expect(result.status).toBe('started');
+      expect(written).toHaveLength(2);
+      for (const key of written) expect(key.startsWith(temporary[0]!.filter!.prefix!)).toBe(true);
     });
 
     it('THEN the staging bucket is a SecureBucket under the orchestration key', () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, runMain, type Io } from '../../core/cli/index.js';
+import { kitOption, newProgram, parse, processIo, runProgram, untilStopped, type ExitCode, type Io } from '../../core/cli/index.js';
 import { InvalidValueError } from '../../core/errors.js';
 import { ENVIRONMENTS, PROJECT_ROOT, type Environment } from '../../core/settings.js';
 import { queryExitCode } from '../query/cli.js';
@@ -29,20 +29,6 @@ interface DashboardOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-/** Resolves when `signal` aborts, or on SIGINT/SIGTERM when there is none. */
-function stopped(signal: AbortSignal | undefined): Promise<void> {
-  if (signal !== undefined) return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
 
 /**
  * `npm run dashboard -- --local [--data-dir <dir>] | --env <env>`: serves the dashboard over a twin data directory
@@ -82,7 +68,7 @@ export function makeProgram(io: Io, deps: DashboardCliDeps): Command {
         const server = await startDashboardServer({ source, host: options.host, port: options.port });
         io.stdout.write(`dashboard: ${server.url} (${source.info().kind} ${source.info().location}); Ctrl-C stops it\n`);
         deps.onListening?.(server.url);
-        await stopped(deps.signal);
+        await untilStopped(deps.signal === undefined ? {} : { signal: deps.signal });
         await server.close();
       } finally {
         await source.close();
@@ -94,7 +80,7 @@ const USAGE = 'usage: npm run dashboard -- --local [--data-dir <dir>] | --env <e
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code once the server stopped. */
 export async function main(argv: readonly string[], io: Io = processIo(), deps: DashboardCliDeps = {}): Promise<ExitCode> {
-  return runMain(io, { usage: USAGE, exitCodeOf: queryExitCode }, async () => (await parseArgv(makeProgram(io, deps), argv)) ?? ExitCode.Ok);
+  return runProgram(io, { usage: USAGE, exitCodeOf: queryExitCode }, argv, () => makeProgram(io, deps));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -217,7 +217,7 @@ describe('the dashboard\'s states in Chromium', () => {
     }
   });
 
-  it('GIVEN a live fleet on the local source WHEN the page polls THEN the counters move, the charts are updated in place, and an open anomaly table, the room and the range stay as chosen', async () => {
+  it('GIVEN a live fleet on the local source WHEN the page polls THEN the counters move, the charts are updated in place, and a zoomed chart, an open anomaly table, the room and the range stay as chosen', async () => {
     const dataDir = tempDataDir();
     await writeDashboardDataDir(dataDir, { ...LAKE, minutes: 6 * 60 });
     let sent = 0;
@@ -254,6 +254,25 @@ describe('the dashboard\'s states in Chromium', () => {
       expect(await same(room1, 'room-1')).toStrictEqual([true, true, true, true]);
       expect(await isOpen('room-1')).toBe(true);
       expect(await isOpen('room-2')).toBe(false);
+
+      // A zoom (a drag over the plot) stays across a poll; a double-click gives the whole range back.
+      const chart = page.getByTestId('room-chart-room-1');
+      const shown = () => chart.evaluate((c) => [c.getAttribute('data-zoomed'), Number(c.getAttribute('data-x-min')), Number(c.getAttribute('data-x-max'))] as const);
+      const [notZoomed, fullMin, fullMax] = await shown();
+      expect(notZoomed).toBe('false');
+      const over = (await chart.locator('.u-over').boundingBox())!;
+      await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(over.x + over.width * 0.6, over.y + over.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const zoomed = await shown();
+      expect(zoomed[0]).toBe('true');
+      expect(zoomed[1]).toBeGreaterThan(fullMin);
+      expect(zoomed[2]).toBeLessThan(fullMax);
+      await nextPoll();
+      expect(await shown()).toStrictEqual(zoomed);
+      await chart.locator('.u-over').dblclick();
+      expect(await shown()).toStrictEqual(['false', fullMin, fullMax]);
 
       await page.getByTestId('room-select').selectOption('room-2');
       await page.waitForSelector('[data-testid="view-rooms"][data-room="room-2"]');

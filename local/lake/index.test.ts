@@ -5,8 +5,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { summarizeLake } from '../summary.js';
 import { openDuckdb, queryRows, sqlString } from './duckdb.js';
 import { seedSourceDatabase } from './source-db.js';
-import { HISTORICAL_BAD_ROWS, HISTORICAL_FILE, HISTORICAL_REPEATED_ROWS, startLakeTwin, type LakeRun } from './index.js';
-import { telemetry, tempDataDir, writeRawTelemetry } from './testing.js';
+import { HISTORICAL_BAD_ROWS, HISTORICAL_FILE, HISTORICAL_REPEATED_ROWS, jobProgressLine, startLakeTwin, type LakeRun } from './index.js';
+import type { JobCounts } from './runner.js';
+import { jobCounts, telemetry, tempDataDir, writeRawTelemetry } from './testing.js';
 
 const NOW = new Date('2026-11-23T08:00:00Z');
 
@@ -119,4 +120,28 @@ describe('the lake twin', () => {
     expect(summary.curatedRows).toBe(5);
     expect(summary.alreadyRead.databaseAfterKey).toBe('18914');
   }, 300_000);
+});
+
+describe('a lake job\'s progress line', () => {
+  describe.each<[string, Partial<JobCounts>, string]>([
+    [
+      'a job whose only input is a reference table (prepare-rcf)',
+      { job: 'prepare-rcf', reference: { curated_telemetry: 1200 }, written: { 'rcf.training': 1100 }, partitions: { 'rcf.training': ['room=a', 'room=b'] } },
+      '  lake       prepare-rcf: reference curated_telemetry 1200; wrote rcf.training 1100 (2 partitions) in 1.5 s',
+    ],
+    [
+      'a job with records and reference inputs (curate)',
+      { job: 'curate', read: { raw_telemetry: 30 }, reference: { curated_existing: 10, quarantine_existing: 2 }, written: { 'curated.telemetry': 28 }, partitions: { 'curated.telemetry': ['dt=2026-11-23'] } },
+      '  lake       curate: read raw_telemetry 30; reference curated_existing 10, quarantine_existing 2; wrote curated.telemetry 28 (1 partitions) in 1.5 s',
+    ],
+    [
+      'a job that read records and wrote nothing',
+      { job: 'import-db', read: { source_readings: 0 } },
+      '  lake       import-db: read source_readings 0; wrote nothing in 1.5 s',
+    ],
+  ])('GIVEN %s', (_, counts, line) => {
+    it('WHEN its line is formatted THEN it names what it read and wrote, with no empty part', () => {
+      expect(jobProgressLine(jobCounts(counts.job ?? 'curate', counts), 1500)).toBe(line);
+    });
+  });
 });

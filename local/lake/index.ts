@@ -112,9 +112,7 @@ export function openLakeSession(options: LakeSessionOptions): LakeSession {
     async job(name) {
       const t = Date.now();
       const counts = await runJob(name, { dataDir, now, ...(name === 'import-db' ? { sourceReader: source.reader } : {}) });
-      const read = Object.entries(counts.read).map(([view, n]) => `${view} ${n}`).join(', ');
-      const written = Object.entries(counts.written).map(([table, n]) => `${table} ${n} (${counts.partitions[table]?.length ?? 0} partitions)`).join(', ');
-      progress(`  lake       ${name}: read ${read}; wrote ${written} in ${seconds(Date.now() - t)}`);
+      progress(jobProgressLine(counts, Date.now() - t));
       options.logger?.info({ job: name, counts }, 'lake job done');
       return counts;
     },
@@ -185,6 +183,18 @@ async function tableCounts(dataDir: string): Promise<LakeTableCount[]> {
   } finally {
     db.close();
   }
+}
+
+/** The progress line of a lake job that ran `ms` milliseconds: what it read and wrote. */
+export function jobProgressLine(counts: JobCounts, ms: number): string {
+  const pairs = (record: Record<string, number>) => Object.entries(record).map(([view, n]) => `${view} ${n}`).join(', ');
+  const written = Object.entries(counts.written).map(([table, n]) => `${table} ${n} (${counts.partitions[table]?.length ?? 0} partitions)`).join(', ');
+  // A job reads `records` inputs, `reference` inputs or both (prepare-rcf only a reference): an empty kind is left out.
+  const inputs = [
+    ...(Object.keys(counts.read).length === 0 ? [] : [`read ${pairs(counts.read)}`]),
+    ...(Object.keys(counts.reference).length === 0 ? [] : [`reference ${pairs(counts.reference)}`]),
+  ];
+  return `  lake       ${counts.job}: ${[...inputs, `wrote ${written || 'nothing'}`].join('; ')} in ${seconds(ms)}`;
 }
 
 function seconds(ms: number): string {

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { SourceReadingRow, SourceReadingsReader } from '../../core/lake/source-database.js';
 import { RAW_DATABASE, RAW_TELEMETRY, LANDING_HISTORICAL, RAW_HISTORICAL } from '../../core/lake/tables.js';
 import { openDuckdb, sqlString } from './duckdb.js';
+import type { JobCounts } from './runner.js';
 
 /** A fresh data directory under the system's temp folder. */
 export function tempDataDir(): string {
@@ -116,4 +117,22 @@ export function memorySourceReader(rows: readonly SourceReadingRow[]): SourceRea
     },
   };
   return reader;
+}
+
+/** The counts of a job `name` that read and wrote nothing, with `overrides`. */
+export function jobCounts(name: JobCounts['job'], overrides: Partial<JobCounts> = {}): JobCounts {
+  return {
+    job: name,
+    runDate: '2026-11-23',
+    read: {},
+    bookmarks: {},
+    reference: {},
+    kept: 0,
+    written: {},
+    duplicates: { 'in-run': 0, 'already-curated': 0, 'already-quarantined': 0 },
+    quarantined: { 'missing-field': 0, 'wrong-type': 0, 'bad-timestamp': 0, 'out-of-range': 0 },
+    partitions: {},
+    compacted: {},
+    ...overrides,
+  };
 }

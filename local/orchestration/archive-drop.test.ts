@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_LIMITS, zipOf } from '../../core/orchestration/archive-drop.testing.js';
 import { tempDataDir } from '../lake/testing.js';
 import { ArchiveChangedError } from '../../core/orchestration/archive-drop.js';
-import { dropExecutions, dropExecutionsDir, localDropStore, processLocalDrop, stagingDir, watchStaging, type LocalDropDeps, type LocalPipelineRun } from './archive-drop.js';
+import { dropExecutions, dropExecutionsDir, localDropStore, localPipelineStarter, processLocalDrop, stagingDir, watchStaging, type LocalDropDeps, type LocalPipelineRun } from './archive-drop.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -108,6 +108,50 @@ describe('an archive drop in the twin goes through the core', () => {
     } finally {
       alive.kill();
     }
+  });
+
+  it.each([2, 8])('GIVEN a claim left by a dead process WHEN %i takers race to take it over THEN exactly one runs it and the others are already-started', async (takers) => {
+    const { dir } = setup();
+    const name = 'drop-readings-0123456789abcdef0123456789abcdef';
+    mkdirSync(dropExecutionsDir(dir), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(path.join(dropExecutionsDir(dir), `${name}.json`), JSON.stringify({ name, input: {}, pid: dead }));
+    // The run is held until every other taker has decided (or a second run began), so the takeovers overlap.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const runs: string[] = [];
+    const run: LocalPipelineRun = async (n) => {
+      runs.push(n);
+      if (runs.length > 1) release();
+      await held;
+      return { status: 'SUCCEEDED' };
+    };
+    let settled = 0;
+    const starts = Array.from({ length: takers }, () =>
+      localPipelineStarter(dir, run)
+        .start(name, '{}')
+        .finally(() => ++settled === takers - 1 && release()),
+    );
+    const outcomes = await Promise.all(starts);
+    expect(runs).toStrictEqual([name]);
+    expect(outcomes.filter((o) => o === 'started')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'already-started')).toHaveLength(takers - 1);
+    expect(await dropExecutions(dir)).toStrictEqual([{ name, input: {}, status: 'SUCCEEDED' }]);
+  });
+
+  it('GIVEN a takeover whose taker died before rewriting the record WHEN the name is started again THEN the taker\'s claim is taken over in turn and runs once', async () => {
+    const { dir } = setup();
+    const name = 'drop-readings-0123456789abcdef0123456789abcdef';
+    mkdirSync(dropExecutionsDir(dir), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(path.join(dropExecutionsDir(dir), `${name}.json`), JSON.stringify({ name, input: {}, pid: dead, claim: 'first' }));
+    writeFileSync(path.join(dropExecutionsDir(dir), `${name}.first.takeover`), JSON.stringify({ name, input: {}, pid: dead, claim: 'second' }));
+    const runs: string[] = [];
+    const starter = localPipelineStarter(dir, async (n) => (runs.push(n), { status: 'SUCCEEDED' }));
+    expect(await starter.start(name, '{}')).toBe('started');
+    expect(existsSync(path.join(dropExecutionsDir(dir), `${name}.second.takeover`))).toBe(true);
+    expect(await starter.start(name, '{}')).toBe('already-started');
+    expect(runs).toStrictEqual([name]);
   });
 
   it('GIVEN a staged zip replaced after its drop was seen WHEN the store reads it with the ETag seen THEN ArchiveChangedError, as S3 answers If-Match with 412', async () => {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ArchiveChangedError,
@@ -41,7 +41,7 @@ export function dropExecutionsDir(dataDir: string): string {
 /** Writes a file whole or not at all (a reader never sees half of it). */
 async function writeAtomic(file: string, body: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${randomUUID()}.tmp`;
   await writeFile(tmp, body);
   await rename(tmp, file);
 }
@@ -121,6 +121,8 @@ export interface DropExecution {
   readonly input: unknown;
   /** The process that claimed the name and runs it (a claim without `status`). */
   readonly pid?: number;
+  /** The claim's own id (a claim without `status`): names the marker that takes it over. */
+  readonly claim?: string;
   /** The execution's status once it ended; absent while it runs (or when the process died during it). */
   readonly status?: string;
   readonly error?: string;
@@ -129,7 +131,7 @@ export interface DropExecution {
 /** A local execution of the pipeline under a given name and input; resolves with its status when it ended. */
 export type LocalPipelineRun = (name: string, input: Readonly<Record<string, unknown>>) => Promise<{ readonly status: string; readonly error?: string }>;
 
-/** The claims this process is running now, by record file. */
+/** The ids of the claims this process is running now. */
 const running = new Set<string>();
 
 /** True while process `pid` exists (EPERM: it does, under another user). */
@@ -143,22 +145,68 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * True when a claim found on the file is still being run: it ended (has a status), or its process is running it
- * (this one, or another that is alive). A claim without a status whose run is not going (the process died, or the
- * run threw) is unfinished: its data is in raw and no run finished, so it runs again.
+ * True when a claim is still being run: it ended (has a status), or its process is running it (this one, or
+ * another that is alive). A claim without a status whose run is not going (the process died, or the run threw) is
+ * unfinished: its data is in raw and no run finished, so it runs again.
  */
-async function claimHeld(file: string): Promise<boolean> {
-  const record = JSON.parse(await readFile(file, 'utf8')) as DropExecution;
+function claimHeld(record: DropExecution): boolean {
   if (record.status !== undefined) return true;
   if (record.pid === undefined) return false;
-  return record.pid === process.pid ? running.has(file) : processAlive(record.pid);
+  return record.pid === process.pid ? record.claim !== undefined && running.has(record.claim) : processAlive(record.pid);
+}
+
+/** The marker whose exclusive create takes over `record` (a claim recorded before claims had ids: by its pid). */
+function takeoverMarker(file: string, record: DropExecution): string {
+  return `${file.slice(0, -'.json'.length)}.${record.claim ?? `pid-${record.pid ?? 'none'}`}.takeover`;
+}
+
+/**
+ * Creates `file` with `body` only if no file has that name; false when one has. The body is written to a file of
+ * its own first and then hard-linked to the name: link(2) is atomic and refuses an existing name (one creator wins
+ * on a local filesystem), and a reader never sees the file before its whole body (as an O_EXCL create would show it
+ * empty).
+ */
+async function createExclusive(file: string, body: string): Promise<boolean> {
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(tmp, body);
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(tmp);
+  }
+}
+
+/**
+ * The claim now in force for the record file: the record, or, when it was taken over, the claim in its takeover
+ * marker (followed again while that one was taken over too: a taker that died before rewriting the record).
+ */
+async function currentClaim(file: string): Promise<{ readonly record: DropExecution; readonly marker: string }> {
+  let record = JSON.parse(await readFile(file, 'utf8')) as DropExecution;
+  for (;;) {
+    const marker = takeoverMarker(file, record);
+    if (record.status !== undefined) return { record, marker };
+    try {
+      record = JSON.parse(await readFile(marker, 'utf8')) as DropExecution;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { record, marker };
+      throw error;
+    }
+  }
 }
 
 /**
  * The PipelineStarter of the twin: a name seen before (its record in dropExecutionsDir, kept across runs of the
  * twin, as Step Functions keeps execution names) whose run ended or is still going is 'already-started' and starts
- * nothing; otherwise the name is claimed first (an exclusive create, so two drops of the same archive at once start
- * one run; an unfinished claim is taken over), then the local run goes and its end is recorded.
+ * nothing; otherwise the name is claimed first, then the local run goes and its end is recorded.
+ *
+ * Claiming is an exclusive create (a hard link, atomic on a local filesystem), so of the processes that race one wins:
+ * the record file for a new name, and for an unfinished claim `<name>.<claim id>.takeover` (each claim has its own
+ * id, so a marker takes over that one claim and no later one). The winner then writes its claim into the record.
+ * Markers stay, as the records do: removing one would let a taker that read the old claim take it over again.
  */
 export function localPipelineStarter(dataDir: string, run: LocalPipelineRun): PipelineStarter {
   const dir = dropExecutionsDir(dataDir);
@@ -167,20 +215,22 @@ export function localPipelineStarter(dataDir: string, run: LocalPipelineRun): Pi
       await mkdir(dir, { recursive: true });
       const file = path.join(dir, `${name}.json`);
       const parsed = JSON.parse(input) as Readonly<Record<string, unknown>>;
-      const claim = `${JSON.stringify({ name, input: parsed, pid: process.pid } satisfies DropExecution)}\n`;
+      const own = { name, input: parsed, pid: process.pid, claim: randomUUID() } satisfies DropExecution;
+      const claim = `${JSON.stringify(own)}\n`;
+      running.add(own.claim);
       try {
-        await writeFile(file, claim, { flag: 'wx' });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (await claimHeld(file)) return 'already-started';
-        await writeAtomic(file, claim);
-      }
-      running.add(file);
-      try {
+        if (!(await createExclusive(file, claim))) {
+          for (;;) {
+            const current = await currentClaim(file);
+            if (claimHeld(current.record)) return 'already-started';
+            if (await createExclusive(current.marker, claim)) break;
+          }
+          await writeAtomic(file, claim);
+        }
         const ended = await run(name, parsed);
         await writeAtomic(file, `${JSON.stringify({ name, input: parsed, status: ended.status, ...(ended.error === undefined ? {} : { error: ended.error }) } satisfies DropExecution)}\n`);
       } finally {
-        running.delete(file);
+        running.delete(own.claim);
       }
       return 'started';
     },

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { athenaDatabaseNaming, athenaWorkgroupName } from '../../core/analytics/names.js';
 import { NAMED_QUERIES, NAMED_QUERY_NAMES, bindParameters, namedQuery, renderNamedQuery, renderQuerySql } from '../../core/analytics/queries/index.js';
-import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, runMain, type Accumulator, type Io } from '../../core/cli/index.js';
+import { ExitCode, kitOption, newProgram, parse, processIo, runProgram, type Accumulator, type Io } from '../../core/cli/index.js';
 import { ArgumentError, InvalidValueError } from '../../core/errors.js';
 import { ENVIRONMENTS, PROJECT, PROJECT_ROOT, type Environment } from '../../core/settings.js';
 import { AthenaEngine } from './athena-engine.js';
@@ -163,7 +163,7 @@ const USAGE = 'usage: npm run query -- <name> | --sql "<sql>" | --list  (--env <
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code and sets process.exitCode. */
 export async function main(argv: readonly string[], io: Io = processIo(), deps: QueryCliDeps = {}): Promise<ExitCode> {
-  return runMain(io, { usage: USAGE, exitCodeOf: queryExitCode }, async () => (await parseArgv(makeProgram(io, deps), argv)) ?? ExitCode.Ok);
+  return runProgram(io, { usage: USAGE, exitCodeOf: queryExitCode }, argv, () => makeProgram(io, deps));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EDGE_LABEL_CHARS, shortLabel, type AnomalyMark, type SeriesPoint } from '../contract.js';
-import { markedTimes, roomChartData } from './charts.js';
+import { isZoomed, markedTimes, roomChartData } from './charts.js';
 import { formatBytes, formatMs } from './dom.js';
 import { laneOf } from './pipeline-svg.js';
 
@@ -59,5 +59,20 @@ describe('what the page prints', () => {
   ])('GIVEN the edge label %s THEN it is drawn as %s, at most EDGE_LABEL_CHARS long', (label, drawn) => {
     expect(shortLabel(label)).toBe(drawn);
     expect(shortLabel(label).length).toBeLessThanOrEqual(EDGE_LABEL_CHARS);
+  });
+});
+
+describe('whether a chart is zoomed', () => {
+  const xs = [100, 160, 220, 280];
+  it.each([
+    { name: 'the data\'s own extent (uPlot\'s auto range, a double-click reset)', shown: { min: 100, max: 280 }, zoomed: false },
+    { name: 'a range wider than the data', shown: { min: 40, max: 340 }, zoomed: false },
+    { name: 'a selection inside the data', shown: { min: 150, max: 230 }, zoomed: true },
+    { name: 'a selection up to the last point', shown: { min: 150, max: 280 }, zoomed: true },
+    { name: 'a selection from the first point', shown: { min: 100, max: 230 }, zoomed: true },
+    { name: 'a kept selection once newer data arrived past it', shown: { min: 100, max: 280 }, xs: [100, 160, 220, 280, 340], zoomed: true },
+    { name: 'no data', shown: { min: 0, max: 1 }, xs: [], zoomed: false },
+  ])('GIVEN $name WHEN judged THEN zoomed is $zoomed', ({ shown, zoomed, ...more }) => {
+    expect(isZoomed(shown, more.xs ?? xs)).toBe(zoomed);
   });
 });

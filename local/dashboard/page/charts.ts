@@ -51,7 +51,47 @@ export interface LiveChart<D> {
   update(data: D): void;
 }
 
-/** A room's temperature chart: average line, min/max band, anomalies as red points with their score in the legend. */
+/** The x range a chart shows (uPlot's x scale, in seconds). */
+export interface XRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * True when the x range shown leaves out some of the chart's data (`xs`, sorted): the user zoomed in (a drag
+ * selection). A range that covers all the data is no zoom: the data's own extent, and uPlot's double-click reset.
+ */
+export function isZoomed(shown: XRange, xs: ArrayLike<number>): boolean {
+  if (xs.length === 0) return false;
+  return shown.min > xs[0]! || shown.max < xs[xs.length - 1]!;
+}
+
+/**
+ * The options with an x scale that follows the data only while the user has not zoomed, so a live update (setData)
+ * keeps the user's range until the user resets it (a double-click). The state is on `box` as `data-zoomed`,
+ * `data-x-min` and `data-x-max`.
+ */
+function keepingZoom(box: HTMLElement, opts: UPlot.Options): UPlot.Options {
+  let zoomed = false;
+  const record = (u: UPlot, key: string) => {
+    const { min, max } = u.scales.x ?? {};
+    if (key !== 'x' || min === undefined || max === undefined) return;
+    zoomed = isZoomed({ min, max }, u.data[0]);
+    box.dataset.zoomed = String(zoomed);
+    box.dataset.xMin = String(min);
+    box.dataset.xMax = String(max);
+  };
+  return {
+    ...opts,
+    scales: { ...opts.scales, x: { ...opts.scales?.x, auto: () => !zoomed } },
+    hooks: { ...opts.hooks, setScale: [...(opts.hooks?.setScale ?? []), record] },
+  };
+}
+
+/**
+ * A room's temperature chart: average line, min/max band, anomalies as red points with their score in the legend.
+ * A zoom (drag a range) stays across live updates until a double-click resets it.
+ */
 export function roomChart(container: HTMLElement, chart: RoomChartData): LiveChart<RoomChartData> {
   let current = chart;
   const anomalyValue = (_u: UPlot, v: number | null, _si: number, idx: number | null) => {
@@ -74,7 +114,7 @@ export function roomChart(container: HTMLElement, chart: RoomChartData): LiveCha
     bands: [{ series: [3, 2], fill: 'rgba(144, 202, 249, 0.25)' }],
     legend: { live: true },
   };
-  const plot = new uPlot(opts, chart.data, container);
+  const plot = new uPlot(keepingZoom(container, opts), chart.data, container);
   return {
     plot,
     update(next) {
@@ -84,7 +124,7 @@ export function roomChart(container: HTMLElement, chart: RoomChartData): LiveCha
   };
 }
 
-/** The fleet's rate: sent and landed over time. */
+/** The fleet's rate: sent and landed over time; a zoom stays across live updates as on a room's chart. */
 export function rateChart(container: HTMLElement, rate: FleetView['rate']): LiveChart<FleetView['rate']> {
   const data = (r: FleetView['rate']): UPlot.AlignedData => [r.map((p) => seconds(p.t)), r.map((p) => p.sent), r.map((p) => p.landed)];
   const opts: UPlot.Options = {
@@ -98,6 +138,6 @@ export function rateChart(container: HTMLElement, rate: FleetView['rate']): Live
       { label: 'landed', stroke: '#2e7d32', width: 1.5 },
     ],
   };
-  const plot = new uPlot(opts, data(rate), container);
+  const plot = new uPlot(keepingZoom(container, opts), data(rate), container);
   return { plot, update: (next) => plot.setData(data(next)) };
 }
