@@ -27,9 +27,12 @@ export interface EndpointModelRecord {
 /** The record's `format`. */
 export const ENDPOINT_RECORD_FORMAT = 'sensorlake-endpoint-model';
 
-/** A model version as the pipeline names it (SAGEMAKER_NAME_PREFIX and an MD5), or any SageMaker-safe name. */
-const MODEL_VERSION = /^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$/;
-const MODEL_VERSION_EXPECTED = 'a model version (1 to 63 letters, digits and inner hyphens)';
+/**
+ * A model version: the pipeline's training job names (SAGEMAKER_NAME_PREFIX and an MD5), the twin's model ids
+ * (`rcf-<room>-<time>`): characters of a room id, starting with a letter or digit, so the key stays one folder level.
+ */
+const MODEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const MODEL_VERSION_EXPECTED = 'a model version (1 to 128 characters from [A-Za-z0-9_.:-], starting with a letter or digit)';
 
 /** The TargetModel of a room's model version: its key below MODEL_LAYOUT.endpointModels, `<room>/<model>.tar.gz`. */
 export function endpointTargetModel(room: string, model: string): string {
