@@ -8,8 +8,27 @@ export interface QueryRows {
   readonly rows: readonly (readonly (string | null)[])[];
 }
 
-/** Runs SQL in a database (QueryExecutionContext.Database; undefined: the engine's default) and returns its rows. */
-export type SqlRunner = (sql: string, database: string | undefined) => Promise<QueryRows>;
+/**
+ * Runs SQL in a database (QueryExecutionContext.Database; undefined: the engine's default) with the values of its
+ * `?` (ExecutionParameters read as literals: text, or null for NULL) and returns its rows.
+ */
+export type SqlRunner = (sql: string, database: string | undefined, params: readonly (string | null)[]) => Promise<QueryRows>;
+
+/**
+ * The values of a request's ExecutionParameters: Athena substitutes each as a SQL literal, so each must be one the
+ * twin binds the same way, text in single quotes (quotes doubled) or NULL; anything else is InvalidRequestException.
+ */
+function executionParameters(request: Readonly<Record<string, unknown>>): (string | null)[] {
+  const given = request.ExecutionParameters;
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) throw serviceException('Athena', 'AmazonAthena', 'InvalidRequestException', `ExecutionParameters must be a list, got ${JSON.stringify(given)}`);
+  return given.map((value: unknown) => {
+    if (value === 'NULL') return null;
+    const text = typeof value === 'string' ? /^'((?:[^']|'')*)'$/.exec(value)?.[1] : undefined;
+    if (text === undefined) throw serviceException('Athena', 'AmazonAthena', 'InvalidRequestException', `ExecutionParameters value ${JSON.stringify(value)} is not a quoted text literal or NULL (the twin binds only those)`);
+    return text.replaceAll("''", "'");
+  });
+}
 
 /** The row a NextToken this Athena gave (`<id>/<row>`) continues from; any other token is InvalidRequestException. */
 function pageOffset(id: string, token: unknown): number {
@@ -39,6 +58,7 @@ export class LocalAthena {
    */
   async startQueryExecutionSync(request: Request, ctx: TaskContext): Promise<Record<string, unknown>> {
     const id = stableId('athena', ctx.executionName, ctx.state, request);
+    const params = executionParameters(request);
     const database = (request.QueryExecutionContext as { Database?: unknown } | undefined)?.Database;
     const execution = {
       QueryExecutionId: id,
@@ -50,7 +70,7 @@ export class LocalAthena {
     };
     const times = { SubmissionDateTime: ctx.startTimeMs, CompletionDateTime: ctx.startTimeMs };
     try {
-      this.results.set(id, await this.run(String(request.QueryString), database === undefined ? undefined : String(database)));
+      this.results.set(id, await this.run(String(request.QueryString), database === undefined ? undefined : String(database), params));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new TaskFailure('States.TaskFailed', JSON.stringify({ QueryExecution: { ...execution, Status: { State: 'FAILED', StateChangeReason: reason, ...times } } }));
