@@ -1,3 +1,4 @@
+import { ENDPOINT_THRESHOLD_QUERY, ROOM_LISTING_QUERY } from '../../core/orchestration/rooms.js';
 import type { TaskContext } from './context.js';
 import { sdkMetadata } from './context.js';
 import { serviceException, stableId, TaskFailure } from './errors.js';
@@ -97,4 +98,17 @@ export class LocalAthena {
       ...(all.length > from + max ? { NextToken: `${id}/${from + max}` } : {}),
     };
   }
+}
+
+/**
+ * A LocalAthena for runs with instant services (benches, fixtures): the room listing (ROOM_LISTING_QUERY) answers
+ * `rooms`, the publish step's threshold query (ENDPOINT_THRESHOLD_QUERY) `threshold` for every model; any other
+ * query fails, as a query on a table the twin lacks would.
+ */
+export function instantAthena(rooms: readonly string[], threshold = 2): LocalAthena {
+  return new LocalAthena((sql) => {
+    if (sql === ROOM_LISTING_QUERY.sql) return Promise.resolve({ columns: [ROOM_LISTING_QUERY.column], rows: rooms.map((r) => [r]) });
+    if (sql === ENDPOINT_THRESHOLD_QUERY.sql) return Promise.resolve({ columns: [ENDPOINT_THRESHOLD_QUERY.column], rows: [[String(threshold)]] });
+    return Promise.reject(new Error(`the instant Athena answers the room listing and the threshold query only, not ${sql}`));
+  });
 }
