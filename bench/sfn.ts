@@ -1,7 +1,7 @@
 import { JOB_NAMES } from '../core/lake/jobs.js';
 import { pipelineDefinition, pipelineOptions } from '../core/orchestration/index.js';
 import { readEnvironmentConfig } from '../core/settings.js';
-import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, instantAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalHandlers, type LocalMachineInput } from '../local/orchestration/index.js';
 import { localResources } from '../local/orchestration/pipeline-twin.js';
 import { spreadOf, type Figure } from './figures.js';
 
@@ -59,7 +59,7 @@ export function sampleBenchCase(): SfnBenchCase {
       crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
       notifications: new NotificationLog(),
       sageMaker: new FakeSageMaker(),
-      athena: new LocalAthena(async () => ({ columns: ['room_id'], rows: [['r1'], ['r2'], ['r3'], ['r4']] })),
+      athena: instantAthena(['r1', 'r2', 'r3', 'r4']),
       objects: new CopiedObjects(),
       machines: { [resources.roomMachine.arn]: room },
     }),

@@ -135,10 +135,13 @@ export type QuicksightSettings = z.infer<typeof quicksightSchema>;
 export const RCF_MODEL_PREFIX = 'rcf/';
 
 /**
- * The RCF real-time endpoint. `modelArtifactUri` (the `model.tar.gz` a training job wrote under RCF_MODEL_PREFIX of
- * the models bucket) creates the model, the first endpoint configuration and the endpoint; without it there is none.
+ * The RCF real-time multi-model endpoint. `enabled` creates its model (MultiModel over the models bucket's
+ * MODEL_LAYOUT.endpointModels), configuration and endpoint; the pipeline then publishes each room's model and its
+ * record (core/orchestration endpoint-record.ts: TargetModel and threshold), which the alert function reads.
  */
 export const rcfEndpointSchema = z.strictObject({
+  /** Whether the endpoint exists. Default false: no endpoint, the alert function scores nothing and never alerts. */
+  enabled: z.boolean().default(false),
   /** SageMaker hosting instance type; the built-in RCF serves on CPU instances (ml.m5.large is AWS's example). */
   instanceType: z
     .string()
@@ -148,21 +151,6 @@ export const rcfEndpointSchema = z.strictObject({
     .default('ml.m5.large'),
   /** Instances behind the endpoint (SageMaker needs at least 1). */
   instanceCount: z.number().int().min(1).max(10).default(1),
-  modelArtifactUri: z
-    .string()
-    .regex(
-      new RegExp(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/${RCF_MODEL_PREFIX}[^\\s]*\\.tar\\.gz$`),
-      `an S3 URI s3://<models bucket>/${RCF_MODEL_PREFIX}.../model.tar.gz (SageMaker reads only the models bucket's ${RCF_MODEL_PREFIX} prefix)`,
-    )
-    .optional(),
-  /**
-   * The model's calibrated anomaly threshold (the training job's mean + 3 standard deviations of its training
-   * scores): the alert function flags a warm score above it. Required with modelArtifactUri, as they come together.
-   */
-  threshold: z.number().positive().optional(),
-}).refine((v) => v.modelArtifactUri === undefined || v.threshold !== undefined, {
-  path: ['threshold'],
-  message: 'the calibrated threshold of the model named by modelArtifactUri (a positive number)',
 });
 export type RcfEndpointSettings = z.infer<typeof rcfEndpointSchema>;
 
@@ -286,7 +274,7 @@ export const SETTINGS = {
   } satisfies Setting<QuicksightSettings, { enabled: false }>,
   rcfEndpoint: {
     type: 'object',
-    description: 'The RCF endpoint: {instanceType, instanceCount, modelArtifactUri, threshold}; the endpoint exists once modelArtifactUri names a trained model.tar.gz (with its calibrated threshold).',
+    description: 'The RCF multi-model endpoint: {enabled, instanceType, instanceCount}; enabled (default false) creates it, and the pipeline publishes each room\'s model and threshold to it.',
     default: {},
     expected: 'an RCF endpoint object (see Pulumi.yaml)',
     schema: rcfEndpointSchema,

@@ -16,8 +16,13 @@ export const ALERTS_ENV = {
   topicArn: 'SENSORLAKE_ALERT_TOPIC_ARN',
   /** Name of the SageMaker RCF endpoint; unset: no scorer, every reading is counted unscored and nothing alerts. */
   endpointName: 'SENSORLAKE_RCF_ENDPOINT_NAME',
-  /** The model's calibrated threshold: a warm score strictly above it is anomalous (required with an endpoint). */
-  threshold: 'SENSORLAKE_ALERT_SCORE_THRESHOLD',
+  /**
+   * The models bucket, where the pipeline writes each room's current-model record (core/orchestration
+   * endpoint-record.ts: the room's TargetModel and threshold) under MODEL_LAYOUT.endpointRecords (required with an endpoint).
+   */
+  recordsBucket: 'SENSORLAKE_ENDPOINT_RECORDS_BUCKET',
+  /** Seconds a room's record (or its absence) is kept before it is read again; default ENDPOINT_RECORD_TTL_DEFAULT. */
+  recordTtlSeconds: 'SENSORLAKE_ENDPOINT_RECORD_TTL_SECONDS',
   /** Shingle size the model was trained with (feature_dim of the endpoint's points); default 1. */
   shingleSize: 'SENSORLAKE_RCF_SHINGLE_SIZE',
   /** Fewest warm scored readings of a device in a window for it to alert (default ALERT_RULE_DEFAULTS.minReadings). */
@@ -30,17 +35,28 @@ export const ALERTS_ENV = {
   logLevel: PROCESSOR_ENV.logLevel,
 } as const;
 
+/**
+ * Seconds a room's record is cached by default: a re-published model is scored within a minute, and a batch every
+ * few seconds costs one GetObject per room and minute.
+ */
+export const ENDPOINT_RECORD_TTL_DEFAULT = 60;
+
 /** Validated settings of the alerts handler. */
 export interface AlertSettings {
   readonly topicArn: string;
   /** Undefined: no endpoint is deployed. */
   readonly endpointName?: string;
+  /** The bucket of the rooms' records; set exactly when endpointName is. */
+  readonly recordsBucket?: string;
+  readonly recordTtlSeconds: number;
   readonly shingleSize: number;
   readonly rule: AlertRule;
   readonly processor: ProcessorSettings;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
+/** S3 bucket names (general purpose): 3 to 63 lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 /** SageMaker endpoint names: up to 63 alphanumerics and hyphens, not starting or ending with a hyphen. */
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -66,7 +82,7 @@ function numberFrom(env: Env, name: string, fallback: number, integer: boolean, 
 
 /**
  * Reads and validates the alert handler's variables. All problems are reported together (ConfigErrors), each naming
- * the variable, its value and what was expected; a threshold is required only when an endpoint is set.
+ * the variable, its value and what was expected; the records bucket is required only when an endpoint is set.
  */
 export function readAlertSettings(env: Env): AlertSettings {
   const errors: ConfigError[] = [];
@@ -78,10 +94,17 @@ export function readAlertSettings(env: Env): AlertSettings {
   if (endpointName !== undefined && !ENDPOINT_NAME.test(endpointName)) {
     errors.push(new ConfigError(ALERTS_ENV.endpointName, endpointName, 'a SageMaker endpoint name (1 to 63 letters, digits and inner hyphens)'));
   }
-  const threshold = numberFrom(env, ALERTS_ENV.threshold, Number.NaN, false, () => true, 'a finite number (the model\'s calibrated score threshold)', errors);
-  if (endpointName !== undefined && present(env, ALERTS_ENV.threshold) === undefined) {
-    errors.push(new ConfigError(ALERTS_ENV.threshold, undefined, `the model's calibrated score threshold when ${ALERTS_ENV.endpointName} is set`));
+  const recordsBucket = present(env, ALERTS_ENV.recordsBucket);
+  if (recordsBucket !== undefined && !BUCKET_NAME.test(recordsBucket)) {
+    errors.push(new ConfigError(ALERTS_ENV.recordsBucket, recordsBucket, 'an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)'));
   }
+  if (endpointName !== undefined && recordsBucket === undefined) {
+    errors.push(new ConfigError(ALERTS_ENV.recordsBucket, undefined, `the bucket of the rooms' endpoint records when ${ALERTS_ENV.endpointName} is set`));
+  }
+  if (endpointName === undefined && recordsBucket !== undefined) {
+    errors.push(new ConfigError(ALERTS_ENV.endpointName, undefined, `the endpoint the records of ${ALERTS_ENV.recordsBucket} are for`));
+  }
+  const recordTtlSeconds = numberFrom(env, ALERTS_ENV.recordTtlSeconds, ENDPOINT_RECORD_TTL_DEFAULT, true, (n) => n >= 1 && n <= 3600, 'an integer from 1 to 3600', errors);
   const shingleSize = numberFrom(env, ALERTS_ENV.shingleSize, 1, true, (n) => n >= 1 && n <= 1000, 'an integer from 1 to 1000', errors);
   const minReadings = numberFrom(env, ALERTS_ENV.minReadings, ALERT_RULE_DEFAULTS.minReadings, true, (n) => n >= 1 && n <= 1_000_000, 'an integer from 1 to 1000000', errors);
   const minAnomalousFraction = numberFrom(env, ALERTS_ENV.minAnomalousFraction, ALERT_RULE_DEFAULTS.minAnomalousFraction, false, (n) => n > 0 && n <= 1, 'a number above 0 and at most 1', errors);
@@ -98,11 +121,11 @@ export function readAlertSettings(env: Env): AlertSettings {
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
-  // Without an endpoint nothing is scored, so the threshold never decides anything; +Infinity says so in the alert rule.
-  const rule = checkAlertRule({ threshold: Number.isNaN(threshold) ? Number.POSITIVE_INFINITY : threshold, minReadings, minAnomalousFraction });
+  const rule = checkAlertRule({ minReadings, minAnomalousFraction });
   return {
     topicArn: topicArn as string,
-    ...(endpointName !== undefined ? { endpointName } : {}),
+    ...(endpointName !== undefined ? { endpointName, recordsBucket: recordsBucket as string } : {}),
+    recordTtlSeconds,
     shingleSize,
     rule,
     processor: { maxClockSkewSeconds, maxLatenessHours },

@@ -13,7 +13,7 @@ import { envelopeBytes, kinesisRecord, memoryPublisher, payload, temperatureScor
 
 const window = { start: '2026-11-22T10:00:00Z', end: '2026-11-22T10:00:10Z' };
 const t0 = Date.parse(window.start);
-const rule = { threshold: 5, minReadings: 3, minAnomalousFraction: 1 };
+const rule = { minReadings: 3, minAnomalousFraction: 1 };
 const processor = { maxClockSkewSeconds: 300, maxLatenessHours: 72 };
 
 let nextSeq = 49_546_986_683_135_544_286_507_457_936_321_625_675_700_192_471_156_785_000n;
@@ -31,6 +31,21 @@ function deps(scorer: ReadingScorer | null = temperatureScorer()): AlertCoreDeps
 function addsUp(c: InvocationCounts): void {
   expect(c.received).toBe(c.scored + c.unscored + c.refused + c.redelivered + c.failed);
 }
+
+describe('processWindowInvocation: each room judged by its own model\'s threshold', () => {
+  it('GIVEN rooms with thresholds 3 and 8 WHEN both score 5 THEN the reading is anomalous in the first room only, and its alert carries that threshold', async () => {
+    const d = deps(temperatureScorer({ thresholds: { 'room-1': 3, 'room-2': 8 } }));
+    const inRoom = (device: string, room: string, seq: number, offsetMs: number) => {
+      nextSeq += 1n;
+      const ts = new Date(t0 + offsetMs).toISOString();
+      return kinesisRecord(String(nextSeq), device, envelopeBytes(device, payload(device, seq, ts, 25, room), t0 + offsetMs + 5), t0 + offsetMs + 10);
+    };
+    const records = [1, 2, 3].flatMap((i) => [inRoom('low', 'room-1', i, i * 1000), inRoom('high', 'room-2', i, i * 1000 + 10)]);
+    const result = await processWindowInvocation(windowEvent(window, records, {}, true), d);
+    expect(result.response.state.devices).toMatchObject({ low: { warm: 3, anomalous: 3, threshold: 3 }, high: { warm: 3, anomalous: 0, threshold: 8 } });
+    expect(d.publisher.alerts.map((a) => [a.deviceId, a.roomId, a.maxScore, a.threshold])).toStrictEqual([['low', 'room-1', 5, 3]]);
+  });
+});
 
 describe('processWindowInvocation: window state across invocations', () => {
   it('GIVEN three invocations of one window WHEN the third is final THEN the state carries every count and only the device anomalous all window alerts, once', async () => {
@@ -152,6 +167,13 @@ describe('processWindowInvocation: refused records and partial batch failure', (
     expect(d.publisher.alerts).toStrictEqual([]);
   });
 
+  it('GIVEN a scorer that returns a warm score without a threshold THEN the device\'s records are failed, not judged', async () => {
+    const unjudged: ReadingScorer = { score: () => Promise.resolve([{ score: 9, warm: true }]) };
+    const result = await processWindowInvocation(windowEvent(window, [rec('hot', 1, 0, 30)], {}), deps(unjudged));
+    expect(result.counts.failed).toBe(1);
+    expect(result.scoringErrors[0]?.error).toBe('scorer returned a warm score without a threshold for reading 1 of 1');
+  });
+
   it('GIVEN a scorer that returns the wrong number of scores THEN the device\'s records are failed, not miscounted', async () => {
     const short: ReadingScorer = { score: () => Promise.resolve([{ score: 9, warm: true }]) };
     const result = await processWindowInvocation(windowEvent(window, [rec('hot', 1, 0, 30), rec('hot', 2, 1000, 30)], {}), deps(short));
@@ -183,6 +205,7 @@ const device = (warm: number, anomalous: number): DeviceWindow => ({
   warm,
   anomalous,
   maxScore: 1,
+  threshold: 0.5,
   firstAnomalousAt: null,
   lastAnomalousAt: null,
 });
@@ -196,7 +219,7 @@ describe.each([
   { warm: 0, anomalous: 0, minReadings: 1, fraction: 1, alerts: false },
 ])('staysAnomalous($warm warm, $anomalous anomalous, minReadings $minReadings, fraction $fraction)', ({ warm, anomalous, minReadings, fraction, alerts }) => {
   it(`THEN ${alerts ? 'alerts' : 'does not alert'}`, () => {
-    expect(staysAnomalous(device(warm, anomalous), { threshold: 1, minReadings, minAnomalousFraction: fraction })).toBe(alerts);
+    expect(staysAnomalous(device(warm, anomalous), { minReadings, minAnomalousFraction: fraction })).toBe(alerts);
   });
 });
 

@@ -53,9 +53,12 @@ export function windowEvent(
 
 /**
  * A scorer whose score is the temperature minus 20 (so 21 °C scores 1 and 30 °C scores 10), warm once it has seen
- * `warmAfter` readings of the device; `failFor` devices reject. Records every call.
+ * `warmAfter` readings of the device, judged by its room's threshold (`thresholds` by room, else `threshold`,
+ * default 5); `failFor` devices reject. Records every call.
  */
-export function temperatureScorer(options: { warmAfter?: number; failFor?: Set<string> } = {}): ReadingScorer & { calls: { key: ScoreKey; values: number[] }[] } {
+export function temperatureScorer(
+  options: { warmAfter?: number; failFor?: Set<string>; threshold?: number; thresholds?: Readonly<Record<string, number>> } = {},
+): ReadingScorer & { calls: { key: ScoreKey; values: number[] }[] } {
   const seen = new Map<string, number>();
   const calls: { key: ScoreKey; values: number[] }[] = [];
   return {
@@ -67,7 +70,8 @@ export function temperatureScorer(options: { warmAfter?: number; failFor?: Set<s
         values.map((v): ReadingScore => {
           const n = (seen.get(key.deviceId) ?? 0) + 1;
           seen.set(key.deviceId, n);
-          return { score: v - 20, warm: n > (options.warmAfter ?? 0) };
+          const threshold = (key.roomId === null ? undefined : options.thresholds?.[key.roomId]) ?? options.threshold ?? 5;
+          return { score: v - 20, warm: n > (options.warmAfter ?? 0), threshold };
         }),
       );
     },

@@ -83,6 +83,11 @@ export interface ReadingScore {
   readonly score: number;
   /** False when the scorer was not warm yet (shingle not full, forest not filled): such a score never flags. */
   readonly warm: boolean;
+  /**
+   * The calibrated threshold of the model that gave the score (each room's model has its own): a warm score
+   * strictly above it is anomalous. Required with a warm score; a cold one needs none.
+   */
+  readonly threshold?: number;
 }
 
 /** Which device a batch of values belongs to; the room picks the model where models are trained per room. */
@@ -106,24 +111,21 @@ export interface AlertPublisher {
 
 /**
  * The alert rule, stated once: a device "stays anomalous for the window" when it had at least `minReadings` warm
- * scored readings in the window and at least `minAnomalousFraction` of them (default 1: all) scored above
- * `threshold`. Readings scored before the scorer was warm and unscored readings neither count nor flag.
+ * scored readings in the window and at least `minAnomalousFraction` of them (default 1: all) scored above the
+ * threshold of the model that scored them (ReadingScore.threshold, its room's). Readings scored before the scorer
+ * was warm and unscored readings neither count nor flag.
  */
 export interface AlertRule {
-  /** A warm reading is anomalous when its score is strictly above this (the model's calibrated threshold). */
-  readonly threshold: number;
   readonly minReadings: number;
   /** From 0 (exclusive) to 1. */
   readonly minAnomalousFraction: number;
 }
 
-/** Defaults of the rule's counts; the threshold has none, it is the model's. */
+/** Defaults of the rule's counts (the threshold is the scoring model's, not the rule's). */
 export const ALERT_RULE_DEFAULTS = { minReadings: 3, minAnomalousFraction: 1 } as const;
 
 /** Checks a rule's values; throws InvalidValueError naming the key, the value and what was expected. */
 export function checkAlertRule(rule: AlertRule): AlertRule {
-  // +Infinity is a valid threshold: nothing is anomalous (no model deployed).
-  if (typeof rule.threshold !== 'number' || Number.isNaN(rule.threshold)) throw new InvalidValueError('threshold', rule.threshold, 'a number');
   if (!Number.isInteger(rule.minReadings) || rule.minReadings < 1) {
     throw new InvalidValueError('minReadings', rule.minReadings, 'an integer of at least 1');
   }
@@ -144,6 +146,8 @@ export interface DeviceWindow {
   readonly anomalous: number;
   /** Highest warm score, null before any. */
   readonly maxScore: number | null;
+  /** Threshold of the device's latest warm reading (its room model's), null before any. */
+  readonly threshold: number | null;
   /** Earliest and latest event time (ISO) of an anomalous reading, whatever order they arrived in. */
   readonly firstAnomalousAt: string | null;
   readonly lastAnomalousAt: string | null;
@@ -155,6 +159,7 @@ const deviceWindowSchema = z.strictObject({
   warm: z.number().int().min(0),
   anomalous: z.number().int().min(0),
   maxScore: z.number().nullable(),
+  threshold: z.number().nullable(),
   firstAnomalousAt: z.string().nullable(),
   lastAnomalousAt: z.string().nullable(),
 });
@@ -175,7 +180,7 @@ export interface AlertWindowState {
 const windowStateSchema = z.strictObject({
   lastSequenceNumber: z.string().regex(/^\d+$/).nullable(),
   devices: z.record(z.string(), deviceWindowSchema),
-  pending: z.record(z.string().regex(/^\d+$/), z.strictObject({ score: z.number(), warm: z.boolean() })).optional(),
+  pending: z.record(z.string().regex(/^\d+$/), z.strictObject({ score: z.number(), warm: z.boolean(), threshold: z.number().optional() })).optional(),
 });
 
 /** The state handed in is not one this core returned. */
@@ -274,7 +279,7 @@ export function windowAlerts(state: AlertWindowState, window: TimeWindow, rule: 
       warmReadings: d.warm,
       anomalousReadings: d.anomalous,
       maxScore: d.maxScore as number,
-      threshold: rule.threshold,
+      threshold: d.threshold as number,
       firstAnomalousAt: d.firstAnomalousAt as string,
       lastAnomalousAt: d.lastAnomalousAt as string,
       windowTerminatedEarly: terminatedEarly,
@@ -398,6 +403,8 @@ async function scoreDevices(
         if (result.length !== records.length) {
           throw new SensorlakeError(`scorer returned ${result.length} scores for ${records.length} readings`);
         }
+        const unjudged = result.findIndex((s) => s.warm && (typeof s.threshold !== 'number' || Number.isNaN(s.threshold)));
+        if (unjudged >= 0) throw new SensorlakeError(`scorer returned a warm score without a threshold for reading ${unjudged + 1} of ${records.length}`);
         records.forEach((r, i) => scores.set(r, result[i] as ReadingScore));
       } catch (error) {
         failed.set(deviceId, error instanceof Error ? error.message : String(error));
@@ -407,16 +414,22 @@ async function scoreDevices(
   return { scores, failed };
 }
 
-function fold(device: DeviceWindow | undefined, record: TelemetryRecord, score: ReadingScore | null, threshold: number): DeviceWindow {
-  const d: DeviceWindow = device ?? { room: null, readings: 0, warm: 0, anomalous: 0, maxScore: null, firstAnomalousAt: null, lastAnomalousAt: null };
+/** Whether a score flags its reading: warm and strictly above its model's threshold. */
+function flags(score: ReadingScore | null): boolean {
+  return score !== null && score.warm && score.score > (score.threshold as number);
+}
+
+function fold(device: DeviceWindow | undefined, record: TelemetryRecord, score: ReadingScore | null): DeviceWindow {
+  const d: DeviceWindow = device ?? { room: null, readings: 0, warm: 0, anomalous: 0, maxScore: null, threshold: null, firstAnomalousAt: null, lastAnomalousAt: null };
   const warm = score !== null && score.warm;
-  const anomalous = warm && score.score > threshold;
+  const anomalous = flags(score);
   return {
     room: record.room_id ?? d.room,
     readings: d.readings + 1,
     warm: d.warm + (warm ? 1 : 0),
     anomalous: d.anomalous + (anomalous ? 1 : 0),
     maxScore: warm ? Math.max(d.maxScore ?? -Infinity, score.score) : d.maxScore,
+    threshold: warm ? (score.threshold as number) : d.threshold,
     // ISO UTC instants of one format order as text.
     firstAnomalousAt: anomalous && (d.firstAnomalousAt === null || record.ts < d.firstAnomalousAt) ? record.ts : d.firstAnomalousAt,
     lastAnomalousAt: anomalous && (d.lastAnomalousAt === null || record.ts > d.lastAnomalousAt) ? record.ts : d.lastAnomalousAt,
@@ -476,9 +489,9 @@ export async function processWindowInvocation(event: KinesisStreamEvent, deps: A
     else {
       counts.scored += 1;
       if (score.warm) counts.warm += 1;
-      if (score.warm && score.score > deps.rule.threshold) counts.anomalous += 1;
+      if (flags(score)) counts.anomalous += 1;
     }
-    devices[p.record.device_id] = fold(devices[p.record.device_id], p.record, score, deps.rule.threshold);
+    devices[p.record.device_id] = fold(devices[p.record.device_id], p.record, score);
   }
   // Scores kept for records this batch did not carry (a smaller re-delivery) stay until their record is folded.
   const delivered = new Set(parsed.map((p) => p.sequenceNumber));

@@ -67,5 +67,5 @@ export {
   type SageMakerProps,
   type UpdateEndpointProps,
 } from './integrations/sagemaker.js';
-export { s3CopyObject, type S3CopyObjectProps } from './integrations/s3.js';
+export { s3CopyObject, s3PutObject, type S3CopyObjectProps, type S3PutObjectProps } from './integrations/s3.js';
 export { STEP_FUNCTIONS_EXECUTION_RULE, startExecution, type StartExecutionProps } from './integrations/stepfunctions.js';

@@ -11,6 +11,7 @@ export {
   INVALID_INPUT_ERROR,
   NEW_DATA_FLAG_PATH,
   MAIN_STATES,
+  PUBLISH_STATES,
   PIPELINE_TIMEOUT_SECONDS,
   PIPELINE_INPUT_KEYS,
   ROOM_LIST_PATH,
@@ -41,5 +42,13 @@ export {
 } from './resources.js';
 export { ACCOUNT_PLACEHOLDER, outputPlaceholder, pipelineResources, placeholderResources } from './placeholders.js';
 export type { PipelineNames } from './placeholders.js';
-export { MIN_ROOM_POINTS, MIN_ROOM_ROWS, ROOM_LISTING_QUERY } from './rooms.js';
+export { ENDPOINT_THRESHOLD_QUERY, MIN_ROOM_POINTS, MIN_ROOM_ROWS, ROOM_LISTING_QUERY } from './rooms.js';
+export {
+  ENDPOINT_RECORD_FORMAT,
+  endpointRecord,
+  endpointRecordKey,
+  endpointTargetModel,
+  parseEndpointRecord,
+  type EndpointModelRecord,
+} from './endpoint-record.js';
 export { taskIntegrations, waitStates, type IntegrationKind } from './tasks.js';

@@ -2,7 +2,7 @@ import '../asl/promise-polyfill.js';
 import { StateMachine as LocalMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import type { AslDefinition } from '../asl/index.js';
-import { CRAWLS, crawlStateNames, FAILURE_STATES, MAIN_STATES, pipelineDefinition, ROOM_LISTING_QUERY, ROOM_STATES, SKIPPABLE_STEPS, waitStates } from './index.js';
+import { CRAWLS, crawlStateNames, ENDPOINT_THRESHOLD_QUERY, FAILURE_STATES, MAIN_STATES, parseEndpointRecord, pipelineDefinition, PUBLISH_STATES, ROOM_LISTING_QUERY, ROOM_STATES, SKIPPABLE_STEPS, waitStates } from './index.js';
 import { TEST_OPTIONS, testResources } from './testing.js';
 
 type Handler = (input: unknown) => unknown;
@@ -11,7 +11,20 @@ function withoutNextToken(definition: AslDefinition): AslDefinition {
   const read = definition.States[MAIN_STATES.readRooms]!;
   const { 'nextToken.$': token, ...selector } = read.ResultSelector as Record<string, unknown>;
   expect(token).toBe('$..NextToken');
-  return { ...definition, States: { ...definition.States, [MAIN_STATES.readRooms]: { ...read, ResultSelector: selector } } };
+  const publish = definition.States[MAIN_STATES.publishRecords]!;
+  const processor = publish.ItemProcessor!;
+  const readThreshold = processor.States[PUBLISH_STATES.read]!;
+  expect(readThreshold.ResultSelector).toStrictEqual({ 'values.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' });
+  // The bare engine unwraps an indefinite path of one node; its handler answers one row, as a list.
+  const definiteThreshold = { ...readThreshold, ResultSelector: { 'values.$': 'States.Array($.ResultSet.Rows[1].Data[0].VarCharValue)' } };
+  return {
+    ...definition,
+    States: {
+      ...definition.States,
+      [MAIN_STATES.readRooms]: { ...read, ResultSelector: selector },
+      [MAIN_STATES.publishRecords]: { ...publish, ItemProcessor: { ...processor, States: { ...processor.States, [PUBLISH_STATES.read]: definiteThreshold } } },
+    },
+  };
 }
 const { main, room } = pipelineDefinition(testResources(), TEST_OPTIONS);
 /**
@@ -46,7 +59,20 @@ function roomHandlers(names: string[]): Record<string, Handler> {
   };
 }
 
-function run(input: unknown, overrides: Record<string, Handler>, published: unknown[] = []) {
+/** The publish step's answers: each room's threshold query, a threshold of 1.5 for r1 and 2.25 for others; every record written kept. */
+function publishHandlers(queries: unknown[], written: { Key: string; Body: string }[]): Record<string, Handler> {
+  return {
+    [PUBLISH_STATES.query]: (request) => (queries.push(request), { QueryExecution: { QueryExecutionId: `q-${queries.length}`, Status: { State: 'SUCCEEDED' } } }),
+    [PUBLISH_STATES.read]: (request) => {
+      const query = queries[Number((request as { QueryExecutionId: string }).QueryExecutionId.slice(2)) - 1] as { ExecutionParameters: string[] };
+      const value = query.ExecutionParameters[0] === "'r1'" ? '1.5' : '2.25';
+      return { ResultSet: { Rows: [ENDPOINT_THRESHOLD_QUERY.column, value].map((v) => ({ Data: [{ VarCharValue: v }] })) }, UpdateCount: 0 };
+    },
+    [PUBLISH_STATES.write]: (request) => (written.push(request as { Key: string; Body: string }), { ETag: '"e"' }),
+  };
+}
+
+function run(input: unknown, overrides: Record<string, Handler>, published: unknown[] = [], records: { queries: unknown[]; written: { Key: string; Body: string }[] } = { queries: [], written: [] }) {
   const names: string[] = [];
   const handlers: Record<string, Handler> = {
     ...crawler(CRAWLS.database),
@@ -58,6 +84,7 @@ function run(input: unknown, overrides: Record<string, Handler>, published: unkn
     [MAIN_STATES.prepareRcf]: jobRun,
     [MAIN_STATES.loadAnomalies]: jobRun,
     [FAILURE_STATES.notify]: (request) => (published.push(request), {}),
+    ...publishHandlers(records.queries, records.written),
     // The nested execution runs the rendered room machine locally, as startExecution.sync:2 would in AWS.
     [MAIN_STATES.trainRoom]: async (request) => {
       const { Input, Name } = request as { Input: unknown; Name: string };
@@ -89,6 +116,29 @@ describe('the rendered pipeline runs locally (aws-local-stepfunctions, trivial h
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^rcf-[0-9a-f]{32}$/);
     expect(new Set(names).size).toBe(2);
+  });
+
+  it('GIVEN two rooms trained WHEN load-anomalies has run THEN each room\'s record names its model\'s own TargetModel and the threshold read for that room and model', async () => {
+    const records = { queries: [] as unknown[], written: [] as { Key: string; Body: string }[] };
+    const { result } = run({ rooms: ['r1', 'r2'] }, {}, [], records);
+    const output = (await result) as { trained: { room: string; model: string }[]; published: unknown[] };
+    const [r1, r2] = output.trained;
+    expect(records.queries).toStrictEqual(
+      output.trained.map((t) => ({
+        QueryString: ENDPOINT_THRESHOLD_QUERY.sql,
+        WorkGroup: '${analytics.workgroupName}',
+        QueryExecutionContext: { Database: '${lake.databaseNames.curated}' },
+        ExecutionParameters: [`'${t.room}'`, `'${t.model}'`],
+      })),
+    );
+    const written = [...records.written].sort((a, b) => a.Key.localeCompare(b.Key));
+    expect(written.map((w) => w.Key)).toStrictEqual(['rcf/endpoint-records/r1.json', 'rcf/endpoint-records/r2.json']);
+    expect(parseEndpointRecord(written[0]!.Body, 'r1')).toMatchObject({ model: r1!.model, targetModel: `r1/${r1!.model}.tar.gz`, threshold: 1.5 });
+    expect(parseEndpointRecord(written[1]!.Body, 'r2')).toMatchObject({ model: r2!.model, targetModel: `r2/${r2!.model}.tar.gz`, threshold: 2.25 });
+    expect(output.published).toStrictEqual([
+      { room: 'r1', model: r1!.model, published: true, threshold: 1.5 },
+      { room: 'r2', model: r2!.model, published: true, threshold: 2.25 },
+    ]);
   });
 
   /** Athena's answers: the query's execution, and GetQueryResults' rows (the header first, each value a VarCharValue). */

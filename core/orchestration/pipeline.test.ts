@@ -11,6 +11,7 @@ import {
   FAILURE_STATES,
   FORCE_FLAG_PATH,
   MAIN_STATES,
+  PUBLISH_STATES,
   NEW_DATA_FLAG_PATH,
   pipelineDefinition,
   pipelineInput,
@@ -93,17 +94,21 @@ describe('the pipeline definition', () => {
     expect(json.States[MAIN_STATES.anyRooms]).toMatchObject({ Choices: [{ Next: MAIN_STATES.prepareRcf }], Default: MAIN_STATES.noRooms });
     expect(json.States[MAIN_STATES.prepareRcf]).toMatchObject({ Resource: 'arn:aws:states:::glue:startJobRun.sync', Parameters: { JobName: '${lake.jobNames.prepare-rcf}' }, Next: MAIN_STATES.rooms });
     expect(json.States[MAIN_STATES.rooms]!.Next).toBe(MAIN_STATES.loadAnomalies);
-    expect(json.States[MAIN_STATES.loadAnomalies]).toMatchObject({ Parameters: { JobName: '${lake.jobNames.load-anomalies}' }, Next: MAIN_STATES.done });
+    expect(json.States[MAIN_STATES.loadAnomalies]).toMatchObject({ Parameters: { JobName: '${lake.jobNames.load-anomalies}' }, Next: MAIN_STATES.publishRecords });
+    expect(json.States[MAIN_STATES.publishRecords]).toMatchObject({ Type: 'Map', ItemsPath: '$.trained', Next: MAIN_STATES.done });
+    const withoutEndpoint = pipelineDefinition(testResources(false), TEST_OPTIONS).main.toJson();
+    expect(withoutEndpoint.States[MAIN_STATES.loadAnomalies]!.Next).toBe(MAIN_STATES.done);
+    expect(withoutEndpoint.States[MAIN_STATES.publishRecords]).toBeUndefined();
     expect(json.States[MAIN_STATES.train]!.Choices![0]!.Next).toBe(MAIN_STATES.trainSkipped);
   });
 
-  it('GIVEN the multi-model endpoint WHEN the room machine is rendered THEN the room publishes <room>.tar.gz by copy and never calls UpdateEndpoint (rooms run in parallel)', () => {
+  it('GIVEN the multi-model endpoint WHEN the room machine is rendered THEN the room copies its model to a key of its own version, <room>/<model>.tar.gz, and never calls UpdateEndpoint (rooms run in parallel)', () => {
     const room = pipelineDefinition(testResources(true), TEST_OPTIONS).room;
     const json = room.toJson();
     expect(Object.keys(json.States)).toStrictEqual([ROOM_STATES.name, ROOM_STATES.train, ROOM_STATES.model, ROOM_STATES.publish, ROOM_STATES.score, ROOM_STATES.done]);
     expect(json.States[ROOM_STATES.publish]!.Parameters).toMatchObject({
       'Bucket.$': '$.config.bucket',
-      'Key.$': "States.Format('rcf/endpoint/{}.tar.gz', $.room)",
+      'Key.$': "States.Format('rcf/endpoint/{}/{}.tar.gz', $.room, $.name)",
       'CopySource.$': "States.Format('{}/rcf/models/{}/output/model.tar.gz', $.config.bucket, $.name)",
     });
     const actions = room.statements().flatMap((s) => s.Action);
@@ -140,7 +145,12 @@ describe('the pipeline definition', () => {
       allow(['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], ['curate', 'prepare-rcf', 'load-anomalies', 'import-db', 'import-historical'].map((j) => arn('glue', `job/\${lake.jobNames.${j}}`))),
       allow(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], [workgroup]),
       allow(['athena:GetDataCatalog'], [arn('athena', 'datacatalog/AwsDataCatalog')]),
-      allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], [arn('glue', 'catalog'), arn('glue', `database/${curated}`), arn('glue', `table/${curated}/telemetry`)]),
+      allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], [
+        arn('glue', 'catalog'),
+        arn('glue', `database/${curated}`),
+        arn('glue', `table/${curated}/telemetry`),
+        arn('glue', `table/${curated}/anomalies`),
+      ]),
       allow(['s3:GetBucketLocation', 's3:ListBucket'], ['${lake.curatedBucketArn}', '${analytics.resultsBucketArn}']),
       allow(['s3:GetObject'], ['${lake.curatedBucketArn}/*', '${analytics.resultsBucketArn}/*']),
       allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], ['${analytics.resultsBucketArn}/*']),
@@ -149,6 +159,8 @@ describe('the pipeline definition', () => {
       allow(['states:StartExecution'], [arn('states', `stateMachine:${room$}`)]),
       allow(['states:DescribeExecution', 'states:StopExecution'], [arn('states', `execution:${room$}:*`)]),
       allow(syncRule, [rule('StepFunctionsGetEventsForStepFunctionsExecutionRule')]),
+      allow(['s3:PutObject'], ['arn:aws:s3:::${analytics.modelsBucketName}/rcf/endpoint-records/*']),
+      { ...allow(['kms:GenerateDataKey'], ['${analytics.analyticsKmsKeyArn}']), Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } },
     ]);
     const sm = (kind: string) => arn('sagemaker', `${kind}/rcf-*`);
     expect(room.statements()).toStrictEqual([
@@ -184,6 +196,9 @@ describe('the pipeline definition', () => {
       [MAIN_STATES.prepareRcf]: 'glue:startJobRun.sync',
       [MAIN_STATES.trainRoom]: 'states:startExecution.sync:2',
       [MAIN_STATES.loadAnomalies]: 'glue:startJobRun.sync',
+      [PUBLISH_STATES.query]: 'athena:startQueryExecution.sync',
+      [PUBLISH_STATES.read]: 'athena:getQueryResults',
+      [PUBLISH_STATES.write]: 'aws-sdk:s3:putObject',
     });
     expect(taskIntegrations(room)).toStrictEqual({
       [ROOM_STATES.train]: 'sagemaker:createTrainingJob.sync',

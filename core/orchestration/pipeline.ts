@@ -13,6 +13,7 @@ import {
   sageMakerCreateTrainingJob,
   sageMakerCreateTransformJob,
   s3CopyObject,
+  s3PutObject,
   startExecution,
   StateMachine,
   Succeed,
@@ -25,7 +26,8 @@ import type { EnvironmentConfig } from '../settings.js';
 import { crawlAndWait } from './crawl.js';
 import { MODEL_LAYOUT, RCF_TRANSFORM_INPUT_FILTER, SAGEMAKER_NAME_PREFIX, SEED_RCF_HYPERPARAMETERS, type PipelineOptions, type PipelineResources } from './resources.js';
 import { FAILURE_PATH, notifyAndFail, recordFailure, robust, transientRetry } from './robust.js';
-import { ROOM_LISTING_QUERY } from './rooms.js';
+import { ENDPOINT_RECORD_FORMAT } from './endpoint-record.js';
+import { ENDPOINT_THRESHOLD_QUERY, ROOM_LISTING_QUERY } from './rooms.js';
 
 /** Steps an execution may skip with `{"skip": [...]}`. */
 export const SKIPPABLE_STEPS = ['import-db', 'import-historical', 'curate', 'train'] as const;
@@ -144,7 +146,20 @@ export const MAIN_STATES = {
   roomsFailed: 'Rooms failed',
   trainRoom: 'Train and score room',
   loadAnomalies: 'Load anomalies',
+  publishRecords: 'Publish endpoint records',
+  publishFailed: 'Publishing endpoint records failed',
   done: 'Pipeline done',
+} as const;
+
+/** The state names of the publish Map's iteration: one room's threshold read, its record written. */
+export const PUBLISH_STATES = {
+  query: 'Query room threshold',
+  read: 'Read room threshold',
+  known: 'Threshold known?',
+  record: 'Room record',
+  write: 'Write room record',
+  written: 'Room record written',
+  unknown: 'No threshold for room',
 } as const;
 
 /** The state names of one import branch. */
@@ -443,7 +458,9 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
   // One Glue run for every room before the Map and one after it, not one per room: each run pays Glue's start-up
   // and minimum billing, and per-room runs would also queue on the job's concurrent-run limit as the Map fans out.
   const prepare = glueJob(MAIN_STATES.prepareRcf, resources.jobs['prepare-rcf'], '$.prepareRcf', options, notify);
-  rooms.next(glueJob(MAIN_STATES.loadAnomalies, resources.jobs['load-anomalies'], '$.loadAnomalies', options, notify)).next(new Succeed(MAIN_STATES.done));
+  const loaded = Chain.start(rooms).next(glueJob(MAIN_STATES.loadAnomalies, resources.jobs['load-anomalies'], '$.loadAnomalies', options, notify));
+  const publish = publishRecords(resources, options, notify);
+  (publish === undefined ? loaded : loaded.next(publish)).next(new Succeed(MAIN_STATES.done));
   const anyRooms = new Choice(MAIN_STATES.anyRooms)
     .when(Condition.isPresent(`${ROOM_LIST_PATH}.rooms[0]`), Chain.start(prepare).next(rooms))
     .otherwise(new Succeed(MAIN_STATES.noRooms));
@@ -457,6 +474,80 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
     comment: 'sensorlake pipeline: imports, crawls, curate, then per room RCF training, deployment and scoring',
     timeoutSeconds: PIPELINE_TIMEOUT_SECONDS,
   });
+}
+
+/**
+ * After load-anomalies, when there is an endpoint: a Map over the rooms this run trained (`$.trained`, each room
+ * and its model) that reads the model's threshold from curated.anomalies (ENDPOINT_THRESHOLD_QUERY: load-anomalies
+ * is where the threshold rule runs on AWS, over the transform's scores) and writes the room's record
+ * (endpoint-record.ts) naming the model's per-version TargetModel, which the per-room machine copied before. One
+ * object per room, written whole: concurrent iterations never touch one object. A model with no loaded score has no
+ * threshold: its room keeps its previous record, and the iteration says so (`published: false`).
+ */
+function publishRecords(resources: PipelineResources<unknown>, options: PipelineOptions, onFailure: IChainable): Map | undefined {
+  const sm = resources.sagemaker;
+  const endpoint = sm.endpoint;
+  if (endpoint === undefined) return undefined;
+  const r = resources.roomListing;
+  const access = { workgroupArn: r.workgroupArn, resultsBucketArn: r.resultsBucketArn, keyArns: r.keyArns };
+  // Athena binds each ? as SQL text: a string literal in single quotes (room ids and model names hold none).
+  const literal = (path: string) => `States.Format('\\'{}\\'', ${path})`;
+  const query = athenaStartQueryExecution(PUBLISH_STATES.query, {
+    queryString: ENDPOINT_THRESHOLD_QUERY.sql,
+    workGroup: r.workGroup,
+    database: r.database,
+    executionParametersPath: `States.Array(${literal('$.room')}, ${literal('$.model')})`,
+    glueArns: [...r.glueArns, endpoint.anomaliesTableArn],
+    dataBucketArns: [r.curatedBucketArn],
+    ...access,
+    resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' },
+    resultPath: '$.thresholdQuery',
+    timeoutSeconds: ROOM_LISTING_TIMEOUT_SECONDS,
+  });
+  const read = athenaGetQueryResults(PUBLISH_STATES.read, {
+    queryExecutionIdPath: '$.thresholdQuery.id',
+    ...access,
+    // An indefinite path: no row (or a NULL) gives an empty list rather than States.Runtime.
+    resultSelector: { 'values.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' },
+    resultPath: '$.threshold',
+    timeoutSeconds: 60,
+  });
+  const record = new Pass(PUBLISH_STATES.record, {
+    parameters: {
+      format: ENDPOINT_RECORD_FORMAT,
+      version: 1,
+      'room.$': '$.room',
+      'model.$': '$.model',
+      'targetModel.$': `States.Format('{}/{}.tar.gz', $.room, $.model)`,
+      'threshold.$': 'States.StringToJson($.threshold.values[0])',
+    },
+    resultPath: '$.record',
+  });
+  const write = s3PutObject(PUBLISH_STATES.write, {
+    request: {
+      Bucket: sm.modelsBucket,
+      'Key.$': `States.Format('${MODEL_LAYOUT.endpointRecords}{}.json', $.room)`,
+      'Body.$': 'States.JsonToString($.record)',
+      ContentType: 'application/json',
+      ...(sm.kmsKeyArn === undefined ? {} : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sm.kmsKeyArn }),
+    },
+    targetObjectArns: endpoint.recordObjectsArn,
+    ...(sm.kmsKeyArn === undefined ? {} : { kms: { keyArn: sm.kmsKeyArn, region: resources.account.region } }),
+    resultPath: null,
+    timeoutSeconds: 60,
+  }).addRetry(transientRetry('s3'));
+  const written = new Pass(PUBLISH_STATES.written, { parameters: { 'room.$': '$.room', 'model.$': '$.model', published: true, 'threshold.$': '$.record.threshold' } });
+  const unknown = new Pass(PUBLISH_STATES.unknown, { parameters: { 'room.$': '$.room', 'model.$': '$.model', published: false, reason: 'no score of the model in curated anomalies' } });
+  const known = new Choice(PUBLISH_STATES.known).when(Condition.isPresent('$.threshold.values[0]'), Chain.start(record).next(write).next(written)).otherwise(unknown);
+  const iteration = Chain.start(query.addRetry(transientRetry('athena'))).next(read.addRetry(transientRetry('athena'))).next(known);
+  return new Map(MAIN_STATES.publishRecords, {
+    itemsPath: '$.trained',
+    itemSelector: { 'room.$': '$$.Map.Item.Value.room', 'model.$': '$$.Map.Item.Value.model' },
+    maxConcurrency: options.roomConcurrency,
+    resultPath: '$.published',
+  })
+    .itemProcessor(iteration)
+    .addCatch(caught(MAIN_STATES.publishFailed, MAIN_STATES.publishRecords, onFailure), { resultPath: '$.caught' });
 }
 
 function roomTimeoutSeconds(options: PipelineOptions): number {
@@ -549,7 +640,8 @@ function roomMachine(resources: PipelineResources<unknown>, options: PipelineOpt
           s3CopyObject(ROOM_STATES.publish, {
             request: {
               'Bucket.$': '$.config.bucket',
-              'Key.$': `States.Format('${MODEL_LAYOUT.endpointModels}{}.tar.gz', $.room)`,
+              // One key per model version, never overwritten: the endpoint caches a loaded model by its TargetModel.
+              'Key.$': `States.Format('${MODEL_LAYOUT.endpointModels}{}/{}.tar.gz', $.room, $.name)`,
               'CopySource.$': `States.Format('{}/${MODEL_LAYOUT.models}{}/output/model.tar.gz', $.config.bucket, $.name)`,
               ...(sm.kmsKeyArn === undefined ? {} : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: sm.kmsKeyArn }),
             },

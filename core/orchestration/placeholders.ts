@@ -1,6 +1,6 @@
 import type { AccountContext } from '../iam.js';
 import { JOB_NAMES, type JobName } from '../lake/jobs.js';
-import { CURATED_TELEMETRY } from '../lake/tables.js';
+import { CURATED_ANOMALIES, CURATED_TELEMETRY } from '../lake/tables.js';
 import { MODEL_LAYOUT, SAGEMAKER_NAME_PREFIX, type GlueResource, type PipelineResources } from './resources.js';
 
 /** The account id placeholder of a rendering without `--account`, CloudFormation's spelling. */
@@ -73,6 +73,8 @@ export function pipelineResources(account: AccountContext, names: PipelineNames)
               name: endpoint,
               artifactObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.models}*`,
               modelObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.endpointModels}*`,
+              recordObjectsArn: `arn:${account.partition}:s3:::${names.modelsBucketName}/${MODEL_LAYOUT.endpointRecords}*`,
+              anomaliesTableArn: arn('glue', `table/${curated}/${CURATED_ANOMALIES.name}`),
             },
           }),
       arns: { trainingJobs: sagemaker('training-job'), models: sagemaker('model'), transformJobs: sagemaker('transform-job') },

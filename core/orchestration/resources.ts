@@ -67,10 +67,12 @@ export interface SageMakerResources<T = string> {
   /** KMS key of the models bucket and the jobs' volumes. Default none (the bucket's default encryption). */
   readonly kmsKeyArn?: T;
   /**
-   * The real-time multi-model endpoint (the built-in RCF image supports multi-model endpoints): each room's model
-   * is published by copying its model.tar.gz to `<MODEL_LAYOUT.endpointModels><room>.tar.gz`, the endpoint's model
-   * prefix, and invoked with TargetModel `<room>.tar.gz`; no UpdateEndpoint, so rooms trained at once never race on
-   * one endpoint. Absent when the analytics stack has no endpoint yet: the per-room machine then publishes nothing.
+   * The real-time multi-model endpoint (the built-in RCF image supports multi-model endpoints): the per-room
+   * machine copies each room's model.tar.gz to its own version's key, `<MODEL_LAYOUT.endpointModels><room>/<model>.tar.gz`
+   * (never overwritten: the endpoint caches a loaded model by TargetModel), and once load-anomalies has calibrated
+   * the model's threshold the main machine writes the room's record (endpoint-record.ts) naming that TargetModel and
+   * threshold, which the alert function reads. No UpdateEndpoint, so rooms trained at once never race on one
+   * endpoint. Absent when the analytics stack has no endpoint: then nothing is published.
    */
   readonly endpoint?: {
     readonly name: T;
@@ -78,6 +80,10 @@ export interface SageMakerResources<T = string> {
     readonly artifactObjectsArn: T;
     /** ARN pattern of the endpoint's models (`arn:aws:s3:::<bucket>/rcf/endpoint/*`), what the copy writes. */
     readonly modelObjectsArn: T;
+    /** ARN pattern of the rooms' records (`arn:aws:s3:::<bucket>/rcf/endpoint-records/*`), what the publish step writes. */
+    readonly recordObjectsArn: T;
+    /** The curated anomalies table (Glue ARN), where the publish step reads each published model's threshold. */
+    readonly anomaliesTableArn: T;
   };
   /** ARN patterns of what the jobs create (`arn:...:training-job/rcf-*` ...), the statements' resources. */
   readonly arns: {
@@ -129,8 +135,13 @@ export const MODEL_LAYOUT = {
   scores: `${RCF_SCORES.prefix}room_id=`,
   /** Model artifacts: `<models><job name>/output/model.tar.gz`. */
   models: 'rcf/models/',
-  /** The multi-model endpoint's model prefix: `<endpointModels><room>.tar.gz`, the TargetModel of the room. */
+  /**
+   * The multi-model endpoint's model prefix: `<endpointModels><room>/<model>.tar.gz`, one key per model version,
+   * never overwritten (the endpoint caches a loaded model by its TargetModel, the key below this prefix).
+   */
   endpointModels: 'rcf/endpoint/',
+  /** Each room's current-model record (endpoint-record.ts): `<endpointRecords><room>.json`, read by the alert function. */
+  endpointRecords: 'rcf/endpoint-records/',
 } as const;
 
 /**
@@ -139,11 +150,6 @@ export const MODEL_LAYOUT = {
  * line; the dot-notated `$.features` would select the bare array, which RCF does not take as a JSON Lines record.
  */
 export const RCF_TRANSFORM_INPUT_FILTER = `$['${RCF_FEATURES_COLUMN.name}']`;
-
-/** The TargetModel of a room on the multi-model endpoint: its key below MODEL_LAYOUT.endpointModels. */
-export function roomTargetModel(room: string): string {
-  return `${room}.tar.gz`;
-}
 
 /** Prefix of every SageMaker resource the pipeline creates (`rcf-<32 hex>`), also its IAM resource pattern. */
 export const SAGEMAKER_NAME_PREFIX = 'rcf-';

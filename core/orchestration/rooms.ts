@@ -1,5 +1,5 @@
 import { RCF_SETTINGS } from '../analytics/rcf/index.js';
-import { CURATED_TELEMETRY } from '../lake/tables.js';
+import { CURATED_ANOMALIES, CURATED_TELEMETRY } from '../lake/tables.js';
 
 /** Readings one device needs for a warm training score with RCF_SETTINGS: output_after, plus a full shingle. */
 export const MIN_ROOM_ROWS = RCF_SETTINGS.outputAfter + RCF_SETTINGS.shingleSize;
@@ -33,4 +33,19 @@ export const ROOM_LISTING_QUERY = {
     `GROUP BY room_id HAVING sum(CASE WHEN readings >= ${shingle} THEN readings - ${shingle - 1} ELSE 0 END) >= ${MIN_ROOM_POINTS} ORDER BY room_id`,
   /** The one result column. */
   column: 'room_id',
+} as const;
+
+/**
+ * The threshold of one published model, the one the publish step writes into its room's record: load-anomalies
+ * judged every score of the model by one threshold (rcf_anomalies.sql, threshold.ts's rule over the transform's
+ * scores of the room's training points), so any row of it carries it. Two bound parameters, the room (partition
+ * pruning) and the model. No row when the model has no loaded score.
+ */
+export const ENDPOINT_THRESHOLD_QUERY = {
+  /** The database the query runs in. */
+  database: CURATED_ANOMALIES.database,
+  /** The SQL, in the common subset of Athena (Trino) and DuckDB; `?` are the room and the model, in that order. */
+  sql: `SELECT max(threshold) AS threshold FROM ${CURATED_ANOMALIES.name} WHERE room_id = ? AND model_id = ?`,
+  /** The one result column. */
+  column: 'threshold',
 } as const;

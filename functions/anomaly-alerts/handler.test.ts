@@ -1,4 +1,5 @@
 import { InvokeEndpointCommand, ModelNotReadyException, SageMakerRuntimeClient, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
@@ -11,6 +12,8 @@ import type { KinesisStreamRecord } from '../../core/analytics/alerts.js';
 import { envelopeBytes, kinesisRecord, payload, windowEvent } from '../../core/analytics/alerts.testing.js';
 import { alertsLogger, createAlertsHandler } from './handler.js';
 import { EndpointResponseError, isMissingTargetModel, sageMakerScorer } from './sagemaker-scorer.js';
+import { s3EndpointRecords, type EndpointRecordReader } from './endpoint-records.js';
+import { endpointRecord, endpointRecordKey } from '../../core/orchestration/endpoint-record.js';
 import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
 import { Shingler } from '../../core/analytics/rcf/shingle.js';
 
@@ -22,6 +25,26 @@ const t0 = Date.parse(window.start);
 const silent = pino({ level: 'silent' });
 const sns = mockClient(SNSClient);
 const sagemaker = mockClient(SageMakerRuntimeClient);
+const s3 = mockClient(S3Client);
+
+/** The models bucket's records as the pipeline's publish step writes them, by key; GetObject reads them. */
+const stored = new Map<string, string>();
+function publishRecord(room: string, model: string, threshold: number): void {
+  stored.set(endpointRecordKey(room), JSON.stringify(endpointRecord(room, model, threshold)));
+}
+function serveRecords(): void {
+  s3.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
+    expect(input.Bucket).toBe('sensorlake-dev-models');
+    const text = stored.get(input.Key);
+    if (text === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
+    return { Body: { transformToString: () => Promise.resolve(text) } };
+  });
+}
+
+/** A reader of fixed records: each room's model rcf-v1 and threshold. */
+function recordsOf(thresholds: Readonly<Record<string, number>>): EndpointRecordReader {
+  return { current: (room) => Promise.resolve(thresholds[room] === undefined ? undefined : endpointRecord(room, 'rcf-v1', thresholds[room])) };
+}
 
 let seq = 49_546_986_683_135_544_286_507_457_936_321_625_675_700_192_471_156_786_000n;
 function rec(device: string, n: number, offsetMs: number, temperature: number): KinesisStreamRecord {
@@ -39,14 +62,18 @@ function scoreByTemperature(): void {
   });
 }
 
-function handler(env: Record<string, string> = {}) {
-  const settings = readAlertSettings({ [ALERTS_ENV.topicArn]: TOPIC, [ALERTS_ENV.endpointName]: 'sensorlake-dev-rcf', [ALERTS_ENV.threshold]: '5', ...env });
-  return createAlertsHandler(settings, { sns: new SNSClient({}), sagemaker: new SageMakerRuntimeClient({}) }, { logger: silent });
+function handler(env: Record<string, string> = {}, now?: () => number) {
+  const settings = readAlertSettings({ [ALERTS_ENV.topicArn]: TOPIC, [ALERTS_ENV.endpointName]: 'sensorlake-dev-rcf', [ALERTS_ENV.recordsBucket]: 'sensorlake-dev-models', ...env });
+  return createAlertsHandler(settings, { sns: new SNSClient({}), sagemaker: new SageMakerRuntimeClient({}), s3: new S3Client({}) }, { logger: silent, ...(now ? { now } : {}) });
 }
 
 beforeEach(() => {
   sns.reset();
   sagemaker.reset();
+  s3.reset();
+  stored.clear();
+  publishRecord('room-1', 'rcf-v1', 5);
+  serveRecords();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 
@@ -61,7 +88,7 @@ describe('createAlertsHandler', () => {
 
     expect(r3).toStrictEqual({ state: expect.objectContaining({ devices: expect.any(Object) }), batchItemFailures: [] });
     expect(sagemaker).toHaveReceivedCommandTimes(InvokeEndpointCommand, 5);
-    expect(sagemaker).toHaveReceivedNthCommandWith(InvokeEndpointCommand, 1, { EndpointName: 'sensorlake-dev-rcf', TargetModel: 'room-1.tar.gz', ContentType: 'text/csv', Accept: 'application/json' });
+    expect(sagemaker).toHaveReceivedNthCommandWith(InvokeEndpointCommand, 1, { EndpointName: 'sensorlake-dev-rcf', TargetModel: 'room-1/rcf-v1.tar.gz', ContentType: 'text/csv', Accept: 'application/json' });
     expect(sns).toHaveReceivedCommandOnce(PublishCommand);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
@@ -150,7 +177,7 @@ describe('createAlertsHandler', () => {
   it('GIVEN no endpoint configured THEN nothing is scored, nothing is published, and readings are unscored', async () => {
     const lines: Record<string, unknown>[] = [];
     const settings = readAlertSettings({ [ALERTS_ENV.topicArn]: TOPIC });
-    const handle = createAlertsHandler(settings, { sns: new SNSClient({}), sagemaker: new SageMakerRuntimeClient({}) }, {
+    const handle = createAlertsHandler(settings, { sns: new SNSClient({}), sagemaker: new SageMakerRuntimeClient({}), s3: new S3Client({}) }, {
       logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
     });
     const response = await handle(windowEvent(window, [1, 2, 3].map((i) => rec('hot', i, i * 1000, 60)), {}, true));
@@ -162,33 +189,105 @@ describe('createAlertsHandler', () => {
   });
 });
 
+describe('the rooms\' endpoint records', () => {
+  it('GIVEN a room\'s model re-published under a new version WHEN the record\'s cache time has passed THEN the Lambda invokes the new TargetModel and judges by its threshold', async () => {
+    scoreByTemperature();
+    let now = t0;
+    const handle = handler({ [ALERTS_ENV.recordTtlSeconds]: '60', [ALERTS_ENV.minReadings]: '1' }, () => now);
+    await handle(windowEvent(window, [rec('hot', 1, 0, 30)], {}));
+    publishRecord('room-1', 'rcf-v2', 12);
+    now = t0 + 59_000;
+    await handle(windowEvent(window, [rec('hot', 2, 1000, 30)], {}));
+    now = t0 + 60_000;
+    const late = { start: '2026-11-22T10:01:00Z', end: '2026-11-22T10:01:10Z' };
+    const r3 = await handle(windowEvent(late, [rec('hot', 3, 60_000, 30)], {}, true));
+    expect(sagemaker.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input.TargetModel)).toStrictEqual(['room-1/rcf-v1.tar.gz', 'room-1/rcf-v1.tar.gz', 'room-1/rcf-v2.tar.gz']);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 2);
+    // 30 °C scores 10: above the old model's 5, not above the new model's 12.
+    expect(r3.state.devices).toMatchObject({ hot: { warm: 1, anomalous: 0, threshold: 12 } });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('GIVEN two rooms with thresholds 3 and 8 WHEN a device of each scores 5 all window THEN only the first room\'s device alerts, with its room\'s threshold', async () => {
+    scoreByTemperature();
+    publishRecord('lab-low', 'rcf-a', 3);
+    publishRecord('lab-high', 'rcf-b', 8);
+    const inRoom = (device: string, room: string, n: number, offsetMs: number) => {
+      seq += 1n;
+      const ts = new Date(t0 + offsetMs).toISOString();
+      return kinesisRecord(String(seq), device, envelopeBytes(device, payload(device, n, ts, 25, room), t0 + offsetMs), t0 + offsetMs + 20);
+    };
+    const records = [1, 2, 3].flatMap((n) => [inRoom('a', 'lab-low', n, n * 1000), inRoom('b', 'lab-high', n, n * 1000 + 100)]);
+    await handler()(windowEvent(window, records, {}, true));
+    const messages = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!) as { device: string; room: string; maxScore: number; threshold: number });
+    expect(messages.map((m) => [m.device, m.room, m.maxScore, m.threshold])).toStrictEqual([['a', 'lab-low', 5, 3]]);
+  });
+
+  it('GIVEN a room without a record WHEN its readings come THEN they are not warm, nothing is invoked, and the absence is remembered for the cache time', async () => {
+    scoreByTemperature();
+    let now = t0;
+    const reader = s3EndpointRecords({ client: new S3Client({}), bucket: 'sensorlake-dev-models', ttlSeconds: 30, now: () => now });
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: reader });
+    expect(await scorer.score({ deviceId: 'd', roomId: 'unpublished' }, [40, 41])).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
+    await scorer.score({ deviceId: 'd', roomId: 'unpublished' }, [42]);
+    expect(sagemaker).not.toHaveReceivedCommand(InvokeEndpointCommand);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 1);
+    now += 30_000;
+    publishRecord('unpublished', 'rcf-first', 1);
+    expect(await scorer.score({ deviceId: 'd', roomId: 'unpublished' }, [43])).toStrictEqual([{ score: 23, warm: true, threshold: 1 }]);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 2);
+  });
+
+  it.each([
+    ['not JSON', 'nope', /endpoint record rcf\/endpoint-records\/room-1.json \(record\) has invalid value "nope": expected a JSON object/],
+    ['another room\'s record', JSON.stringify(endpointRecord('room-2', 'rcf-v1', 1)), /room has invalid value "room-2": expected room-1/],
+    ['a TargetModel of another model', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), targetModel: 'room-1.tar.gz' }), /targetModel has invalid value "room-1.tar.gz": expected room-1\/rcf-v1.tar.gz/],
+    ['a threshold that is not a number', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), threshold: '3' }), /threshold has invalid value "3"/],
+    ['an unknown field', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), extra: 1 }), /endpoint record/],
+  ])('GIVEN a record that is %s THEN the call rejects (the batch is retried), naming the field, and the failure is not cached', async (_, text, message) => {
+    stored.set(endpointRecordKey('room-1'), text);
+    const reader = s3EndpointRecords({ client: new S3Client({}), bucket: 'sensorlake-dev-models', ttlSeconds: 60, now: () => t0 });
+    await expect(reader.current('room-1')).rejects.toThrow(message);
+    publishRecord('room-1', 'rcf-v1', 5);
+    await expect(reader.current('room-1')).resolves.toMatchObject({ targetModel: 'room-1/rcf-v1.tar.gz', threshold: 5 });
+  });
+
+  it('GIVEN S3 refuses the read (not a missing key) THEN the call rejects and is read again next time', async () => {
+    s3.reset();
+    s3.on(GetObjectCommand).rejectsOnce(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' })).callsFake(() => ({ Body: { transformToString: () => Promise.resolve(stored.get(endpointRecordKey('room-1'))!) } }));
+    const reader = s3EndpointRecords({ client: new S3Client({}), bucket: 'sensorlake-dev-models', ttlSeconds: 60, now: () => t0 });
+    await expect(reader.current('room-1')).rejects.toThrow('Access Denied');
+    await expect(reader.current('room-1')).resolves.toMatchObject({ model: 'rcf-v1' });
+  });
+});
+
 describe('sageMakerScorer', () => {
   it('GIVEN shingle size 3 THEN the first two readings of a device are not warm and not sent, later points carry the last three values, across batches', async () => {
     scoreByTemperature();
-    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: 3 });
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: recordsOf({ r1: 5, 'lab-1': 5, 'lab-2': 5, 'new-room': 5, loading: 5 }), shingleSize: 3 });
     const a = await scorer.score({ deviceId: 'd', roomId: 'r1' }, [21, 22]);
     expect(a).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
     expect(sagemaker).not.toHaveReceivedCommand(InvokeEndpointCommand);
     const b = await scorer.score({ deviceId: 'd', roomId: 'r1' }, [23, 24]);
-    expect(b).toStrictEqual([{ score: 3, warm: true }, { score: 4, warm: true }]);
+    expect(b).toStrictEqual([{ score: 3, warm: true, threshold: 5 }, { score: 4, warm: true, threshold: 5 }]);
     expect(new TextDecoder().decode(sagemaker.commandCalls(InvokeEndpointCommand)[0]!.args[0].input.Body as Uint8Array)).toBe('21,22,23\n22,23,24');
   });
 
   it('GIVEN two rooms THEN each call names its room\'s model on the multi-model endpoint; a reading without a room is not sent and never warm', async () => {
     scoreByTemperature();
-    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: recordsOf({ r1: 5, 'lab-1': 5, 'lab-2': 5, 'new-room': 5, loading: 5 }) });
     await scorer.score({ deviceId: 'a', roomId: 'lab-1' }, [25]);
     await scorer.score({ deviceId: 'b', roomId: 'lab-2' }, [26]);
-    expect(sagemaker.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input.TargetModel)).toStrictEqual(['lab-1.tar.gz', 'lab-2.tar.gz']);
+    expect(sagemaker.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input.TargetModel)).toStrictEqual(['lab-1/rcf-v1.tar.gz', 'lab-2/rcf-v1.tar.gz']);
     expect(await scorer.score({ deviceId: 'c', roomId: null }, [27, 28])).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
     expect(sagemaker).toHaveReceivedCommandTimes(InvokeEndpointCommand, 2);
   });
 
   it('GIVEN a room the multi-model endpoint has no model for WHEN scored THEN its readings come back not warm and are not retried; a model still loading fails the call (retried)', async () => {
     const missing = new ValidationError({ message: 'Failed to download model data(bucket: m, key: rcf/endpoint/new-room.tar.gz). Please ensure that there is an object located at the URL', $metadata: {} });
-    sagemaker.on(InvokeEndpointCommand, { TargetModel: 'new-room.tar.gz' }).rejects(missing);
-    sagemaker.on(InvokeEndpointCommand, { TargetModel: 'loading.tar.gz' }).rejects(new ModelNotReadyException({ message: 'the target model is loading', $metadata: {} }));
-    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
+    sagemaker.on(InvokeEndpointCommand, { TargetModel: 'new-room/rcf-v1.tar.gz' }).rejects(missing);
+    sagemaker.on(InvokeEndpointCommand, { TargetModel: 'loading/rcf-v1.tar.gz' }).rejects(new ModelNotReadyException({ message: 'the target model is loading', $metadata: {} }));
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: recordsOf({ r1: 5, 'lab-1': 5, 'lab-2': 5, 'new-room': 5, loading: 5 }) });
     expect(await scorer.score({ deviceId: 'a', roomId: 'new-room' }, [25, 26])).toStrictEqual([{ score: 0, warm: false }, { score: 0, warm: false }]);
     await expect(scorer.score({ deviceId: 'b', roomId: 'loading' }, [25])).rejects.toBeInstanceOf(ModelNotReadyException);
     expect(isMissingTargetModel(missing)).toBe(true);
@@ -198,7 +297,7 @@ describe('sageMakerScorer', () => {
   it('GIVEN a series in several batches THEN the points sent are exactly the Shingler shingles the model was trained on', async () => {
     scoreByTemperature();
     const series = [20.1, 20.4, 19.8, 35, 20.2, 20.0, 20.3, 20.1, 19.9];
-    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: RCF_SETTINGS.shingleSize });
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: recordsOf({ r1: 5, 'lab-1': 5, 'lab-2': 5, 'new-room': 5, loading: 5 }), shingleSize: RCF_SETTINGS.shingleSize });
     for (const batch of [series.slice(0, 2), series.slice(2, 5), series.slice(5)]) await scorer.score({ deviceId: 'd', roomId: 'r1' }, batch);
     const sent = sagemaker.commandCalls(InvokeEndpointCommand).flatMap((c) => new TextDecoder().decode(c.args[0].input.Body as Uint8Array).split('\n'));
     const shingler = new Shingler(1, RCF_SETTINGS.shingleSize);
@@ -213,7 +312,7 @@ describe('sageMakerScorer', () => {
     sagemaker.on(InvokeEndpointCommand).rejectsOnce(new Error('throttled')).callsFake((input: { Body: Uint8Array }) => ({
       Body: new TextEncoder().encode(JSON.stringify({ scores: new TextDecoder().decode(input.Body).split('\n').map(() => ({ score: 1 })) })),
     }));
-    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', shingleSize: 2 });
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: recordsOf({ r1: 5, 'lab-1': 5, 'lab-2': 5, 'new-room': 5, loading: 5 }), shingleSize: 2 });
     await scorer.score({ deviceId: 'd', roomId: 'r1' }, [1]);
     await expect(scorer.score({ deviceId: 'd', roomId: 'r1' }, [2, 3])).rejects.toThrow('throttled');
     await scorer.score({ deviceId: 'd', roomId: 'r1' }, [2, 3]);
@@ -227,7 +326,7 @@ describe('sageMakerScorer', () => {
     ['{"predictions":[{"score":1}]}', /should be \{"scores"/],
   ])('GIVEN the endpoint answers %s THEN EndpointResponseError', async (body, message) => {
     sagemaker.on(InvokeEndpointCommand).resolves({ Body: new TextEncoder().encode(body) } as never);
-    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e' });
+    const scorer = sageMakerScorer({ client: new SageMakerRuntimeClient({}), endpointName: 'e', records: recordsOf({ r1: 5, 'lab-1': 5, 'lab-2': 5, 'new-room': 5, loading: 5 }) });
     const attempt = scorer.score({ deviceId: 'd', roomId: 'r1' }, [1]);
     await expect(attempt).rejects.toThrow(EndpointResponseError);
     await expect(attempt).rejects.toThrow(message);

@@ -1,10 +1,12 @@
 import type { DestinationStream, Logger } from 'pino';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { processWindowInvocation } from '../../core/analytics/alerts.js';
 import type { AlertCoreDeps, KinesisStreamEvent, TimeWindowEventResponse } from '../../core/analytics/alerts.js';
 import type { AlertSettings } from '../../core/analytics/alerts-env.js';
 import { functionLogger } from '../lambda-logger.js';
+import { s3EndpointRecords } from './endpoint-records.js';
 import { sageMakerScorer } from './sagemaker-scorer.js';
 import type { ShingleFn } from './sagemaker-scorer.js';
 import { snsPublisher } from './sns-publisher.js';
@@ -12,7 +14,8 @@ import { snsPublisher } from './sns-publisher.js';
 /**
  * AWS Lambda adapter of the real-time alert core: a Kinesis event source mapping with a tumbling window
  * (`TumblingWindowInSeconds` 10) and `ReportBatchItemFailures` invokes it; it runs core/analytics/alerts.ts with
- * the SageMaker RCF endpoint as the scorer and the SNS topic as the publisher, and returns the window state and the
+ * the SageMaker RCF endpoint as the scorer (each room's TargetModel and threshold from the pipeline's record in S3,
+ * cached SENSORLAKE_ENDPOINT_RECORD_TTL_SECONDS) and the SNS topic as the publisher, and returns the window state and the
  * batch item failures. Without an endpoint (SENSORLAKE_RCF_ENDPOINT_NAME unset) there is no scorer: every reading is
  * counted unscored and nothing alerts. A failed publish fails the invocation, so Lambda retries it; the alert id
  * (device and window start, the `alert_id` message attribute) keeps the repeat recognisable downstream.
@@ -22,6 +25,8 @@ import { snsPublisher } from './sns-publisher.js';
 export interface AlertClients {
   readonly sns: SNSClient;
   readonly sagemaker: SageMakerRuntimeClient;
+  /** Reads the rooms' endpoint records. */
+  readonly s3: S3Client;
 }
 
 /** A tumbling-window Kinesis handler. */
@@ -33,7 +38,7 @@ export function alertsLogger(level: AlertSettings['logLevel'], destination?: Des
 }
 
 /** Builds the handler; the scorer's per-device shingle history lives as long as the container. */
-export function createAlertsHandler(settings: AlertSettings, clients: AlertClients, options: { logger?: Logger; shingle?: ShingleFn } = {}): AlertsHandler {
+export function createAlertsHandler(settings: AlertSettings, clients: AlertClients, options: { logger?: Logger; shingle?: ShingleFn; now?: () => number } = {}): AlertsHandler {
   const log = options.logger ?? alertsLogger(settings.logLevel);
   const deps: AlertCoreDeps = {
     ...(settings.endpointName === undefined
@@ -42,6 +47,12 @@ export function createAlertsHandler(settings: AlertSettings, clients: AlertClien
           scorer: sageMakerScorer({
             client: clients.sagemaker,
             endpointName: settings.endpointName,
+            records: s3EndpointRecords({
+              client: clients.s3,
+              bucket: settings.recordsBucket as string,
+              ttlSeconds: settings.recordTtlSeconds,
+              ...(options.now ? { now: options.now } : {}),
+            }),
             shingleSize: settings.shingleSize,
             ...(options.shingle ? { shingle: options.shingle } : {}),
           }),

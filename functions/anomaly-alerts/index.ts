@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { readAlertSettings } from '../../core/analytics/alerts-env.js';
@@ -11,4 +12,5 @@ import type { AlertsHandler } from './handler.js';
 export const handler: AlertsHandler = createAlertsHandler(readAlertSettings(process.env), {
   sns: new SNSClient({}),
   sagemaker: new SageMakerRuntimeClient({}),
+  s3: new S3Client({}),
 });

@@ -3,7 +3,7 @@ import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SensorlakeError } from '../../core/errors.js';
 import type { ReadingScore, ReadingScorer } from '../../core/analytics/alerts.js';
 import { Shingler } from '../../core/analytics/rcf/shingle.js';
-import { roomTargetModel } from '../../core/orchestration/resources.js';
+import type { EndpointRecordReader } from './endpoint-records.js';
 
 /**
  * The point the model takes from a device's last `shingleSize` values, oldest first. It must be the shingling the
@@ -25,8 +25,8 @@ export class EndpointResponseError extends SensorlakeError {
 }
 
 /**
- * Whether SageMaker refused a call because the multi-model endpoint has no `<room>.tar.gz` yet (a new room, one the
- * pipeline has not trained, or before its first run): a ValidationError saying it could not download the model data.
+ * Whether SageMaker refused a call because the multi-model endpoint has no object for the record's TargetModel (a
+ * record written for a model whose copy is gone): a ValidationError saying it could not download the model data.
  * Such readings are a normal state, not an outage: they come back not warm (never flagged), and are not retried.
  * Every other error (ModelNotReadyException while a model loads, throttling) fails the record, which Lambda retries.
  */
@@ -38,6 +38,8 @@ export function isMissingTargetModel(error: unknown): boolean {
 export interface SageMakerScorerOptions {
   readonly client: SageMakerRuntimeClient;
   readonly endpointName: string;
+  /** Each room's current model and threshold (the pipeline's records). */
+  readonly records: EndpointRecordReader;
   /** Values per point (the model's feature_dim); default 1. */
   readonly shingleSize?: number;
   readonly shingle?: ShingleFn;
@@ -64,9 +66,10 @@ function parseScores(body: Uint8Array | undefined, expected: number): number[] {
  * shingle is not full yet is not sent and comes back `warm: false`. One InvokeEndpoint call per device and batch,
  * `text/csv` with one line per point, as SageMaker's built-in RCF takes it. The history moves on only when the call
  * succeeds, so a failed batch is scored from the same history when Lambda re-delivers it. The endpoint is the
- * pipeline's multi-model endpoint: each call names the room's model, TargetModel `<room>.tar.gz`; a reading without
- * a room has no model to score it and comes back `warm: false` (never flagged), with no call; so does a reading of a
- * room the endpoint has no model for yet (isMissingTargetModel).
+ * pipeline's multi-model endpoint: each call names the TargetModel of the room's record (`<room>/<model>.tar.gz`, a
+ * key per model version, so a re-published model is never the cached old one), and each warm score carries the
+ * record's threshold; a reading without a room, of a room without a record, or of a record whose model the endpoint
+ * cannot load (isMissingTargetModel) comes back `warm: false` (never flagged).
  */
 export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer {
   const size = options.shingleSize ?? 1;
@@ -82,13 +85,15 @@ export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer 
       });
       const full = points.filter((p): p is readonly number[] => p !== null);
       if (key.roomId === null) return points.map((): ReadingScore => ({ score: 0, warm: false }));
+      const record = await options.records.current(key.roomId);
       let scores: number[] | undefined = [];
-      if (full.length > 0) {
+      if (record === undefined) scores = undefined;
+      else if (full.length > 0) {
         try {
           const response = await options.client.send(
             new InvokeEndpointCommand({
               EndpointName: options.endpointName,
-              TargetModel: roomTargetModel(key.roomId),
+              TargetModel: record.targetModel,
               ContentType: 'text/csv',
               Accept: 'application/json',
               Body: new TextEncoder().encode(full.map((p) => p.join(',')).join('\n')),
@@ -101,9 +106,10 @@ export function sageMakerScorer(options: SageMakerScorerOptions): ReadingScorer 
         }
       }
       history.set(key.deviceId, size === 1 ? [] : recent.slice(-(size - 1)));
-      if (scores === undefined) return points.map((): ReadingScore => ({ score: 0, warm: false }));
+      if (scores === undefined || record === undefined) return points.map((): ReadingScore => ({ score: 0, warm: false }));
       let next = 0;
-      return points.map((p): ReadingScore => (p === null ? { score: 0, warm: false } : { score: scores[next++] as number, warm: true }));
+      const threshold = record.threshold;
+      return points.map((p): ReadingScore => (p === null ? { score: 0, warm: false } : { score: scores[next++] as number, warm: true, threshold }));
     },
   };
 }

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { TOPIC_RULE_SQL, TOPIC_RULE_SQL_VERSION } from '../../core/ingestion/definitions.js';
 import { functionBase } from '../components/lambda-function.js';
 import { RCF_SETTINGS } from '../../core/analytics/rcf/settings.js';
+import { MODEL_LAYOUT } from '../../core/orchestration/resources.js';
 import { doc, renderPolicy, type AccountContext } from '../../core/iam.js';
 import type { AlertStreamSettings } from '../../core/settings.js';
 import { serviceRole } from '../components/service-role.js';
@@ -52,8 +53,16 @@ export interface RealtimeAlertsArgs {
   readonly handlerEntry: string;
   /** Names of the function's environment variables. */
   readonly env: AlertEnvNames;
-  /** The RCF endpoint the function scores with, when it exists. */
-  readonly endpoint?: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly threshold: number };
+  /**
+   * The RCF endpoint the function scores with, when it exists, and the bucket of the rooms' records (each room's
+   * TargetModel and threshold, under MODEL_LAYOUT.endpointRecords), which the function reads.
+   */
+  readonly endpoint?: {
+    readonly name: pulumi.Input<string>;
+    readonly arn: pulumi.Input<string>;
+    readonly recordsBucketName: pulumi.Input<string>;
+    readonly recordsBucketArn: pulumi.Input<string>;
+  };
 }
 
 /**
@@ -141,10 +150,19 @@ export class RealtimeAlerts extends pulumi.ComponentResource {
         service: 'lambda.amazonaws.com',
         account: args.account,
         statements: pulumi
-          .all([this.stream.arn, this.topic.arn, this.deadLetterQueue.arn, args.endpoint?.arn, this.logGroup.arn, args.kmsKeyArn, args.account])
-          .apply(([streamArn, topicArn, deadLetterQueueArn, endpointArn, logGroupArn, keyArn, account]) =>
+          .all([this.stream.arn, this.topic.arn, this.deadLetterQueue.arn, args.endpoint?.arn, args.endpoint?.recordsBucketArn, this.logGroup.arn, args.kmsKeyArn, args.account])
+          .apply(([streamArn, topicArn, deadLetterQueueArn, endpointArn, recordsBucketArn, logGroupArn, keyArn, account]) =>
             alertFunctionRolePolicy(
-              { streamArn, topicArn, deadLetterQueueArn, logGroupArn, keyArn, ...(endpointArn === undefined ? {} : { endpointArn }) },
+              {
+                streamArn,
+                topicArn,
+                deadLetterQueueArn,
+                logGroupArn,
+                keyArn,
+                ...(endpointArn === undefined || recordsBucketArn === undefined
+                  ? {}
+                  : { endpoint: { arn: endpointArn, recordObjectsArn: `${recordsBucketArn}/${MODEL_LAYOUT.endpointRecords}*` } }),
+              },
               account,
             ).Statement,
           ),
@@ -164,7 +182,7 @@ export class RealtimeAlerts extends pulumi.ComponentResource {
             [args.env.topicArn]: this.topic.arn,
             [args.env.logLevel]: args.logLevel,
             [args.env.shingleSize]: String(RCF_SETTINGS.shingleSize),
-            ...(args.endpoint === undefined ? {} : { [args.env.endpointName]: args.endpoint.name, [args.env.threshold]: String(args.endpoint.threshold) }),
+            ...(args.endpoint === undefined ? {} : { [args.env.endpointName]: args.endpoint.name, [args.env.recordsBucket]: args.endpoint.recordsBucketName }),
           },
         },
       },

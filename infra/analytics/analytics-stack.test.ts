@@ -44,7 +44,7 @@ const T = {
 
 const PRINCIPAL = 'arn:aws:quicksight:eu-west-1:123456789012:user/default/alice';
 const ARTIFACT = 's3://models-bucket-1/rcf/models/job-1/output/model.tar.gz';
-const FULL = { quicksight: JSON.stringify({ enabled: true, principalArn: PRINCIPAL }), rcfEndpoint: JSON.stringify({ modelArtifactUri: ARTIFACT, instanceCount: 2, threshold: 2.75 }) };
+const FULL = { quicksight: JSON.stringify({ enabled: true, principalArn: PRINCIPAL }), rcfEndpoint: JSON.stringify({ enabled: true, instanceCount: 2 }) };
 
 interface Statement {
   Sid: string;
@@ -193,7 +193,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     });
   });
 
-  it('the multi-model endpoint only with rcfEndpoint set: one MultiModel model over the endpoint prefix the pipeline copies rooms\' models to', () => {
+  it('the multi-model endpoint only with rcfEndpoint.enabled: one MultiModel model over the endpoint prefix the pipeline copies rooms\' model versions to, nothing retained on delete', () => {
     expect(run.ofType(T.model)).toHaveLength(on ? 1 : 0);
     expect(run.ofType(T.endpointConfig)).toHaveLength(on ? 1 : 0);
     expect(run.ofType(T.endpoint)).toHaveLength(on ? 1 : 0);
@@ -201,13 +201,13 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
     const model = run.get(T.model, 'analytics-rcf-model');
     expect(model.inputs.primaryContainer).toStrictEqual({ image: run.outputs.rcfImageUri, mode: 'MultiModel', modelDataUrl: `s3://${String(run.outputs.modelsBucketName)}/rcf/endpoint/` });
     expect(model.inputs.executionRoleArn).toBe(run.outputs.sagemakerRoleArn);
-    expect(model.retainOnDelete).toBe(true);
+    expect(model.retainOnDelete).toBeUndefined();
     const config = run.get(T.endpointConfig, 'analytics-rcf-endpoint-config');
     expect(config.inputs.kmsKeyArn).toBe(key());
     expect(config.inputs.productionVariants).toStrictEqual([
       { variantName: 'rcf', modelName: model.state.name, instanceType: 'ml.m5.large', initialInstanceCount: 2, initialVariantWeight: 1 },
     ]);
-    expect(config.retainOnDelete).toBe(true);
+    expect(config.retainOnDelete).toBeUndefined();
     const endpoint = run.get(T.endpoint, 'analytics-rcf-endpoint');
     expect(endpoint.inputs.endpointConfigName).toBe(config.state.name);
     expect(endpoint.retainOnDelete).toBeUndefined();
@@ -286,7 +286,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
       SENSORLAKE_ALERT_TOPIC_ARN: run.outputs.alertTopicArn,
       LOG_LEVEL: env === 'dev' ? 'debug' : 'info',
       SENSORLAKE_RCF_SHINGLE_SIZE: String(RCF_SETTINGS.shingleSize),
-      ...(on ? { SENSORLAKE_RCF_ENDPOINT_NAME: run.outputs.rcfEndpointName, SENSORLAKE_ALERT_SCORE_THRESHOLD: '2.75' } : {}),
+      ...(on ? { SENSORLAKE_RCF_ENDPOINT_NAME: run.outputs.rcfEndpointName, SENSORLAKE_ENDPOINT_RECORDS_BUCKET: run.outputs.modelsBucketName } : {}),
     });
     expect(() => readAlertSettings((fn.environment as { variables: Record<string, string> }).variables)).not.toThrow();
     const g = grants(run, 'analytics-alerts-function-role-policy');
@@ -294,13 +294,19 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
       ReadAlertStream: { actions: [...STREAM_READ_ACTIONS], resources: [run.outputs.alertStreamArn] },
       PublishAlerts: { actions: ['sns:Publish'], resources: [run.outputs.alertTopicArn] },
       FailedBatches: { actions: ['sqs:SendMessage'], resources: [run.outputs.alertDeadLetterQueueArn] },
-      ...(on ? { ScoreWithRcf: { actions: ['sagemaker:InvokeEndpoint'], resources: [run.get(T.endpoint, 'analytics-rcf-endpoint').state.arn] } } : {}),
+      ...(on
+        ? {
+            ScoreWithRcf: { actions: ['sagemaker:InvokeEndpoint'], resources: [run.get(T.endpoint, 'analytics-rcf-endpoint').state.arn] },
+            ReadEndpointRecords: { actions: ['s3:GetObject'], resources: [`${String(run.outputs.modelsBucketArn)}/rcf/endpoint-records/*`] },
+          }
+        : {}),
       AnalyticsKey: { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key()] },
       OwnLogGroup: { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${String(logs.state.arn)}:log-stream:*`] },
       XRayTracing: { actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
     });
     const kms = statements(run, 'analytics-alerts-function-role-policy').find((s) => s.Sid === 'AnalyticsKey');
-    expect(kms?.Condition).toStrictEqual({ StringEquals: { 'kms:ViaService': ['kinesis', 'sns', 'sqs', 'lambda'].map((s) => `${s}.eu-west-1.amazonaws.com`) } });
+    const services = ['kinesis', 'sns', 'sqs', 'lambda', ...(on ? ['s3'] : [])];
+    expect(kms?.Condition).toStrictEqual({ StringEquals: { 'kms:ViaService': services.map((s) => `${s}.eu-west-1.amazonaws.com`) } });
   });
 
   it('the key rotates and lets CloudWatch Logs use it only for this stack\'s log groups; prod protects it', () => {
@@ -325,9 +331,11 @@ describe('analytics settings and sources', () => {
   it.each([
     ['athenaBytesScannedCutoffMiB', '9', 'sensorlake:athenaBytesScannedCutoffMiB'],
     ['alertStream', JSON.stringify({ mode: 'provisioned', retentionHours: 12 }), 'sensorlake:alertStream.retentionHours'],
-    ['rcfEndpoint', JSON.stringify({ modelArtifactUri: 's3://b/elsewhere/model.tar.gz', threshold: 3 }), 'sensorlake:rcfEndpoint.modelArtifactUri'],
+    ['rcfEndpoint', JSON.stringify({ modelArtifactUri: ARTIFACT }), 'sensorlake:rcfEndpoint'],
+    ['rcfEndpoint', JSON.stringify({ enabled: true, threshold: 3 }), 'sensorlake:rcfEndpoint'],
+    ['rcfEndpoint', JSON.stringify({ enabled: 'yes' }), 'sensorlake:rcfEndpoint.enabled'],
     ['rcfEndpoint', JSON.stringify({ instanceType: 'ml.m5d.large' }), 'sensorlake:rcfEndpoint.instanceType'],
-    ['rcfEndpoint', JSON.stringify({ modelArtifactUri: ARTIFACT }), 'sensorlake:rcfEndpoint.threshold'],
+    ['rcfEndpoint', JSON.stringify({ enabled: true, instanceCount: 0 }), 'sensorlake:rcfEndpoint.instanceCount'],
     ['quicksight', JSON.stringify({ enabled: true }), 'sensorlake:quicksight.principalArn'],
   ])('GIVEN %s = %s THEN ConfigError names %s', async (name, value, key) => {
     const error = await runAnalyticsStack('dev', { config: { [name]: value } }).then(() => undefined, (e: unknown) => e);

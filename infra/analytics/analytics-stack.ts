@@ -152,7 +152,7 @@ export class AnalyticsStack extends pulumi.ComponentResource {
         rcfData: { bucketArn: args.lake.curatedBucketArn, keyArn: args.lake.lakeKmsKeyArn },
         instanceType: this.instance.type,
         instanceCount: this.instance.count,
-        ...(args.rcfEndpoint.modelArtifactUri === undefined ? {} : { modelArtifactUri: args.rcfEndpoint.modelArtifactUri }),
+        endpointEnabled: args.rcfEndpoint.enabled,
       },
       { parent: this },
     );
@@ -169,7 +169,9 @@ export class AnalyticsStack extends pulumi.ComponentResource {
         stream: args.alertStream,
         handlerEntry: args.sources.alertHandlerEntry,
         env: args.sources.alertEnv,
-        ...(endpoint === undefined ? {} : { endpoint: { name: endpoint.name, arn: endpoint.arn, threshold: args.rcfEndpoint.threshold as number } }),
+        ...(endpoint === undefined
+          ? {}
+          : { endpoint: { name: endpoint.name, arn: endpoint.arn, recordsBucketName: this.rcf.models.bucket.bucket, recordsBucketArn: this.rcf.models.bucket.arn } }),
       },
       { parent: this },
     );

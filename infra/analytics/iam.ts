@@ -114,8 +114,11 @@ export interface AlertFunctionRoleGrants {
   readonly streamArn: string;
   readonly topicArn: string;
   readonly deadLetterQueueArn: string;
-  /** The RCF endpoint, once it exists. */
-  readonly endpointArn?: string;
+  /**
+   * The RCF endpoint, once it exists, and the ARN pattern of the rooms' records it reads
+   * (`arn:aws:s3:::<models bucket>/rcf/endpoint-records/*`).
+   */
+  readonly endpoint?: { readonly arn: string; readonly recordObjectsArn: string };
   /** ARN of the function's own log group (without the `:*` suffix). */
   readonly logGroupArn: string;
   readonly keyArn: string;
@@ -140,10 +143,14 @@ export function alertFunctionRolePolicy(grants: AlertFunctionRoleGrants, account
     { Sid: 'ReadAlertStream', Effect: 'Allow', Action: [...STREAM_READ_ACTIONS], Resource: grants.streamArn },
     { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: grants.topicArn },
     { Sid: 'FailedBatches', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: grants.deadLetterQueueArn },
-    ...(grants.endpointArn === undefined
+    ...(grants.endpoint === undefined
       ? []
-      : [{ Sid: 'ScoreWithRcf', Effect: 'Allow' as const, Action: 'sagemaker:InvokeEndpoint', Resource: grants.endpointArn }]),
-    kmsViaServicesStatement('AnalyticsKey', grants.keyArn, ['kms:Decrypt', 'kms:GenerateDataKey'], ['kinesis', 'sns', 'sqs', 'lambda'], account),
+      : [
+          { Sid: 'ScoreWithRcf', Effect: 'Allow' as const, Action: 'sagemaker:InvokeEndpoint', Resource: grants.endpoint.arn },
+          { Sid: 'ReadEndpointRecords', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: grants.endpoint.recordObjectsArn },
+        ]),
+    // The records are encrypted with the analytics key: S3 decrypts them for the function.
+    kmsViaServicesStatement('AnalyticsKey', grants.keyArn, ['kms:Decrypt', 'kms:GenerateDataKey'], ['kinesis', 'sns', 'sqs', 'lambda', ...(grants.endpoint === undefined ? [] : ['s3'])], account),
     {
       Sid: 'OwnLogGroup',
       Effect: 'Allow',

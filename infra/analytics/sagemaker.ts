@@ -31,11 +31,10 @@ export interface RcfModelArgs {
   readonly instanceCount: number;
   /**
    * Deploy the multi-model endpoint (the built-in RCF image supports multi-model endpoints): one model in
-   * MultiModel mode over `s3://<models>/<MODEL_LAYOUT.endpointModels>`, where the pipeline copies each room's
-   * `<room>.tar.gz`. Set once a first model is known (rcfEndpoint.modelArtifactUri); without it there is no model,
-   * endpoint configuration or endpoint.
+   * MultiModel mode over `s3://<models>/<MODEL_LAYOUT.endpointModels>`, where the pipeline copies each room's model
+   * versions (`<room>/<model>.tar.gz`). Default false (rcfEndpoint.enabled): no model, endpoint configuration or endpoint.
    */
-  readonly modelArtifactUri?: string;
+  readonly endpointEnabled?: boolean;
 }
 
 /** The deployed endpoint. */
@@ -51,12 +50,14 @@ export interface RcfEndpoint {
  * and the built-in RCF image of the region. Training and batch transform jobs are run by the orchestration layer
  * with this role and image.
  *
- * Who owns what after the first deploy, once `modelArtifactUri` is set:
+ * Who owns what once `rcfEndpoint.enabled` is true:
  * - Pulumi owns the multi-model endpoint, its one MultiModel model over the endpoint prefix and its configuration
  *   (instance type and count); `pulumi up` changes them, never the rooms' models.
- * - The pipeline owns the models the endpoint serves: each room's run copies its `model.tar.gz` to
- *   `<endpoint prefix><room>.tar.gz` (the TargetModel `<room>.tar.gz`); SageMaker loads a copied object on the next
- *   invocation that names it. No UpdateEndpoint: rooms trained at once never race on the endpoint.
+ * - The pipeline owns the models the endpoint serves and the rooms' records: each room's run copies its
+ *   `model.tar.gz` to `<endpoint prefix><room>/<model>.tar.gz` (a key per version, never overwritten, since SageMaker
+ *   caches a loaded model by its TargetModel), and after load-anomalies writes the room's record
+ *   (`rcf/endpoint-records/<room>.json`: TargetModel and calibrated threshold) that the alert function reads. No
+ *   UpdateEndpoint: rooms trained at once never race on the endpoint.
  */
 export class RcfModel extends pulumi.ComponentResource {
   readonly models: SecureBucket;
@@ -107,12 +108,11 @@ export class RcfModel extends pulumi.ComponentResource {
       .getPrebuiltEcrImageOutput({ ...RCF_IMAGE, region }, { parent: this })
       .apply((image) => image.registryPath);
 
-    this.deployed = args.modelArtifactUri === undefined ? undefined : this.endpoint(name, args, role.policy);
+    this.deployed = args.endpointEnabled === true ? this.endpoint(name, args, role.policy) : undefined;
     this.registerOutputs({ roleArn: this.role.arn, imageUri: this.imageUri, endpointName: this.deployed?.endpoint.name });
   }
 
   private endpoint(name: string, args: RcfModelArgs, policy: aws.iam.RolePolicy): RcfEndpoint {
-    const bootstrap: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
     const model = new aws.sagemaker.Model(
       `${name}-model`,
       {
@@ -120,7 +120,7 @@ export class RcfModel extends pulumi.ComponentResource {
         enableNetworkIsolation: true,
         primaryContainer: { image: this.imageUri, mode: 'MultiModel', modelDataUrl: pulumi.interpolate`s3://${this.models.bucket.bucket}/${MODEL_LAYOUT.endpointModels}` },
       },
-      { ...bootstrap, dependsOn: [policy] },
+      { parent: this, dependsOn: [policy] },
     );
     const configuration = new aws.sagemaker.EndpointConfiguration(
       `${name}-endpoint-config`,
@@ -136,7 +136,7 @@ export class RcfModel extends pulumi.ComponentResource {
           },
         ],
       },
-      bootstrap,
+      { parent: this },
     );
     const endpoint = new aws.sagemaker.Endpoint(
       `${name}-endpoint`,

@@ -21,7 +21,7 @@ export interface NamedQuerySource {
 }
 
 /** The names of the alert function's environment variables (core/analytics/alerts-env.ts, read by the handler). */
-export type AlertEnvNames = Pick<typeof ALERTS_ENV, 'topicArn' | 'endpointName' | 'threshold' | 'shingleSize' | 'logLevel'>;
+export type AlertEnvNames = Pick<typeof ALERTS_ENV, 'topicArn' | 'endpointName' | 'recordsBucket' | 'shingleSize' | 'logLevel'>;
 
 /** What the analytics stack takes from the rest of the project. */
 export interface AnalyticsSources {

@@ -7,6 +7,8 @@ import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, queryRows } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
 import { roomModelDir, saveRoomModel, type RoomModelMetadata } from './model-store.js';
+import { writeLocalEndpointRecord } from './endpoint-records.js';
+import { endpointRecord } from '../../core/orchestration/endpoint-record.js';
 import { trainRoom, type RoomReading } from './room-model.js';
 
 /**
@@ -239,6 +241,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchRun> {
       throw error;
     }
     aside.drop();
+    // The rooms' endpoint records, once their scores are in curated.anomalies: the live stream then scores each
+    // room with this model and its threshold, as the pipeline's publish step does after load-anomalies on AWS.
+    for (const r of rooms) writeLocalEndpointRecord(dataDir, endpointRecord(r.room, r.modelId, r.threshold));
     return { runId, rooms, untrained, readRows: rows.length, withoutValue, beforeShingle: 0, written: written.rows, partitions: written.partitions, flags, elapsedMs: Date.now() - started };
   } finally {
     db.close();

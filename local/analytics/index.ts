@@ -3,7 +3,8 @@ import type { RuleEnvelope } from '../../core/ingestion/definitions.js';
 import type { ProcessorSettings } from '../../core/ingestion/processor.js';
 import { RCF_SETTINGS, type RcfSettings } from '../../core/analytics/rcf/index.js';
 import { openAlertLog, type AlertLog } from './alerts-log.js';
-import { liveScorer, RELATIVE_THRESHOLD, type LiveRoom } from './live-scorer.js';
+import { readLocalEndpointRecord } from './endpoint-records.js';
+import { liveScorer, type LiveRoom } from './live-scorer.js';
 import { loadRoomModel } from './model-store.js';
 import { startAlertStream, type AlertStream, type AlertStreamStats } from './stream.js';
 
@@ -21,7 +22,8 @@ export type { PipelineRoom, PipelineScoresOptions } from './pipeline-scores.js';
 export type { BatchRun, BatchOptions, FlaggedReading, RoomBatch, UntrainedRoom } from './batch.js';
 export { judge, readLabelsCsv } from './judge.js';
 export type { JudgedKind, Judgement, JudgeScope } from './judge.js';
-export { liveScorer, RELATIVE_THRESHOLD } from './live-scorer.js';
+export { liveScorer } from './live-scorer.js';
+export { localEndpointRecordFile, localModelsBucketDir, readLocalEndpointRecord, writeLocalEndpointRecord } from './endpoint-records.js';
 export type { LiveRoom, LiveScorer, LiveScorerOptions, LiveSource } from './live-scorer.js';
 export { loadRoomModel, modelsDir, roomModelDir, saveRoomModel } from './model-store.js';
 export type { RoomModelMetadata } from './model-store.js';
@@ -69,7 +71,12 @@ export function startAnalyticsTwin(options: AnalyticsTwinOptions): AnalyticsTwin
   const dataDir = path.resolve(options.dataDir);
   const settings = options.settings ?? RCF_SETTINGS;
   const scorer = liveScorer({
-    storedModel: (room) => loadRoomModel(dataDir, room)?.model,
+    storedModel: (room) => {
+      const stored = loadRoomModel(dataDir, room);
+      return stored === undefined ? undefined : { model: stored.model, modelId: stored.metadata.modelId };
+    },
+    record: (room) => readLocalEndpointRecord(dataDir, room),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     settings,
     ...(options.calibrationScores === undefined ? {} : { calibrationScores: options.calibrationScores }),
   });
@@ -77,7 +84,6 @@ export function startAnalyticsTwin(options: AnalyticsTwinOptions): AnalyticsTwin
   const stream = startAlertStream({
     scorer,
     publisher: alertLog,
-    rule: { threshold: RELATIVE_THRESHOLD },
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.windowSeconds === undefined ? {} : { windowSeconds: options.windowSeconds }),
     ...(options.processor === undefined ? {} : { processor: options.processor }),

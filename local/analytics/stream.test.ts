@@ -10,7 +10,7 @@ import { openAlertLog, readAlertLog } from './alerts-log.js';
 import { shardOf, startAlertStream } from './stream.js';
 
 const t0 = Date.parse('2026-11-22T10:00:00.000Z');
-const rule = { threshold: 5, minReadings: 3 };
+const rule = { minReadings: 3 };
 
 function manualClock(start = t0) {
   let now = start;
@@ -126,7 +126,7 @@ describe('startAlertStream', () => {
     [{ windowSeconds: 901 }, 'option windowSeconds has invalid value 901: expected an integer from 1 to 900'],
     [{ batchSize: 1.5 }, 'option batchSize has invalid value 1.5'],
     [{ maxRetryAttempts: -1 }, 'option maxRetryAttempts has invalid value -1'],
-    [{ rule: { threshold: 1, minAnomalousFraction: 2 } }, 'value minAnomalousFraction has invalid value 2'],
+    [{ rule: { minAnomalousFraction: 2 } }, 'value minAnomalousFraction has invalid value 2'],
   ])('GIVEN %j THEN a clear error', (bad, message) => {
     expect(() => startAlertStream({ publisher: memoryPublisher(), rule, ...bad })).toThrow(message);
   });

@@ -35,8 +35,8 @@ export interface AlertStreamOptions {
   readonly publisher: AlertPublisher;
   /** Milliseconds since the epoch; the arrival time of a put and the poller's "now". Default Date.now. */
   readonly clock?: () => number;
-  /** Default: the model's threshold is required, ALERT_RULE_DEFAULTS for the counts. */
-  readonly rule: Pick<AlertRule, 'threshold'> & Partial<AlertRule>;
+  /** Default ALERT_RULE_DEFAULTS (each score carries its room model's threshold). */
+  readonly rule?: Partial<AlertRule>;
   /** Default: the setting defaults of telemetryMaxClockSkewSeconds and telemetryMaxLatenessHours. */
   readonly processor?: ProcessorSettings;
   /** Shards of the stream. Default 1. */

@@ -7,7 +7,7 @@ import { COLUMN_TYPES, CURATED_ANOMALIES, CURATED_QUARANTINE, CURATED_TELEMETRY,
 import { LocalCatalog } from '../lake/catalog.js';
 import { openDuckdb, sqlString } from '../lake/duckdb.js';
 import { writePartitioned } from '../lake/writer.js';
-import { CopiedObjects, FakeSageMaker, LocalAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
+import { CopiedObjects, FakeSageMaker, instantAthena, LocalCrawlers, LocalGlueJobs, NotificationLog, runLocal, type LocalRunResult } from '../orchestration/index.js';
 import { localResources } from '../orchestration/pipeline-twin.js';
 import { openAlertLog } from '../analytics/alerts-log.js';
 import { lastExecutionOf, writeLastExecution } from '../orchestration/last-execution.js';
@@ -110,7 +110,7 @@ export async function instantPipelineRun(rooms: readonly string[], failJob?: str
     crawlers: new LocalCrawlers({ raw: {}, historical: {}, database: {} }),
     notifications: new NotificationLog(),
     sageMaker: new FakeSageMaker(),
-    athena: new LocalAthena(async () => ({ columns: ['room_id'], rows: rooms.map((r) => [r]) })),
+    athena: instantAthena(rooms),
     objects: new CopiedObjects(),
     machines: { [resources.roomMachine.arn]: room },
   });

@@ -1,3 +1,4 @@
+import { ENDPOINT_THRESHOLD_QUERY, ROOM_LISTING_QUERY } from '../../core/orchestration/rooms.js';
 import type { TaskContext } from './context.js';
 import { sdkMetadata } from './context.js';
 import { serviceException, stableId, TaskFailure } from './errors.js';
@@ -8,8 +9,27 @@ export interface QueryRows {
   readonly rows: readonly (readonly (string | null)[])[];
 }
 
-/** Runs SQL in a database (QueryExecutionContext.Database; undefined: the engine's default) and returns its rows. */
-export type SqlRunner = (sql: string, database: string | undefined) => Promise<QueryRows>;
+/**
+ * Runs SQL in a database (QueryExecutionContext.Database; undefined: the engine's default) with the values of its
+ * `?` (ExecutionParameters read as literals: text, or null for NULL) and returns its rows.
+ */
+export type SqlRunner = (sql: string, database: string | undefined, params: readonly (string | null)[]) => Promise<QueryRows>;
+
+/**
+ * The values of a request's ExecutionParameters: Athena substitutes each as a SQL literal, so each must be one the
+ * twin binds the same way, text in single quotes (quotes doubled) or NULL; anything else is InvalidRequestException.
+ */
+function executionParameters(request: Readonly<Record<string, unknown>>): (string | null)[] {
+  const given = request.ExecutionParameters;
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) throw serviceException('Athena', 'AmazonAthena', 'InvalidRequestException', `ExecutionParameters must be a list, got ${JSON.stringify(given)}`);
+  return given.map((value: unknown) => {
+    if (value === 'NULL') return null;
+    const text = typeof value === 'string' ? /^'((?:[^']|'')*)'$/.exec(value)?.[1] : undefined;
+    if (text === undefined) throw serviceException('Athena', 'AmazonAthena', 'InvalidRequestException', `ExecutionParameters value ${JSON.stringify(value)} is not a quoted text literal or NULL (the twin binds only those)`);
+    return text.replaceAll("''", "'");
+  });
+}
 
 /** The row a NextToken this Athena gave (`<id>/<row>`) continues from; any other token is InvalidRequestException. */
 function pageOffset(id: string, token: unknown): number {
@@ -39,6 +59,7 @@ export class LocalAthena {
    */
   async startQueryExecutionSync(request: Request, ctx: TaskContext): Promise<Record<string, unknown>> {
     const id = stableId('athena', ctx.executionName, ctx.state, request);
+    const params = executionParameters(request);
     const database = (request.QueryExecutionContext as { Database?: unknown } | undefined)?.Database;
     const execution = {
       QueryExecutionId: id,
@@ -50,7 +71,7 @@ export class LocalAthena {
     };
     const times = { SubmissionDateTime: ctx.startTimeMs, CompletionDateTime: ctx.startTimeMs };
     try {
-      this.results.set(id, await this.run(String(request.QueryString), database === undefined ? undefined : String(database)));
+      this.results.set(id, await this.run(String(request.QueryString), database === undefined ? undefined : String(database), params));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new TaskFailure('States.TaskFailed', JSON.stringify({ QueryExecution: { ...execution, Status: { State: 'FAILED', StateChangeReason: reason, ...times } } }));
@@ -77,4 +98,17 @@ export class LocalAthena {
       ...(all.length > from + max ? { NextToken: `${id}/${from + max}` } : {}),
     };
   }
+}
+
+/**
+ * A LocalAthena for runs with instant services (benches, fixtures): the room listing (ROOM_LISTING_QUERY) answers
+ * `rooms`, the publish step's threshold query (ENDPOINT_THRESHOLD_QUERY) `threshold` for every model; any other
+ * query fails, as a query on a table the twin lacks would.
+ */
+export function instantAthena(rooms: readonly string[], threshold = 2): LocalAthena {
+  return new LocalAthena((sql) => {
+    if (sql === ROOM_LISTING_QUERY.sql) return Promise.resolve({ columns: [ROOM_LISTING_QUERY.column], rows: rooms.map((r) => [r]) });
+    if (sql === ENDPOINT_THRESHOLD_QUERY.sql) return Promise.resolve({ columns: [ENDPOINT_THRESHOLD_QUERY.column], rows: [[String(threshold)]] });
+    return Promise.reject(new Error(`the instant Athena answers the room listing and the threshold query only, not ${sql}`));
+  });
 }

@@ -26,7 +26,7 @@ export interface LocalServices {
   readonly sageMaker?: LocalSageMaker;
   /** `athena:startQueryExecution.sync` and `athena:getQueryResults`. */
   readonly athena?: LocalAthena;
-  /** `aws-sdk:s3:copyObject` (publishing a room's model to the multi-model endpoint's prefix). */
+  /** `aws-sdk:s3:copyObject` and `putObject` (publishing a room's model version and its endpoint record). */
   readonly objects?: LocalObjects;
   /** Handlers by Task state name; they take precedence over the generated ones. */
   readonly overrides?: Readonly<Record<string, TaskHandler>>;
@@ -45,6 +45,7 @@ const INTEGRATIONS = {
   'sagemaker:updateEndpoint': 'sageMaker',
   'sagemaker:createTransformJob.sync': 'sageMaker',
   'aws-sdk:s3:copyObject': 'objects',
+  'aws-sdk:s3:putObject': 'objects',
   'states:startExecution.sync:2': 'machines',
   'athena:startQueryExecution.sync': 'athena',
   'athena:getQueryResults': 'athena',
@@ -85,7 +86,8 @@ function handlerFor(integration: Integration, services: LocalServices, nested: N
       return handler && ((request, ctx) => handler(request as Request, ctx));
     }
     case 'objects':
-      return objects && ((request) => objects.copyObject(request as Request));
+      if (objects === undefined) return undefined;
+      return integration === 'aws-sdk:s3:putObject' ? (request) => objects.putObject(request as Request) : (request) => objects.copyObject(request as Request);
     case 'machines':
       return nested && ((request, ctx) => nested(request as Request, ctx));
     case 'athena':

@@ -1,4 +1,4 @@
-export { LocalAthena, type QueryRows, type SqlRunner } from './athena.js';
+export { instantAthena, LocalAthena, type QueryRows, type SqlRunner } from './athena.js';
 export { arnIn, type TaskContext } from './context.js';
 export { isTaskFailure, LocalRunError, NoLocalHandlerError, TaskFailure } from './errors.js';
 export { GlueServiceError, LocalCrawlers, LocalGlueJobs, type CrawlerSpec, type GlueJob, type JobRun, type LastCrawl, type LocalGlueJobsOptions, type StartJobRunRequest } from './glue.js';

@@ -13,6 +13,8 @@ import { localHandlers } from './handlers.js';
 import { tasksOf } from './graph.js';
 import { pipelineTwinServices, runPipelineTwin, type PipelineTwinOptions } from './pipeline-twin.js';
 import { loadRoomModel } from '../analytics/model-store.js';
+import { readLocalEndpointRecord } from '../analytics/endpoint-records.js';
+import { endpointRecord } from '../../core/orchestration/endpoint-record.js';
 import { RCF_SETTINGS, SeriesScorer } from '../../core/analytics/rcf/index.js';
 import { runLocal } from './run.js';
 
@@ -77,9 +79,31 @@ describe('the pipeline on a fixture data dir', () => {
     expect(POINTS_PER_ROOM).toBeGreaterThanOrEqual(MIN_ROOM_POINTS);
   });
 
+  /** Each room's endpoint record as the twin's publish step wrote it, and the latest model's threshold in curated.anomalies. */
+  async function recordsAndThresholds(dir: string) {
+    const db = await openDuckdb();
+    try {
+      const rows = await queryRows(db.connection, `SELECT room_id, model_id, max(threshold) AS threshold FROM read_parquet(${sqlString(path.join(dir, 'curated', 'anomalies', '**', '*.parquet'))}, hive_partitioning = true) GROUP BY room_id, model_id`);
+      return ['room-a', 'room-b'].map((room) => ({ record: readLocalEndpointRecord(dir, room), anomalies: rows.filter((r) => r.room_id === room).map((r) => ({ model: r.model_id, threshold: Number(r.threshold) })) }));
+    } finally {
+      db.close();
+    }
+  }
+
+  let firstModels: string[] = [];
+
   it('GIVEN a fresh data dir WHEN the pipeline runs THEN both imports and every crawl succeed, curate runs, and the machine lists the rooms this run curated and maps those with enough readings', async () => {
     const result = await run(f);
     expect([result.status, result.error, result.cause]).toStrictEqual(['SUCCEEDED', undefined, undefined]);
+    const firstTrained = (result.output as { trained: { room: string; model: string }[] }).trained;
+    firstModels = firstTrained.map((t) => t.model);
+    // Each room's record, written after load-anomalies: its model version and the threshold load-anomalies judged it by.
+    for (const [i, { record, anomalies }] of (await recordsAndThresholds(f.dir)).entries()) {
+      expect(anomalies).toHaveLength(1);
+      expect(record).toStrictEqual(endpointRecord(firstTrained[i]!.room, anomalies[0]!.model as string, anomalies[0]!.threshold));
+      expect(record?.model).toBe(firstTrained[i]!.model);
+    }
+    expect(names(result).indexOf(MAIN_STATES.publishRecords)).toBeGreaterThan(names(result).indexOf(MAIN_STATES.loadAnomalies));
     expect(result.input).toStrictEqual({});
     expect(result.jobs['import-db']?.kept).toBe(3);
     expect(result.jobs['import-historical']?.kept).toBe(2);
@@ -123,13 +147,21 @@ describe('the pipeline on a fixture data dir', () => {
     expect(result.notifications).toStrictEqual([]);
   });
 
-  it('GIVEN the curated rooms WHEN it runs again THEN the imports read nothing new and the same rooms are listed, trained and scored again (one model per room)', async () => {
-    const result = await run(f);
+  it('GIVEN the curated rooms WHEN it runs again THEN the imports read nothing new and the same rooms are listed, trained and scored again (one model per room), each room\'s record re-published with the new model', async () => {
+    // Another execution name, as every AWS execution has: its SageMaker names, and so the model versions, are new.
+    const result = await run(f, { name: 'local-second-run' });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.jobs['import-db']?.kept).toBe(0);
     expect(result.jobs.curate?.read).toStrictEqual({ raw_telemetry: 0, raw_historical: 0, raw_database: 0 });
     expect(result.rooms).toStrictEqual(['room-a', 'room-b']);
     expect(await anomaliesByRoom(f.dir)).toStrictEqual([['room-a', POINTS_PER_ROOM, 1], ['room-b', POINTS_PER_ROOM, 1]]);
+    // Re-published: each room's record now names this run's model version, a new TargetModel, and its threshold.
+    const trained = (result.output as { trained: { room: string; model: string }[] }).trained;
+    const published = await recordsAndThresholds(f.dir);
+    expect(published.map((p) => p.record?.model)).toStrictEqual(trained.map((t) => t.model));
+    expect(published.map((p) => p.record?.targetModel)).toStrictEqual(trained.map((t) => `${t.room}/${t.model}.tar.gz`));
+    expect(trained.map((t) => t.model).filter((m) => firstModels.includes(m))).toStrictEqual([]);
+    expect(published.map((p) => p.record?.threshold)).toStrictEqual(published.map((p) => p.anomalies.find((a) => a.model === p.record?.model)?.threshold));
   });
 
   it('GIVEN rooms in the execution input WHEN run THEN they override the listing: no query runs and only those rooms are mapped', async () => {

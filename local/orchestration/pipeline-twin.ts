@@ -24,6 +24,7 @@ import { LOCAL_CURATED_BUCKET, LOCAL_MODELS_BUCKET, TwinSageMaker } from './room
 import { runLocal, type LocalHandlers, type LocalRunResult } from './run.js';
 import { CopiedObjects, NotificationLog, type LocalSageMaker } from './services.js';
 import { lastExecutionOf, writeLastExecution } from './last-execution.js';
+import { localModelsBucketDir } from '../analytics/endpoint-records.js';
 
 /** The account of the twin's ARNs: nothing in it is real. */
 export const LOCAL_ACCOUNT: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '000000000000' };
@@ -64,11 +65,11 @@ const LOCAL_WORKGROUP = 'sensorlake-local';
  * Athena's VarCharValue.
  */
 export function duckdbSqlRunner(dataDir: string): SqlRunner {
-  return async (sql, database) => {
+  return async (sql, database, params) => {
     const engine = await openDuckdbEngine(dataDir);
     try {
       if (database !== undefined) await engine.run(`USE ${database}`, []);
-      const result = await engine.run(sql, []);
+      const result = await engine.run(sql, params);
       return { columns: result.columns.map((c) => c.name), rows: result.rows.map((row) => row.map((cell) => (cell === null ? null : String(cell)))) };
     } finally {
       await engine.close();
@@ -200,8 +201,8 @@ export function pipelineTwinServices(o: Omit<PipelineTwinOptions, 'rooms' | 'inp
     crawlers: new LocalCrawlers({ raw: crawler('raw'), historical: crawler('historical'), database: crawler('database') }),
     notifications: new NotificationLog(notificationsFile),
     sageMaker: exclusiveSageMaker,
-    athena: new LocalAthena((sql, database) => exclusive(() => sqlRunner(sql, database))),
-    objects: new CopiedObjects(),
+    athena: new LocalAthena((sql, database, params) => exclusive(() => sqlRunner(sql, database, params))),
+    objects: new CopiedObjects({ [LOCAL_MODELS_BUCKET]: localModelsBucketDir(dataDir) }),
     machines: { [resources.roomMachine.arn]: machines.room },
   };
   return { machines, handlers, jobs, crawls, notificationsFile };

@@ -266,6 +266,15 @@ describe('Athena queries run locally with AWS shapes', () => {
     expect(() => local.getQueryResults({ QueryExecutionId: execution.QueryExecutionId, NextToken: 'other/1' })).toThrow(/is not a token of query/);
   });
 
+  it('GIVEN ExecutionParameters WHEN the query runs THEN each quoted literal is bound as its text (quotes undoubled), NULL as null; any other value is InvalidRequestException', async () => {
+    const bound: unknown[] = [];
+    const local = new LocalAthena(async (_sql, _database, params) => (bound.push(params), { columns: ['t'], rows: [['1.5']] }));
+    await local.startQueryExecutionSync({ QueryString: 'SELECT ? , ?, ?', WorkGroup: 'w', ExecutionParameters: ["'room-1'", "'it''s'", 'NULL'] }, ctx);
+    expect(bound).toStrictEqual([['room-1', "it's", null]]);
+    await expect(local.startQueryExecutionSync({ QueryString: 'SELECT ?', WorkGroup: 'w', ExecutionParameters: ['room-1'] }, ctx)).rejects.toThrow(/ExecutionParameters value "room-1" is not a quoted text literal or NULL/);
+    await expect(local.startQueryExecutionSync({ QueryString: 'SELECT ?', WorkGroup: 'w', ExecutionParameters: "'a'" }, ctx)).rejects.toThrow(/ExecutionParameters must be a list/);
+  });
+
   it('GIVEN the query fails WHEN run THEN the Task fails with States.TaskFailed and the FAILED QueryExecution, its reason, as Cause', async () => {
     const local = new LocalAthena(async () => {
       throw new Error('Catalog Error: Table with name t does not exist!');

@@ -1,4 +1,5 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { arnIn, sdkMetadata, type TaskContext } from './context.js';
 import { serviceException, stableId, TaskFailure } from './errors.js';
 
@@ -74,18 +75,45 @@ export async function invokeLocal(functions: Readonly<Record<string, LambdaFunct
   return { ExecutedVersion: '$LATEST', Payload: payload, ...sdkMetadata(stableId('lambda', ctx.executionName, ctx.state, request)), StatusCode: 200 };
 }
 
-/** The local S3 behind `aws-sdk:s3:copyObject`: returns CopyObject's response. */
+/** The local S3 behind `aws-sdk:s3:copyObject` and `aws-sdk:s3:putObject`: returns each API's response. */
 export interface LocalObjects {
   copyObject(request: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>>;
+  putObject(request: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>>;
 }
 
 /**
- * A LocalObjects that keeps each copy, target `<Bucket>/<Key>` to its `CopySource`: what the twin's multi-model
- * endpoint serves (the room's model is the training job the copied artifact came from).
+ * A LocalObjects that keeps each copy, target `<Bucket>/<Key>` to its `CopySource` (what the twin's multi-model
+ * endpoint serves: the room's model is the training job the copied artifact came from), and writes each put object
+ * to `<folder>/<Key>` when its bucket has a folder (`buckets`: the twin's models bucket, where the alert stream reads
+ * the rooms' records), else keeps its body in `puts`.
  */
 export class CopiedObjects implements LocalObjects {
   /** Each target (`bucket/key`) to its source (`bucket/key`), the last copy winning as on S3. */
   readonly copies = new Map<string, string>();
+  /** Each object put in a bucket without a folder (`bucket/key`) to its body, the last put winning. */
+  readonly puts = new Map<string, string>();
+
+  constructor(private readonly buckets: Readonly<Record<string, string>> = {}) {}
+
+  putObject(request: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const { Bucket, Key, Body } = request;
+    if (typeof Bucket !== 'string' || typeof Key !== 'string' || typeof Body !== 'string') {
+      return Promise.reject(serviceException('S3', 'AmazonS3', 'InvalidRequest', `PutObject needs Bucket, Key and Body as strings: got ${JSON.stringify({ Bucket, Key, Body })}`, 400));
+    }
+    const folder = this.buckets[Bucket];
+    if (folder === undefined) this.puts.set(`${Bucket}/${Key}`, Body);
+    else {
+      const parts = Key.split('/');
+      if (parts.some((p) => p === '' || p === '.' || p === '..')) {
+        return Promise.reject(serviceException('S3', 'AmazonS3', 'InvalidRequest', `PutObject key ${JSON.stringify(Key)} has an empty, . or .. segment, which the local bucket cannot hold`, 400));
+      }
+      const file = path.join(folder, ...parts);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, Body);
+      renameSync(`${file}.tmp`, file);
+    }
+    return Promise.resolve({ ETag: `"${stableId('s3', Bucket, Key, Body)}"` });
+  }
 
   copyObject(request: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
     const { Bucket, Key, CopySource } = request;

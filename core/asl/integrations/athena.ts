@@ -22,6 +22,11 @@ export interface AthenaStartQueryExecutionProps extends IntegrationTaskProps, At
   readonly workGroup: unknown;
   /** The database unqualified table names resolve in (QueryExecutionContext.Database). Default none. */
   readonly database?: unknown;
+  /**
+   * A path or intrinsic giving the values of the query's `?`, in order (ExecutionParameters: each a SQL literal,
+   * text in single quotes). Default none.
+   */
+  readonly executionParametersPath?: string;
   /** The Glue Data Catalog's ARN (`datacatalog/AwsDataCatalog`); derived from workgroupArn when it is a string. */
   readonly dataCatalogArn?: unknown;
   /** Glue resources the query reads: the catalog, the database and table ARNs (glue:GetDatabase, GetTable, GetPartitions). */
@@ -46,12 +51,17 @@ function keyStatements(keyArns: readonly unknown[] | undefined): TaskStatement[]
  * the keys given.
  */
 export function athenaStartQueryExecution(name: string, props: AthenaStartQueryExecutionProps): Task {
-  const { queryString, workGroup, database, workgroupArn, dataCatalogArn, glueArns, dataBucketArns, resultsBucketArn, resultsObjectsArn, keyArns, ...task } = props;
+  const { queryString, workGroup, database, executionParametersPath, workgroupArn, dataCatalogArn, glueArns, dataBucketArns, resultsBucketArn, resultsObjectsArn, keyArns, ...task } = props;
   const catalog = derivedArn('dataCatalogArn', workgroupArn, dataCatalogArn, (arn) => arn.replace(/:workgroup\/.*$/, ':datacatalog/AwsDataCatalog'));
   return new Task(name, {
     ...task,
     resource: integrationArn('athena', 'startQueryExecution', '.sync'),
-    parameters: { QueryString: queryString, WorkGroup: workGroup, ...(database === undefined ? {} : { QueryExecutionContext: { Database: database } }) },
+    parameters: {
+      QueryString: queryString,
+      WorkGroup: workGroup,
+      ...(database === undefined ? {} : { QueryExecutionContext: { Database: database } }),
+      ...(executionParametersPath === undefined ? {} : { 'ExecutionParameters.$': executionParametersPath }),
+    },
     statements: [
       { Effect: 'Allow', Action: ['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], Resource: [workgroupArn] },
       { Effect: 'Allow', Action: ['athena:GetDataCatalog'], Resource: [catalog] },

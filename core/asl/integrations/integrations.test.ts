@@ -17,6 +17,7 @@ import {
   sageMakerCreateTransformJob,
   sageMakerUpdateEndpoint,
   s3CopyObject,
+  s3PutObject,
   snsPublish,
   startExecution,
   StateMachine,
@@ -154,6 +155,29 @@ describe.each<[string, () => Task, string, Record<string, unknown>, TaskStatemen
     ],
   ],
   [
+    'Athena startQueryExecution.sync with execution parameters',
+    () =>
+      athenaStartQueryExecution('Threshold', {
+        queryString: 'SELECT 1 WHERE ? = ?',
+        workGroup: 'analytics',
+        executionParametersPath: "States.Array(States.Format('\\'{}\\'', $.room), '1')",
+        workgroupArn: WORKGROUP,
+        glueArns: GLUE,
+        dataBucketArns: [CURATED],
+        resultsBucketArn: RESULTS,
+      }),
+    'arn:aws:states:::athena:startQueryExecution.sync',
+    { QueryString: 'SELECT 1 WHERE ? = ?', WorkGroup: 'analytics', 'ExecutionParameters.$': "States.Array(States.Format('\\'{}\\'', $.room), '1')" },
+    [
+      allow(['athena:GetQueryExecution', 'athena:StartQueryExecution', 'athena:StopQueryExecution'], [WORKGROUP]),
+      allow(['athena:GetDataCatalog'], [CATALOG]),
+      allow(['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable'], GLUE),
+      allow(['s3:GetBucketLocation', 's3:ListBucket'], [CURATED, RESULTS]),
+      allow(['s3:GetObject'], [`${CURATED}/*`]),
+      allow(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], [`${RESULTS}/*`]),
+    ],
+  ],
+  [
     'Athena getQueryResults',
     () => athenaGetQueryResults('Read', { queryExecutionIdPath: '$.query.id', workgroupArn: WORKGROUP, resultsBucketArn: RESULTS, keyArns: [KEY] }),
     'arn:aws:states:::athena:getQueryResults',
@@ -166,6 +190,20 @@ describe.each<[string, () => Task, string, Record<string, unknown>, TaskStatemen
     'arn:aws:states:::aws-sdk:s3:copyObject',
     { Bucket: 'm', Key: 'rcf/endpoint/r1.tar.gz', 'CopySource.$': '$.source' },
     [allow(['s3:GetObject'], ['arn:aws:s3:::m/rcf/models/*']), allow(['s3:PutObject'], ['arn:aws:s3:::m/rcf/endpoint/*'])],
+  ],
+  [
+    'S3 putObject (SDK integration), unencrypted',
+    () => s3PutObject('Record', { request: { Bucket: 'm', Key: 'rcf/endpoint-records/r1.json', 'Body.$': 'States.JsonToString($.record)' }, targetObjectArns: 'arn:aws:s3:::m/rcf/endpoint-records/*' }),
+    'arn:aws:states:::aws-sdk:s3:putObject',
+    { Bucket: 'm', Key: 'rcf/endpoint-records/r1.json', 'Body.$': 'States.JsonToString($.record)' },
+    [allow(['s3:PutObject'], ['arn:aws:s3:::m/rcf/endpoint-records/*'])],
+  ],
+  [
+    'S3 putObject (SDK integration), SSE-KMS',
+    () => s3PutObject('Record', { request: { Bucket: 'm', Key: 'k', Body: '{}' }, targetObjectArns: 'arn:aws:s3:::m/b/*', kms: { keyArn: KEY, region: 'eu-west-1' } }),
+    'arn:aws:states:::aws-sdk:s3:putObject',
+    { Bucket: 'm', Key: 'k', Body: '{}' },
+    [allow(['s3:PutObject'], ['arn:aws:s3:::m/b/*']), { ...allow(['kms:GenerateDataKey'], [KEY]), Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } }],
   ],
   [
     'S3 copyObject (SDK integration), SSE-KMS',
