@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -8,9 +9,17 @@ import { InvalidValueError } from '../core/errors.js';
  * dashboard, polling while `npm start` runs) sees the old file or the new one, never half of one.
  */
 export function writeJsonFileAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Writes `body` to `file` whole or not at all: a temporary file beside it, named uniquely so two writers of one
+ * file never share it, then a rename; the folder is made when missing.
+ */
+export function writeFileAtomic(file: string, body: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  writeFileSync(tmp, body);
   renameSync(tmp, file);
 }
 

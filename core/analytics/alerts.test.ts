@@ -47,6 +47,27 @@ describe('processWindowInvocation: each room judged by its own model\'s threshol
   });
 });
 
+describe('processWindowInvocation: a room model re-published mid-window', () => {
+  it('GIVEN a reading scored 10 under threshold 12, then the room re-published with threshold 3 and three readings scored 6 WHEN the window closes THEN the alert names the reading furthest above its threshold: 6 over 3, not 10 over 12', async () => {
+    const loose = { ...deps(temperatureScorer({ threshold: 12 })), rule: { minReadings: 3, minAnomalousFraction: 0.75 } };
+    const first = await processWindowInvocation(windowEvent(window, [rec('dev', 1, 0, 30)], {}), loose);
+    expect(first.response.state.devices.dev).toMatchObject({ warm: 1, anomalous: 0, maxScore: 10, threshold: 12 });
+    const tight = { ...loose, scorer: temperatureScorer({ threshold: 3 }) };
+    await processWindowInvocation(windowEvent(window, [rec('dev', 2, 1000, 26), rec('dev', 3, 2000, 26), rec('dev', 4, 3000, 26)], first.response.state, true), tight);
+    expect(tight.publisher.alerts.map((a) => [a.warmReadings, a.anomalousReadings, a.maxScore, a.threshold])).toStrictEqual([[4, 3, 6, 3]]);
+  });
+
+  it('GIVEN a window state carried over from the release with one threshold (no threshold field) WHEN the window goes on THEN it is read, and the next warm reading gives the threshold', async () => {
+    const d = deps();
+    const first = await processWindowInvocation(windowEvent(window, [rec('dev', 1, 0, 30)], {}), d);
+    const { threshold: _dropped, ...oldDevice } = first.response.state.devices.dev!;
+    const old = { ...first.response.state, devices: { dev: oldDevice } };
+    const next = await processWindowInvocation(windowEvent(window, [rec('dev', 2, 1000, 30)], old as unknown as typeof first.response.state), d);
+    expect(next.response.batchItemFailures).toStrictEqual([]);
+    expect(next.response.state.devices.dev).toMatchObject({ readings: 2, warm: 2, anomalous: 2, threshold: 5 });
+  });
+});
+
 describe('processWindowInvocation: window state across invocations', () => {
   it('GIVEN three invocations of one window WHEN the third is final THEN the state carries every count and only the device anomalous all window alerts, once', async () => {
     const d = deps();

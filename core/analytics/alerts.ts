@@ -144,9 +144,13 @@ export interface DeviceWindow {
   readonly warm: number;
   /** Warm readings scored above the threshold. */
   readonly anomalous: number;
-  /** Highest warm score, null before any. */
+  /**
+   * Score of the device's most anomalous warm reading: the one furthest above its model's threshold (with one model
+   * in the window, the highest score; a room's model re-published mid-window judges its readings by its own
+   * threshold). Null before any.
+   */
   readonly maxScore: number | null;
-  /** Threshold of the device's latest warm reading (its room model's), null before any. */
+  /** The threshold that reading was judged by, null before any (or in a state from before thresholds were kept). */
   readonly threshold: number | null;
   /** Earliest and latest event time (ISO) of an anomalous reading, whatever order they arrived in. */
   readonly firstAnomalousAt: string | null;
@@ -159,7 +163,8 @@ const deviceWindowSchema = z.strictObject({
   warm: z.number().int().min(0),
   anomalous: z.number().int().min(0),
   maxScore: z.number().nullable(),
-  threshold: z.number().nullable(),
+  // Absent from a window state carried over from the release with one threshold for all rooms.
+  threshold: z.number().nullable().default(null),
   firstAnomalousAt: z.string().nullable(),
   lastAnomalousAt: z.string().nullable(),
 });
@@ -423,13 +428,15 @@ function fold(device: DeviceWindow | undefined, record: TelemetryRecord, score: 
   const d: DeviceWindow = device ?? { room: null, readings: 0, warm: 0, anomalous: 0, maxScore: null, threshold: null, firstAnomalousAt: null, lastAnomalousAt: null };
   const warm = score !== null && score.warm;
   const anomalous = flags(score);
+  // Strictly further above its threshold than the reading kept, so of equals the first folded stays.
+  const furthest = warm && (d.maxScore === null || d.threshold === null || score.score - (score.threshold as number) > d.maxScore - d.threshold);
   return {
     room: record.room_id ?? d.room,
     readings: d.readings + 1,
     warm: d.warm + (warm ? 1 : 0),
     anomalous: d.anomalous + (anomalous ? 1 : 0),
-    maxScore: warm ? Math.max(d.maxScore ?? -Infinity, score.score) : d.maxScore,
-    threshold: warm ? (score.threshold as number) : d.threshold,
+    maxScore: furthest ? score.score : d.maxScore,
+    threshold: furthest ? (score.threshold as number) : d.threshold,
     // ISO UTC instants of one format order as text.
     firstAnomalousAt: anomalous && (d.firstAnomalousAt === null || record.ts < d.firstAnomalousAt) ? record.ts : d.firstAnomalousAt,
     lastAnomalousAt: anomalous && (d.lastAnomalousAt === null || record.ts > d.lastAnomalousAt) ? record.ts : d.lastAnomalousAt,

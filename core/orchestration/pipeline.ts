@@ -507,7 +507,7 @@ function publishRecords(resources: PipelineResources<unknown>, options: Pipeline
   const read = athenaGetQueryResults(PUBLISH_STATES.read, {
     queryExecutionIdPath: '$.thresholdQuery.id',
     ...access,
-    // An indefinite path: no row (or a NULL) gives an empty list rather than States.Runtime.
+    // An indefinite path: the one row's NULL cell (no VarCharValue) gives an empty list rather than States.Runtime.
     resultSelector: { 'values.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' },
     resultPath: '$.threshold',
     timeoutSeconds: 60,

@@ -39,13 +39,16 @@ export const ROOM_LISTING_QUERY = {
  * The threshold of one published model, the one the publish step writes into its room's record: load-anomalies
  * judged every score of the model by one threshold (rcf_anomalies.sql, threshold.ts's rule over the transform's
  * scores of the room's training points), so any row of it carries it. Two bound parameters, the room (partition
- * pruning) and the model. No row when the model has no loaded score.
+ * pruning) and the model. One row, its value NULL when the model has no loaded score or its threshold is not a
+ * finite number (a NaN or an infinity would not be JSON for States.StringToJson: the record is then not written,
+ * rather than the run failing outside its catch); Athena leaves a NULL cell without VarCharValue.
  */
 export const ENDPOINT_THRESHOLD_QUERY = {
   /** The database the query runs in. */
   database: CURATED_ANOMALIES.database,
   /** The SQL, in the common subset of Athena (Trino) and DuckDB; `?` are the room and the model, in that order. */
-  sql: `SELECT max(threshold) AS threshold FROM ${CURATED_ANOMALIES.name} WHERE room_id = ? AND model_id = ?`,
+  // NaN compares false in Trino and above every number in DuckDB, so the two bounds leave out NaN and both infinities.
+  sql: `SELECT max(threshold) AS threshold FROM ${CURATED_ANOMALIES.name} WHERE room_id = ? AND model_id = ? AND threshold < 1e308 AND threshold > -1e308`,
   /** The one result column. */
   column: 'threshold',
 } as const;

@@ -20,7 +20,7 @@ export interface S3EndpointRecordsOptions {
 
 /**
  * The rooms' records in S3 (GetObject of `<MODEL_LAYOUT.endpointRecords><room>.json`), each kept `ttlSeconds`
- * per container, so a re-published model is used within that time. A missing object (NoSuchKey) is remembered as
+ * per container, so a re-published model is used within that time. A missing object (NoSuchKey, NotFound) is remembered as
  * "no record" for as long; any other failure (access, throttling, a record that is not one) rejects, so the batch is
  * retried rather than scored with a wrong model or threshold, and is not remembered. Devices of one room asking at
  * once share one read.
@@ -33,7 +33,10 @@ export function s3EndpointRecords(options: S3EndpointRecordsOptions): EndpointRe
       const response = await options.client.send(new GetObjectCommand({ Bucket: options.bucket, Key: endpointRecordKey(room) }));
       return parseEndpointRecord((await response.Body?.transformToString('utf-8')) ?? '', room);
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: unknown } | null)?.name === 'NoSuchKey') return undefined;
+      // NoSuchKey from GetObject; NotFound is how S3 names a 404 without a body. Either needs s3:ListBucket on the
+      // bucket (the role has it): without it S3 says AccessDenied, a failure like any other.
+      const name = (error as { name?: unknown } | null)?.name;
+      if (error instanceof NoSuchKey || name === 'NoSuchKey' || name === 'NotFound') return undefined;
       throw error;
     }
   }

@@ -243,13 +243,30 @@ describe('the rooms\' endpoint records', () => {
     ['another room\'s record', JSON.stringify(endpointRecord('room-2', 'rcf-v1', 1)), /room has invalid value "room-2": expected room-1/],
     ['a TargetModel of another model', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), targetModel: 'room-1.tar.gz' }), /targetModel has invalid value "room-1.tar.gz": expected room-1\/rcf-v1.tar.gz/],
     ['a threshold that is not a number', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), threshold: '3' }), /threshold has invalid value "3"/],
-    ['an unknown field', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), extra: 1 }), /endpoint record/],
+    ['an unknown field', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), extra: 1 }), /endpoint record.*extra/],
+    ['of another format', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), format: 'other' }), /format has invalid value "other"/],
+    ['of another version', JSON.stringify({ ...endpointRecord('room-1', 'rcf-v1', 1), version: 2 }), /version has invalid value 2/],
   ])('GIVEN a record that is %s THEN the call rejects (the batch is retried), naming the field, and the failure is not cached', async (_, text, message) => {
     stored.set(endpointRecordKey('room-1'), text);
     const reader = s3EndpointRecords({ client: new S3Client({}), bucket: 'sensorlake-dev-models', ttlSeconds: 60, now: () => t0 });
     await expect(reader.current('room-1')).rejects.toThrow(message);
     publishRecord('room-1', 'rcf-v1', 5);
     await expect(reader.current('room-1')).resolves.toMatchObject({ targetModel: 'room-1/rcf-v1.tar.gz', threshold: 5 });
+  });
+
+  it('GIVEN S3 answers a missing record with a bodiless 404 (NotFound) THEN the room has no record', async () => {
+    s3.reset();
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+    const reader = s3EndpointRecords({ client: new S3Client({}), bucket: 'sensorlake-dev-models', ttlSeconds: 60, now: () => t0 });
+    await expect(reader.current('room-1')).resolves.toBeUndefined();
+  });
+
+  it('GIVEN two devices of one room ask at once THEN one GetObject serves both', async () => {
+    const reader = s3EndpointRecords({ client: new S3Client({}), bucket: 'sensorlake-dev-models', ttlSeconds: 60, now: () => t0 });
+    const [a, b] = await Promise.all([reader.current('room-1'), reader.current('room-1')]);
+    expect(a).toMatchObject({ model: 'rcf-v1' });
+    expect(b).toBe(a);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 1);
   });
 
   it('GIVEN S3 refuses the read (not a missing key) THEN the call rejects and is read again next time', async () => {

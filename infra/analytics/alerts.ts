@@ -161,7 +161,7 @@ export class RealtimeAlerts extends pulumi.ComponentResource {
                 keyArn,
                 ...(endpointArn === undefined || recordsBucketArn === undefined
                   ? {}
-                  : { endpoint: { arn: endpointArn, recordObjectsArn: `${recordsBucketArn}/${MODEL_LAYOUT.endpointRecords}*` } }),
+                  : { endpoint: { arn: endpointArn, recordsBucketArn, recordObjectsArn: `${recordsBucketArn}/${MODEL_LAYOUT.endpointRecords}*` } }),
               },
               account,
             ).Statement,

@@ -298,6 +298,7 @@ describe.each(variants)('analytics-%s with QuickSight and the endpoint %s', (env
         ? {
             ScoreWithRcf: { actions: ['sagemaker:InvokeEndpoint'], resources: [run.get(T.endpoint, 'analytics-rcf-endpoint').state.arn] },
             ReadEndpointRecords: { actions: ['s3:GetObject'], resources: [`${String(run.outputs.modelsBucketArn)}/rcf/endpoint-records/*`] },
+            SeeMissingRecords: { actions: ['s3:ListBucket'], resources: [run.outputs.modelsBucketArn] },
           }
         : {}),
       AnalyticsKey: { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key()] },

@@ -118,7 +118,7 @@ export interface AlertFunctionRoleGrants {
    * The RCF endpoint, once it exists, and the ARN pattern of the rooms' records it reads
    * (`arn:aws:s3:::<models bucket>/rcf/endpoint-records/*`).
    */
-  readonly endpoint?: { readonly arn: string; readonly recordObjectsArn: string };
+  readonly endpoint?: { readonly arn: string; readonly recordsBucketArn: string; readonly recordObjectsArn: string };
   /** ARN of the function's own log group (without the `:*` suffix). */
   readonly logGroupArn: string;
   readonly keyArn: string;
@@ -148,6 +148,10 @@ export function alertFunctionRolePolicy(grants: AlertFunctionRoleGrants, account
       : [
           { Sid: 'ScoreWithRcf', Effect: 'Allow' as const, Action: 'sagemaker:InvokeEndpoint', Resource: grants.endpoint.arn },
           { Sid: 'ReadEndpointRecords', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: grants.endpoint.recordObjectsArn },
+          // A room never published has no record: S3 answers a GetObject of a missing key with 404 NoSuchKey only to a
+          // caller that may list the bucket, and with 403 AccessDenied otherwise, which the function must treat as a
+          // failure (a batch retried), not as "no model yet".
+          { Sid: 'SeeMissingRecords', Effect: 'Allow' as const, Action: 's3:ListBucket', Resource: grants.endpoint.recordsBucketArn },
         ]),
     // The records are encrypted with the analytics key: S3 decrypts them for the function.
     kmsViaServicesStatement('AnalyticsKey', grants.keyArn, ['kms:Decrypt', 'kms:GenerateDataKey'], ['kinesis', 'sns', 'sqs', 'lambda', ...(grants.endpoint === undefined ? [] : ['s3'])], account),

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { endpointRecordKey, parseEndpointRecord, type EndpointModelRecord } from '../../core/orchestration/endpoint-record.js';
+import { writeFileAtomic } from '../json-file.js';
 
 /**
  * The twin's models bucket on disk (`<dataDir>/models/bucket/<key>`): where the pipeline twin's `s3:putObject`
@@ -19,9 +20,7 @@ export function localEndpointRecordFile(dataDir: string, room: string): string {
 /** Writes a room's record whole (beside, then renamed), as one S3 PutObject replaces an object. */
 export function writeLocalEndpointRecord(dataDir: string, record: EndpointModelRecord): string {
   const file = localEndpointRecordFile(dataDir, record.room);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(record));
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, JSON.stringify(record));
   return file;
 }
 

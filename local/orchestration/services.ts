@@ -1,7 +1,8 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { arnIn, sdkMetadata, type TaskContext } from './context.js';
 import { serviceException, stableId, TaskFailure } from './errors.js';
+import { writeFileAtomic } from '../json-file.js';
 
 /** One message published with `sns:publish`. */
 export interface Notification {
@@ -107,10 +108,7 @@ export class CopiedObjects implements LocalObjects {
       if (parts.some((p) => p === '' || p === '.' || p === '..')) {
         return Promise.reject(serviceException('S3', 'AmazonS3', 'InvalidRequest', `PutObject key ${JSON.stringify(Key)} has an empty, . or .. segment, which the local bucket cannot hold`, 400));
       }
-      const file = path.join(folder, ...parts);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, Body);
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomic(path.join(folder, ...parts), Body);
     }
     return Promise.resolve({ ETag: `"${stableId('s3', Bucket, Key, Body)}"` });
   }
