@@ -22,7 +22,9 @@ import {
   type IChainable,
 } from '../../core/asl/index.js';
 import type { AccountContext } from '../../core/iam.js';
-import { GlueServiceError, LocalAthena, LocalCrawlers, LocalGlueJobs, localHandlers, NoLocalHandlerError, NotificationLog, runLocal, tasksOf, type LocalHandlers, type TaskContext } from './index.js';
+import { CopiedObjects, GlueServiceError, LocalAthena, LocalCrawlers, LocalGlueJobs, localHandlers, NoLocalHandlerError, NotificationLog, runLocal, tasksOf, type LocalHandlers, type TaskContext } from './index.js';
+import { endpointRecord, MAIN_STATES, pipelineDefinition } from '../../core/orchestration/index.js';
+import { testResources, TEST_OPTIONS } from '../../core/orchestration/testing.js';
 
 const account: AccountContext = { partition: 'aws', region: 'eu-west-1', accountId: '123456789012' };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:failures';
@@ -407,5 +409,33 @@ describe('no Task falls through to real AWS', () => {
     const result = await runLocal(machine, { items: [1], error: 'e' }, handlers);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.states.map((s) => s.name).sort()).toStrictEqual(['Both', 'Call', 'Each', 'Start crawler', 'Tell']);
+  });
+});
+
+describe('the publish step of one room runs locally as on AWS', () => {
+  const { main } = pipelineDefinition(testResources(), TEST_OPTIONS);
+  // The Map's item processor as a machine of its own, with one item as its input (the Map's ItemSelector's shape).
+  const { StartAt, States } = main.toJson().States[MAIN_STATES.publishRecords]!.ItemProcessor!;
+  const processor = { StartAt, States };
+  const publish = (threshold: string | null) => {
+    const objects = new CopiedObjects();
+    const athena = new LocalAthena(async () => ({ columns: ['threshold'], rows: [[threshold]] }));
+    return { objects, run: runLocal(processor as never, { room: 'r1', model: 'rcf-m1' }, { athena, objects }) };
+  };
+
+  it('GIVEN the model\'s threshold is in curated.anomalies WHEN the room is published THEN its record names the model and that threshold', async () => {
+    const { objects, run } = publish('2.5');
+    const result = await run;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ room: 'r1', model: 'rcf-m1', published: true, threshold: 2.5 });
+    expect([...objects.puts.values()].map((body) => JSON.parse(body) as unknown)).toStrictEqual([endpointRecord('r1', 'rcf-m1', 2.5)]);
+  });
+
+  it('GIVEN no finite threshold for the model (Athena\'s one row with a NULL cell) WHEN the room is published THEN nothing is written and the iteration says published: false', async () => {
+    const { objects, run } = publish(null);
+    const result = await run;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ room: 'r1', model: 'rcf-m1', published: false });
+    expect(objects.puts.size).toBe(0);
   });
 });
