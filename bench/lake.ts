@@ -86,27 +86,27 @@ export async function runLakeBench(o: LakeBenchOptions): Promise<Figure[]> {
       if (bare.rows !== workload.records || twin.rows !== workload.records) {
         throw new Error(`round ${round} read ${bare.rows} (copy) and ${twin.rows} (curate) records of the ${workload.records} written`);
       }
-      const floorDir = path.join(dataDir, `bare-dedupe-${round}`);
-      const floor = await child(['dedupe', dataDir, floorDir]);
-      rmSync(floorDir, { recursive: true, force: true });
-      if (floor.rows !== kept) throw new Error(`round ${round}: the bare dedupe kept ${floor.rows} records, expected ${kept} (${workload.records} less ${workload.duplicates} redeliveries)`);
+      const dedupeDir = path.join(dataDir, `bare-dedupe-${round}`);
+      const dedupe = await child(['dedupe', dataDir, dedupeDir]);
+      rmSync(dedupeDir, { recursive: true, force: true });
+      if (dedupe.rows !== kept) throw new Error(`round ${round}: the bare dedupe kept ${dedupe.rows} records, expected ${kept} (${workload.records} less ${workload.duplicates} redeliveries)`);
       rounds.push({ bare: bare.rows / bare.seconds, twin: twin.rows / twin.seconds });
-      dedupes.push({ bare: bare.rows / bare.seconds, twin: workload.records / floor.seconds });
+      dedupes.push({ bare: bare.rows / bare.seconds, twin: workload.records / dedupe.seconds });
       rssMiB = Math.max(rssMiB, twin.maxRssMiB);
       accounted = Math.min(accounted, twin.accounted);
-      o.log(`lake round ${round}/${o.rounds}: bare COPY ${Math.round(bare.rows / bare.seconds)} records/s (${bare.seconds.toFixed(1)} s, ${Math.round(bare.maxRssMiB)} MiB), curate ${Math.round(twin.rows / twin.seconds)} records/s (${twin.seconds.toFixed(1)} s, ${Math.round(twin.maxRssMiB)} MiB), ratio ${(bare.seconds / twin.seconds).toFixed(2)}; bare dedupe ${floor.seconds.toFixed(1)} s, ratio ${(bare.seconds / floor.seconds).toFixed(2)}`);
+      o.log(`lake round ${round}/${o.rounds}: bare COPY ${Math.round(bare.rows / bare.seconds)} records/s (${bare.seconds.toFixed(1)} s, ${Math.round(bare.maxRssMiB)} MiB), curate ${Math.round(twin.rows / twin.seconds)} records/s (${twin.seconds.toFixed(1)} s, ${Math.round(twin.maxRssMiB)} MiB), ratio ${(bare.seconds / twin.seconds).toFixed(2)}; bare dedupe ${dedupe.seconds.toFixed(1)} s, ratio ${(bare.seconds / dedupe.seconds).toFixed(2)}`);
     }
     const figures = curateFigures(
       rounds,
       { records: workload.records, rssMiB, accounted },
       `curate job of the twin (the Glue SQL, DuckDB) in its own process over ${workload.records.toLocaleString('en-US')} raw records (${workload.objects} gzip NDJSON objects, ${workload.duplicates.toLocaleString('en-US')} redeliveries, ${workload.bad.toLocaleString('en-US')} bad rows); ratio = median of the ${o.rounds} per-round curate/COPY rates (min..max)`,
     );
-    const floor = dedupeFigure(
+    const reference = dedupeFigure(
       dedupes,
       figures[0]!,
-      `bare DuckDB COPY of the same files keeping the first copy of each (device, seq, ts) by QUALIFY row_number(), nothing else (no validation, no quarantine, no counts), run after curate in each round, for reference: DuckDB's idiomatic dedupe of the same records; ratio = median of the ${o.rounds} per-round floor/COPY rates (min..max)`,
+      `bare DuckDB COPY of the same files keeping the first copy of each (device, seq, ts) by QUALIFY row_number(), nothing else (no validation, no quarantine, no counts), run after curate in each round, for reference: DuckDB's idiomatic dedupe of the same records; ratio = median of the ${o.rounds} per-round dedupe/COPY rates (min..max)`,
     );
-    return [...figures, floor, ...(await queryFigures(dataDir, workload.rooms, workload.days, o))];
+    return [...figures, reference, ...(await queryFigures(dataDir, workload.rooms, workload.days, o))];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
