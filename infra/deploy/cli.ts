@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, newProgram, parseArgv, processIo, runMain } from '../../core/cli/index.js';
+import { ExitCode, newProgram, processIo, runProgram } from '../../core/cli/index.js';
 import type { Io, Output } from '../../core/cli/index.js';
 import { SensorlakeError } from '../../core/errors.js';
 import { deployPlan, parseDeployArgs } from './plan.js';
@@ -56,7 +56,7 @@ export function makeProgram(io: Io, runner?: StepRunner): Command {
 export async function main(argv: readonly string[], io: Io = processIo(), runner?: StepRunner): Promise<ExitCode> {
   const exitCodeOf = (error: unknown) =>
     error instanceof PulumiCliUnavailableError ? ExitCode.Unavailable : error instanceof StepFailedError ? ExitCode.Incomplete : ExitCode.Failure;
-  return runMain(io, { usage: 'usage: npm run deploy|preview|destroy -- <dev|prod>', exitCodeOf }, async () => (await parseArgv(makeProgram(io, runner), argv)) ?? ExitCode.Ok);
+  return runProgram(io, { usage: 'usage: npm run deploy|preview|destroy -- <dev|prod>', exitCodeOf }, argv, () => makeProgram(io, runner));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

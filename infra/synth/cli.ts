@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, runMain } from '../../core/cli/index.js';
-import type { Io } from '../../core/cli/index.js';
+import { kitOption, newProgram, parse, processIo, runProgram } from '../../core/cli/index.js';
+import type { ExitCode, Io } from '../../core/cli/index.js';
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../../core/settings.js';
 import { ArgumentError } from '../../core/errors.js';
 import { LAYERS, type Layer } from '../stack-name.js';
@@ -62,7 +62,7 @@ export function makeProgram(io: Io = processIo()): Command {
  * failed under mocks or the file could not be written otherwise.
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
-  return runMain(io, { usage: 'usage: npm run synth -- <dev|prod> [--layer <layer>] [--json <file>]' }, async () => (await parseArgv(makeProgram(io), argv)) ?? ExitCode.Ok);
+  return runProgram(io, { usage: 'usage: npm run synth -- <dev|prod> [--layer <layer>] [--json <file>]' }, argv, () => makeProgram(io));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

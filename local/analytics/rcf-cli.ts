@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode, kitOption, newProgram, parse, parseArgv, processIo, progressBar, runMain, type Io } from '../../core/cli/index.js';
+import { kitOption, newProgram, parse, processIo, progressBar, runProgram, type ExitCode, type Io } from '../../core/cli/index.js';
 import { InvalidValueError } from '../../core/errors.js';
 import type { PointQuality } from '../../core/analytics/quality.js';
 import { MAX_SHINGLE_SIZE, RCF_SETTINGS, SAGEMAKER_RCF_LIMITS, type RcfHyperparameterInput } from '../../core/analytics/rcf/index.js';
@@ -166,7 +166,7 @@ export function makeProgram(io: Io): Command {
 /** Runs the CLI on `argv` (without node and script); returns the exit code and sets process.exitCode. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
   const usage = 'usage: npm run rcf -- train|score --input <file.csv> --column <name> [--group-column <name>] [--model <file>] [--label-column <name>] [--output <file>] (--help for all options)';
-  return runMain(io, { usage }, async () => (await parseArgv(makeProgram(io), argv)) ?? ExitCode.Ok);
+  return runProgram(io, { usage }, argv, () => makeProgram(io));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
