@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { kitOption, newProgram, parse, processIo, runProgram, untilStopped, type ExitCode, type Io } from '../../core/cli/index.js';
 import { InvalidValueError } from '../../core/errors.js';
 import { ENVIRONMENTS, PROJECT_ROOT, type Environment } from '../../core/settings.js';
-import { queryExitCode } from '../query/cli.js';
+import { checkOneTarget, queryExitCode } from '../query/cli.js';
 import { openAthenaSource, type AthenaSourceOptions } from './athena-source.js';
 import { openLocalSource } from './local-source.js';
 import { startDashboardServer } from './server.js';
@@ -45,9 +45,7 @@ export function makeProgram(io: Io, deps: DashboardCliDeps): Command {
     .addOption(kitOption('--port <n>', 'port to listen on (default: a free port)', parse.integer(0, 65_535), 0))
     .option('--host <host>', 'address to listen on; anything but loopback exposes the lake to the network', '127.0.0.1')
     .action(async (options: DashboardOptions) => {
-      if ((options.env === undefined) === (options.local !== true)) {
-        throw new InvalidValueError('--env', options.env, 'either --env <env> (Athena) or --local (the twin), exactly one', 'option');
-      }
+      checkOneTarget(options);
       if (options.env === undefined && (options.region !== undefined || options.stateMachineArn !== undefined)) {
         throw new InvalidValueError(options.region !== undefined ? '--region' : '--state-machine-arn', options.region ?? options.stateMachineArn, 'only with --env', 'option');
       }

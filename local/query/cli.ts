@@ -103,6 +103,16 @@ function userCwd(): string {
 }
 
 /**
+ * The lake a CLI runs on, as `--env <env>` (Athena) or `--local` (the twin) say: exactly one of them, else an
+ * InvalidValueError naming --env. The query and dashboard CLIs share it.
+ */
+export function checkOneTarget(options: { readonly env?: string; readonly local?: boolean }): void {
+  if ((options.env === undefined) === (options.local !== true)) {
+    throw new InvalidValueError('--env', options.env, 'either --env <env> (Athena) or --local (the twin), exactly one', 'option');
+  }
+}
+
+/**
  * `npm run query -- <name> | --sql "<sql>" | --list`, on Athena (`--env <env>`) or on the twin's lake (`--local`):
  * a named query with `--param name=value`, or ad-hoc SQL (which may name databases as `{{curated}}`, `{{raw}}`).
  * The result goes to stdout as a table, CSV or JSON; rows, time, data scanned and cost to stderr.
@@ -126,9 +136,7 @@ export function makeProgram(io: Io, deps: QueryCliDeps): Command {
       if ((name === undefined) === (options.sql === undefined)) {
         throw new ArgumentError('name', name ?? options.sql, 'a named query or --sql "<sql>", not both');
       }
-      if ((options.env === undefined) === (options.local !== true)) {
-        throw new InvalidValueError('--env', options.env, 'either --env <env> (Athena) or --local (the twin), exactly one', 'option');
-      }
+      checkOneTarget(options);
       if (options.sql !== undefined && options.param !== undefined) {
         throw new InvalidValueError('--param', Object.keys(options.param).join(','), 'no --param with --sql (parameters belong to named queries)', 'option');
       }
