@@ -17,6 +17,7 @@ import {
   startExecution,
   StateMachine,
   Succeed,
+  type Task,
   type IChainable,
   type Payload,
 } from '../asl/index.js';
@@ -222,25 +223,12 @@ const ROOM_LISTING_TIMEOUT_SECONDS = 600;
  * without one gives an empty list instead of States.Runtime.
  */
 function roomList(resources: PipelineResources<unknown>, onFailure: IChainable, then: IChainable): Choice {
-  const r = resources.roomListing;
-  const access = { workgroupArn: r.workgroupArn, resultsBucketArn: r.resultsBucketArn, keyArns: r.keyArns };
-  const list = athenaStartQueryExecution(MAIN_STATES.listRooms, {
-    queryString: ROOM_LISTING_QUERY.sql,
-    workGroup: r.workGroup,
-    database: r.database,
-    glueArns: r.glueArns,
-    dataBucketArns: [r.curatedBucketArn],
-    ...access,
-    resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' },
-    resultPath: '$.roomQuery',
-    timeoutSeconds: ROOM_LISTING_TIMEOUT_SECONDS,
-  });
-  const read = athenaGetQueryResults(MAIN_STATES.readRooms, {
-    queryExecutionIdPath: '$.roomQuery.id',
-    ...access,
+  const [list, read] = curatedQuery(resources, {
+    states: [MAIN_STATES.listRooms, MAIN_STATES.readRooms],
+    sql: ROOM_LISTING_QUERY.sql,
+    queryPath: '$.roomQuery',
     resultSelector: { 'rooms.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue', 'nextToken.$': '$..NextToken' },
     resultPath: ROOM_LIST_PATH,
-    timeoutSeconds: 60,
   });
   const tooMany = recordFailure(
     MAIN_STATES.tooManyRooms,
@@ -476,6 +464,51 @@ function mainMachine(resources: PipelineResources<unknown>, options: PipelineOpt
   });
 }
 
+/** What curatedQuery runs and where it puts the execution and the selected results. */
+interface CuratedQuery {
+  /** The names of the start and of the read states. */
+  readonly states: readonly [string, string];
+  readonly sql: string;
+  /** ExecutionParameters of the `?` in the SQL, as an intrinsic (States.Array(...)). */
+  readonly executionParametersPath?: string;
+  /** Glue tables the query reads besides the room listing's. */
+  readonly glueArns?: readonly unknown[];
+  /** Where the start puts `{id}`, the query execution id the read reads. */
+  readonly queryPath: string;
+  /** The read's ResultSelector over Athena's GetQueryResults answer, and where it puts the selection. */
+  readonly resultSelector: Record<string, string>;
+  readonly resultPath: string;
+}
+
+/**
+ * An Athena query of the curated database through the room listing's workgroup and grants
+ * (startQueryExecution.sync), then the read of its first page of results (getQueryResults).
+ */
+function curatedQuery(resources: PipelineResources<unknown>, q: CuratedQuery): [Task, Task] {
+  const r = resources.roomListing;
+  const access = { workgroupArn: r.workgroupArn, resultsBucketArn: r.resultsBucketArn, keyArns: r.keyArns };
+  const start = athenaStartQueryExecution(q.states[0], {
+    queryString: q.sql,
+    workGroup: r.workGroup,
+    database: r.database,
+    ...(q.executionParametersPath === undefined ? {} : { executionParametersPath: q.executionParametersPath }),
+    glueArns: [...r.glueArns, ...(q.glueArns ?? [])],
+    dataBucketArns: [r.curatedBucketArn],
+    ...access,
+    resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' },
+    resultPath: q.queryPath,
+    timeoutSeconds: ROOM_LISTING_TIMEOUT_SECONDS,
+  });
+  const read = athenaGetQueryResults(q.states[1], {
+    queryExecutionIdPath: `${q.queryPath}.id`,
+    ...access,
+    resultSelector: q.resultSelector,
+    resultPath: q.resultPath,
+    timeoutSeconds: 60,
+  });
+  return [start, read];
+}
+
 /**
  * After load-anomalies, when there is an endpoint: a Map over the rooms this run trained (`$.trained`, each room
  * and its model) that reads the model's threshold from curated.anomalies (ENDPOINT_THRESHOLD_QUERY: load-anomalies
@@ -488,29 +521,17 @@ function publishRecords(resources: PipelineResources<unknown>, options: Pipeline
   const sm = resources.sagemaker;
   const endpoint = sm.endpoint;
   if (endpoint === undefined) return undefined;
-  const r = resources.roomListing;
-  const access = { workgroupArn: r.workgroupArn, resultsBucketArn: r.resultsBucketArn, keyArns: r.keyArns };
   // Athena binds each ? as SQL text: a string literal in single quotes (room ids and model names hold none).
   const literal = (path: string) => `States.Format('\\'{}\\'', ${path})`;
-  const query = athenaStartQueryExecution(PUBLISH_STATES.query, {
-    queryString: ENDPOINT_THRESHOLD_QUERY.sql,
-    workGroup: r.workGroup,
-    database: r.database,
+  const [query, read] = curatedQuery(resources, {
+    states: [PUBLISH_STATES.query, PUBLISH_STATES.read],
+    sql: ENDPOINT_THRESHOLD_QUERY.sql,
     executionParametersPath: `States.Array(${literal('$.room')}, ${literal('$.model')})`,
-    glueArns: [...r.glueArns, endpoint.anomaliesTableArn],
-    dataBucketArns: [r.curatedBucketArn],
-    ...access,
-    resultSelector: { 'id.$': '$.QueryExecution.QueryExecutionId' },
-    resultPath: '$.thresholdQuery',
-    timeoutSeconds: ROOM_LISTING_TIMEOUT_SECONDS,
-  });
-  const read = athenaGetQueryResults(PUBLISH_STATES.read, {
-    queryExecutionIdPath: '$.thresholdQuery.id',
-    ...access,
+    glueArns: [endpoint.anomaliesTableArn],
+    queryPath: '$.thresholdQuery',
     // An indefinite path: the one row's NULL cell (no VarCharValue) gives an empty list rather than States.Runtime.
     resultSelector: { 'values.$': '$.ResultSet.Rows[1:].Data[0].VarCharValue' },
     resultPath: '$.threshold',
-    timeoutSeconds: 60,
   });
   const record = new Pass(PUBLISH_STATES.record, {
     parameters: {
